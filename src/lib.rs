@@ -1,0 +1,16 @@
+//! Waymark keeps the case records of young people leaving care as Markdown
+//! files with YAML front matter in a git repository, and checks, builds and
+//! reports on them.
+//!
+//! Data flows one way: [`load`] reads `waymark.yaml` and `records/` into a
+//! [`model::Repository`]; [`check`] applies the rules of FORMAT.md and yields
+//! [`diag::Diagnostic`]s; [`report`] prints them.
+
+pub mod check;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod diag;
+pub mod load;
+pub mod model;
+pub mod report;

@@ -1,1 +1,22 @@
-fn main() {}
+//! The `waymark` command: parse the command line, run one command, map the result to an exit status.
+
+use clap::Parser;
+use std::process::ExitCode;
+use waymark::cli::{Cli, Command};
+use waymark::commands;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = cli.root.as_deref();
+    let today = cli.today.as_deref();
+    let result = match &cli.command {
+        Command::Check(args) => commands::check::run(root, today, args),
+    };
+    match result {
+        Ok(status) => ExitCode::from(status),
+        Err(commands::Fatal(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! Checking a loaded repository against the rules of FORMAT.md §9.
+//!
+//! Loading already reported what is wrong inside single files (syntax,
+//! fields, paths). The rules here look across a person's records and at
+//! today's date. Each family of rules has its own file.
+
+mod links;
+mod notes;
+mod people;
+mod plans;
+
+use crate::diag::{Diagnostic, Rule, Severity};
+use crate::load::yaml::Pos;
+use crate::model::date::Date;
+use crate::model::{Person, Repository, Source};
+use rayon::prelude::*;
+
+/// What a check found, and how many files it looked at.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// Every diagnostic, sorted by file then position, severities as configured.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Number of files checked (`waymark.yaml` included).
+    pub files: usize,
+}
+
+impl Report {
+    /// How many diagnostics have this severity.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+    }
+}
+
+/// Runs every rule over the repository as of `today`.
+pub fn check(repo: &Repository, today: Date) -> Report {
+    let mut diagnostics = repo.diagnostics.clone();
+    let per_person: Vec<Vec<Diagnostic>> = repo
+        .people
+        .par_iter()
+        .map(|person| {
+            let mut c = Checker { repo, today, person, out: Vec::new() };
+            people::check(&mut c);
+            plans::check(&mut c);
+            notes::check(&mut c);
+            links::check(&mut c);
+            c.out
+        })
+        .collect();
+    diagnostics.extend(per_person.into_iter().flatten());
+    let rules = &repo.config.rules;
+    diagnostics.retain_mut(|d| {
+        d.severity = rules.severity_of(d.rule);
+        d.severity != Severity::Off
+    });
+    diagnostics.sort_by(|a, b| (&a.file, a.pos, a.rule).cmp(&(&b.file, b.pos, b.rule)));
+    Report { diagnostics, files: repo.files + 1 }
+}
+
+/// The state shared by the rules while checking one person.
+pub(crate) struct Checker<'a> {
+    repo: &'a Repository,
+    today: Date,
+    person: &'a Person,
+    out: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    /// Reports a problem at a place in one of the person's files.
+    fn report(&mut self, rule: Rule, source: &Source, pos: Pos, message: String, help: &str) {
+        let mut d = Diagnostic::new(rule, &source.path, pos, message);
+        if !help.is_empty() {
+            d = d.help(help);
+        }
+        d.person = Some(self.person.id.clone());
+        self.out.push(d);
+    }
+
+    /// Reports `unknown-staff` when `id` is not in `waymark.yaml`.
+    fn staff_id(&mut self, source: &Source, id: &crate::model::Spanned<String>, role: &str) {
+        if self.repo.config.staff(&id.value).is_some() {
+            return;
+        }
+        let ids = self.repo.config.staff.iter().map(|s| s.id.as_str());
+        let help = match crate::load::fields::closest(&id.value, ids) {
+            Some(s) => format!("did you mean `{s}`? Otherwise add `{}` to the staff list in waymark.yaml", id.value),
+            None => format!("add `{}` to the staff list in waymark.yaml, or use the id of someone listed there", id.value),
+        };
+        self.report(Rule::UnknownStaff, source, id.pos, format!("{role} `{}` is not a staff id in waymark.yaml", id.value), &help);
+    }
+
+    /// Reports `future-date` for a dated entry after today.
+    fn not_future(&mut self, source: &Source, date: &crate::model::Spanned<Date>, what: &str) {
+        if date.value > self.today {
+            let message = format!("{what} is dated {}, which is after today ({})", date.value, self.today);
+            self.report(Rule::FutureDate, source, date.pos, message, "record events once they have happened; check the year and month");
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Builds small repositories in memory for the rule tests.
+    use super::*;
+    use crate::load::fields::Ctx;
+    use crate::load::records::{self, Kind, Record};
+    use crate::load::{split_front_matter, yaml};
+    use std::sync::Arc;
+
+    /// A repository with two staff and the given person's files (path under the person folder, text).
+    pub fn repo(files: &[(&str, &str)]) -> Repository {
+        let (config, _) = crate::config::Config::parse(
+            "organisation: Test\nstaff:\n  - id: sam-okafor\n    name: Sam Okafor\n  - id: amira-hassan\n    name: Amira Hassan\n",
+        );
+        let mut person = Person { id: "yp-0001".into(), ..Person::default() };
+        let mut repo = Repository { config, ..Repository::default() };
+        for (name, text) in files {
+            let path = format!("records/yp-0001/{name}");
+            let kind = match *name {
+                "profile.md" => Kind::Profile,
+                "pathway-plan.md" => Kind::Plan,
+                "health-passport.md" => Kind::Passport,
+                n if n.starts_with("notes/") => Kind::Note,
+                n if n.starts_with("outcomes/") => Kind::Outcome,
+                _ => {
+                    person.attachments.push(path);
+                    continue;
+                }
+            };
+            let split = split_front_matter(text).expect("test record has front matter");
+            let source = Arc::new(Source { path: path.clone(), text: text.to_string(), body_start: split.body_start, body_line: split.body_line });
+            let node = yaml::parse(&text[split.yaml.clone()], 2).expect("test YAML parses");
+            let ctx = Ctx::new(&path, Pos::new(1, 1));
+            let record = records::read(kind, source.clone(), &node, &ctx);
+            repo.diagnostics.extend(ctx.finish());
+            repo.sources.insert(path, source);
+            match record.expect("test record reads") {
+                Record::Profile(p) => {
+                    person.profile = Some(p);
+                    person.has_profile_file = true;
+                }
+                Record::Plan(p) => {
+                    person.plan = Some(p);
+                    person.has_plan_file = true;
+                }
+                Record::Passport(p) => {
+                    person.passport = Some(p);
+                    person.has_passport_file = true;
+                }
+                Record::Note(n) => person.notes.push(n),
+                Record::Outcome(o) => person.outcomes.push(o),
+            }
+        }
+        repo.people.push(person);
+        repo
+    }
+
+    /// The rules that fire on `files` as of `today`.
+    pub fn fired(files: &[(&str, &str)], today: &str) -> Vec<Diagnostic> {
+        let repo = repo(files);
+        let today = crate::model::date::parse_date(today).expect("valid test date");
+        check(&repo, today).diagnostics
+    }
+
+    /// Whether `rule` fired.
+    pub fn fires(files: &[(&str, &str)], today: &str, rule: Rule) -> bool {
+        fired(files, today).iter().any(|d| d.rule == rule)
+    }
+
+    /// A profile with a given legal status and date of birth, plus extra fields.
+    pub fn profile(status: &str, dob: &str, extra: &str) -> String {
+        format!("---\nname: Test Person\ndate_of_birth: {dob}\nlegal_status: {status}\npersonal_adviser: sam-okafor\n{extra}---\nBody.\n")
+    }
+}

@@ -1,0 +1,45 @@
+//! Command-line definitions (clap derive) and nothing else.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Waymark: case records for young people leaving care, kept as Markdown in git.
+#[derive(Debug, Parser)]
+#[command(name = "waymark", version, about, propagate_version = true)]
+pub struct Cli {
+    /// The records repository (the folder holding waymark.yaml); default: found upward from here.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+
+    /// Judge what is due or overdue as of this date (YYYY-MM-DD) instead of today.
+    #[arg(long, global = true, value_name = "YYYY-MM-DD", env = "WAYMARK_TODAY")]
+    pub today: Option<String>,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check every record against the rules and list what is wrong, due or overdue.
+    Check(CheckArgs),
+}
+
+/// Options of `waymark check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Output for people (human) or for programs (json).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// How diagnostics are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// rustc-style text with the source line.
+    Human,
+    /// One JSON object, as FORMAT.md §9 describes.
+    Json,
+}

@@ -1,0 +1,43 @@
+//! One file per subcommand, each a few lines over the library's stages.
+
+pub mod check;
+
+use crate::load::{self, LoadError};
+use crate::model::date::{parse_date, Date};
+use crate::model::Repository;
+use std::path::Path;
+
+/// Why a command could not run at all (exit status 2).
+#[derive(Debug)]
+pub struct Fatal(pub String);
+
+impl From<LoadError> for Fatal {
+    fn from(e: LoadError) -> Fatal {
+        Fatal(e.to_string())
+    }
+}
+
+/// Finds and loads the repository named by `--root`, or the one around the working directory.
+pub fn open(root: Option<&Path>) -> Result<Repository, Fatal> {
+    let root = match root {
+        Some(dir) => {
+            if !dir.is_dir() {
+                return Err(Fatal(format!("--root {}: no such folder.\n  Name the folder that holds waymark.yaml.", dir.display())));
+            }
+            dir.canonicalize().map_err(|e| Fatal(format!("cannot read {}: {e}", dir.display())))?
+        }
+        None => {
+            let here = std::env::current_dir().map_err(|e| Fatal(format!("cannot read the working folder: {e}")))?;
+            load::find_root(&here)?
+        }
+    };
+    Ok(load::load(&root)?)
+}
+
+/// The date to judge by: `--today` / `WAYMARK_TODAY`, else the system's date.
+pub fn today(arg: Option<&str>) -> Result<Date, Fatal> {
+    match arg {
+        Some(s) => parse_date(s.trim()).map_err(|why| Fatal(format!("--today: {why}.\n  Write the date as YYYY-MM-DD, for example --today 2026-11-24."))),
+        None => Ok(chrono::Local::now().date_naive()),
+    }
+}

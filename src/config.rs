@@ -1,0 +1,294 @@
+//! `waymark.yaml`: the organisation, its staff, rule thresholds and outcome scales.
+
+use crate::diag::{Diagnostic, Rule, Severity};
+use crate::load::fields::{closest, Ctx, Fields};
+use crate::load::yaml::{self, Pos};
+use crate::model::vocab::{valid_id, Role};
+use std::collections::BTreeMap;
+
+/// The name of the configuration file at a repository's root.
+pub const CONFIG_FILE: &str = "waymark.yaml";
+
+/// A member of staff, matched to git authors by email.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Staff {
+    /// Id used in records (`sam-okafor`).
+    pub id: String,
+    /// Full name, as shown on the site.
+    pub name: String,
+    /// Email as used in git commits.
+    pub email: Option<String>,
+    /// Their role.
+    pub role: Option<Role>,
+}
+
+/// An outcome scale: the areas scored and the range of scores.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutcomeScale {
+    /// Id used in outcome readings.
+    pub id: String,
+    /// Name shown to people.
+    pub name: String,
+    /// Lowest score.
+    pub min: f64,
+    /// Highest score.
+    pub max: f64,
+    /// The areas scored, in display order.
+    pub areas: Vec<String>,
+}
+
+impl OutcomeScale {
+    /// The built-in Keep on Caring scale of FORMAT.md §3.
+    pub fn builtin() -> OutcomeScale {
+        OutcomeScale {
+            id: "keep-on-caring".into(),
+            name: "Keep on Caring outcomes".into(),
+            min: 1.0,
+            max: 10.0,
+            areas: [
+                "independent-living",
+                "education-employment-training",
+                "stability-and-safety",
+                "health",
+                "financial-stability",
+            ]
+            .map(String::from)
+            .to_vec(),
+        }
+    }
+}
+
+/// Thresholds of the time-dependent rules, and per-rule severities.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rules {
+    /// Months allowed between plan reviews.
+    pub plan_review_months: u32,
+    /// Days before the 18th birthday to start warning about the passport.
+    pub passport_warning_days: u32,
+    /// Months allowed between health assessments for under-18s.
+    pub health_assessment_months: u32,
+    /// Days before immigration leave expires to start warning.
+    pub leave_warning_days: u32,
+    /// Severity overrides by rule.
+    pub severity: BTreeMap<Rule, Severity>,
+}
+
+impl Default for Rules {
+    fn default() -> Rules {
+        Rules {
+            plan_review_months: 6,
+            passport_warning_days: 120,
+            health_assessment_months: 12,
+            leave_warning_days: 90,
+            severity: BTreeMap::new(),
+        }
+    }
+}
+
+impl Rules {
+    /// The severity a rule has in this repository.
+    pub fn severity_of(&self, rule: Rule) -> Severity {
+        self.severity.get(&rule).copied().unwrap_or(rule.default_severity())
+    }
+}
+
+/// The whole of `waymark.yaml`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// The organisation's name.
+    pub organisation: String,
+    /// The site's title.
+    pub title: String,
+    /// Output folder, relative to the root.
+    pub output: String,
+    /// Theme name.
+    pub theme: String,
+    /// Staff, in file order.
+    pub staff: Vec<Staff>,
+    /// Rule settings.
+    pub rules: Rules,
+    /// Outcome scales, the built-in one included.
+    pub outcome_scales: Vec<OutcomeScale>,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            organisation: "Waymark".into(),
+            title: "Waymark".into(),
+            output: "public".into(),
+            theme: "default".into(),
+            staff: Vec::new(),
+            rules: Rules::default(),
+            outcome_scales: vec![OutcomeScale::builtin()],
+        }
+    }
+}
+
+impl Config {
+    /// The staff member with this id.
+    pub fn staff(&self, id: &str) -> Option<&Staff> {
+        self.staff.iter().find(|s| s.id == id)
+    }
+
+    /// The outcome scale with this id.
+    pub fn scale(&self, id: &str) -> Option<&OutcomeScale> {
+        self.outcome_scales.iter().find(|s| s.id == id)
+    }
+
+    /// Reads `waymark.yaml`'s text. Problems become diagnostics; the result
+    /// always holds a usable configuration, with defaults where the file failed.
+    pub fn parse(text: &str) -> (Config, Vec<Diagnostic>) {
+        let mut config = Config::default();
+        let node = match yaml::parse(text, 1) {
+            Ok(node) => node,
+            Err(e) => {
+                let d = Diagnostic::new(Rule::YamlSyntax, CONFIG_FILE, e.pos, format!("waymark.yaml is not valid YAML: {}", e.message))
+                    .help("fix the YAML at this point; the defaults are used until then");
+                return (config, vec![d]);
+            }
+        };
+        let ctx = Ctx::new(CONFIG_FILE, Pos::new(1, 1));
+        let top = Fields::new(&ctx, &node, &["organisation", "site", "staff", "rules", "outcome_scales"], ctx.top, "");
+        if let Some(org) = top.req_text("organisation", "add `organisation: <your organisation's name>`") {
+            config.organisation = org.value.clone();
+            config.title = org.value;
+        }
+        if let Some(site) = top.map("site", &["title", "output", "theme"]) {
+            if let Some(t) = site.text("title") {
+                config.title = t.value;
+            }
+            if let Some(o) = site.text("output") {
+                if o.value.contains("..") || o.value.starts_with('/') || o.value.trim().is_empty() || o.value == "records" {
+                    ctx.report(
+                        Rule::InvalidValue,
+                        o.pos,
+                        format!("`site.output` is `{}`, which is not a folder inside the repository Waymark may write to", o.value),
+                        "use a plain folder name such as `public`",
+                    );
+                } else {
+                    config.output = o.value;
+                }
+            }
+            if let Some(t) = site.text("theme") {
+                config.theme = t.value;
+            }
+        }
+        for (_, s) in top.each_map("staff", &["id", "name", "email", "role"]) {
+            let id = s.req_text("id", "give each staff member an `id` such as `sam-okafor`");
+            let name = s.req_text("name", "give each staff member their full `name`");
+            let role = s.vocab::<Role>("role").map(|r| r.value);
+            let email = s.text("email").map(|e| e.value);
+            let Some(id) = id else { continue };
+            if !valid_id(&id.value) {
+                ctx.report(
+                    Rule::InvalidValue,
+                    id.pos,
+                    format!("staff id `{}` breaks the id rules", id.value),
+                    "use 2 to 40 lowercase letters, digits and `-`, starting with a letter or digit",
+                );
+            }
+            if config.staff.iter().any(|other| other.id == id.value) {
+                ctx.report(Rule::InvalidValue, id.pos, format!("staff id `{}` is listed twice", id.value), "give each staff member a different id");
+                continue;
+            }
+            let name = name.map(|n| n.value).unwrap_or_else(|| id.value.clone());
+            config.staff.push(Staff { id: id.value, name, email, role });
+        }
+        if let Some(r) = top.map(
+            "rules",
+            &["plan_review_months", "passport_warning_days", "health_assessment_months", "leave_warning_days", "severity"],
+        ) {
+            let rules = &mut config.rules;
+            let set = |key: &str, slot: &mut u32| {
+                if let Some(v) = r.count(key) {
+                    *slot = v.value;
+                }
+            };
+            set("plan_review_months", &mut rules.plan_review_months);
+            set("passport_warning_days", &mut rules.passport_warning_days);
+            set("health_assessment_months", &mut rules.health_assessment_months);
+            set("leave_warning_days", &mut rules.leave_warning_days);
+            read_severities(&r, &ctx, rules);
+        }
+        read_scales(&top, &ctx, &mut config);
+        (config, ctx.finish())
+    }
+}
+
+fn read_severities(r: &Fields<'_, '_>, ctx: &Ctx<'_>, rules: &mut Rules) {
+    let Some(e) = r.entry("severity") else { return };
+    let crate::load::yaml::Value::Map(entries) = &e.value.value else {
+        ctx.report(Rule::InvalidValue, e.value.pos, "`rules.severity` should map rule names to severities", "write one `rule-name: warning` per line");
+        return;
+    };
+    for entry in entries {
+        let Some(rule) = Rule::from_name(&entry.key) else {
+            let help = match closest(&entry.key, Rule::ALL.iter().map(|r| r.name())) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "the rule names are listed in FORMAT.md §9".to_string(),
+            };
+            ctx.report(Rule::UnknownField, entry.key_pos, format!("`{}` is not a rule Waymark knows", entry.key), help);
+            continue;
+        };
+        match &entry.value.value {
+            crate::load::yaml::Value::Str(s) if Severity::parse(s).is_some() => {
+                rules.severity.insert(rule, Severity::parse(s).unwrap_or(Severity::Error));
+            }
+            _ => ctx.report(
+                Rule::InvalidValue,
+                entry.value.pos,
+                format!("the severity of `{}` must be error, warning, info or off", entry.key),
+                "write one of: error, warning, info, off",
+            ),
+        }
+    }
+}
+
+fn read_scales(top: &Fields<'_, '_>, ctx: &Ctx<'_>, config: &mut Config) {
+    for (pos, s) in top.each_map("outcome_scales", &["id", "name", "min", "max", "areas"]) {
+        let id = s.req_text("id", "give the scale an `id`");
+        let min = s.number("min").map(|m| m.value).unwrap_or(1.0);
+        let max = s.number("max").map(|m| m.value).unwrap_or(10.0);
+        let areas = s.text_list("areas").unwrap_or_default();
+        s.require("areas", "list the areas scored, for example `areas: [health, finance]`");
+        let Some(id) = id else { continue };
+        if min >= max {
+            ctx.report(Rule::InvalidValue, pos, format!("scale `{}` has min {min} not below max {max}", id.value), "make `min` smaller than `max`");
+        }
+        let name = s.text("name").map(|n| n.value).unwrap_or_else(|| id.value.clone());
+        let scale = OutcomeScale { id: id.value.clone(), name, min, max, areas };
+        match config.outcome_scales.iter_mut().find(|o| o.id == id.value) {
+            Some(existing) => *existing = scale,
+            None => config.outcome_scales.push(scale),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_format_example() {
+        let text = "organisation: Example Service\nsite:\n  title: Records\nstaff:\n  - id: sam-okafor\n    name: Sam Okafor\n    email: sam@example.org\n    role: personal-adviser\nrules:\n  plan_review_months: 4\n  severity:\n    contact-overdue: off\n";
+        let (c, d) = Config::parse(text);
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.title, "Records");
+        assert_eq!(c.staff[0].name, "Sam Okafor");
+        assert_eq!(c.rules.plan_review_months, 4);
+        assert_eq!(c.rules.severity_of(Rule::ContactOverdue), Severity::Off);
+        assert_eq!(c.scale("keep-on-caring").map(|s| s.areas.len()), Some(5));
+    }
+
+    #[test]
+    fn bad_settings_are_reported_not_fatal() {
+        let (c, d) = Config::parse("organisation: X\nrules:\n  severity:\n    contact-overdeu: off\n    nhs-number: loud\n");
+        assert_eq!(c.organisation, "X");
+        assert_eq!(d.len(), 2);
+        assert_eq!(d[0].help.as_deref(), Some("did you mean `contact-overdue`?"));
+        assert_eq!(d[1].pos, Pos::new(5, 17));
+        let (_, d) = Config::parse("organisation: [\n");
+        assert_eq!(d[0].rule, Rule::YamlSyntax);
+    }
+}

@@ -1,0 +1,419 @@
+//! Loading a records repository: find the root, walk `records/`, split and parse every file.
+//!
+//! Every problem met on the way becomes a diagnostic; only a missing or
+//! unreadable root stops loading.
+
+pub mod fields;
+pub mod records;
+pub mod yaml;
+
+use crate::config::{Config, CONFIG_FILE};
+use crate::diag::{Diagnostic, Rule};
+use crate::model::date::parse_date;
+use crate::model::vocab::valid_id;
+use crate::model::{Person, Repository, Source};
+use fields::Ctx;
+use rayon::prelude::*;
+use records::{Kind, Record};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use yaml::Pos;
+
+/// Front matter larger than this is refused: serde_yaml is quadratic on
+/// deeply nested flow collections, and no real record comes near it.
+pub const MAX_FRONT_MATTER: usize = 256 * 1024;
+
+/// Why a repository could not be loaded at all.
+#[derive(Debug)]
+pub enum LoadError {
+    /// No `waymark.yaml` in the folder or any folder above it.
+    NoConfig(PathBuf),
+    /// The root or its configuration could not be read.
+    Unreadable(PathBuf, std::io::Error),
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadError::NoConfig(from) => write!(
+                f,
+                "no {CONFIG_FILE} found in {} or any folder above it.\n  Run waymark inside a records repository, or name one with --root DIR.",
+                from.display()
+            ),
+            LoadError::Unreadable(path, e) => {
+                write!(f, "cannot read {}: {e}.\n  Check that the folder exists and that you may read it.", path.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Finds the repository root: `start` or the nearest folder above it holding `waymark.yaml`.
+pub fn find_root(start: &Path) -> Result<PathBuf, LoadError> {
+    let start = start.canonicalize().map_err(|e| LoadError::Unreadable(start.to_path_buf(), e))?;
+    start
+        .ancestors()
+        .find(|dir| dir.join(CONFIG_FILE).is_file())
+        .map(Path::to_path_buf)
+        .ok_or(LoadError::NoConfig(start))
+}
+
+/// Loads the repository at `root` (the folder holding `waymark.yaml`).
+pub fn load(root: &Path) -> Result<Repository, LoadError> {
+    let config_path = root.join(CONFIG_FILE);
+    if !config_path.is_file() {
+        return Err(LoadError::NoConfig(root.to_path_buf()));
+    }
+    let bytes = std::fs::read(&config_path).map_err(|e| LoadError::Unreadable(config_path.clone(), e))?;
+    let mut diagnostics = Vec::new();
+    let config = match decode(&bytes) {
+        Ok(text) => {
+            let (config, diags) = Config::parse(&text);
+            diagnostics.extend(diags);
+            config
+        }
+        Err((pos, msg)) => {
+            diagnostics.push(Diagnostic::new(Rule::YamlSyntax, CONFIG_FILE, pos, msg).help("save the file as UTF-8"));
+            Config::default()
+        }
+    };
+
+    let (jobs, folders, walk_diags) = walk(root);
+    diagnostics.extend(walk_diags);
+    let files = jobs.len();
+    let results: Vec<(Option<Record>, Option<Arc<Source>>, Vec<Diagnostic>)> =
+        jobs.par_iter().map(|job| read_record(root, job)).collect();
+
+    let mut people: BTreeMap<String, Person> =
+        folders.into_iter().map(|id| (id.clone(), Person { id, ..Person::default() })).collect();
+    let mut sources = BTreeMap::new();
+    for (job, (record, source, diags)) in jobs.iter().zip(results) {
+        diagnostics.extend(diags);
+        if let Some(source) = source {
+            sources.insert(job.rel.clone(), source);
+        }
+        let person = people.entry(job.person.clone()).or_insert_with(|| Person { id: job.person.clone(), ..Person::default() });
+        match job.kind {
+            Some(Kind::Profile) => person.has_profile_file = true,
+            Some(Kind::Plan) => person.has_plan_file = true,
+            Some(Kind::Passport) => person.has_passport_file = true,
+            Some(_) => {}
+            None => person.attachments.push(job.rel.clone()),
+        }
+        match record {
+            Some(Record::Profile(p)) => person.profile = Some(p),
+            Some(Record::Plan(p)) => person.plan = Some(p),
+            Some(Record::Passport(p)) => person.passport = Some(p),
+            Some(Record::Note(n)) => person.notes.push(n),
+            Some(Record::Outcome(o)) => person.outcomes.push(o),
+            None => {}
+        }
+    }
+    for person in people.values_mut() {
+        person.notes.sort_by(|a, b| (a.date.value, &a.source.path).cmp(&(b.date.value, &b.source.path)));
+        person.outcomes.sort_by(|a, b| (a.date.value, &a.source.path).cmp(&(b.date.value, &b.source.path)));
+        if !person.has_profile_file {
+            let mut d = Diagnostic::new(
+                Rule::BadPath,
+                &format!("records/{}", person.id),
+                Pos::new(1, 1),
+                format!("the folder for `{}` has no profile.md", person.id),
+            )
+            .help("every young person needs records/<id>/profile.md with at least name, date_of_birth and legal_status");
+            d.person = Some(person.id.clone());
+            diagnostics.push(d);
+        }
+    }
+    Ok(Repository {
+        root: root.to_path_buf(),
+        config,
+        people: people.into_values().collect(),
+        sources,
+        diagnostics,
+        files,
+    })
+}
+
+/// One file to read: where it is and what its path says it is.
+struct Job {
+    abs: PathBuf,
+    rel: String,
+    person: String,
+    /// `None` for an attachment under `files/`.
+    kind: Option<Kind>,
+}
+
+/// Walks `records/` without following symlinks, sorting files into jobs and
+/// reporting anything that breaks the layout.
+fn walk(root: &Path) -> (Vec<Job>, Vec<String>, Vec<Diagnostic>) {
+    let mut jobs = Vec::new();
+    let mut folders = Vec::new();
+    let mut diags = Vec::new();
+    let records = root.join("records");
+    if !records.is_dir() {
+        return (jobs, folders, diags);
+    }
+    let bad = |rel: &str, message: String, help: &str| {
+        let mut d = Diagnostic::new(Rule::BadPath, rel, Pos::new(1, 1), message).help(help);
+        if d.person.is_none() {
+            d.person = rel.strip_prefix("records/").map(|p| p.split('/').next().unwrap_or(p).to_string());
+        }
+        d
+    };
+    let mut it = walkdir::WalkDir::new(&records).follow_links(false).sort_by_file_name().min_depth(1).into_iter();
+    while let Some(entry) = it.next() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let rel = e.path().map(|p| relative(root, p)).unwrap_or_else(|| "records".into());
+                diags.push(bad(&rel, format!("could not be read: {e}"), "check the file's permissions"));
+                continue;
+            }
+        };
+        let rel = relative(root, entry.path());
+        let parts: Vec<&str> = rel.split('/').skip(1).collect();
+        let name = parts.last().copied().unwrap_or("");
+        if name.starts_with('.') {
+            if entry.file_type().is_dir() {
+                it.skip_current_dir();
+            }
+            continue;
+        }
+        if entry.path_is_symlink() {
+            diags.push(bad(&rel, "is a symbolic link; Waymark never follows links inside records/".into(), "replace the link with the real file or folder"));
+            continue;
+        }
+        if entry.path().to_str().is_none() {
+            diags.push(bad(&rel, "has a name that is not valid UTF-8".into(), "rename it using plain letters, digits and `-`"));
+            if entry.file_type().is_dir() {
+                it.skip_current_dir();
+            }
+            continue;
+        }
+        let is_dir = entry.file_type().is_dir();
+        let person = parts.first().copied().unwrap_or("").to_string();
+        let job = |kind| Job { abs: entry.path().to_path_buf(), rel: rel.clone(), person: person.clone(), kind };
+        match (parts.as_slice(), is_dir) {
+            ([id], true) => {
+                if !valid_id(id) {
+                    diags.push(bad(
+                        &rel,
+                        format!("`{id}` is not a valid person id"),
+                        "person ids are 2 to 40 lowercase letters, digits and `-`, starting with a letter or digit (for example yp-0007); never a name",
+                    ));
+                }
+                folders.push(id.to_string());
+            }
+            ([_], false) => diags.push(bad(&rel, "files do not belong directly in records/".into(), "put each young person's files in records/<person-id>/")),
+            ([_, "notes" | "outcomes" | "files"], true) => {}
+            ([_, "profile.md"], false) => jobs.push(job(Some(Kind::Profile))),
+            ([_, "pathway-plan.md"], false) => jobs.push(job(Some(Kind::Plan))),
+            ([_, "health-passport.md"], false) => jobs.push(job(Some(Kind::Passport))),
+            ([_, "files", ..], false) => jobs.push(job(None)),
+            ([_, "files", ..], true) => {}
+            ([_, "notes", file], false) if note_name_date(file).is_some() => jobs.push(job(Some(Kind::Note))),
+            ([_, "notes", file], false) => diags.push(bad(
+                &rel,
+                format!("`{file}` is not a note file name"),
+                "name notes YYYY-MM-DD-<slug>.md, with a slug of lowercase letters, digits and `-` (for example 2026-11-02-home-visit.md)",
+            )),
+            ([_, "outcomes", file], false) if outcome_name_date(file).is_some() => jobs.push(job(Some(Kind::Outcome))),
+            ([_, "outcomes", file], false) => diags.push(bad(
+                &rel,
+                format!("`{file}` is not an outcome reading file name"),
+                "name outcome readings YYYY-MM-DD.md (for example 2026-05-01.md)",
+            )),
+            (_, dir) => {
+                diags.push(bad(
+                    &rel,
+                    format!("Waymark does not know what this {} is", if dir { "folder" } else { "file" }),
+                    "a young person's folder holds profile.md, pathway-plan.md, health-passport.md, notes/, outcomes/ and files/",
+                ));
+                if dir {
+                    it.skip_current_dir();
+                }
+            }
+        }
+    }
+    (jobs, folders, diags)
+}
+
+/// The date in a note's file name, `YYYY-MM-DD-<slug>.md`, if the name is well formed.
+pub fn note_name_date(file: &str) -> Option<&str> {
+    let stem = file.strip_suffix(".md")?;
+    let (date, slug) = (stem.get(..10)?, stem.get(10..)?);
+    let slug = slug.strip_prefix('-')?;
+    let slug_ok = !slug.is_empty() && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    (slug_ok && parse_date(date).is_ok()).then_some(date)
+}
+
+/// The date in an outcome reading's file name, `YYYY-MM-DD.md`.
+pub fn outcome_name_date(file: &str) -> Option<&str> {
+    let date = file.strip_suffix(".md")?;
+    parse_date(date).is_ok().then_some(date)
+}
+
+/// `path` relative to `root`, with `/` separators whatever the platform.
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// Decodes a file as UTF-8, dropping a byte-order mark and CRLF line endings.
+fn decode(bytes: &[u8]) -> Result<String, (Pos, String)> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) if text.contains('\r') => Ok(text.replace("\r\n", "\n")),
+        Ok(text) => Ok(text.to_string()),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let line = good.iter().filter(|b| **b == b'\n').count() as u32 + 1;
+            let line_start = good.iter().rposition(|b| *b == b'\n').map(|i| i + 1).unwrap_or(0);
+            let col = String::from_utf8_lossy(&good[line_start..]).chars().count() as u32 + 1;
+            Err((Pos::new(line, col), "the file is not valid UTF-8 text".into()))
+        }
+    }
+}
+
+/// Where the front matter and body of a record are.
+#[derive(Debug, PartialEq)]
+pub struct Split {
+    /// Byte range of the YAML between the `---` lines.
+    pub yaml: std::ops::Range<usize>,
+    /// Byte offset where the body starts.
+    pub body_start: usize,
+    /// 1-based line of the body's first line.
+    pub body_line: u32,
+}
+
+/// Finds the front matter between the opening and closing `---` lines.
+pub fn split_front_matter(text: &str) -> Result<Split, (Pos, String, &'static str)> {
+    let first_end = text.find('\n').unwrap_or(text.len());
+    if text[..first_end].trim_end() != "---" {
+        return Err((
+            Pos::new(1, 1),
+            "the file does not start with front matter".into(),
+            "start the file with a line `---`, the fields, then another line `---`",
+        ));
+    }
+    let mut offset = (first_end + 1).min(text.len());
+    let yaml_start = offset;
+    let mut line = 2u32;
+    while offset < text.len() {
+        let end = text[offset..].find('\n').map(|i| offset + i).unwrap_or(text.len());
+        if text[offset..end].trim_end() == "---" {
+            if offset - yaml_start > MAX_FRONT_MATTER {
+                break;
+            }
+            let body_start = (end + 1).min(text.len());
+            return Ok(Split { yaml: yaml_start..offset, body_start, body_line: line + 1 });
+        }
+        if offset - yaml_start > MAX_FRONT_MATTER {
+            break;
+        }
+        offset = end + 1;
+        line += 1;
+    }
+    if offset - yaml_start > MAX_FRONT_MATTER {
+        return Err((
+            Pos::new(1, 1),
+            format!("the front matter is larger than {} KiB", MAX_FRONT_MATTER / 1024),
+            "keep long text in the body, below the closing `---`",
+        ));
+    }
+    Err((
+        Pos::new(1, 1),
+        "the front matter opened on line 1 is never closed".into(),
+        "add a line with just `---` after the last field",
+    ))
+}
+
+/// Reads and parses one record file; never fails, only reports.
+fn read_record(root: &Path, job: &Job) -> (Option<Record>, Option<Arc<Source>>, Vec<Diagnostic>) {
+    let Some(kind) = job.kind else { return (None, None, Vec::new()) };
+    let _ = root;
+    let syntax = |pos: Pos, message: String, help: &str| Diagnostic::new(Rule::YamlSyntax, &job.rel, pos, message).help(help);
+    let bytes = match std::fs::read(&job.abs) {
+        Ok(b) => b,
+        Err(e) => {
+            let d = Diagnostic::new(Rule::BadPath, &job.rel, Pos::new(1, 1), format!("could not be read: {e}")).help("check the file's permissions");
+            return (None, None, vec![d]);
+        }
+    };
+    let text = match decode(&bytes) {
+        Ok(t) => t,
+        Err((pos, msg)) => return (None, None, vec![syntax(pos, msg, "save the file as UTF-8 (most editors offer this under Save As or Encoding)")]),
+    };
+    let split = split_front_matter(&text);
+    let (yaml_range, body_start, body_line) = match &split {
+        Ok(s) => (s.yaml.clone(), s.body_start, s.body_line),
+        Err(_) => (0..0, 0, 1),
+    };
+    let source = Arc::new(Source { path: job.rel.clone(), text, body_start, body_line });
+    let (pos, msg, help) = match split {
+        Ok(_) => (Pos::default(), String::new(), ""),
+        Err(e) => e,
+    };
+    if !msg.is_empty() {
+        return (None, Some(source), vec![syntax(pos, msg, help)]);
+    }
+    let node = match yaml::parse(&source.text[yaml_range], 2) {
+        Ok(n) => n,
+        Err(e) => {
+            let d = syntax(e.pos, format!("the front matter is not valid YAML: {}", e.message), "check indentation, colons and quotes on this line or just above it");
+            return (None, Some(source), vec![d]);
+        }
+    };
+    let ctx = Ctx::new(&job.rel, Pos::new(1, 1));
+    let record = records::read(kind, source.clone(), &node, &ctx);
+    if let Some(Record::Note(note)) = &record {
+        let name_date = job.rel.rsplit('/').next().and_then(note_name_date);
+        if let Some(name_date) = name_date {
+            if parse_date(name_date).ok() != Some(note.date.value) {
+                ctx.report(
+                    Rule::NoteDateMismatch,
+                    note.date.pos,
+                    format!("the note's date {} is not the date in its file name, {name_date}", note.date.value),
+                    "make `date:` and the file name agree: rename the file, or correct the date",
+                );
+            }
+        }
+    }
+    (record, Some(source), ctx.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn note_names() {
+        assert_eq!(note_name_date("2026-11-02-home-visit.md"), Some("2026-11-02"));
+        assert_eq!(note_name_date("2026-11-02.md"), None);
+        assert_eq!(note_name_date("2026-11-02-Home.md"), None);
+        assert_eq!(note_name_date("2026-13-02-visit.md"), None);
+        assert_eq!(outcome_name_date("2026-05-01.md"), Some("2026-05-01"));
+    }
+
+    #[test]
+    fn front_matter_split() {
+        let s = split_front_matter("---\na: 1\n---\nbody\n").expect("splits");
+        assert_eq!(s.yaml, 4..9);
+        assert_eq!(s.body_line, 4);
+        assert!(split_front_matter("---\na: 1\n").is_err());
+        assert!(split_front_matter("a: 1\n").is_err());
+        let big = format!("---\n{}---\n", "a: 1\n".repeat(60_000));
+        let err = split_front_matter(&big).expect_err("too big");
+        assert!(err.1.contains("256 KiB"));
+    }
+
+    #[test]
+    fn decoding() {
+        assert_eq!(decode(b"\xEF\xBB\xBF---\r\na: 1\r\n").ok().as_deref(), Some("---\na: 1\n"));
+        let (pos, _) = decode(b"---\nname: \xFF\n").expect_err("invalid");
+        assert_eq!(pos, Pos::new(2, 7));
+    }
+}

@@ -1,0 +1,366 @@
+//! Turning one record's front matter into its typed struct (FORMAT.md §4-§8).
+
+use crate::diag::Rule;
+use crate::load::fields::{Ctx, Fields};
+use crate::load::yaml::{Node, Pos};
+use crate::model::vocab::*;
+use crate::model::*;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// What a file under `records/<id>/` is, judged by its path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `profile.md`
+    Profile,
+    /// `pathway-plan.md`
+    Plan,
+    /// `health-passport.md`
+    Passport,
+    /// `notes/YYYY-MM-DD-<slug>.md`
+    Note,
+    /// `outcomes/YYYY-MM-DD.md`
+    Outcome,
+}
+
+impl Kind {
+    /// The value `type:` must have in a file of this kind.
+    pub fn type_name(self) -> &'static str {
+        match self {
+            Kind::Profile => "profile",
+            Kind::Plan => "pathway-plan",
+            Kind::Passport => "health-passport",
+            Kind::Note => "note",
+            Kind::Outcome => "outcome",
+        }
+    }
+}
+
+/// A record of any kind, as read from one file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Record {
+    /// A profile.
+    Profile(Profile),
+    /// A pathway plan.
+    Plan(PathwayPlan),
+    /// A health passport.
+    Passport(HealthPassport),
+    /// A note.
+    Note(Note),
+    /// An outcome reading.
+    Outcome(OutcomeReading),
+}
+
+/// Reads a record of `kind` from its parsed front matter.
+pub fn read(kind: Kind, source: Arc<Source>, node: &Node, ctx: &Ctx<'_>) -> Option<Record> {
+    let known: &[&str] = match kind {
+        Kind::Profile => PROFILE_FIELDS,
+        Kind::Plan => PLAN_FIELDS,
+        Kind::Passport => PASSPORT_FIELDS,
+        Kind::Note => NOTE_FIELDS,
+        Kind::Outcome => OUTCOME_FIELDS,
+    };
+    let f = Fields::new(ctx, node, known, ctx.top, "");
+    if let Some(t) = f.text("type") {
+        let accepted = t.value == kind.type_name() || (kind == Kind::Outcome && t.value == "outcome-reading");
+        if !accepted {
+            ctx.report(
+                Rule::TypeMismatch,
+                t.pos,
+                format!("`type: {}` disagrees with where the file is: its path makes it a {}", t.value, kind.type_name()),
+                format!("write `type: {}`, or remove `type:`, or move the file to where a {} belongs", kind.type_name(), t.value),
+            );
+        }
+    }
+    Some(match kind {
+        Kind::Profile => Record::Profile(profile(source, &f)?),
+        Kind::Plan => Record::Plan(plan(source, &f)),
+        Kind::Passport => Record::Passport(passport(source, &f)),
+        Kind::Note => Record::Note(note(source, &f)?),
+        Kind::Outcome => Record::Outcome(outcome(source, &f)?),
+    })
+}
+
+const PROFILE_FIELDS: &[&str] = &[
+    "type",
+    "name",
+    "preferred_name",
+    "pronouns",
+    "date_of_birth",
+    "legal_status",
+    "extended_support",
+    "placing_authority",
+    "personal_adviser",
+    "key_worker",
+    "status",
+    "closed",
+    "in_touch",
+    "contact_every_days",
+    "accommodation",
+    "activity",
+    "staying_put",
+    "staying_close",
+    "immigration",
+    "flags",
+];
+
+fn profile(source: Arc<Source>, f: &Fields<'_, '_>) -> Option<Profile> {
+    let name = f.req_text("name", "add `name: <the young person's full name>`");
+    let dob = f.req_date("date_of_birth", "add `date_of_birth: YYYY-MM-DD`");
+    let legal_status = f.req_vocab::<LegalStatus>("legal_status");
+    let status = f.vocab::<RecordStatus>("status").unwrap_or(Spanned::new(RecordStatus::Active, f.at()));
+    let closed = f.map("closed", &["date", "reason"]).map(|c| Closure {
+        date: c.req_date("date", "add the date the record was closed"),
+        reason: c.req_text("reason", "add why the record was closed, for example `moved-area`"),
+    });
+    if status.value == RecordStatus::Closed && closed.is_none() {
+        f.require("closed", "a closed record needs `closed: { date: YYYY-MM-DD, reason: ... }`");
+    }
+    let accommodation = f.map("accommodation", &["type", "since", "suitable", "address"]).map(|a| Accommodation {
+        kind: a.vocab("type"),
+        since: a.date("since"),
+        suitable: a.boolean("suitable"),
+        address: a.text("address"),
+    });
+    let activity = f.map("activity", &["type", "hours", "since", "detail"]).map(|a| {
+        let activity = Activity { kind: a.vocab("type"), hours: a.vocab("hours"), since: a.date("since"), detail: a.text("detail") };
+        if let (Some(kind), Some(hours)) = (&activity.kind, &activity.hours) {
+            if kind.value.is_neet() || kind.value == ActivityType::NotKnown {
+                a.ctx().report(
+                    Rule::InvalidValue,
+                    hours.pos,
+                    format!("`activity.hours` does not apply when the activity is `{}`", kind.value.as_str()),
+                    "remove `hours:`; it is only for education, training or work",
+                );
+            }
+        }
+        activity
+    });
+    let staying_put = f.map("staying_put", &["carer", "since"]).map(|s| StayingPut { carer: s.text("carer"), since: s.date("since") });
+    let staying_close = f.map("staying_close", &["since"]).map(|s| Spanned::new(s.date("since").map(|d| d.value), s.at()));
+    let immigration = f.map("immigration", &["status", "leave_expires", "solicitor"]).map(|i| Immigration {
+        status: i.vocab("status"),
+        leave_expires: i.date("leave_expires"),
+        solicitor: i.text("solicitor"),
+    });
+    let flags = f.list("flags").iter().filter_map(|n| crate::load::fields::vocab_value::<Flag>(f.ctx(), "flags", n)).collect();
+    Some(Profile {
+        source,
+        preferred_name: f.text("preferred_name"),
+        pronouns: f.text("pronouns"),
+        extended_support: f.boolean("extended_support").is_some_and(|b| b.value),
+        placing_authority: f.text("placing_authority"),
+        personal_adviser: f.text("personal_adviser"),
+        key_worker: f.text("key_worker"),
+        in_touch: f.vocab("in_touch"),
+        contact_every_days: f.count("contact_every_days"),
+        closed,
+        accommodation,
+        activity,
+        staying_put,
+        staying_close,
+        immigration,
+        flags,
+        status,
+        name: name?,
+        date_of_birth: dob?,
+        legal_status: legal_status?,
+    })
+}
+
+const PLAN_FIELDS: &[&str] = &["type", "started", "reviews", "next_review", "goals", "contingency"];
+const GOAL_FIELDS: &[&str] = &["id", "heading", "need", "action", "by_whom", "by_when", "status", "done"];
+
+fn plan(source: Arc<Source>, f: &Fields<'_, '_>) -> PathwayPlan {
+    let reviews = f
+        .each_map("reviews", &["date", "by", "young_person_present", "views"])
+        .into_iter()
+        .map(|(pos, r)| Review {
+            pos,
+            date: r.req_date("date", "give each review its `date: YYYY-MM-DD`"),
+            by: r.text("by"),
+            young_person_present: r.boolean("young_person_present").map(|b| b.value),
+            views: r.text("views"),
+        })
+        .collect();
+    let goals = f
+        .each_map("goals", GOAL_FIELDS)
+        .into_iter()
+        .map(|(pos, g)| {
+            let status = g.vocab::<GoalStatus>("status");
+            if status.as_ref().is_some_and(|s| s.value == GoalStatus::Achieved) {
+                g.require("done", "an achieved goal needs `done: YYYY-MM-DD`, the date it was achieved");
+            }
+            Goal {
+                pos,
+                id: g.req_text("id", "give each goal a short `id` unique within the plan, such as `college`"),
+                heading: g.req_vocab("heading"),
+                need: g.text("need"),
+                action: g.text("action"),
+                by_whom: by_whom(&g, &source),
+                by_when: g.date("by_when"),
+                done: g.date("done"),
+                status,
+            }
+        })
+        .collect();
+    PathwayPlan { source, started: f.date("started"), reviews, next_review: f.date("next_review"), goals, contingency: f.text("contingency") }
+}
+
+/// `by_whom` is a staff id, `young-person`, or free text written in quotes;
+/// the quotes are only visible in the source, so that is where we look.
+fn by_whom(g: &Fields<'_, '_>, source: &Source) -> Option<Spanned<ByWhom>> {
+    let t = g.text("by_whom")?;
+    let quoted = char_at(&source.text, t.pos).is_some_and(|c| c == '"' || c == '\'');
+    let who = if t.value == "young-person" {
+        ByWhom::YoungPerson
+    } else if quoted || !valid_id(&t.value) {
+        ByWhom::Text(t.value.clone())
+    } else {
+        ByWhom::Staff(t.value.clone())
+    };
+    Some(Spanned::new(who, t.pos))
+}
+
+/// The character at a 1-based line and column.
+fn char_at(text: &str, pos: Pos) -> Option<char> {
+    text.lines().nth(pos.line.checked_sub(1)? as usize)?.chars().nth(pos.col.checked_sub(1)? as usize)
+}
+
+const PASSPORT_FIELDS: &[&str] = &[
+    "type",
+    "nhs_number",
+    "gp",
+    "dentist",
+    "optician",
+    "last_health_assessment",
+    "immunisations",
+    "allergies",
+    "medications",
+    "conditions",
+    "birth_history",
+    "family_health_history",
+    "mental_health",
+    "consent_to_share",
+    "final_review",
+    "issued",
+];
+
+fn passport(source: Arc<Source>, f: &Fields<'_, '_>) -> HealthPassport {
+    let practice = |key: &str| {
+        f.map(key, &["practice", "address", "phone"]).map(|p| Practice {
+            practice: p.text("practice").map(|s| s.value),
+            address: p.text("address").map(|s| s.value),
+            phone: p.text("phone").map(|s| s.value),
+        })
+    };
+    let immunisations = f
+        .each_map("immunisations", &["vaccine", "date"])
+        .into_iter()
+        .filter_map(|(_, i)| {
+            Some(Immunisation { date: i.date("date").map(|d| d.value), vaccine: i.req_text("vaccine", "name the vaccine")?.value })
+        })
+        .collect();
+    let medications = f
+        .each_map("medications", &["name", "dose", "since"])
+        .into_iter()
+        .filter_map(|(_, m)| {
+            Some(Medication {
+                dose: m.text("dose").map(|d| d.value),
+                since: m.date("since").map(|d| d.value),
+                name: m.req_text("name", "name the medicine")?.value,
+            })
+        })
+        .collect();
+    let conditions = f
+        .each_map("conditions", &["name", "since", "notes"])
+        .into_iter()
+        .filter_map(|(_, c)| {
+            Some(Condition {
+                since: c.date("since").map(|d| d.value),
+                notes: c.text("notes").map(|d| d.value),
+                name: c.req_text("name", "name the condition")?.value,
+            })
+        })
+        .collect();
+    let nhs_number = f.text("nhs_number");
+    if let Some(n) = &nhs_number {
+        if !nhs_number_valid(&n.value) {
+            f.ctx().report(
+                Rule::NhsNumber,
+                n.pos,
+                format!("NHS number `{}` is not valid: it needs 10 digits and its last digit must match the modulus 11 check", n.value),
+                "copy the number again from an NHS letter or the GP; a single mistyped digit makes the check fail",
+            );
+        }
+    }
+    HealthPassport {
+        source,
+        nhs_number,
+        gp: practice("gp"),
+        dentist: practice("dentist"),
+        optician: practice("optician"),
+        last_health_assessment: f.date("last_health_assessment"),
+        immunisations,
+        allergies: f.text_list("allergies"),
+        medications,
+        conditions,
+        birth_history: f.text("birth_history").map(|s| s.value),
+        family_health_history: f.text("family_health_history").map(|s| s.value),
+        mental_health: f.text("mental_health").map(|s| s.value),
+        consent_to_share: f.boolean("consent_to_share").map(|b| b.value),
+        final_review: f.date("final_review"),
+        issued: f.date("issued"),
+    }
+}
+
+const NOTE_FIELDS: &[&str] = &["type", "date", "author", "kind", "with", "minutes", "restricted"];
+
+fn note(source: Arc<Source>, f: &Fields<'_, '_>) -> Option<Note> {
+    let date = f.req_date("date", "add `date: YYYY-MM-DD`, the same date as in the file name");
+    let author = f.req_text("author", "add `author: <your staff id>`");
+    Some(Note {
+        source,
+        kind: f.vocab("kind"),
+        with: f.text_list("with").unwrap_or_default(),
+        minutes: f.count("minutes").map(|m| m.value),
+        restricted: f.boolean("restricted").is_some_and(|b| b.value),
+        date: date?,
+        author: author?,
+    })
+}
+
+const OUTCOME_FIELDS: &[&str] = &["type", "date", "scale", "by", "scores"];
+
+fn outcome(source: Arc<Source>, f: &Fields<'_, '_>) -> Option<OutcomeReading> {
+    let date = f.req_date("date", "add `date: YYYY-MM-DD`, the same date as in the file name");
+    let scale = f.text("scale").unwrap_or(Spanned::new("keep-on-caring".to_string(), f.at()));
+    f.require("scores", "add `scores:` with one line per area, such as `health: 6`");
+    let mut scores = BTreeMap::new();
+    if let Some(e) = f.entry("scores") {
+        if let crate::load::yaml::Value::Map(entries) = &e.value.value {
+            for entry in entries {
+                let node = &entry.value;
+                let value = match node.value {
+                    crate::load::yaml::Value::Int(i) => Some(i as f64),
+                    crate::load::yaml::Value::Float(x) if x.is_finite() => Some(x),
+                    _ => None,
+                };
+                match value {
+                    Some(v) => {
+                        scores.insert(entry.key.clone(), Spanned::new(v, node.pos));
+                    }
+                    None => f.ctx().report(
+                        Rule::InvalidValue,
+                        node.pos,
+                        format!("the score for `{}` should be a number, but is {}", entry.key, node.value.kind_name()),
+                        "write a number from the scale's range, such as 6",
+                    ),
+                }
+            }
+        } else {
+            f.ctx().report(Rule::InvalidValue, e.value.pos, "`scores` should list one `area: score` per line", "");
+        }
+    }
+    Some(OutcomeReading { source, date: date?, scale, by: f.text("by"), scores })
+}

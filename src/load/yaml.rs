@@ -1,0 +1,508 @@
+//! YAML parsing with source positions: the only module that knows serde_yaml.
+//!
+//! serde_yaml gives values but no positions for them, and its errors for a
+//! missing field carry none at all. So the text is parsed twice: serde_yaml
+//! decides what the values are (it knows YAML), and a small line scanner
+//! finds where each key and value starts (our records are block YAML with
+//! the odd one-line flow map). Where the scanner cannot place a value it
+//! falls back to its parent's position, never to nothing.
+
+use std::collections::HashMap;
+
+/// A 1-based line and column in a source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Pos {
+    /// 1-based line number.
+    pub line: u32,
+    /// 1-based column, counted in characters.
+    pub col: u32,
+}
+
+impl Pos {
+    /// A position from a 1-based line and column.
+    pub fn new(line: u32, col: u32) -> Pos {
+        Pos { line, col }
+    }
+}
+
+/// A YAML value with the position where it starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// What the value is.
+    pub value: Value,
+    /// Where the value starts (for a block map or list: its first entry).
+    pub pos: Pos,
+}
+
+/// One `key: value` pair of a map, with the key's own position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// The key as text (non-string keys are written as YAML would show them).
+    pub key: String,
+    /// Where the key starts.
+    pub key_pos: Pos,
+    /// The value.
+    pub value: Node,
+}
+
+/// The shapes a YAML value can take, independent of the parser used.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// `~`, `null` or nothing at all.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A whole number.
+    Int(i64),
+    /// A number with a fraction.
+    Float(f64),
+    /// Any other scalar.
+    Str(String),
+    /// A list.
+    Seq(Vec<Node>),
+    /// A map, in source order.
+    Map(Vec<Entry>),
+}
+
+impl Value {
+    /// A plain-words name of the value's kind, for error messages.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Value::Null => "nothing",
+            Value::Bool(_) => "true/false",
+            Value::Int(_) | Value::Float(_) => "a number",
+            Value::Str(_) => "text",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a set of fields",
+        }
+    }
+}
+
+/// Why a YAML text could not be parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyntaxError {
+    /// Where the parser stopped.
+    pub pos: Pos,
+    /// The parser's own words, tidied.
+    pub message: String,
+}
+
+/// Parses `text` (whose first line is line `first_line` of its file) into a
+/// positioned tree.
+pub fn parse(text: &str, first_line: u32) -> Result<Node, SyntaxError> {
+    let value: serde_yaml::Value = match serde_yaml::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            let pos = e
+                .location()
+                .map(|l| Pos::new(l.line() as u32 + first_line - 1, l.column() as u32))
+                .unwrap_or(Pos::new(first_line, 1));
+            return Err(SyntaxError {
+                pos,
+                message: tidy_error(&e.to_string()),
+            });
+        }
+    };
+    let spots = locate(text, first_line);
+    let mut path = Vec::new();
+    Ok(convert(value, &spots, &mut path, Pos::new(first_line, 1)))
+}
+
+/// Drops serde_yaml's trailing "at line X column Y": we show the position ourselves.
+fn tidy_error(message: &str) -> String {
+    let cut = message.find(" at line ").unwrap_or(message.len());
+    message[..cut].to_string()
+}
+
+/// One step into a tree: a map key or a list index.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+/// Where a node's key and value start.
+#[derive(Debug, Clone, Copy)]
+struct Spot {
+    key: Pos,
+    value: Pos,
+}
+
+fn convert(value: serde_yaml::Value, spots: &HashMap<Vec<Seg>, Spot>, path: &mut Vec<Seg>, fallback: Pos) -> Node {
+    let pos = spots.get(path.as_slice()).map(|s| s.value).unwrap_or(fallback);
+    let value = match value {
+        serde_yaml::Value::Null => Value::Null,
+        serde_yaml::Value::Bool(b) => Value::Bool(b),
+        serde_yaml::Value::Number(n) => match n.as_i64() {
+            Some(i) => Value::Int(i),
+            None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        serde_yaml::Value::String(s) => Value::Str(s),
+        serde_yaml::Value::Sequence(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for (i, item) in items.into_iter().enumerate() {
+                path.push(Seg::Index(i));
+                out.push(convert(item, spots, path, pos));
+                path.pop();
+            }
+            Value::Seq(out)
+        }
+        serde_yaml::Value::Mapping(map) => {
+            let mut out = Vec::with_capacity(map.len());
+            for (k, v) in map {
+                let key = scalar_text(&k);
+                path.push(Seg::Key(key.clone()));
+                let key_pos = spots.get(path.as_slice()).map(|s| s.key).unwrap_or(pos);
+                let value = convert(v, spots, path, key_pos);
+                path.pop();
+                out.push(Entry { key, key_pos, value });
+            }
+            Value::Map(out)
+        }
+        serde_yaml::Value::Tagged(tagged) => return convert(tagged.value, spots, path, fallback),
+    };
+    Node { value, pos }
+}
+
+fn scalar_text(v: &serde_yaml::Value) -> String {
+    match v {
+        serde_yaml::Value::String(s) => s.clone(),
+        serde_yaml::Value::Bool(b) => b.to_string(),
+        serde_yaml::Value::Number(n) => n.to_string(),
+        serde_yaml::Value::Null => "null".to_string(),
+        _ => "(complex key)".to_string(),
+    }
+}
+
+/// A container being scanned: its indentation and path.
+struct Frame {
+    indent: usize,
+    path: Vec<Seg>,
+    seq: bool,
+    next_index: usize,
+}
+
+/// Finds the positions of keys and values in block-style YAML.
+fn locate(text: &str, first_line: u32) -> HashMap<Vec<Seg>, Spot> {
+    let mut spots: HashMap<Vec<Seg>, Spot> = HashMap::new();
+    let mut stack: Vec<Frame> = vec![Frame { indent: 0, path: Vec::new(), seq: false, next_index: 0 }];
+    // A key with nothing after it: its child container starts on a later line.
+    let mut pending: Option<(Vec<Seg>, usize)> = None;
+    // Lines of a block scalar (`|` or `>`) are skipped while indented past this.
+    let mut block_scalar: Option<usize> = None;
+
+    for (n, line) in text.lines().enumerate() {
+        let line_no = first_line + n as u32;
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let content = &line[indent..];
+        if content.trim().is_empty() || content.starts_with('#') {
+            continue;
+        }
+        if let Some(parent) = block_scalar {
+            if indent > parent {
+                continue;
+            }
+            block_scalar = None;
+        }
+        if let Some((path, key_indent)) = pending.take() {
+            let is_item = content == "-" || content.starts_with("- ");
+            if indent > key_indent || (is_item && indent == key_indent) {
+                // The key's value is the container that starts here.
+                let first = Pos::new(line_no, line[..indent].chars().count() as u32 + 1);
+                if let Some(spot) = spots.get_mut(&path) {
+                    spot.value = first;
+                }
+                stack.push(Frame { indent, path, seq: is_item, next_index: 0 });
+            }
+        }
+        while stack.len() > 1 && stack.last().is_some_and(|f| f.indent > indent) {
+            stack.pop();
+        }
+        let Some(top) = stack.last() else { break };
+        if top.indent != indent {
+            continue; // A continuation of a multi-line scalar: nothing to place.
+        }
+        let char_col = |byte: usize| line[..byte].chars().count() as u32 + 1;
+        let mut at = indent;
+        let mut rest = content;
+        // A list item, possibly opening a map on the same line (`- id: x`).
+        if rest == "-" || rest.starts_with("- ") {
+            if !top.seq {
+                continue;
+            }
+            let depth = stack.len() - 1;
+            let idx = stack[depth].next_index;
+            stack[depth].next_index += 1;
+            let mut item = stack[depth].path.clone();
+            item.push(Seg::Index(idx));
+            let skip = 1 + rest[1..].len() - rest[1..].trim_start().len();
+            at += skip;
+            rest = &rest[skip..];
+            let spot_pos = Pos::new(line_no, char_col(at));
+            spots.insert(item.clone(), Spot { key: spot_pos, value: spot_pos });
+            if rest.is_empty() || rest.starts_with('#') {
+                pending = Some((item, indent));
+                continue;
+            }
+            if split_key(rest).is_none() {
+                place_scalar(rest, line, at, line_no, &item, &mut spots, &mut block_scalar, indent);
+                continue;
+            }
+            stack.push(Frame { indent: at, path: item, seq: false, next_index: 0 });
+        }
+        let Some(top) = stack.last() else { break };
+        if top.seq {
+            continue;
+        }
+        let Some((key, value_off)) = split_key(rest) else { continue };
+        let mut path = top.path.clone();
+        path.push(Seg::Key(key));
+        let key_pos = Pos::new(line_no, char_col(at));
+        let value_at = at + value_off;
+        let value_text = &line[value_at..];
+        if value_text.trim().is_empty() || value_text.starts_with('#') {
+            spots.insert(path.clone(), Spot { key: key_pos, value: key_pos });
+            pending = Some((path, at));
+            continue;
+        }
+        spots.insert(path.clone(), Spot { key: key_pos, value: Pos::new(line_no, char_col(value_at)) });
+        place_scalar(value_text, line, value_at, line_no, &path, &mut spots, &mut block_scalar, at);
+    }
+    spots
+}
+
+/// Places a value that starts on this line: a flow collection's members, or a block scalar marker.
+#[allow(clippy::too_many_arguments)]
+fn place_scalar(
+    value_text: &str,
+    line: &str,
+    at: usize,
+    line_no: u32,
+    path: &[Seg],
+    spots: &mut HashMap<Vec<Seg>, Spot>,
+    block_scalar: &mut Option<usize>,
+    owner_indent: usize,
+) {
+    if value_text.starts_with('|') || value_text.starts_with('>') {
+        *block_scalar = Some(owner_indent);
+    } else if value_text.starts_with('{') || value_text.starts_with('[') {
+        let mut flow = Flow { line, pos: at, line_no, spots };
+        flow.value(&mut path.to_vec());
+    }
+}
+
+/// Splits `key: rest` into the key and the byte offset of the value, if this is a map entry.
+fn split_key(s: &str) -> Option<(String, usize)> {
+    let bytes = s.as_bytes();
+    let (key, after) = if bytes.first() == Some(&b'"') || bytes.first() == Some(&b'\'') {
+        let q = bytes[0];
+        let end = s[1..].find(q as char)? + 1;
+        (s[1..end].to_string(), end + 1)
+    } else {
+        if matches!(bytes.first(), Some(b'{' | b'[' | b'|' | b'>' | b'"' | b'\'' | b'#')) {
+            return None;
+        }
+        let mut end = None;
+        for (i, b) in bytes.iter().enumerate() {
+            if *b == b':' && (i + 1 == bytes.len() || bytes[i + 1] == b' ' || bytes[i + 1] == b'\t') {
+                end = Some(i);
+                break;
+            }
+            if *b == b'#' && i > 0 && bytes[i - 1] == b' ' {
+                return None;
+            }
+        }
+        let end = end?;
+        (s[..end].trim_end().to_string(), end)
+    };
+    if s.as_bytes().get(after) != Some(&b':') {
+        return None;
+    }
+    let mut value = after + 1;
+    while s.as_bytes().get(value).is_some_and(|b| *b == b' ' || *b == b'\t') {
+        value += 1;
+    }
+    Some((key, value))
+}
+
+/// A tiny scanner for one-line flow collections (`{ a: 1, b: [x, y] }`).
+struct Flow<'a, 'b> {
+    line: &'a str,
+    pos: usize,
+    line_no: u32,
+    spots: &'b mut HashMap<Vec<Seg>, Spot>,
+}
+
+impl Flow<'_, '_> {
+    fn peek(&self) -> Option<u8> {
+        self.line.as_bytes().get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t')) {
+            self.pos += 1;
+        }
+    }
+
+    fn here(&self) -> Pos {
+        Pos::new(self.line_no, self.line[..self.pos].chars().count() as u32 + 1)
+    }
+
+    /// Scans one value, recording the positions of what it contains.
+    fn value(&mut self, path: &mut Vec<Seg>) {
+        self.skip_ws();
+        match self.peek() {
+            Some(b'{') => {
+                self.pos += 1;
+                loop {
+                    self.skip_ws();
+                    match self.peek() {
+                        None => return,
+                        Some(b'}') => {
+                            self.pos += 1;
+                            return;
+                        }
+                        Some(b',') => {
+                            self.pos += 1;
+                            continue;
+                        }
+                        _ => {}
+                    }
+                    let key_pos = self.here();
+                    let key = self.scalar(true);
+                    self.skip_ws();
+                    if self.peek() == Some(b':') {
+                        self.pos += 1;
+                        self.skip_ws();
+                    }
+                    path.push(Seg::Key(key));
+                    let value_pos = self.here();
+                    self.spots.insert(path.clone(), Spot { key: key_pos, value: value_pos });
+                    self.value(path);
+                    path.pop();
+                }
+            }
+            Some(b'[') => {
+                self.pos += 1;
+                let mut i = 0;
+                loop {
+                    self.skip_ws();
+                    match self.peek() {
+                        None => return,
+                        Some(b']') => {
+                            self.pos += 1;
+                            return;
+                        }
+                        Some(b',') => {
+                            self.pos += 1;
+                            continue;
+                        }
+                        _ => {}
+                    }
+                    path.push(Seg::Index(i));
+                    let p = self.here();
+                    self.spots.insert(path.clone(), Spot { key: p, value: p });
+                    self.value(path);
+                    path.pop();
+                    i += 1;
+                }
+            }
+            _ => {
+                self.scalar(false);
+            }
+        }
+    }
+
+    /// Scans a plain or quoted scalar; in a key, stops at `:`.
+    fn scalar(&mut self, key: bool) -> String {
+        let start = self.pos;
+        match self.peek() {
+            Some(q @ (b'"' | b'\'')) => {
+                self.pos += 1;
+                while let Some(b) = self.peek() {
+                    self.pos += 1;
+                    if b == b'\\' && q == b'"' {
+                        self.pos += 1;
+                    } else if b == q {
+                        break;
+                    }
+                }
+                let end = self.pos.min(self.line.len());
+                self.line.get(start + 1..end.saturating_sub(1)).unwrap_or("").to_string()
+            }
+            _ => {
+                while let Some(b) = self.peek() {
+                    if matches!(b, b',' | b'}' | b']') || (key && b == b':') {
+                        break;
+                    }
+                    self.pos += 1;
+                }
+                self.line.get(start..self.pos).unwrap_or("").trim().to_string()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn get<'a>(node: &'a Node, key: &str) -> &'a Node {
+        match &node.value {
+            Value::Map(entries) => &entries.iter().find(|e| e.key == key).expect("key present").value,
+            other => panic!("not a map: {other:?}"),
+        }
+    }
+
+    fn idx(node: &Node, i: usize) -> &Node {
+        match &node.value {
+            Value::Seq(items) => &items[i],
+            other => panic!("not a list: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn positions_of_block_values() {
+        let text = "name: Jordan Blake\naccommodation:\n  type: semi-independent\n  suitable: true\nflags: [cse-risk, uasc]\n";
+        let root = parse(text, 2).expect("parses");
+        assert_eq!(get(&root, "name").pos, Pos::new(2, 7));
+        let acc = get(&root, "accommodation");
+        assert_eq!(acc.pos, Pos::new(4, 3));
+        assert_eq!(get(acc, "type").pos, Pos::new(4, 9));
+        assert_eq!(get(acc, "suitable").pos, Pos::new(5, 13));
+        let flags = get(&root, "flags");
+        assert_eq!(idx(flags, 1).pos, Pos::new(6, 19));
+    }
+
+    #[test]
+    fn positions_in_lists_of_maps() {
+        let text = "goals:\n  - id: college\n    status: done\n  - id: flat\n    heading: accommodation\nreviews:\n- date: 2025-01-01\n  by: sam\n";
+        let root = parse(text, 1).expect("parses");
+        let goals = get(&root, "goals");
+        assert_eq!(get(idx(goals, 0), "status").pos, Pos::new(3, 13));
+        assert_eq!(get(idx(goals, 1), "heading").pos, Pos::new(5, 14));
+        let reviews = get(&root, "reviews");
+        assert_eq!(get(idx(reviews, 0), "by").pos, Pos::new(8, 7));
+    }
+
+    #[test]
+    fn positions_in_flow_maps_and_after_block_scalars() {
+        let text = "gp: { practice: Example Surgery, phone: \"01234 567890\" }\nnotes: |\n  one: not a key\n  two\nclosed: { date: 2026-09-01, reason: moved-area }\n";
+        let root = parse(text, 1).expect("parses");
+        assert_eq!(get(get(&root, "gp"), "phone").pos, Pos::new(1, 41));
+        assert_eq!(get(get(&root, "closed"), "reason").pos, Pos::new(5, 37));
+    }
+
+    #[test]
+    fn syntax_errors_carry_file_positions() {
+        let err = parse("name: [unclosed\n", 2).expect_err("fails");
+        assert_eq!(err.pos.line, 3);
+        assert!(!err.message.contains("at line"));
+    }
+
+    #[test]
+    fn unicode_columns_count_characters() {
+        let root = parse("name: Zoë\nplace: Café\n", 1).expect("parses");
+        assert_eq!(get(&root, "place").pos, Pos::new(2, 8));
+    }
+}

@@ -1,0 +1,445 @@
+//! The record model: typed records of FORMAT.md, each remembering where its values came from.
+
+pub mod date;
+pub mod vocab;
+
+use crate::load::yaml::Pos;
+use date::Date;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use vocab::*;
+
+/// A value together with the place in its file where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    /// The value.
+    pub value: T,
+    /// Where it starts.
+    pub pos: Pos,
+}
+
+impl<T> Spanned<T> {
+    /// Pairs a value with its position.
+    pub fn new(value: T, pos: Pos) -> Self {
+        Spanned { value, pos }
+    }
+}
+
+impl<T> std::ops::Deref for Spanned<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+/// The text of one record file, shared by the record and its diagnostics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    /// Path relative to the repository root, `/`-separated.
+    pub path: String,
+    /// The whole file, without byte-order mark, with `\n` line endings.
+    pub text: String,
+    /// Byte offset where the Markdown body starts.
+    pub body_start: usize,
+    /// Line number (1-based) of the body's first line.
+    pub body_line: u32,
+}
+
+impl Source {
+    /// The Markdown body after the front matter.
+    pub fn body(&self) -> &str {
+        self.text.get(self.body_start..).unwrap_or("")
+    }
+}
+
+/// Who the young person is and how they are doing (`profile.md`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Profile {
+    /// The file.
+    pub source: Arc<Source>,
+    /// Full name.
+    pub name: Spanned<String>,
+    /// What they like to be called.
+    pub preferred_name: Option<Spanned<String>>,
+    /// Their pronouns.
+    pub pronouns: Option<Spanned<String>>,
+    /// Date of birth.
+    pub date_of_birth: Spanned<Date>,
+    /// Legal status.
+    pub legal_status: Spanned<LegalStatus>,
+    /// Former-relevant aged 21-24 who asked for a personal adviser to 25.
+    pub extended_support: bool,
+    /// The authority that placed them.
+    pub placing_authority: Option<Spanned<String>>,
+    /// Staff id of their personal adviser.
+    pub personal_adviser: Option<Spanned<String>>,
+    /// Staff id of their key worker.
+    pub key_worker: Option<Spanned<String>>,
+    /// Whether the record is open; absent means active.
+    pub status: Spanned<RecordStatus>,
+    /// Why and when a closed record was closed.
+    pub closed: Option<Closure>,
+    /// Whether the service is in touch.
+    pub in_touch: Option<Spanned<InTouch>>,
+    /// Agreed contact frequency in days.
+    pub contact_every_days: Option<Spanned<u32>>,
+    /// Where they live.
+    pub accommodation: Option<Accommodation>,
+    /// What they do.
+    pub activity: Option<Activity>,
+    /// Staying Put arrangement (remaining with former foster carers after 18).
+    pub staying_put: Option<StayingPut>,
+    /// Staying Close arrangement (support after leaving a children's home).
+    pub staying_close: Option<Spanned<Option<Date>>>,
+    /// Immigration details.
+    pub immigration: Option<Immigration>,
+    /// Risks and needs.
+    pub flags: Vec<Spanned<Flag>>,
+}
+
+impl Profile {
+    /// The name to greet the young person by.
+    pub fn display_name(&self) -> &str {
+        self.preferred_name.as_ref().map(|p| p.value.as_str()).unwrap_or(&self.name.value)
+    }
+
+    /// Whether the record is still open.
+    pub fn is_active(&self) -> bool {
+        self.status.value == RecordStatus::Active
+    }
+}
+
+/// When and why a record was closed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Closure {
+    /// When.
+    pub date: Option<Spanned<Date>>,
+    /// Why, in kebab-case or words.
+    pub reason: Option<Spanned<String>>,
+}
+
+/// Where the young person lives.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Accommodation {
+    /// The kind of accommodation.
+    pub kind: Option<Spanned<AccommodationType>>,
+    /// Since when.
+    pub since: Option<Spanned<Date>>,
+    /// Whether it is suitable.
+    pub suitable: Option<Spanned<bool>>,
+    /// The address, if recorded.
+    pub address: Option<Spanned<String>>,
+}
+
+/// What the young person does.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Activity {
+    /// The kind of activity.
+    pub kind: Option<Spanned<ActivityType>>,
+    /// Full- or part-time.
+    pub hours: Option<Spanned<Hours>>,
+    /// Since when (used by `neet-long`).
+    pub since: Option<Spanned<Date>>,
+    /// Course, job or other detail.
+    pub detail: Option<Spanned<String>>,
+}
+
+/// A Staying Put arrangement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StayingPut {
+    /// The carers.
+    pub carer: Option<Spanned<String>>,
+    /// Since when.
+    pub since: Option<Spanned<Date>>,
+}
+
+/// Immigration details for an unaccompanied asylum-seeking young person.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Immigration {
+    /// Current status.
+    pub status: Option<Spanned<ImmigrationStatus>>,
+    /// When limited leave runs out.
+    pub leave_expires: Option<Spanned<Date>>,
+    /// Their solicitor.
+    pub solicitor: Option<Spanned<String>>,
+}
+
+/// The pathway plan (`pathway-plan.md`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathwayPlan {
+    /// The file.
+    pub source: Arc<Source>,
+    /// When the plan started.
+    pub started: Option<Spanned<Date>>,
+    /// Reviews, newest last.
+    pub reviews: Vec<Review>,
+    /// When the next review is due.
+    pub next_review: Option<Spanned<Date>>,
+    /// Goals under the ten headings.
+    pub goals: Vec<Goal>,
+    /// What happens if things go wrong.
+    pub contingency: Option<Spanned<String>>,
+}
+
+impl PathwayPlan {
+    /// The most recent review by date.
+    pub fn last_review(&self) -> Option<&Review> {
+        self.reviews.iter().filter(|r| r.date.is_some()).max_by_key(|r| r.date.as_ref().map(|d| d.value))
+    }
+}
+
+/// One review of the plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Review {
+    /// Where the review entry starts.
+    pub pos: Pos,
+    /// When.
+    pub date: Option<Spanned<Date>>,
+    /// Staff id of who led it.
+    pub by: Option<Spanned<String>>,
+    /// Whether the young person took part.
+    pub young_person_present: Option<bool>,
+    /// The young person's views.
+    pub views: Option<Spanned<String>>,
+}
+
+/// Who is responsible for a goal's action.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ByWhom {
+    /// A staff id (checked against `waymark.yaml`).
+    Staff(String),
+    /// The young person themself.
+    YoungPerson,
+    /// Someone named in free text (written in quotes).
+    Text(String),
+}
+
+/// One goal of a pathway plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Goal {
+    /// Where the goal entry starts.
+    pub pos: Pos,
+    /// Unique within the plan.
+    pub id: Option<Spanned<String>>,
+    /// Which of the ten headings.
+    pub heading: Option<Spanned<Heading>>,
+    /// What the need is.
+    pub need: Option<Spanned<String>>,
+    /// What will be done.
+    pub action: Option<Spanned<String>>,
+    /// Who will do it.
+    pub by_whom: Option<Spanned<ByWhom>>,
+    /// By when.
+    pub by_when: Option<Spanned<Date>>,
+    /// Where it has got to.
+    pub status: Option<Spanned<GoalStatus>>,
+    /// When it was achieved.
+    pub done: Option<Spanned<Date>>,
+}
+
+/// A GP, dentist or optician.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Practice {
+    /// The practice's name.
+    pub practice: Option<String>,
+    /// Its address.
+    pub address: Option<String>,
+    /// Its phone number.
+    pub phone: Option<String>,
+}
+
+/// A dated immunisation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Immunisation {
+    /// Which vaccine.
+    pub vaccine: String,
+    /// When given.
+    pub date: Option<Date>,
+}
+
+/// A medicine taken regularly.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Medication {
+    /// Its name.
+    pub name: String,
+    /// How much and how often.
+    pub dose: Option<String>,
+    /// Since when.
+    pub since: Option<Date>,
+}
+
+/// A health condition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Condition {
+    /// Its name.
+    pub name: String,
+    /// Since when.
+    pub since: Option<Date>,
+    /// What helps.
+    pub notes: Option<String>,
+}
+
+/// The health passport (`health-passport.md`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HealthPassport {
+    /// The file.
+    pub source: Arc<Source>,
+    /// NHS number as written.
+    pub nhs_number: Option<Spanned<String>>,
+    /// GP practice.
+    pub gp: Option<Practice>,
+    /// Dentist.
+    pub dentist: Option<Practice>,
+    /// Optician.
+    pub optician: Option<Practice>,
+    /// Date of the last statutory health assessment.
+    pub last_health_assessment: Option<Spanned<Date>>,
+    /// Immunisations.
+    pub immunisations: Vec<Immunisation>,
+    /// Known allergies; `None` means not recorded, `Some([])` none known.
+    pub allergies: Option<Vec<String>>,
+    /// Regular medicines.
+    pub medications: Vec<Medication>,
+    /// Health conditions.
+    pub conditions: Vec<Condition>,
+    /// Birth history.
+    pub birth_history: Option<String>,
+    /// Family health history.
+    pub family_health_history: Option<String>,
+    /// Emotional and mental health.
+    pub mental_health: Option<String>,
+    /// Whether the young person agreed to share the passport.
+    pub consent_to_share: Option<bool>,
+    /// The last looked-after review before 18.
+    pub final_review: Option<Spanned<Date>>,
+    /// When the young person was given their passport.
+    pub issued: Option<Spanned<Date>>,
+}
+
+/// A case note (`notes/YYYY-MM-DD-<slug>.md`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    /// The file.
+    pub source: Arc<Source>,
+    /// When the contact happened.
+    pub date: Spanned<Date>,
+    /// Staff id of the writer.
+    pub author: Spanned<String>,
+    /// What kind of contact.
+    pub kind: Option<Spanned<NoteKind>>,
+    /// Who took part.
+    pub with: Vec<String>,
+    /// How long, in minutes.
+    pub minutes: Option<u32>,
+    /// Kept out of search and printed bundles.
+    pub restricted: bool,
+}
+
+/// An outcome reading (`outcomes/YYYY-MM-DD.md`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutcomeReading {
+    /// The file.
+    pub source: Arc<Source>,
+    /// When the reading was taken.
+    pub date: Spanned<Date>,
+    /// Which outcome scale.
+    pub scale: Spanned<String>,
+    /// Staff id of who took it.
+    pub by: Option<Spanned<String>>,
+    /// Score per area of the scale.
+    pub scores: BTreeMap<String, Spanned<f64>>,
+}
+
+/// Everything held about one young person.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Person {
+    /// The folder name under `records/`.
+    pub id: String,
+    /// Their profile, if it could be read.
+    pub profile: Option<Profile>,
+    /// Whether a `profile.md` file exists at all (it may have failed to parse).
+    pub has_profile_file: bool,
+    /// Their pathway plan.
+    pub plan: Option<PathwayPlan>,
+    /// Whether a `pathway-plan.md` exists (it may have failed to parse).
+    pub has_plan_file: bool,
+    /// Their health passport.
+    pub passport: Option<HealthPassport>,
+    /// Whether a `health-passport.md` exists (it may have failed to parse).
+    pub has_passport_file: bool,
+    /// Notes, oldest first.
+    pub notes: Vec<Note>,
+    /// Outcome readings, oldest first.
+    pub outcomes: Vec<OutcomeReading>,
+    /// Paths of attachments under `files/`, relative to the root.
+    pub attachments: Vec<String>,
+}
+
+impl Person {
+    /// The date of the most recent note, if any.
+    pub fn last_contact(&self) -> Option<Date> {
+        self.notes.iter().map(|n| n.date.value).max()
+    }
+}
+
+/// A loaded records repository: configuration, people, and what went wrong reading them.
+#[derive(Debug, Clone, Default)]
+pub struct Repository {
+    /// The folder holding `waymark.yaml`.
+    pub root: std::path::PathBuf,
+    /// The configuration.
+    pub config: crate::config::Config,
+    /// Young people, sorted by id.
+    pub people: Vec<Person>,
+    /// Every record file read, by path, for showing source lines in diagnostics.
+    pub sources: BTreeMap<String, Arc<Source>>,
+    /// Problems found while reading (syntax, fields, paths).
+    pub diagnostics: Vec<crate::diag::Diagnostic>,
+    /// Number of record files found.
+    pub files: usize,
+}
+
+impl Repository {
+    /// The person with this id.
+    pub fn person(&self, id: &str) -> Option<&Person> {
+        self.people.binary_search_by(|p| p.id.as_str().cmp(id)).ok().map(|i| &self.people[i])
+    }
+}
+
+/// Checks an NHS number's modulus 11 check digit (spaces allowed).
+pub fn nhs_number_valid(s: &str) -> bool {
+    let digits: Vec<u32> = s.chars().filter(|c| *c != ' ').map(|c| c.to_digit(10).unwrap_or(99)).collect();
+    if digits.len() != 10 || digits.iter().any(|d| *d > 9) {
+        return false;
+    }
+    let sum: u32 = digits[..9].iter().zip((2..=10).rev()).map(|(d, w)| d * w).sum();
+    let check = match 11 - sum % 11 {
+        11 => 0,
+        10 => return false,
+        c => c,
+    };
+    check == digits[9]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nhs_numbers() {
+        assert!(nhs_number_valid("999 765 4323"));
+        assert!(nhs_number_valid("9997654323"));
+        assert!(nhs_number_valid("9990000018"));
+        assert!(!nhs_number_valid("999 765 4324"));
+        assert!(!nhs_number_valid("999765432"));
+        assert!(!nhs_number_valid("99976543x3"));
+    }
+
+    #[test]
+    fn nhs_check_digit_ten_is_never_valid() {
+        // 999 123 456 weighs to a check digit of 10, which no number may have.
+        for last in 0..10 {
+            assert!(!nhs_number_valid(&format!("999123456{last}")));
+        }
+    }
+}
