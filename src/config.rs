@@ -143,8 +143,13 @@ impl Config {
         let node = match yaml::parse(text, 1) {
             Ok(node) => node,
             Err(e) => {
-                let d = Diagnostic::new(Rule::YamlSyntax, CONFIG_FILE, e.pos, format!("waymark.yaml is not valid YAML: {}", e.message))
-                    .help("fix the YAML at this point; the defaults are used until then");
+                let d = Diagnostic::new(
+                    Rule::YamlSyntax,
+                    CONFIG_FILE,
+                    e.pos,
+                    format!("waymark.yaml is not valid YAML: {}", e.message),
+                )
+                .help("fix the YAML at this point; the defaults are used until then");
                 return (config, vec![d]);
             }
         };
@@ -159,11 +164,18 @@ impl Config {
                 config.title = t.value;
             }
             if let Some(o) = site.text("output") {
-                if o.value.contains("..") || o.value.starts_with('/') || o.value.trim().is_empty() || o.value == "records" {
+                if o.value.contains("..")
+                    || o.value.starts_with('/')
+                    || o.value.trim().is_empty()
+                    || o.value == "records"
+                {
                     ctx.report(
                         Rule::InvalidValue,
                         o.pos,
-                        format!("`site.output` is `{}`, which is not a folder inside the repository Waymark may write to", o.value),
+                        format!(
+                            "`site.output` is `{}`, which is not a folder inside the repository Waymark may write to",
+                            o.value
+                        ),
                         "use a plain folder name such as `public`",
                     );
                 } else {
@@ -189,7 +201,12 @@ impl Config {
                 );
             }
             if config.staff.iter().any(|other| other.id == id.value) {
-                ctx.report(Rule::InvalidValue, id.pos, format!("staff id `{}` is listed twice", id.value), "give each staff member a different id");
+                ctx.report(
+                    Rule::InvalidValue,
+                    id.pos,
+                    format!("staff id `{}` is listed twice", id.value),
+                    "give each staff member a different id",
+                );
                 continue;
             }
             let name = name.map(|n| n.value).unwrap_or_else(|| id.value.clone());
@@ -197,7 +214,13 @@ impl Config {
         }
         if let Some(r) = top.map(
             "rules",
-            &["plan_review_months", "passport_warning_days", "health_assessment_months", "leave_warning_days", "severity"],
+            &[
+                "plan_review_months",
+                "passport_warning_days",
+                "health_assessment_months",
+                "leave_warning_days",
+                "severity",
+            ],
         ) {
             let rules = &mut config.rules;
             let set = |key: &str, slot: &mut u32| {
@@ -219,7 +242,12 @@ impl Config {
 fn read_severities(r: &Fields<'_, '_>, ctx: &Ctx<'_>, rules: &mut Rules) {
     let Some(e) = r.entry("severity") else { return };
     let crate::load::yaml::Value::Map(entries) = &e.value.value else {
-        ctx.report(Rule::InvalidValue, e.value.pos, "`rules.severity` should map rule names to severities", "write one `rule-name: warning` per line");
+        ctx.report(
+            Rule::InvalidValue,
+            e.value.pos,
+            "`rules.severity` should map rule names to severities",
+            "write one `rule-name: warning` per line",
+        );
         return;
     };
     for entry in entries {
@@ -254,7 +282,12 @@ fn read_scales(top: &Fields<'_, '_>, ctx: &Ctx<'_>, config: &mut Config) {
         s.require("areas", "list the areas scored, for example `areas: [health, finance]`");
         let Some(id) = id else { continue };
         if min >= max {
-            ctx.report(Rule::InvalidValue, pos, format!("scale `{}` has min {min} not below max {max}", id.value), "make `min` smaller than `max`");
+            ctx.report(
+                Rule::InvalidValue,
+                pos,
+                format!("scale `{}` has min {min} not below max {max}", id.value),
+                "make `min` smaller than `max`",
+            );
         }
         let name = s.text("name").map(|n| n.value).unwrap_or_else(|| id.value.clone());
         let scale = OutcomeScale { id: id.value.clone(), name, min, max, areas };
@@ -283,7 +316,8 @@ mod tests {
 
     #[test]
     fn bad_settings_are_reported_not_fatal() {
-        let (c, d) = Config::parse("organisation: X\nrules:\n  severity:\n    contact-overdeu: off\n    nhs-number: loud\n");
+        let (c, d) =
+            Config::parse("organisation: X\nrules:\n  severity:\n    contact-overdeu: off\n    nhs-number: loud\n");
         assert_eq!(c.organisation, "X");
         assert_eq!(d.len(), 2);
         assert_eq!(d[0].help.as_deref(), Some("did you mean `contact-overdue`?"));

@@ -37,8 +37,9 @@ pub fn human(report: &Report, repo: &Repository, color: bool) -> String {
     for d in &report.diagnostics {
         render_one(&mut out, d, repo, &style);
     }
-    let (errors, warnings, infos) = (report.count(Severity::Error), report.count(Severity::Warning), report.count(Severity::Info));
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let (errors, warnings, infos) =
+        (report.count(Severity::Error), report.count(Severity::Warning), report.count(Severity::Info));
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 || word == "info" { "" } else { "s" });
     if errors + warnings + infos == 0 {
         let _ = writeln!(out, "checked {}: no problems found", plural(report.files, "file"));
     } else {
@@ -48,14 +49,20 @@ pub fn human(report: &Report, repo: &Repository, color: bool) -> String {
             plural(report.files, "file"),
             style.paint(if errors > 0 { "1;31" } else { "1" }, &plural(errors, "error")),
             plural(warnings, "warning"),
-            plural(infos, "note")
+            plural(infos, "info")
         );
     }
     out
 }
 
 fn render_one(out: &mut String, d: &Diagnostic, repo: &Repository, style: &Style) {
-    let _ = writeln!(out, "{}{}: {}", style.severity(d.severity), style.paint("1", &format!("[{}]", d.rule.name())), style.paint("1", &d.message));
+    let _ = writeln!(
+        out,
+        "{}{}: {}",
+        style.severity(d.severity),
+        style.paint("1", &format!("[{}]", d.rule.name())),
+        style.paint("1", &d.message)
+    );
     let line_text = source_line(repo, &d.file, d.pos.line);
     let width = d.pos.line.to_string().len();
     let pad = " ".repeat(width);
@@ -67,7 +74,12 @@ fn render_one(out: &mut String, d: &Diagnostic, repo: &Repository, style: &Style
         let underline = "^".repeat(token_len(&text, col));
         let _ = writeln!(out, "{pad} {bar}");
         let _ = writeln!(out, "{} {bar} {text}", style.paint("1;34", &d.pos.line.to_string()));
-        let _ = writeln!(out, "{pad} {bar} {}{}", " ".repeat(col), style.paint(if d.severity == Severity::Error { "1;31" } else { "1;33" }, &underline));
+        let _ = writeln!(
+            out,
+            "{pad} {bar} {}{}",
+            " ".repeat(col),
+            style.paint(if d.severity == Severity::Error { "1;31" } else { "1;33" }, &underline)
+        );
     }
     if let Some(help) = &d.help {
         let _ = writeln!(out, "{pad} {} {}: {help}", style.paint("1;34", "="), style.paint("1", "help"));

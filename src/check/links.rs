@@ -20,7 +20,13 @@ pub(super) fn check(c: &mut Checker<'_>) {
         for (dest, offset) in relative_links(source.body()) {
             let Some(target) = resolve(&source.path, &dest) else {
                 let message = format!("the link `{dest}` points outside the repository");
-                c.report(Rule::BrokenLink, source, body_pos(source, offset), message, "link only to records and files inside this repository");
+                c.report(
+                    Rule::BrokenLink,
+                    source,
+                    body_pos(source, offset),
+                    message,
+                    "link only to records and files inside this repository",
+                );
                 continue;
             };
             if exists(c, &target) {
@@ -30,10 +36,22 @@ pub(super) fn check(c: &mut Checker<'_>) {
             let attachment = target.split('/').nth(2) == Some("files");
             if attachment {
                 let message = format!("the link `{dest}` names an attachment that does not exist ({target})");
-                c.report(Rule::MissingAttachment, source, pos, message, "add the file under files/, or correct the link's spelling");
+                c.report(
+                    Rule::MissingAttachment,
+                    source,
+                    pos,
+                    message,
+                    "add the file under files/, or correct the link's spelling",
+                );
             } else {
                 let message = format!("the link `{dest}` points to {target}, which does not exist");
-                c.report(Rule::BrokenLink, source, pos, message, "check the path: links are relative to the file they are written in");
+                c.report(
+                    Rule::BrokenLink,
+                    source,
+                    pos,
+                    message,
+                    "check the path: links are relative to the file they are written in",
+                );
             }
         }
     }
@@ -45,20 +63,19 @@ fn exists(c: &Checker<'_>, target: &str) -> bool {
         return true;
     }
     let owner = crate::diag::person_of(target);
-    c.repo
-        .people
-        .iter()
-        .filter(|p| Some(&p.id) == owner.as_ref())
-        .any(|p| p.attachments.iter().any(|a| a == target))
+    c.repo.people.iter().filter(|p| Some(&p.id) == owner.as_ref()).any(|p| p.attachments.iter().any(|a| a == target))
 }
 
 /// Relative link and image destinations in a Markdown body, with their byte offsets.
 pub fn relative_links(body: &str) -> Vec<(String, usize)> {
-    let opts = Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let opts =
+        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     Parser::new_ext(body, opts)
         .into_offset_iter()
         .filter_map(|(event, range)| match event {
-            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => Some((dest_url.to_string(), range.start)),
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                Some((dest_url.to_string(), range.start))
+            }
             _ => None,
         })
         .filter(|(dest, _)| is_relative(dest))
@@ -128,7 +145,10 @@ mod tests {
     fn resolving() {
         assert_eq!(resolve("records/a/notes/x.md", "../pathway-plan.md").as_deref(), Some("records/a/pathway-plan.md"));
         assert_eq!(resolve("records/a/notes/x.md", "../../b/notes/y.md#top").as_deref(), Some("records/b/notes/y.md"));
-        assert_eq!(resolve("records/a/notes/x.md", "../files/my%20letter.pdf").as_deref(), Some("records/a/files/my letter.pdf"));
+        assert_eq!(
+            resolve("records/a/notes/x.md", "../files/my%20letter.pdf").as_deref(),
+            Some("records/a/files/my letter.pdf")
+        );
         assert_eq!(resolve("records/a/profile.md", "../../../../etc/passwd"), None);
         assert!(!is_relative("https://example.org/x"));
         assert!(!is_relative("mailto:someone@example.org"));

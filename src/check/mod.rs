@@ -83,16 +83,30 @@ impl Checker<'_> {
         let ids = self.repo.config.staff.iter().map(|s| s.id.as_str());
         let help = match crate::load::fields::closest(&id.value, ids) {
             Some(s) => format!("did you mean `{s}`? Otherwise add `{}` to the staff list in waymark.yaml", id.value),
-            None => format!("add `{}` to the staff list in waymark.yaml, or use the id of someone listed there", id.value),
+            None => {
+                format!("add `{}` to the staff list in waymark.yaml, or use the id of someone listed there", id.value)
+            }
         };
-        self.report(Rule::UnknownStaff, source, id.pos, format!("{role} `{}` is not a staff id in waymark.yaml", id.value), &help);
+        self.report(
+            Rule::UnknownStaff,
+            source,
+            id.pos,
+            format!("{role} `{}` is not a staff id in waymark.yaml", id.value),
+            &help,
+        );
     }
 
     /// Reports `future-date` for a dated entry after today.
     fn not_future(&mut self, source: &Source, date: &crate::model::Spanned<Date>, what: &str) {
         if date.value > self.today {
             let message = format!("{what} is dated {}, which is after today ({})", date.value, self.today);
-            self.report(Rule::FutureDate, source, date.pos, message, "record events once they have happened; check the year and month");
+            self.report(
+                Rule::FutureDate,
+                source,
+                date.pos,
+                message,
+                "record events once they have happened; check the year and month",
+            );
         }
     }
 }
@@ -127,7 +141,12 @@ pub(crate) mod testing {
                 }
             };
             let split = split_front_matter(text).expect("test record has front matter");
-            let source = Arc::new(Source { path: path.clone(), text: text.to_string(), body_start: split.body_start, body_line: split.body_line });
+            let source = Arc::new(Source {
+                path: path.clone(),
+                text: text.to_string(),
+                body_start: split.body_start,
+                body_line: split.body_line,
+            });
             let node = yaml::parse(&text[split.yaml.clone()], 2).expect("test YAML parses");
             let ctx = Ctx::new(&path, Pos::new(1, 1));
             let record = records::read(kind, source.clone(), &node, &ctx);

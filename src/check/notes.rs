@@ -18,7 +18,13 @@ pub(super) fn check(c: &mut Checker<'_>) {
         let Some(scale) = c.repo.config.scale(&reading.scale.value) else {
             let known: Vec<&str> = c.repo.config.outcome_scales.iter().map(|s| s.id.as_str()).collect();
             let message = format!("outcome scale `{}` is not configured", reading.scale.value);
-            c.report(Rule::InvalidValue, src, reading.scale.pos, message, &format!("use one of: {}, or add the scale to waymark.yaml", known.join(", ")));
+            c.report(
+                Rule::InvalidValue,
+                src,
+                reading.scale.pos,
+                message,
+                &format!("use one of: {}, or add the scale to waymark.yaml", known.join(", ")),
+            );
             continue;
         };
         for (area, score) in &reading.scores {
@@ -27,9 +33,18 @@ pub(super) fn check(c: &mut Checker<'_>) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!("the areas of this scale are: {}", scale.areas.join(", ")),
                 };
-                c.report(Rule::UnknownField, src, score.pos, format!("`{area}` is not an area of the `{}` scale", scale.id), &help);
+                c.report(
+                    Rule::UnknownField,
+                    src,
+                    score.pos,
+                    format!("`{area}` is not an area of the `{}` scale", scale.id),
+                    &help,
+                );
             } else if score.value < scale.min || score.value > scale.max {
-                let message = format!("the score {} for `{area}` is outside the scale's range of {} to {}", score.value, scale.min, scale.max);
+                let message = format!(
+                    "the score {} for `{area}` is outside the scale's range of {} to {}",
+                    score.value, scale.min, scale.max
+                );
                 c.report(Rule::InvalidValue, src, score.pos, message, "score each area within the scale's range");
             }
         }

@@ -21,7 +21,10 @@ pub(super) fn check(c: &mut Checker<'_>) {
                 Rule::RetentionReview,
                 &src,
                 p.status.pos,
-                format!("this closed record's subject turned 75 on {}: review whether it should now be deleted", display_date(birthday(p.date_of_birth.value, 75))),
+                format!(
+                    "this closed record's subject turned 75 on {}: review whether it should now be deleted",
+                    display_date(birthday(p.date_of_birth.value, 75))
+                ),
                 "follow your retention policy; if the record is to be kept, note why",
             );
         }
@@ -33,7 +36,10 @@ pub(super) fn check(c: &mut Checker<'_>) {
             Rule::PlanMissing,
             &src,
             p.legal_status.pos,
-            format!("{} young people must have a pathway plan, and there is no pathway-plan.md", p.legal_status.value.as_str()),
+            format!(
+                "{} young people must have a pathway plan, and there is no pathway-plan.md",
+                p.legal_status.value.as_str()
+            ),
             "write records/<id>/pathway-plan.md with the plan agreed at the last review",
         );
     }
@@ -43,10 +49,22 @@ pub(super) fn check(c: &mut Checker<'_>) {
         if let Some(exp) = &imm.leave_expires {
             let warn_from = add_days(exp.value, -(c.repo.config.rules.leave_warning_days as i64));
             if exp.value < c.today {
-                c.report(Rule::LeaveExpiring, &src, exp.pos, format!("immigration leave expired on {}", display_date(exp.value)), "check with the solicitor that an extension was applied for in time, and record the outcome");
+                c.report(
+                    Rule::LeaveExpiring,
+                    &src,
+                    exp.pos,
+                    format!("immigration leave expired on {}", display_date(exp.value)),
+                    "check with the solicitor that an extension was applied for in time, and record the outcome",
+                );
             } else if c.today >= warn_from {
                 let days = (exp.value - c.today).num_days();
-                c.report(Rule::LeaveExpiring, &src, exp.pos, format!("immigration leave expires on {} ({days} days from today)", display_date(exp.value)), "make sure an application to extend leave is made before it expires, with the solicitor's help");
+                c.report(
+                    Rule::LeaveExpiring,
+                    &src,
+                    exp.pos,
+                    format!("immigration leave expires on {} ({days} days from today)", display_date(exp.value)),
+                    "make sure an application to extend leave is made before it expires, with the solicitor's help",
+                );
             }
         }
     }
@@ -54,7 +72,16 @@ pub(super) fn check(c: &mut Checker<'_>) {
         if let (Some(kind), Some(since)) = (&act.kind, &act.since) {
             if kind.value.is_neet() && add_days(since.value, 91) < c.today {
                 let weeks = (c.today - since.value).num_weeks();
-                c.report(Rule::NeetLong, &src, kind.pos, format!("not in education, employment or training for {weeks} weeks (since {})", display_date(since.value)), "consider what education, training or work support the plan offers");
+                c.report(
+                    Rule::NeetLong,
+                    &src,
+                    kind.pos,
+                    format!(
+                        "not in education, employment or training for {weeks} weeks (since {})",
+                        display_date(since.value)
+                    ),
+                    "consider what education, training or work support the plan offers",
+                );
             }
         }
     }
@@ -62,7 +89,8 @@ pub(super) fn check(c: &mut Checker<'_>) {
 
 /// `status-age`: a legal status that cannot hold at this age.
 fn status_age(c: &mut Checker<'_>, p: &Profile, age: u32) {
-    let learning = p.activity.as_ref().and_then(|a| a.kind.as_ref()).is_some_and(|k| k.value.is_education_or_training());
+    let learning =
+        p.activity.as_ref().and_then(|a| a.kind.as_ref()).is_some_and(|k| k.value.is_education_or_training());
     let why = match p.legal_status.value {
         _ if age >= 25 => Some("nobody is supported as a care leaver from their 25th birthday; close the record".to_string()),
         LookedAfter if age >= 18 => Some("nobody is looked after from their 18th birthday; they are now former-relevant or qualifying".to_string()),
@@ -80,7 +108,13 @@ fn status_age(c: &mut Checker<'_>, p: &Profile, age: u32) {
     };
     if let Some(why) = why {
         let message = format!("legal status `{}` cannot hold at age {age}: {why}", p.legal_status.value.as_str());
-        c.report(Rule::StatusAge, &p.source, p.legal_status.pos, message, "update `legal_status` (and the plan) to match the young person's age");
+        c.report(
+            Rule::StatusAge,
+            &p.source,
+            p.legal_status.pos,
+            message,
+            "update `legal_status` (and the plan) to match the young person's age",
+        );
     }
 }
 
@@ -112,7 +146,10 @@ fn passport(c: &mut Checker<'_>, p: &Profile, age: u32) {
             Rule::PassportNotIssued,
             &src,
             pos,
-            format!("turned 18 on {} and there is no record of their health passport being issued", display_date(eighteen)),
+            format!(
+                "turned 18 on {} and there is no record of their health passport being issued",
+                display_date(eighteen)
+            ),
             "give the young person their health passport and record `issued: YYYY-MM-DD` in health-passport.md",
         );
     }
@@ -125,7 +162,13 @@ fn passport(c: &mut Checker<'_>, p: &Profile, age: u32) {
                     display_date(last.value),
                     rules.health_assessment_months
                 );
-                c.report(Rule::HealthAssessmentOverdue, &src, last.pos, message, "arrange a health assessment and record `last_health_assessment:` in health-passport.md");
+                c.report(
+                    Rule::HealthAssessmentOverdue,
+                    &src,
+                    last.pos,
+                    message,
+                    "arrange a health assessment and record `last_health_assessment:` in health-passport.md",
+                );
             }
             Some(_) => {}
             None => c.report(
@@ -145,8 +188,18 @@ fn contact(c: &mut Checker<'_>, p: &Profile) {
     match c.person.last_contact() {
         Some(last) if add_days(last, every.value as i64) < c.today => {
             let days = (c.today - last).num_days();
-            let message = format!("the last note is from {} ({days} days ago); contact is agreed every {} days", display_date(last), every.value);
-            c.report(Rule::ContactOverdue, &p.source, every.pos, message, "get in touch and write a note, or record why contact has not happened");
+            let message = format!(
+                "the last note is from {} ({days} days ago); contact is agreed every {} days",
+                display_date(last),
+                every.value
+            );
+            c.report(
+                Rule::ContactOverdue,
+                &p.source,
+                every.pos,
+                message,
+                "get in touch and write a note, or record why contact has not happened",
+            );
         }
         Some(_) => {}
         None => c.report(
@@ -165,7 +218,10 @@ mod tests {
     use crate::diag::Rule;
 
     fn note(date: &str) -> (String, String) {
-        (format!("notes/{date}-visit.md"), format!("---\ndate: {date}\nauthor: sam-okafor\nkind: visit\n---\nSaw them.\n"))
+        (
+            format!("notes/{date}-visit.md"),
+            format!("---\ndate: {date}\nauthor: sam-okafor\nkind: visit\n---\nSaw them.\n"),
+        )
     }
 
     fn files(p: &str, extra: &[(String, String)]) -> Vec<(String, String)> {
@@ -180,7 +236,8 @@ mod tests {
         fires(&refs, today, rule)
     }
 
-    const PASSPORT_DONE: &str = "---\nnhs_number: \"999 765 4323\"\nlast_health_assessment: 2026-06-01\nissued: 2026-06-01\n---\n";
+    const PASSPORT_DONE: &str =
+        "---\nnhs_number: \"999 765 4323\"\nlast_health_assessment: 2026-06-01\nissued: 2026-06-01\n---\n";
     const PASSPORT_NONE: &str = "---\nnhs_number: \"999 765 4323\"\nlast_health_assessment: 2026-06-01\n---\n";
 
     fn pp(text: &str) -> (String, String) {
@@ -207,7 +264,8 @@ mod tests {
         assert!(fires_on(&plain, &[pp(PASSPORT_DONE)], "2026-11-24", Rule::StatusAge));
         let extended = profile("former-relevant", "2004-01-10", "extended_support: true\n");
         assert!(!fires_on(&extended, &[pp(PASSPORT_DONE)], "2026-11-24", Rule::StatusAge));
-        let college = profile("former-relevant", "2004-01-10", "activity:\n  type: higher-education\n  hours: full-time\n");
+        let college =
+            profile("former-relevant", "2004-01-10", "activity:\n  type: higher-education\n  hours: full-time\n");
         assert!(!fires_on(&college, &[pp(PASSPORT_DONE)], "2026-11-24", Rule::StatusAge));
     }
 
@@ -223,7 +281,8 @@ mod tests {
 
     #[test]
     fn closed_records_are_not_judged() {
-        let p = profile("looked-after", "2000-01-01", "status: closed\nclosed: { date: 2020-01-01, reason: moved-area }\n");
+        let p =
+            profile("looked-after", "2000-01-01", "status: closed\nclosed: { date: 2020-01-01, reason: moved-area }\n");
         assert!(!fires_on(&p, &[], "2026-11-24", Rule::StatusAge));
         assert!(!fires_on(&p, &[], "2026-11-24", Rule::RetentionReview));
         assert!(fires_on(&p, &[], "2075-01-01", Rule::RetentionReview));
@@ -274,7 +333,8 @@ mod tests {
 
     #[test]
     fn leave_expiring_within_warning_days() {
-        let p = profile("relevant", "2009-05-01", "immigration:\n  status: limited-leave\n  leave_expires: 2027-02-22\n");
+        let p =
+            profile("relevant", "2009-05-01", "immigration:\n  status: limited-leave\n  leave_expires: 2027-02-22\n");
         assert!(fires_on(&p, &[], "2026-11-24", Rule::LeaveExpiring));
         assert!(!fires_on(&p, &[], "2026-11-23", Rule::LeaveExpiring));
     }

@@ -23,7 +23,13 @@ pub(super) fn check(c: &mut Checker<'_>) {
         if let Some(id) = &goal.id {
             if let Some(first) = seen.get(id.value.as_str()) {
                 let message = format!("goal id `{}` is used twice in this plan (first on line {first})", id.value);
-                c.report(Rule::DuplicateGoalId, &src, id.pos, message, "give each goal its own id, such as `college-2`");
+                c.report(
+                    Rule::DuplicateGoalId,
+                    &src,
+                    id.pos,
+                    message,
+                    "give each goal its own id, such as `college-2`",
+                );
             } else {
                 seen.insert(&id.value, id.pos.line);
             }
@@ -44,8 +50,18 @@ pub(super) fn check(c: &mut Checker<'_>) {
     if let Some(last) = &baseline {
         let due = add_months(last.value, months);
         if due < c.today {
-            let message = format!("the plan was last reviewed on {}; a review was due by {} ({months} months later)", display_date(last.value), display_date(due));
-            c.report(Rule::PlanReviewOverdue, &src, last.pos, message, "hold the review, then add it under `reviews:` and set `next_review:`");
+            let message = format!(
+                "the plan was last reviewed on {}; a review was due by {} ({months} months later)",
+                display_date(last.value),
+                display_date(due)
+            );
+            c.report(
+                Rule::PlanReviewOverdue,
+                &src,
+                last.pos,
+                message,
+                "hold the review, then add it under `reviews:` and set `next_review:`",
+            );
         } else if let Some(next) = &plan.next_review {
             if next.value > due {
                 let message = format!(
@@ -53,17 +69,37 @@ pub(super) fn check(c: &mut Checker<'_>) {
                     display_date(next.value),
                     display_date(last.value)
                 );
-                c.report(Rule::PlanReviewOverdue, &src, next.pos, message, &format!("plans must be reviewed at least every {months} months: set next_review to {due} or earlier"));
+                c.report(
+                    Rule::PlanReviewOverdue,
+                    &src,
+                    next.pos,
+                    message,
+                    &format!(
+                        "plans must be reviewed at least every {months} months: set next_review to {due} or earlier"
+                    ),
+                );
             }
         }
     } else {
         let message = "the plan records no review and no start date, so nobody can tell when it is due".to_string();
-        c.report(Rule::PlanReviewOverdue, &src, crate::load::yaml::Pos::new(1, 1), message, "add `started:` and the reviews held under `reviews:`");
+        c.report(
+            Rule::PlanReviewOverdue,
+            &src,
+            crate::load::yaml::Pos::new(1, 1),
+            message,
+            "add `started:` and the reviews held under `reviews:`",
+        );
     }
     if let Some(next) = &plan.next_review {
         if next.value < c.today && baseline.as_ref().is_some_and(|b| add_months(b.value, months) >= c.today) {
             let message = format!("the next review was due on {} and has not been recorded", display_date(next.value));
-            c.report(Rule::PlanReviewOverdue, &src, next.pos, message, "hold the review, then add it under `reviews:` and set a new `next_review:`");
+            c.report(
+                Rule::PlanReviewOverdue,
+                &src,
+                next.pos,
+                message,
+                "hold the review, then add it under `reviews:` and set a new `next_review:`",
+            );
         }
     }
     for goal in &plan.goals {
@@ -71,8 +107,17 @@ pub(super) fn check(c: &mut Checker<'_>) {
         if let (true, Some(when)) = (open, &goal.by_when) {
             if when.value < c.today {
                 let id = goal.id.as_ref().map(|i| i.value.as_str()).unwrap_or("(no id)");
-                let message = format!("goal `{id}` was to be done by {} and is not marked achieved or dropped", display_date(when.value));
-                c.report(Rule::GoalOverdue, &src, when.pos, message, "update the goal's `status`, or agree a new `by_when` at the next review");
+                let message = format!(
+                    "goal `{id}` was to be done by {} and is not marked achieved or dropped",
+                    display_date(when.value)
+                );
+                c.report(
+                    Rule::GoalOverdue,
+                    &src,
+                    when.pos,
+                    message,
+                    "update the goal's `status`, or agree a new `by_when` at the next review",
+                );
             }
         }
     }

@@ -22,7 +22,10 @@ pub fn open(root: Option<&Path>) -> Result<Repository, Fatal> {
     let root = match root {
         Some(dir) => {
             if !dir.is_dir() {
-                return Err(Fatal(format!("--root {}: no such folder.\n  Name the folder that holds waymark.yaml.", dir.display())));
+                return Err(Fatal(format!(
+                    "--root {}: no such folder.\n  Name the folder that holds waymark.yaml.",
+                    dir.display()
+                )));
             }
             dir.canonicalize().map_err(|e| Fatal(format!("cannot read {}: {e}", dir.display())))?
         }
@@ -37,7 +40,9 @@ pub fn open(root: Option<&Path>) -> Result<Repository, Fatal> {
 /// The date to judge by: `--today` / `WAYMARK_TODAY`, else the system's date.
 pub fn today(arg: Option<&str>) -> Result<Date, Fatal> {
     match arg {
-        Some(s) => parse_date(s.trim()).map_err(|why| Fatal(format!("--today: {why}.\n  Write the date as YYYY-MM-DD, for example --today 2026-11-24."))),
+        Some(s) => parse_date(s.trim()).map_err(|why| {
+            Fatal(format!("--today: {why}.\n  Write the date as YYYY-MM-DD, for example --today 2026-11-24."))
+        }),
         None => Ok(chrono::Local::now().date_naive()),
     }
 }

@@ -74,7 +74,11 @@ impl<'a, 'c> Fields<'a, 'c> {
                 ctx.report(
                     Rule::InvalidValue,
                     node.pos,
-                    format!("{} should be a set of `name: value` fields, but is {}", describe(prefix), other.kind_name()),
+                    format!(
+                        "{} should be a set of `name: value` fields, but is {}",
+                        describe(prefix),
+                        other.kind_name()
+                    ),
                     "write one `name: value` field per line",
                 );
                 &[]

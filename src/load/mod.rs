@@ -84,18 +84,18 @@ pub fn load(root: &Path) -> Result<Repository, LoadError> {
     let (jobs, folders, walk_diags) = walk(root);
     diagnostics.extend(walk_diags);
     let files = jobs.len();
-    let results: Vec<(Option<Record>, Option<Arc<Source>>, Vec<Diagnostic>)> =
-        jobs.par_iter().map(|job| read_record(root, job)).collect();
+    let results: Vec<FileRead> = jobs.par_iter().map(read_record).collect();
 
     let mut people: BTreeMap<String, Person> =
         folders.into_iter().map(|id| (id.clone(), Person { id, ..Person::default() })).collect();
     let mut sources = BTreeMap::new();
-    for (job, (record, source, diags)) in jobs.iter().zip(results) {
+    for (job, FileRead { record, source, diagnostics: diags }) in jobs.iter().zip(results) {
         diagnostics.extend(diags);
         if let Some(source) = source {
             sources.insert(job.rel.clone(), source);
         }
-        let person = people.entry(job.person.clone()).or_insert_with(|| Person { id: job.person.clone(), ..Person::default() });
+        let person =
+            people.entry(job.person.clone()).or_insert_with(|| Person { id: job.person.clone(), ..Person::default() });
         match job.kind {
             Some(Kind::Profile) => person.has_profile_file = true,
             Some(Kind::Plan) => person.has_plan_file = true,
@@ -122,7 +122,9 @@ pub fn load(root: &Path) -> Result<Repository, LoadError> {
                 Pos::new(1, 1),
                 format!("the folder for `{}` has no profile.md", person.id),
             )
-            .help("every young person needs records/<id>/profile.md with at least name, date_of_birth and legal_status");
+            .help(
+                "every young person needs records/<id>/profile.md with at least name, date_of_birth and legal_status",
+            );
             d.person = Some(person.id.clone());
             diagnostics.push(d);
         }
@@ -183,11 +185,19 @@ fn walk(root: &Path) -> (Vec<Job>, Vec<String>, Vec<Diagnostic>) {
             continue;
         }
         if entry.path_is_symlink() {
-            diags.push(bad(&rel, "is a symbolic link; Waymark never follows links inside records/".into(), "replace the link with the real file or folder"));
+            diags.push(bad(
+                &rel,
+                "is a symbolic link; Waymark never follows links inside records/".into(),
+                "replace the link with the real file or folder",
+            ));
             continue;
         }
         if entry.path().to_str().is_none() {
-            diags.push(bad(&rel, "has a name that is not valid UTF-8".into(), "rename it using plain letters, digits and `-`"));
+            diags.push(bad(
+                &rel,
+                "has a name that is not valid UTF-8".into(),
+                "rename it using plain letters, digits and `-`",
+            ));
             if entry.file_type().is_dir() {
                 it.skip_current_dir();
             }
@@ -331,40 +341,57 @@ pub fn split_front_matter(text: &str) -> Result<Split, (Pos, String, &'static st
     ))
 }
 
+/// What reading one file gave: the record if it could be read, its text, and its problems.
+struct FileRead {
+    record: Option<Record>,
+    source: Option<Arc<Source>>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl FileRead {
+    fn failed(source: Option<Arc<Source>>, d: Diagnostic) -> FileRead {
+        FileRead { record: None, source, diagnostics: vec![d] }
+    }
+}
+
 /// Reads and parses one record file; never fails, only reports.
-fn read_record(root: &Path, job: &Job) -> (Option<Record>, Option<Arc<Source>>, Vec<Diagnostic>) {
-    let Some(kind) = job.kind else { return (None, None, Vec::new()) };
-    let _ = root;
-    let syntax = |pos: Pos, message: String, help: &str| Diagnostic::new(Rule::YamlSyntax, &job.rel, pos, message).help(help);
+fn read_record(job: &Job) -> FileRead {
+    let Some(kind) = job.kind else { return FileRead { record: None, source: None, diagnostics: Vec::new() } };
+    let syntax =
+        |pos: Pos, message: String, help: &str| Diagnostic::new(Rule::YamlSyntax, &job.rel, pos, message).help(help);
     let bytes = match std::fs::read(&job.abs) {
         Ok(b) => b,
         Err(e) => {
-            let d = Diagnostic::new(Rule::BadPath, &job.rel, Pos::new(1, 1), format!("could not be read: {e}")).help("check the file's permissions");
-            return (None, None, vec![d]);
+            let d = Diagnostic::new(Rule::BadPath, &job.rel, Pos::new(1, 1), format!("could not be read: {e}"))
+                .help("check the file's permissions");
+            return FileRead::failed(None, d);
         }
     };
     let text = match decode(&bytes) {
         Ok(t) => t,
-        Err((pos, msg)) => return (None, None, vec![syntax(pos, msg, "save the file as UTF-8 (most editors offer this under Save As or Encoding)")]),
+        Err((pos, msg)) => {
+            let help = "save the file as UTF-8 (most editors offer this under Save As or Encoding)";
+            return FileRead::failed(None, syntax(pos, msg, help));
+        }
     };
-    let split = split_front_matter(&text);
-    let (yaml_range, body_start, body_line) = match &split {
-        Ok(s) => (s.yaml.clone(), s.body_start, s.body_line),
-        Err(_) => (0..0, 0, 1),
+    let split = match split_front_matter(&text) {
+        Ok(split) => split,
+        Err((pos, msg, help)) => {
+            let source = Arc::new(Source { path: job.rel.clone(), text, body_start: 0, body_line: 1 });
+            return FileRead::failed(Some(source), syntax(pos, msg, help));
+        }
     };
-    let source = Arc::new(Source { path: job.rel.clone(), text, body_start, body_line });
-    let (pos, msg, help) = match split {
-        Ok(_) => (Pos::default(), String::new(), ""),
-        Err(e) => e,
-    };
-    if !msg.is_empty() {
-        return (None, Some(source), vec![syntax(pos, msg, help)]);
-    }
-    let node = match yaml::parse(&source.text[yaml_range], 2) {
+    let source =
+        Arc::new(Source { path: job.rel.clone(), text, body_start: split.body_start, body_line: split.body_line });
+    let node = match yaml::parse(&source.text[split.yaml], 2) {
         Ok(n) => n,
         Err(e) => {
-            let d = syntax(e.pos, format!("the front matter is not valid YAML: {}", e.message), "check indentation, colons and quotes on this line or just above it");
-            return (None, Some(source), vec![d]);
+            let d = syntax(
+                e.pos,
+                format!("the front matter is not valid YAML: {}", e.message),
+                "check indentation, colons and quotes on this line or just above it",
+            );
+            return FileRead::failed(Some(source), d);
         }
     };
     let ctx = Ctx::new(&job.rel, Pos::new(1, 1));
@@ -382,7 +409,7 @@ fn read_record(root: &Path, job: &Job) -> (Option<Record>, Option<Arc<Source>>, 
             }
         }
     }
-    (record, Some(source), ctx.finish())
+    FileRead { record, source: Some(source), diagnostics: ctx.finish() }
 }
 
 #[cfg(test)]

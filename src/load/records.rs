@@ -67,8 +67,16 @@ pub fn read(kind: Kind, source: Arc<Source>, node: &Node, ctx: &Ctx<'_>) -> Opti
             ctx.report(
                 Rule::TypeMismatch,
                 t.pos,
-                format!("`type: {}` disagrees with where the file is: its path makes it a {}", t.value, kind.type_name()),
-                format!("write `type: {}`, or remove `type:`, or move the file to where a {} belongs", kind.type_name(), t.value),
+                format!(
+                    "`type: {}` disagrees with where the file is: its path makes it a {}",
+                    t.value,
+                    kind.type_name()
+                ),
+                format!(
+                    "write `type: {}`, or remove `type:`, or move the file to where a {} belongs",
+                    kind.type_name(),
+                    t.value
+                ),
             );
         }
     }
@@ -123,7 +131,12 @@ fn profile(source: Arc<Source>, f: &Fields<'_, '_>) -> Option<Profile> {
         address: a.text("address"),
     });
     let activity = f.map("activity", &["type", "hours", "since", "detail"]).map(|a| {
-        let activity = Activity { kind: a.vocab("type"), hours: a.vocab("hours"), since: a.date("since"), detail: a.text("detail") };
+        let activity = Activity {
+            kind: a.vocab("type"),
+            hours: a.vocab("hours"),
+            since: a.date("since"),
+            detail: a.text("detail"),
+        };
         if let (Some(kind), Some(hours)) = (&activity.kind, &activity.hours) {
             if kind.value.is_neet() || kind.value == ActivityType::NotKnown {
                 a.ctx().report(
@@ -136,14 +149,18 @@ fn profile(source: Arc<Source>, f: &Fields<'_, '_>) -> Option<Profile> {
         }
         activity
     });
-    let staying_put = f.map("staying_put", &["carer", "since"]).map(|s| StayingPut { carer: s.text("carer"), since: s.date("since") });
-    let staying_close = f.map("staying_close", &["since"]).map(|s| Spanned::new(s.date("since").map(|d| d.value), s.at()));
+    let staying_put = f
+        .map("staying_put", &["carer", "since"])
+        .map(|s| StayingPut { carer: s.text("carer"), since: s.date("since") });
+    let staying_close =
+        f.map("staying_close", &["since"]).map(|s| Spanned::new(s.date("since").map(|d| d.value), s.at()));
     let immigration = f.map("immigration", &["status", "leave_expires", "solicitor"]).map(|i| Immigration {
         status: i.vocab("status"),
         leave_expires: i.date("leave_expires"),
         solicitor: i.text("solicitor"),
     });
-    let flags = f.list("flags").iter().filter_map(|n| crate::load::fields::vocab_value::<Flag>(f.ctx(), "flags", n)).collect();
+    let flags =
+        f.list("flags").iter().filter_map(|n| crate::load::fields::vocab_value::<Flag>(f.ctx(), "flags", n)).collect();
     Some(Profile {
         source,
         preferred_name: f.text("preferred_name"),
@@ -204,7 +221,14 @@ fn plan(source: Arc<Source>, f: &Fields<'_, '_>) -> PathwayPlan {
             }
         })
         .collect();
-    PathwayPlan { source, started: f.date("started"), reviews, next_review: f.date("next_review"), goals, contingency: f.text("contingency") }
+    PathwayPlan {
+        source,
+        started: f.date("started"),
+        reviews,
+        next_review: f.date("next_review"),
+        goals,
+        contingency: f.text("contingency"),
+    }
 }
 
 /// `by_whom` is a staff id, `young-person`, or free text written in quotes;
@@ -258,7 +282,10 @@ fn passport(source: Arc<Source>, f: &Fields<'_, '_>) -> HealthPassport {
         .each_map("immunisations", &["vaccine", "date"])
         .into_iter()
         .filter_map(|(_, i)| {
-            Some(Immunisation { date: i.date("date").map(|d| d.value), vaccine: i.req_text("vaccine", "name the vaccine")?.value })
+            Some(Immunisation {
+                date: i.date("date").map(|d| d.value),
+                vaccine: i.req_text("vaccine", "name the vaccine")?.value,
+            })
         })
         .collect();
     let medications = f

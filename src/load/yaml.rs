@@ -97,10 +97,7 @@ pub fn parse(text: &str, first_line: u32) -> Result<Node, SyntaxError> {
                 .location()
                 .map(|l| Pos::new(l.line() as u32 + first_line - 1, l.column() as u32))
                 .unwrap_or(Pos::new(first_line, 1));
-            return Err(SyntaxError {
-                pos,
-                message: tidy_error(&e.to_string()),
-            });
+            return Err(SyntaxError { pos, message: tidy_error(&e.to_string()) });
         }
     };
     let spots = locate(text, first_line);
@@ -463,7 +460,8 @@ mod tests {
 
     #[test]
     fn positions_of_block_values() {
-        let text = "name: Jordan Blake\naccommodation:\n  type: semi-independent\n  suitable: true\nflags: [cse-risk, uasc]\n";
+        let text =
+            "name: Jordan Blake\naccommodation:\n  type: semi-independent\n  suitable: true\nflags: [cse-risk, uasc]\n";
         let root = parse(text, 2).expect("parses");
         assert_eq!(get(&root, "name").pos, Pos::new(2, 7));
         let acc = get(&root, "accommodation");

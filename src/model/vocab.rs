@@ -145,10 +145,7 @@ impl ActivityType {
 
     /// In education or training, which extends support to 25 (FORMAT.md §9 `status-age`).
     pub fn is_education_or_training(self) -> bool {
-        matches!(
-            self,
-            Self::HigherEducation | Self::OtherEducation | Self::Apprenticeship | Self::TrainingOrEmployment
-        )
+        matches!(self, Self::HigherEducation | Self::OtherEducation | Self::Apprenticeship | Self::TrainingOrEmployment)
     }
 }
 
