@@ -13,4 +13,6 @@ pub mod config;
 pub mod diag;
 pub mod load;
 pub mod model;
+pub mod render;
 pub mod report;
+pub mod site;

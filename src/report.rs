@@ -69,8 +69,7 @@ fn render_one(out: &mut String, d: &Diagnostic, repo: &Repository, style: &Style
     let _ = writeln!(out, "{pad}{} {}:{}:{}", style.paint("1;34", "-->"), d.file, d.pos.line, d.pos.col);
     if let Some(text) = line_text {
         let bar = style.paint("1;34", "|");
-        let text = text.replace('\t', " ");
-        let col = (d.pos.col as usize).saturating_sub(1);
+        let (text, col) = excerpt(&text.replace('\t', " "), (d.pos.col as usize).saturating_sub(1));
         let underline = "^".repeat(token_len(&text, col));
         let _ = writeln!(out, "{pad} {bar}");
         let _ = writeln!(out, "{} {bar} {text}", style.paint("1;34", &d.pos.line.to_string()));
@@ -85,6 +84,25 @@ fn render_one(out: &mut String, d: &Diagnostic, repo: &Repository, style: &Style
         let _ = writeln!(out, "{pad} {} {}: {help}", style.paint("1;34", "="), style.paint("1", "help"));
     }
     out.push('\n');
+}
+
+/// Longest source line quoted whole; longer ones are cut to a window around the column.
+const MAX_QUOTE: usize = 100;
+
+/// The part of a line worth quoting, and the caret's column within it.
+fn excerpt(line: &str, col: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= MAX_QUOTE {
+        return (line.to_string(), col);
+    }
+    let start = col.saturating_sub(MAX_QUOTE / 3).min(chars.len());
+    let end = (start + MAX_QUOTE).min(chars.len());
+    let mut text: String = if start > 0 { "…".to_string() } else { String::new() };
+    text.extend(&chars[start..end]);
+    if end < chars.len() {
+        text.push('…');
+    }
+    (text, col - start + usize::from(start > 0))
 }
 
 /// How many characters to underline: the word or quoted value starting at `col`.
@@ -148,5 +166,14 @@ mod tests {
         assert_eq!(token_len("nhs_number: \"999 765 4320\"", 12), 14);
         assert_eq!(token_len("legal_status: relevent", 14), 8);
         assert_eq!(token_len("x", 5), 1);
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_column() {
+        let line = format!("{}X{}", "a".repeat(500), "b".repeat(500));
+        let (text, col) = excerpt(&line, 500);
+        assert!(text.chars().count() <= MAX_QUOTE + 2);
+        assert_eq!(text.chars().nth(col), Some('X'));
+        assert_eq!(excerpt("short", 2), ("short".to_string(), 2));
     }
 }

@@ -9,6 +9,8 @@ mod notes;
 mod people;
 mod plans;
 
+pub use links::resolve;
+
 use crate::diag::{Diagnostic, Rule, Severity};
 use crate::load::yaml::Pos;
 use crate::model::date::Date;

@@ -90,6 +90,12 @@ pub struct SyntaxError {
 /// Parses `text` (whose first line is line `first_line` of its file) into a
 /// positioned tree.
 pub fn parse(text: &str, first_line: u32) -> Result<Node, SyntaxError> {
+    if let Some(pos) = too_deep(text, MAX_FLOW_DEPTH) {
+        return Err(SyntaxError {
+            pos: Pos::new(pos.line + first_line - 1, pos.col),
+            message: format!("brackets are nested more than {MAX_FLOW_DEPTH} levels deep"),
+        });
+    }
     let value: serde_yaml::Value = match serde_yaml::from_str(text) {
         Ok(v) => v,
         Err(e) => {
@@ -103,6 +109,41 @@ pub fn parse(text: &str, first_line: u32) -> Result<Node, SyntaxError> {
     let spots = locate(text, first_line);
     let mut path = Vec::new();
     Ok(convert(value, &spots, &mut path, Pos::new(first_line, 1)))
+}
+
+/// Deeper flow nesting than this is refused before serde_yaml sees it: the
+/// parser takes over a minute on a 200 KB run of `[`, and no record nests
+/// more than two or three levels.
+pub const MAX_FLOW_DEPTH: usize = 32;
+
+/// Where flow collections (`[` `{`) first nest deeper than `limit`, if they do.
+fn too_deep(text: &str, limit: usize) -> Option<Pos> {
+    let mut depth = 0usize;
+    for (n, line) in text.lines().enumerate() {
+        let mut quote: Option<char> = None;
+        let mut prev = ' ';
+        for (col, c) in line.chars().enumerate() {
+            match quote {
+                Some(q) if c == q => quote = None,
+                Some(_) => {}
+                None => match c {
+                    '"' | '\'' if depth > 0 || prev == ' ' => quote = Some(c),
+                    '#' if prev == ' ' => break,
+                    // Outside a flow collection a bracket only opens one at the start of a value.
+                    '[' | '{' if depth > 0 || matches!(prev, ' ' | ':' | '-') => {
+                        depth += 1;
+                        if depth > limit {
+                            return Some(Pos::new(n as u32 + 1, col as u32 + 1));
+                        }
+                    }
+                    ']' | '}' => depth = depth.saturating_sub(1),
+                    _ => {}
+                },
+            }
+            prev = c;
+        }
+    }
+    None
 }
 
 /// Drops serde_yaml's trailing "at line X column Y": we show the position ourselves.
@@ -496,6 +537,14 @@ mod tests {
         let err = parse("name: [unclosed\n", 2).expect_err("fails");
         assert_eq!(err.pos.line, 3);
         assert!(!err.message.contains("at line"));
+    }
+
+    #[test]
+    fn deep_flow_nesting_is_refused_quickly() {
+        let text = format!("a: {}\n", "[".repeat(200_000));
+        let err = parse(&text, 2).expect_err("too deep");
+        assert_eq!(err.pos, Pos::new(2, 4 + MAX_FLOW_DEPTH as u32));
+        assert!(parse("a: [[1, 2], {b: [c]}]\nurl: http://x/{y}[z]\n", 2).is_ok());
     }
 
     #[test]

@@ -1,0 +1,221 @@
+//! Markdown bodies to safe HTML: pulldown-cmark, then ammonia, with links rewritten to the site.
+//!
+//! Raw HTML in a body is sanitised, never passed through. Every URL that
+//! survives is relative and names a page or copied attachment of the site:
+//! links with a scheme (`https:`, `javascript:`, `data:` ...), absolute paths,
+//! protocol-relative `//host` links and links to things the repository does
+//! not hold lose their `href`/`src`, keeping their text.
+
+use super::paths::{href, site_target};
+use ammonia::{Builder, UrlRelative};
+use pulldown_cmark::{html, Options, Parser};
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+/// The repository paths a body may link to: record files and attachments.
+#[derive(Debug, Clone, Default)]
+pub struct Links {
+    known: HashSet<String>,
+}
+
+impl Links {
+    /// Collects every record file and attachment of a repository.
+    pub fn new(repo: &crate::model::Repository) -> Links {
+        let mut known: HashSet<String> = repo.sources.keys().cloned().collect();
+        known.extend(repo.people.iter().flat_map(|p| p.attachments.iter().cloned()));
+        Links { known }
+    }
+
+    /// A set of links from explicit paths (for tests and tools).
+    pub fn from_paths<I: IntoIterator<Item = String>>(paths: I) -> Links {
+        Links { known: paths.into_iter().collect() }
+    }
+
+    /// Whether the repository holds this path.
+    pub fn contains(&self, repo_path: &str) -> bool {
+        self.known.contains(repo_path)
+    }
+}
+
+/// Where a body is being shown.
+#[derive(Debug, Clone, Copy)]
+pub struct Place<'a> {
+    /// The body's file, relative to the repository root (`records/yp-1/notes/...md`).
+    pub source: &'a str,
+    /// The page that shows it, relative to the site root (`people/yp-1/index.html`).
+    pub page: &'a str,
+    /// A prefix unique on the page for the body's own ids (footnotes), such as `note-2026-01-02-visit`.
+    pub anchor: &'a str,
+}
+
+/// Renders a Markdown body to sanitised HTML for a place on the site.
+pub fn render(body: &str, place: Place<'_>, links: &Links) -> String {
+    let opts =
+        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let mut raw = String::with_capacity(body.len() * 3 / 2);
+    html::push_html(&mut raw, Parser::new_ext(body, opts));
+    let id_prefix = format!("{}-", place.anchor);
+    let mut builder = Builder::default();
+    builder
+        .url_schemes(HashSet::new())
+        .url_relative(UrlRelative::Custom(Box::new(Rewrite { place, links })))
+        .add_generic_attributes(["id"])
+        .id_prefix(Some(&id_prefix))
+        .add_tags(["input"])
+        .add_tag_attributes("input", ["checked"])
+        .set_tag_attribute_value("input", "type", "checkbox")
+        .set_tag_attribute_value("input", "disabled", "")
+        .link_rel(Some("noopener noreferrer"));
+    builder.clean(&raw).to_string()
+}
+
+/// Ammonia's hook for relative URLs.
+struct Rewrite<'a> {
+    place: Place<'a>,
+    links: &'a Links,
+}
+
+impl<'a> ammonia::UrlRelativeEvaluate<'a> for Rewrite<'a> {
+    fn evaluate<'u>(&self, url: &'u str) -> Option<Cow<'u, str>> {
+        rewrite_url(url, self.place, self.links)
+    }
+}
+
+/// The site link for a URL written in a body, or `None` to drop it.
+fn rewrite_url<'u>(url: &'u str, place: Place<'_>, links: &Links) -> Option<Cow<'u, str>> {
+    let url = url.trim();
+    if let Some(fragment) = url.strip_prefix('#') {
+        // A footnote or other in-body anchor: ids get the body's prefix, so must links to them.
+        return Some(Cow::Owned(format!("#{}-{}", place.anchor, super::paths::encode(fragment))));
+    }
+    if url.is_empty() || url.starts_with(['/', '\\']) || url.contains('\\') || url.chars().any(char::is_control) {
+        return None;
+    }
+    let first = url.split(['/', '?', '#']).next().unwrap_or("");
+    if first.contains(':') {
+        return None;
+    }
+    let target = crate::check::resolve(place.source, url)?;
+    if !links.contains(&target) {
+        return None;
+    }
+    let (page, anchor) = site_target(&target)?;
+    let mut link = href(place.page, &page);
+    if let Some(anchor) = anchor {
+        link.push('#');
+        link.push_str(&super::paths::encode(&anchor));
+    }
+    Some(Cow::Owned(link))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SOURCE: &str = "records/yp-1/notes/2026-01-02-visit.md";
+    const PAGE: &str = "people/yp-1/index.html";
+
+    fn links() -> Links {
+        Links::from_paths(
+            [
+                "records/yp-1/profile.md",
+                "records/yp-1/pathway-plan.md",
+                "records/yp-1/notes/2026-01-02-visit.md",
+                "records/yp-2/notes/2026-01-04-call.md",
+                "records/yp-1/files/letter one.pdf",
+                "records/yp-1/files/photo.png",
+            ]
+            .map(String::from),
+        )
+    }
+
+    fn md(body: &str) -> String {
+        render(body, Place { source: SOURCE, page: PAGE, anchor: "note-2026-01-02-visit" }, &links())
+    }
+
+    #[test]
+    fn extensions_are_rendered() {
+        let html =
+            md("| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [ ] to do\n\n~~old~~ new[^1]\n\n[^1]: A footnote.\n");
+        assert!(html.contains("<table>"), "{html}");
+        assert!(html.contains("<td>1</td>"), "{html}");
+        assert!(html.contains("<del>old</del>"), "{html}");
+        assert!(html.contains(r#"type="checkbox""#), "{html}");
+        assert!(html.contains("checked"), "{html}");
+        assert!(html.contains(r##"href="#note-2026-01-02-visit-1""##), "{html}");
+        assert!(html.contains(r#"id="note-2026-01-02-visit-1""#), "{html}");
+    }
+
+    #[test]
+    fn record_links_become_site_links() {
+        let html = md("[plan](../pathway-plan.md) [me](../profile.md) [sam](../../yp-2/notes/2026-01-04-call.md) [letter](../files/letter%20one.pdf) ![photo](../files/photo.png)");
+        assert!(html.contains(r#"href="plan.html""#), "{html}");
+        assert!(html.contains(r#"href="index.html""#), "{html}");
+        assert!(html.contains(r#"href="../yp-2/index.html#note-2026-01-04-call""#), "{html}");
+        assert!(html.contains(r#"href="files/letter%20one.pdf""#), "{html}");
+        assert!(html.contains(r#"src="files/photo.png""#), "{html}");
+    }
+
+    #[test]
+    fn outside_and_missing_links_lose_their_url_but_keep_their_text() {
+        let html = md("[web](https://example.org/x) [proto](//evil.example/x) [abs](/etc/passwd) [gone](../nothing.md) [up](../../../../etc/passwd) [mail](mailto:a@example.org)");
+        for text in ["web", "proto", "abs", "gone", "up", "mail"] {
+            assert!(html.contains(&format!(">{text}</a>")), "{text}: {html}");
+        }
+        assert!(!html.contains("href"), "{html}");
+    }
+
+    #[test]
+    fn xss_payloads_come_out_inert() {
+        let payloads = [
+            "<script>alert(1)</script>",
+            "<img src=x onerror=alert(1)>",
+            "<img src=\"../files/photo.png\" onerror=\"alert(1)\">",
+            "[click](javascript:alert(1))",
+            "[click](JaVaScRiPt:alert(1))",
+            "[click](java\tscript:alert(1))",
+            "<a href=\"javascript:alert(1)\">x</a>",
+            "<a href=\"&#106;avascript:alert(1)\">x</a>",
+            "![x](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
+            "<a href=\"data:text/html,<script>alert(1)</script>\">x</a>",
+            "<svg onload=alert(1)><circle r=1 /></svg>",
+            "<svg><script>alert(1)</script></svg>",
+            "</textarea><script>alert(1)</script>",
+            "</title><script>alert(1)</script>",
+            "<iframe src=\"../profile.md\"></iframe>",
+            "<style>body{display:none}</style>",
+            "<div style=\"background:url(javascript:alert(1))\">x</div>",
+            "<form action=\"../profile.md\"><button formaction=\"javascript:alert(1)\">go</button></form>",
+            "<object data=\"x\"></object><embed src=\"x\">",
+            "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
+            "<base href=\"https://evil.example/\">",
+            "<math><mi xlink:href=\"javascript:alert(1)\">x</mi></math>",
+            "<p onclick=alert(1) onmouseover=alert(1)>x</p>",
+        ];
+        for p in payloads {
+            let html = md(p).to_ascii_lowercase();
+            for bad in [
+                "<script",
+                "javascript:",
+                "data:",
+                " on",
+                "<svg",
+                "<iframe",
+                "<style",
+                "style=",
+                "<form",
+                "<object",
+                "<embed",
+                "<meta",
+                "<base",
+                "</textarea",
+                "</title",
+                "evil.example",
+                "formaction",
+                "xlink",
+            ] {
+                assert!(!html.contains(bad), "{p:?} gave {html:?}, which contains {bad:?}");
+            }
+        }
+    }
+}

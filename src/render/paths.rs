@@ -1,0 +1,154 @@
+//! The site's URL scheme: where each record is shown, and relative links between pages.
+//!
+//! ```text
+//! index.html                          dashboard
+//! report.html                         validation report
+//! static/...                          theme files
+//! people/<id>/index.html              profile, diagnostics, notes (#note-<stem>), outcomes (#outcome-<stem>)
+//! people/<id>/plan.html               pathway plan
+//! people/<id>/passport.html           health passport
+//! people/<id>/files/...               attachments, copied
+//! ```
+//!
+//! Site paths are plain `/`-separated file paths inside the output folder;
+//! [`href`] turns one into a percent-encoded link relative to the page that shows it.
+
+/// The dashboard page.
+pub const DASHBOARD: &str = "index.html";
+/// The validation report page.
+pub const REPORT: &str = "report.html";
+
+/// The folder of a person's pages.
+pub fn person_dir(id: &str) -> String {
+    format!("people/{id}")
+}
+
+/// A person's main page.
+pub fn person_page(id: &str) -> String {
+    format!("people/{id}/index.html")
+}
+
+/// A person's pathway plan page.
+pub fn plan_page(id: &str) -> String {
+    format!("people/{id}/plan.html")
+}
+
+/// A person's health passport page.
+pub fn passport_page(id: &str) -> String {
+    format!("people/{id}/passport.html")
+}
+
+/// The anchor of a note on its person's page, from the note's file stem.
+pub fn note_anchor(stem: &str) -> String {
+    format!("note-{stem}")
+}
+
+/// The anchor of an outcome reading on its person's page.
+pub fn outcome_anchor(stem: &str) -> String {
+    format!("outcome-{stem}")
+}
+
+/// The file name of a path without its extension (`2026-11-02-visit` for `notes/2026-11-02-visit.md`).
+pub fn stem(path: &str) -> &str {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.strip_suffix(".md").unwrap_or(name)
+}
+
+/// Where the site shows a repository path: the page (a site path) and an optional anchor.
+///
+/// `records/<id>/files/<rest>` maps to the copied attachment; other paths to the page of
+/// their record. Returns `None` for paths the site does not show.
+pub fn site_target(repo_path: &str) -> Option<(String, Option<String>)> {
+    let rest = repo_path.strip_prefix("records/")?;
+    let (id, inside) = rest.split_once('/')?;
+    if id.is_empty() || inside.is_empty() {
+        return None;
+    }
+    let target = match inside.split_once('/') {
+        None => match inside {
+            "profile.md" => (person_page(id), None),
+            "pathway-plan.md" => (plan_page(id), None),
+            "health-passport.md" => (passport_page(id), None),
+            _ => return None,
+        },
+        Some(("notes", file)) if !file.contains('/') && file.ends_with(".md") => {
+            (person_page(id), Some(note_anchor(stem(file))))
+        }
+        Some(("outcomes", file)) if !file.contains('/') && file.ends_with(".md") => {
+            (person_page(id), Some(outcome_anchor(stem(file))))
+        }
+        Some(("files", file)) if safe_relative(file) => (format!("{}/files/{file}", person_dir(id)), None),
+        _ => return None,
+    };
+    Some(target)
+}
+
+/// Whether a `/`-separated path stays where it is put: no empty, `.` or `..` segments, no backslashes.
+pub fn safe_relative(path: &str) -> bool {
+    !path.is_empty() && !path.contains('\\') && path.split('/').all(|s| !s.is_empty() && s != "." && s != "..")
+}
+
+/// A percent-encoded link from the page at `from` to the site path `to` (both relative to the site root).
+pub fn href(from: &str, to: &str) -> String {
+    let from_dirs: Vec<&str> = from.split('/').collect();
+    let from_dirs = &from_dirs[..from_dirs.len().saturating_sub(1)];
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dirs.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
+    let common = common.min(to_parts.len().saturating_sub(1));
+    let mut out = "../".repeat(from_dirs.len() - common);
+    let rest: Vec<String> = to_parts[common..].iter().map(|s| encode(s)).collect();
+    out.push_str(&rest.join("/"));
+    out
+}
+
+/// The relative prefix from a page to the site root (`""` or `"../../"`).
+pub fn root_of(page: &str) -> String {
+    "../".repeat(page.matches('/').count())
+}
+
+/// Percent-encodes everything in one path segment or fragment except unreserved characters.
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_map_to_pages() {
+        assert_eq!(site_target("records/yp-1/profile.md"), Some(("people/yp-1/index.html".into(), None)));
+        assert_eq!(site_target("records/yp-1/pathway-plan.md"), Some(("people/yp-1/plan.html".into(), None)));
+        assert_eq!(
+            site_target("records/yp-1/notes/2026-01-02-visit.md"),
+            Some(("people/yp-1/index.html".into(), Some("note-2026-01-02-visit".into())))
+        );
+        assert_eq!(
+            site_target("records/yp-1/files/scans/a b.pdf"),
+            Some(("people/yp-1/files/scans/a b.pdf".into(), None))
+        );
+        assert_eq!(site_target("records/yp-1/files/../../x"), None);
+        assert_eq!(site_target("waymark.yaml"), None);
+        assert_eq!(site_target("records/yp-1/other.md"), None);
+    }
+
+    #[test]
+    fn links_are_relative_and_encoded() {
+        assert_eq!(href("people/a/index.html", "people/a/plan.html"), "plan.html");
+        assert_eq!(href("people/a/index.html", "people/b/index.html"), "../b/index.html");
+        assert_eq!(href("people/a/index.html", "index.html"), "../../index.html");
+        assert_eq!(href("index.html", "people/a/index.html"), "people/a/index.html");
+        assert_eq!(href("people/a/index.html", "people/a/files/a b.pdf"), "files/a%20b.pdf");
+        assert_eq!(href("report.html", "static/style.css"), "static/style.css");
+        assert_eq!(root_of("people/a/index.html"), "../../");
+        assert_eq!(root_of("index.html"), "");
+    }
+}
