@@ -150,20 +150,6 @@ pub fn person_of(file: &str) -> Option<String> {
     Some(id.to_string())
 }
 
-/// Somewhere to put diagnostics while reading one file.
-#[derive(Debug, Default)]
-pub struct Sink {
-    /// What has been found so far.
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-impl Sink {
-    /// Records a diagnostic.
-    pub fn push(&mut self, d: Diagnostic) {
-        self.diagnostics.push(d);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
