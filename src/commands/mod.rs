@@ -22,8 +22,9 @@ pub fn open(root: Option<&Path>) -> Result<Repository, Fatal> {
     let root = match root {
         Some(dir) => {
             if !dir.is_dir() {
+                let what = if dir.exists() { "is not a folder" } else { "no such folder" };
                 return Err(Fatal(format!(
-                    "--root {}: no such folder.\n  Name the folder that holds waymark.yaml.",
+                    "--root {}: {what}.\n  Name the folder that holds waymark.yaml.",
                     dir.display()
                 )));
             }

@@ -326,7 +326,7 @@ pub fn vocab_value<T: Vocab>(ctx: &Ctx<'_>, name: &str, node: &Node) -> Option<S
             ctx.report(
                 Rule::InvalidValue,
                 node.pos,
-                format!("`{name}` should be a {}, but is {}", T::WHAT, other.kind_name()),
+                format!("`{name}` should be one of the {} values, but is {}", T::WHAT, other.kind_name()),
                 format!("use one of: {}", T::NAMES.join(", ")),
             );
             return None;

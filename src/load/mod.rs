@@ -160,8 +160,12 @@ fn walk(root: &Path) -> (Vec<Job>, Vec<String>, Vec<Diagnostic>) {
     }
     let bad = |rel: &str, message: String, help: &str| {
         let mut d = Diagnostic::new(Rule::BadPath, rel, Pos::new(1, 1), message).help(help);
-        if d.person.is_none() {
-            d.person = rel.strip_prefix("records/").map(|p| p.split('/').next().unwrap_or(p).to_string());
+        // A person's own folder belongs to them; a stray file in records/ to nobody.
+        if d.person.is_none()
+            && !rel.trim_start_matches("records/").contains('/')
+            && records.join(rel.trim_start_matches("records/")).is_dir()
+        {
+            d.person = rel.strip_prefix("records/").map(str::to_string);
         }
         d
     };

@@ -99,9 +99,16 @@ pub fn parse(text: &str, first_line: u32) -> Result<Node, SyntaxError> {
     let value: serde_yaml::Value = match serde_yaml::from_str(text) {
         Ok(v) => v,
         Err(e) => {
-            let pos = e
-                .location()
-                .map(|l| Pos::new(l.line() as u32 + first_line - 1, l.column() as u32))
+            let message = e.to_string();
+            // serde_yaml places a duplicate key where its map starts; point at the repeat instead.
+            const DUPLICATE: &str = "duplicate entry with key \"";
+            let duplicate = message
+                .find(DUPLICATE)
+                .and_then(|at| message[at + DUPLICATE.len()..].split('"').next())
+                .and_then(|key| find_duplicate(text, key));
+            let pos = duplicate
+                .or_else(|| e.location().map(|l| Pos::new(l.line() as u32, l.column() as u32)))
+                .map(|p| Pos::new(p.line + first_line - 1, p.col))
                 .unwrap_or(Pos::new(first_line, 1));
             return Err(SyntaxError { pos, message: tidy_error(&e.to_string()) });
         }
@@ -116,31 +123,47 @@ pub fn parse(text: &str, first_line: u32) -> Result<Node, SyntaxError> {
 /// more than two or three levels.
 pub const MAX_FLOW_DEPTH: usize = 32;
 
-/// Where flow collections (`[` `{`) first nest deeper than `limit`, if they do.
+/// Where brackets first nest deeper than `limit`, if they do.
+///
+/// Quotes and comments are deliberately not understood: a guard that can be
+/// talked out of counting (a stray `'`, a tab) is no guard. Legitimate text
+/// never holds 32 unclosed brackets, and if it did it gets a clear error.
 fn too_deep(text: &str, limit: usize) -> Option<Pos> {
     let mut depth = 0usize;
     for (n, line) in text.lines().enumerate() {
-        let mut quote: Option<char> = None;
-        let mut prev = ' ';
         for (col, c) in line.chars().enumerate() {
-            match quote {
-                Some(q) if c == q => quote = None,
-                Some(_) => {}
-                None => match c {
-                    '"' | '\'' if depth > 0 || prev == ' ' => quote = Some(c),
-                    '#' if prev == ' ' => break,
-                    // Outside a flow collection a bracket only opens one at the start of a value.
-                    '[' | '{' if depth > 0 || matches!(prev, ' ' | ':' | '-') => {
-                        depth += 1;
-                        if depth > limit {
-                            return Some(Pos::new(n as u32 + 1, col as u32 + 1));
-                        }
+            match c {
+                '[' | '{' => {
+                    depth += 1;
+                    if depth > limit {
+                        return Some(Pos::new(n as u32 + 1, col as u32 + 1));
                     }
-                    ']' | '}' => depth = depth.saturating_sub(1),
-                    _ => {}
-                },
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
             }
-            prev = c;
+        }
+    }
+    None
+}
+
+/// The second line that starts `key:` at an indentation already seen for it.
+fn find_duplicate(text: &str, key: &str) -> Option<Pos> {
+    let mut seen: Vec<usize> = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let spaces = line.len() - line.trim_start_matches(' ').len();
+        if line.trim().is_empty() {
+            continue;
+        }
+        // Keys deeper than this line belong to maps (or list items) that have ended.
+        seen.retain(|i| *i <= spaces && !(line[spaces..].starts_with('-') && *i == spaces + 2));
+        let content = line.trim_start_matches([' ', '-']);
+        let indent = line.len() - content.len();
+        if split_key(content).is_some_and(|(k, _)| k == key) {
+            if seen.contains(&indent) {
+                return Some(Pos::new(n as u32 + 1, line[..indent].chars().count() as u32 + 1));
+            }
+            seen.push(indent);
         }
     }
     None
@@ -545,6 +568,16 @@ mod tests {
         let err = parse(&text, 2).expect_err("too deep");
         assert_eq!(err.pos, Pos::new(2, 4 + MAX_FLOW_DEPTH as u32));
         assert!(parse("a: [[1, 2], {b: [c]}]\nurl: http://x/{y}[z]\n", 2).is_ok());
+    }
+
+    #[test]
+    fn duplicate_keys_point_at_the_repeat() {
+        let err = parse("name: A\ndate: 2026-01-01\nname: B\n", 2).expect_err("duplicate");
+        assert_eq!(err.pos, Pos::new(4, 1));
+        let text = "goals:\n  - id: a\n    by: x\n  - id: b\n    by: y\n    id: c\n";
+        let err = parse(text, 1).expect_err("duplicate");
+        assert_eq!(err.pos, Pos::new(6, 5));
+        assert!(err.message.contains("duplicate"));
     }
 
     #[test]
