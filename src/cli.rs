@@ -25,6 +25,20 @@ pub struct Cli {
 pub enum Command {
     /// Check every record against the rules and list what is wrong, due or overdue.
     Check(CheckArgs),
+    /// Build the private website: caseload, records, plans, printable passports and the validation report.
+    Build(BuildArgs),
+}
+
+/// Options of `waymark build`.
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// Fail (exit status 1) when any record has an error; the site is still written.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Where to write the site; default: `site.output` in waymark.yaml (`public`), under the repository.
+    #[arg(long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
 }
 
 /// Options of `waymark check`.

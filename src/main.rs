@@ -11,6 +11,7 @@ fn main() -> ExitCode {
     let today = cli.today.as_deref();
     let result = match &cli.command {
         Command::Check(args) => commands::check::run(root, today, args),
+        Command::Build(args) => commands::build::run(root, today, args),
     };
     match result {
         Ok(status) => ExitCode::from(status),

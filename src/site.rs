@@ -1,1 +1,242 @@
 //! Writing the site safely: into a new folder beside the output, then swapped in whole.
+//!
+//! An existing output folder is replaced only when it holds Waymark's marker
+//! file, [`MARKER`]; anything else is refused. Nothing is written outside the
+//! output folder and the temporary folders beside it.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The file that marks a folder as one Waymark made.
+pub const MARKER: &str = ".waymark-site";
+
+/// What goes into one file of the site.
+#[derive(Debug, Clone)]
+pub enum Content {
+    /// These bytes.
+    Bytes(Vec<u8>),
+    /// A copy of this file (an attachment).
+    Copy(PathBuf),
+}
+
+/// One file of the site.
+#[derive(Debug, Clone)]
+pub struct SiteFile {
+    /// Path inside the output folder, `/`-separated, with no `..`.
+    pub path: String,
+    /// What it holds.
+    pub content: Content,
+}
+
+/// The whole site, in memory, ready to write.
+#[derive(Debug, Clone, Default)]
+pub struct Site {
+    /// Every file.
+    pub files: Vec<SiteFile>,
+}
+
+impl Site {
+    /// Adds a file of bytes.
+    pub fn add(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
+        self.files.push(SiteFile { path: path.into(), content: Content::Bytes(bytes.into()) });
+    }
+
+    /// Adds a copy of a file on disk.
+    pub fn copy(&mut self, path: impl Into<String>, from: PathBuf) {
+        self.files.push(SiteFile { path: path.into(), content: Content::Copy(from) });
+    }
+
+    /// How many HTML pages the site has.
+    pub fn pages(&self) -> usize {
+        self.files.iter().filter(|f| f.path.ends_with(".html")).count()
+    }
+
+    /// The bytes of a file, if it is held in memory.
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        self.files.iter().find(|f| f.path == path).and_then(|f| match &f.content {
+            Content::Bytes(b) => Some(b.as_slice()),
+            Content::Copy(_) => None,
+        })
+    }
+}
+
+/// Why the site could not be written.
+#[derive(Debug)]
+pub enum WriteError {
+    /// The output folder exists and is not one Waymark made.
+    NotOurs(PathBuf),
+    /// The output exists and is not a folder (or is a link).
+    NotAFolder(PathBuf),
+    /// The output's parent folder does not exist.
+    NoParent(PathBuf),
+    /// A site path that would leave the output folder.
+    BadPath(String),
+    /// Reading or writing failed.
+    Io(PathBuf, std::io::Error),
+}
+
+impl fmt::Display for WriteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WriteError::NotOurs(p) => write!(
+                f,
+                "{} already exists and Waymark did not make it (it has no {MARKER} file), so Waymark will not replace it.\n  Choose another folder with --output DIR, or move that folder away if you are sure it holds nothing you need.",
+                p.display()
+            ),
+            WriteError::NotAFolder(p) => write!(
+                f,
+                "{} exists and is not a folder Waymark can replace (a file or a link).\n  Choose another folder with --output DIR.",
+                p.display()
+            ),
+            WriteError::NoParent(p) => write!(
+                f,
+                "cannot build into {}: the folder it would go in does not exist.\n  Create the folder above it first, or choose another with --output DIR.",
+                p.display()
+            ),
+            WriteError::BadPath(p) => write!(f, "refusing to write `{p}`, which would land outside the output folder"),
+            WriteError::Io(p, e) => write!(f, "cannot write {}: {e}", p.display()),
+        }
+    }
+}
+
+impl std::error::Error for WriteError {}
+
+/// Checks that `output` may be (re)placed: absent, or a real folder holding the marker.
+pub fn check_output(output: &Path) -> Result<(), WriteError> {
+    match std::fs::symlink_metadata(output) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(WriteError::Io(output.to_path_buf(), e)),
+        Ok(meta) if !meta.is_dir() => Err(WriteError::NotAFolder(output.to_path_buf())),
+        Ok(_) if output.join(MARKER).is_file() => Ok(()),
+        Ok(_) => Err(WriteError::NotOurs(output.to_path_buf())),
+    }
+}
+
+/// Writes the site to `output`: a new folder beside it, then swapped in whole.
+///
+/// Returns the number of files written (the marker not counted).
+pub fn write(site: &Site, output: &Path) -> Result<usize, WriteError> {
+    check_output(output)?;
+    let name = output.file_name().ok_or_else(|| WriteError::NotAFolder(output.to_path_buf()))?;
+    let parent = match output.parent() {
+        Some(p) if p.as_os_str().is_empty() => Path::new("."),
+        Some(p) => p,
+        None => return Err(WriteError::NotAFolder(output.to_path_buf())),
+    };
+    if !parent.is_dir() {
+        return Err(WriteError::NoParent(output.to_path_buf()));
+    }
+    for f in &site.files {
+        if !crate::render::paths::safe_relative(&f.path) || f.path == MARKER {
+            return Err(WriteError::BadPath(f.path.clone()));
+        }
+    }
+    let stamp = format!(
+        "{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
+    );
+    let fresh = parent.join(format!(".{}.waymark-new-{stamp}", name.to_string_lossy()));
+    std::fs::create_dir(&fresh).map_err(|e| WriteError::Io(fresh.clone(), e))?;
+    if let Err(e) = fill(site, &fresh) {
+        let _ = std::fs::remove_dir_all(&fresh);
+        return Err(e);
+    }
+    // Swap: the old site moves aside, the new one takes its name, the old one goes.
+    let old = parent.join(format!(".{}.waymark-old-{stamp}", name.to_string_lossy()));
+    let had_old = output.exists();
+    if had_old {
+        if let Err(e) = std::fs::rename(output, &old) {
+            let _ = std::fs::remove_dir_all(&fresh);
+            return Err(WriteError::Io(output.to_path_buf(), e));
+        }
+    }
+    if let Err(e) = std::fs::rename(&fresh, output) {
+        if had_old {
+            let _ = std::fs::rename(&old, output);
+        }
+        let _ = std::fs::remove_dir_all(&fresh);
+        return Err(WriteError::Io(output.to_path_buf(), e));
+    }
+    if had_old {
+        std::fs::remove_dir_all(&old).map_err(|e| WriteError::Io(old.clone(), e))?;
+    }
+    Ok(site.files.len())
+}
+
+/// Writes every file of the site, and the marker, into the new folder `dir`: folders first,
+/// then the files in parallel.
+fn fill(site: &Site, dir: &Path) -> Result<(), WriteError> {
+    use rayon::prelude::*;
+    let dest = |path: &str| path.split('/').fold(dir.to_path_buf(), |p, s| p.join(s));
+    let folders: std::collections::BTreeSet<PathBuf> =
+        site.files.iter().filter_map(|f| dest(&f.path).parent().map(Path::to_path_buf)).collect();
+    for folder in folders {
+        std::fs::create_dir_all(&folder).map_err(|e| WriteError::Io(folder.clone(), e))?;
+    }
+    site.files.par_iter().try_for_each(|f| {
+        let dest = dest(&f.path);
+        match &f.content {
+            Content::Bytes(b) => std::fs::write(&dest, b).map_err(|e| WriteError::Io(dest.clone(), e)),
+            Content::Copy(from) => {
+                // Never follow a link out of the records: copy regular files only.
+                let meta = std::fs::symlink_metadata(from).map_err(|e| WriteError::Io(from.clone(), e))?;
+                if meta.is_file() {
+                    std::fs::copy(from, &dest).map_err(|e| WriteError::Io(dest.clone(), e))?;
+                }
+                Ok(())
+            }
+        }
+    })?;
+    let marker = dir.join(MARKER);
+    std::fs::write(&marker, "This folder was made by `waymark build` and is replaced whole by the next build.\n")
+        .map_err(|e| WriteError::Io(marker, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(text: &str) -> Site {
+        let mut s = Site::default();
+        s.add("index.html", text);
+        s.add("people/a/index.html", "a");
+        s
+    }
+
+    #[test]
+    fn writes_then_replaces_its_own_folder_only() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let out = dir.path().join("public");
+        assert_eq!(write(&site("one"), &out).expect("first build"), 2);
+        assert!(out.join(MARKER).is_file());
+        std::fs::write(out.join("stale.html"), "old").expect("write");
+        write(&site("two"), &out).expect("second build");
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).expect("read"), "two");
+        assert!(!out.join("stale.html").exists(), "the old site is replaced whole");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).expect("list").collect();
+        assert_eq!(leftovers.len(), 1, "no temporary folders are left behind");
+
+        let theirs = dir.path().join("theirs");
+        std::fs::create_dir(&theirs).expect("mkdir");
+        std::fs::write(theirs.join("precious.txt"), "keep").expect("write");
+        let err = write(&site("x"), &theirs).expect_err("refused");
+        assert!(matches!(err, WriteError::NotOurs(_)));
+        assert!(err.to_string().contains(MARKER));
+        assert!(theirs.join("precious.txt").is_file() && !theirs.join("index.html").exists());
+        let file = dir.path().join("file");
+        std::fs::write(&file, "x").expect("write");
+        assert!(matches!(write(&site("x"), &file), Err(WriteError::NotAFolder(_))));
+    }
+
+    #[test]
+    fn paths_that_leave_the_folder_are_refused() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for bad in ["../x.html", "/etc/x", "a//b", "a/./b", MARKER] {
+            let mut s = Site::default();
+            s.add(bad, "x");
+            assert!(matches!(write(&s, &dir.path().join("out")), Err(WriteError::BadPath(_))), "{bad}");
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).expect("list").count(), 0);
+    }
+}

@@ -1,5 +1,6 @@
 //! One file per subcommand, each a few lines over the library's stages.
 
+pub mod build;
 pub mod check;
 
 use crate::load::{self, LoadError};

@@ -1,4 +1,257 @@
 //! Rendering: Markdown bodies, templates and the pages of the site, in memory.
+//!
+//! [`render`] turns a loaded repository and its check report into a
+//! [`Site`](crate::site::Site); [`crate::site::write`] puts it on disk.
 
+pub mod board;
+pub mod charts;
 pub mod markdown;
 pub mod paths;
+pub mod templates;
+pub mod views;
+
+use crate::check::Report;
+use crate::diag::Diagnostic;
+use crate::model::date::Date;
+use crate::model::{Person, Repository};
+use crate::site::Site;
+use markdown::Links;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use templates::Theme;
+use views::*;
+
+/// Renders every page of the site, and lists the attachments and static files to copy.
+pub fn render(repo: &Repository, report: &Report, today: Date, theme: &Theme) -> Result<Site, String> {
+    let site_view = SiteView::new(&repo.config, today);
+    let links = Links::new(repo);
+    let mut by_person: HashMap<&str, Vec<&Diagnostic>> = HashMap::new();
+    for d in &report.diagnostics {
+        if let Some(p) = &d.person {
+            by_person.entry(p.as_str()).or_default().push(d);
+        }
+    }
+    let none = Vec::new();
+    let diags_of = |p: &Person| by_person.get(p.id.as_str()).unwrap_or(&none);
+
+    let per_person: Vec<Result<Vec<(String, String)>, String>> = repo
+        .people
+        .par_iter()
+        .map(|person| person_pages(repo, person, diags_of(person), today, theme, &site_view, &links))
+        .collect();
+
+    let mut site = Site::default();
+    for (path, html) in dashboard(repo, report, today, theme, &site_view, &diags_of)? {
+        site.add(path, html);
+    }
+    site.add(paths::REPORT, report_page(repo, report, theme, &site_view)?);
+    let board_view = board::board(&repo.people, &repo.config, today, paths::href(paths::BOARD, paths::BOARD_CSV));
+    site.add(paths::BOARD, page(theme, "board.html", paths::BOARD, &site_view, board_view)?);
+    site.add(paths::BOARD_CSV, board::care_leavers_csv(&repo.people, today));
+    for pages in per_person {
+        for (path, html) in pages? {
+            site.add(path, html);
+        }
+    }
+    for person in &repo.people {
+        for attachment in &person.attachments {
+            if let Some((path, None)) = paths::site_target(attachment) {
+                if path.contains("/files/") {
+                    site.copy(path, attachment.split('/').fold(repo.root.clone(), |p, s| p.join(s)));
+                }
+            }
+        }
+    }
+    for (name, bytes) in &theme.statics {
+        site.add(format!("static/{name}"), bytes.clone());
+    }
+    Ok(site)
+}
+
+/// Renders a template for the page at `page`.
+fn page<T: serde::Serialize>(
+    theme: &Theme,
+    template: &str,
+    page: &str,
+    site: &SiteView,
+    view: T,
+) -> Result<String, String> {
+    theme.render(template, &Page { root: paths::root_of(page), site, view })
+}
+
+/// The dashboard, and a caseload page per personal adviser.
+fn dashboard<'d>(
+    repo: &Repository,
+    report: &Report,
+    today: Date,
+    theme: &Theme,
+    site: &SiteView,
+    diags_of: &dyn Fn(&Person) -> &'d Vec<&'d Diagnostic>,
+) -> Result<Vec<(String, String)>, String> {
+    let mut rows: Vec<CaseRow> =
+        repo.people.iter().map(|p| CaseRow::new(p, &repo.config, today, diags_of(p))).collect();
+    rows.sort_by(|a, b| {
+        (b.counts.errors, b.counts.warnings, b.due.len(), b.counts.infos)
+            .cmp(&(a.counts.errors, a.counts.warnings, a.due.len(), a.counts.infos))
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    let (rows, closed): (Vec<CaseRow>, Vec<CaseRow>) = rows.into_iter().partition(|r| r.active);
+    let counts = Counts::of(&report.diagnostics);
+    let mut pages = Vec::new();
+    let mut by_adviser: Vec<(String, Vec<CaseRow>)> = Vec::new();
+    for row in &rows {
+        let key = adviser_key(row.adviser_id.as_deref());
+        match by_adviser.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, list)) => list.push(row.clone()),
+            None => by_adviser.push((key, vec![row.clone()])),
+        }
+    }
+    by_adviser.sort_by(|a, b| (a.0.starts_with('_'), &a.1[0].adviser).cmp(&(b.0.starts_with('_'), &b.1[0].adviser)));
+    let mut advisers = Vec::new();
+    for (key, mut list) in by_adviser {
+        let at = paths::adviser_page(&key);
+        for row in &mut list {
+            row.href = paths::href(&at, &paths::person_page(&row.id));
+        }
+        let name = match list[0].adviser.clone() {
+            Some(name) if key != "_unassigned" => name,
+            _ => "No personal adviser named".to_string(),
+        };
+        let overdue = list.iter().map(|r| r.counts.errors).sum();
+        let due_soon = list.iter().map(|r| r.due.len()).sum();
+        advisers.push(AdviserSummary {
+            name: name.clone(),
+            href: paths::href(paths::DASHBOARD, &at),
+            people: list.len(),
+            overdue,
+            due_soon,
+        });
+        let view = AdviserPage { name, rows: list, overdue, due_soon, due_days: DUE_SOON_DAYS };
+        pages.push((at.clone(), page(theme, "adviser.html", &at, site, view)?));
+    }
+    let view = Dashboard {
+        advisers,
+        due_soon: rows.iter().map(|r| r.due.len()).sum(),
+        rows,
+        closed,
+        overdue: counts.errors,
+        warnings: counts.warnings,
+        due_days: DUE_SOON_DAYS,
+        report_href: paths::href(paths::DASHBOARD, paths::REPORT),
+    };
+    pages.push((paths::DASHBOARD.to_string(), page(theme, "dashboard.html", paths::DASHBOARD, site, view)?));
+    Ok(pages)
+}
+
+/// The person's page, and their plan and passport pages where they have them.
+fn person_pages(
+    repo: &Repository,
+    person: &Person,
+    diags: &[&Diagnostic],
+    today: Date,
+    theme: &Theme,
+    site: &SiteView,
+    links: &Links,
+) -> Result<Vec<(String, String)>, String> {
+    let config = &repo.config;
+    let id = &person.id;
+    let mut out = Vec::new();
+
+    let here = paths::person_page(id);
+    let mut sorted: Vec<&Diagnostic> = diags.to_vec();
+    sorted.sort_by(|a, b| (a.severity, &a.file, a.pos).cmp(&(b.severity, &b.file, b.pos)));
+    let attachments = person
+        .attachments
+        .iter()
+        .filter_map(|a| {
+            let (target, _) = paths::site_target(a)?;
+            let text = a.split_once("/files/").map(|(_, rest)| rest.to_string())?;
+            Some(LinkView { text, href: paths::href(&here, &target) })
+        })
+        .collect();
+    let view = PersonView {
+        person: PersonHeader::new(person, &here),
+        profile: person.profile.as_ref().map(|p| ProfileView::new(p, config, today, links)),
+        diagnostics: sorted.iter().map(|d| DiagView::new(d, Some(person), &here)).collect(),
+        counts: Counts::of(diags.iter().copied()),
+        due: due_soon(person, config, today),
+        last_contact: person.last_contact().map(crate::model::date::display_date),
+        note_months: note_months(&person.notes, config, &here, links),
+        note_count: person.notes.len(),
+        plan: person.plan.as_ref().map(|p| PlanView::new(p, config, today, &here, links)),
+        charts: charts::outcome_charts(&person.outcomes, config),
+        outcomes: person.outcomes.iter().rev().map(|o| OutcomeView::new(o, config, &here, links)).collect(),
+        attachments,
+        report_href: paths::href(&here, paths::REPORT),
+    };
+    out.push((here.clone(), page(theme, "person.html", &here, site, view)?));
+
+    if has_plan_page(person) {
+        let at = paths::plan_page(id);
+        let view = PlanPage {
+            person: PersonHeader::new(person, &at),
+            plan: person.plan.as_ref().map(|p| PlanView::new(p, config, today, &at, links)),
+            adviser: person
+                .profile
+                .as_ref()
+                .and_then(|p| p.personal_adviser.as_ref())
+                .map(|a| config.staff(&a.value).map(|s| s.name.clone()).unwrap_or_else(|| a.value.clone())),
+        };
+        out.push((at.clone(), page(theme, "plan.html", &at, site, view)?));
+    }
+    if has_passport_page(person) {
+        let at = paths::passport_page(id);
+        let view = PassportPage {
+            person: PersonHeader::new(person, &at),
+            passport: person.passport.as_ref().map(|p| PassportView::new(p, &at, links)),
+        };
+        out.push((at.clone(), page(theme, "passport.html", &at, site, &view)?));
+        let css = format!("{}/passport.css", paths::person_dir(id));
+        out.push((css.clone(), page(theme, "passport.css", &css, site, &view)?));
+    }
+    Ok(out)
+}
+
+fn report_page(repo: &Repository, report: &Report, theme: &Theme, site: &SiteView) -> Result<String, String> {
+    let at = paths::REPORT;
+    let mut groups: Vec<PersonGroup> = Vec::new();
+    let mut index: HashMap<Option<&str>, usize> = HashMap::new();
+    for d in &report.diagnostics {
+        let key = d.person.as_deref();
+        let person = key.and_then(|id| repo.person(id));
+        let i = *index.entry(key).or_insert_with(|| {
+            groups.push(PersonGroup {
+                id: key.map(String::from),
+                name: match (person, key) {
+                    (Some(p), _) => p.profile.as_ref().map(|p| p.name.value.clone()).unwrap_or_else(|| p.id.clone()),
+                    (None, Some(id)) => id.to_string(),
+                    (None, None) => "Settings and layout".into(),
+                },
+                href: person.map(|p| paths::href(at, &paths::person_page(&p.id))),
+                counts: Counts::default(),
+                files: Vec::new(),
+            });
+            groups.len() - 1
+        });
+        let group = &mut groups[i];
+        match group.files.last_mut() {
+            Some(f) if f.file == d.file => f.diagnostics.push(DiagView::new(d, person, at)),
+            _ => group.files.push(FileGroup { file: d.file.clone(), diagnostics: vec![DiagView::new(d, person, at)] }),
+        }
+    }
+    for g in &mut groups {
+        g.counts = Counts::of(std::iter::empty());
+        for f in &g.files {
+            for d in &f.diagnostics {
+                match d.severity {
+                    "error" => g.counts.errors += 1,
+                    "warning" => g.counts.warnings += 1,
+                    _ => g.counts.infos += 1,
+                }
+            }
+        }
+    }
+    groups.sort_by(|a, b| (a.id.is_some(), &a.id).cmp(&(b.id.is_some(), &b.id)));
+    let view = ReportView { groups, counts: Counts::of(&report.diagnostics), files: report.files };
+    page(theme, "report.html", at, site, view)
+}

@@ -18,9 +18,19 @@ pub const DASHBOARD: &str = "index.html";
 /// The validation report page.
 pub const REPORT: &str = "report.html";
 
+/// The board report page.
+pub const BOARD: &str = "board/index.html";
+/// The board's CSV file, one row per young person.
+pub const BOARD_CSV: &str = "board/care-leavers.csv";
+
 /// The folder of a person's pages.
 pub fn person_dir(id: &str) -> String {
     format!("people/{id}")
+}
+
+/// A personal adviser's caseload page, by staff id (or `_unassigned`).
+pub fn adviser_page(key: &str) -> String {
+    format!("advisers/{key}.html")
 }
 
 /// A person's main page.

@@ -1,0 +1,67 @@
+//! `waymark build`: load, check, render and write the site; print a summary.
+
+use super::{open, today, Fatal};
+use crate::cli::BuildArgs;
+use crate::diag::Severity;
+use crate::render::templates::Theme;
+use std::path::{Path, PathBuf};
+
+/// Builds the site and prints a summary; returns the exit status (1 with `--strict` and errors).
+pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &BuildArgs) -> Result<u8, Fatal> {
+    let today = today(today_arg)?;
+    let repo = open(root)?;
+    let report = crate::check::check(&repo, today);
+    let theme = Theme::load(&repo.root, &repo.config.theme).map_err(Fatal)?;
+    let output = output_folder(&repo.root, &repo.config.output, args.output.as_deref())?;
+    let site = crate::render::render(&repo, &report, today, &theme).map_err(Fatal)?;
+    crate::site::write(&site, &output).map_err(|e| Fatal(e.to_string()))?;
+    let errors = report.count(Severity::Error);
+    let warnings = report.count(Severity::Warning);
+    let shown = output.strip_prefix(std::env::current_dir().unwrap_or_default()).unwrap_or(&output);
+    println!(
+        "built {} pages for {} young people into {}: {errors} {}, {warnings} {}. Open {} in a browser.",
+        site.pages(),
+        repo.people.len(),
+        shown.display(),
+        if errors == 1 { "error" } else { "errors" },
+        if warnings == 1 { "warning" } else { "warnings" },
+        shown.join("index.html").display(),
+    );
+    Ok(if args.strict && errors > 0 { 1 } else { 0 })
+}
+
+/// The folder to build into: `--output` (relative to the working folder) or `site.output` under the root.
+///
+/// Refuses a folder inside `records/`, where the site would be read back as records.
+fn output_folder(root: &Path, configured: &str, arg: Option<&Path>) -> Result<PathBuf, Fatal> {
+    let here = std::env::current_dir().map_err(|e| Fatal(format!("cannot read the working folder: {e}")))?;
+    let output = match arg {
+        Some(dir) if dir.is_absolute() => dir.to_path_buf(),
+        Some(dir) => here.join(dir),
+        None => root.join(configured),
+    };
+    let output = normalise(&output);
+    let records = normalise(&root.join("records"));
+    if output.starts_with(&records) || output == normalise(root) {
+        return Err(Fatal(format!(
+            "refusing to build into {}: that would mix the site with the records.\n  Choose a folder outside records/, such as public.",
+            output.display()
+        )));
+    }
+    Ok(output)
+}
+
+/// Removes `.` and `..` components without touching the disk (the output may not exist yet).
+fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}

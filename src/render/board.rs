@@ -1,0 +1,331 @@
+//! The board report: the figures a manager takes to the corporate parenting board,
+//! and `board/care-leavers.csv` with one row per young person in SSDA903 terms.
+//!
+//! Figures count open (active) records. Notes are not counted, so restricted
+//! notes never reach the board.
+
+use super::views::label;
+use crate::config::Config;
+use crate::model::date::{add_months, age_on, birthday, Date};
+use crate::model::vocab::{ActivityType, Hours, InTouch, LegalStatus};
+use crate::model::{Person, Profile};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One line of a breakdown: what, how many, and what share of the whole.
+#[derive(Debug, Clone, Serialize)]
+pub struct Count {
+    /// What is counted.
+    pub label: String,
+    /// The SSDA903 code, where there is one.
+    pub code: Option<String>,
+    /// How many.
+    pub count: usize,
+    /// Share of the total, in whole per cent.
+    pub percent: u32,
+}
+
+/// A yes-out-of-how-many figure.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Ratio {
+    /// How many meet the measure.
+    pub yes: usize,
+    /// How many it applies to.
+    pub of: usize,
+    /// Share, in whole per cent (0 when it applies to nobody).
+    pub percent: u32,
+}
+
+impl Ratio {
+    fn new(yes: usize, of: usize) -> Ratio {
+        Ratio { yes, of, percent: percent(yes, of) }
+    }
+}
+
+fn percent(n: usize, of: usize) -> u32 {
+    if of == 0 {
+        0
+    } else {
+        ((n as f64) * 100.0 / (of as f64)).round() as u32
+    }
+}
+
+/// Accommodation of one type, split by suitability.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccommodationCount {
+    /// The type, as people read it.
+    pub label: String,
+    /// The SSDA903 letter, where there is one.
+    pub code: Option<String>,
+    /// Suitable.
+    pub suitable: usize,
+    /// Not suitable.
+    pub unsuitable: usize,
+    /// Suitability not recorded.
+    pub unknown: usize,
+    /// All of this type.
+    pub total: usize,
+}
+
+/// The board report's figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct BoardView {
+    /// Open records counted.
+    pub people: usize,
+    /// In touch, by the SSDA903 answer.
+    pub in_touch: Vec<Count>,
+    /// Activity by SSDA903 code.
+    pub activity: Vec<Count>,
+    /// Not in education, employment or training, of those whose activity is recorded.
+    pub neet: Ratio,
+    /// Accommodation by type and suitability.
+    pub accommodation: Vec<AccommodationCount>,
+    /// In suitable accommodation, of those whose suitability is recorded.
+    pub suitable: Ratio,
+    /// In a Staying Put arrangement.
+    pub staying_put: usize,
+    /// In a Staying Close arrangement.
+    pub staying_close: usize,
+    /// Pathway plans whose review is not overdue, of open plans.
+    pub plans_on_time: Ratio,
+    /// Passports issued before the 18th birthday, of those aged 18 or over.
+    pub passports_before_18: Ratio,
+    /// Health assessments in date, of those under 18.
+    pub health_in_date: Ratio,
+    /// Link to the CSV file.
+    pub csv_href: String,
+}
+
+/// The SSDA903 activity code: `F2`, `P4`, `G5`, `0`; `None` when the hours needed are not recorded.
+pub fn activity_code(kind: ActivityType, hours: Option<Hours>) -> Option<String> {
+    use ActivityType::*;
+    let n = match kind {
+        HigherEducation => 1,
+        OtherEducation => 2,
+        Apprenticeship => 4,
+        TrainingOrEmployment => 5,
+        NeetIllnessDisability => return Some("G4".into()),
+        NeetOther => return Some("G5".into()),
+        NeetPregnancyParenting => return Some("G6".into()),
+        NotKnown => return Some("0".into()),
+    };
+    match hours? {
+        Hours::FullTime => Some(format!("F{n}")),
+        Hours::PartTime => Some(format!("P{n}")),
+    }
+}
+
+/// The SSDA903 `IN_TOUCH` answer.
+pub fn in_touch_code(t: InTouch) -> &'static str {
+    match t {
+        InTouch::Yes => "YES",
+        InTouch::No => "NO",
+        InTouch::Refuses => "REFU",
+        InTouch::NoLongerNeeds => "NREQ",
+        InTouch::ReturnedHome => "RHOM",
+        InTouch::Died => "DIED",
+    }
+}
+
+/// The SSDA903 accommodation code with suitability (`D1`, `S2`), or the letter alone when suitability is not recorded.
+fn accommodation_code(p: &Profile) -> Option<String> {
+    let acc = p.accommodation.as_ref()?;
+    let letter = acc.kind.as_ref()?.value.code()?;
+    Some(match acc.suitable.as_ref().map(|s| s.value) {
+        Some(true) => format!("{letter}1"),
+        Some(false) => format!("{letter}2"),
+        None => letter.to_string(),
+    })
+}
+
+/// When the plan's review falls due, as the dashboard judges it.
+fn review_due(person: &Person, config: &Config) -> Option<Date> {
+    let plan = person.plan.as_ref()?;
+    plan.next_review.as_ref().map(|d| d.value).or_else(|| {
+        plan.last_review().and_then(|r| r.date.as_ref()).map(|d| add_months(d.value, config.rules.plan_review_months))
+    })
+}
+
+/// Counts `items` by key, in key order, with shares of `total`.
+fn breakdown(items: impl IntoIterator<Item = (String, Option<String>)>, total: usize) -> Vec<Count> {
+    let mut map: BTreeMap<(Option<String>, String), usize> = BTreeMap::new();
+    for (label, code) in items {
+        *map.entry((code, label)).or_default() += 1;
+    }
+    map.into_iter().map(|((code, label), count)| Count { label, code, count, percent: percent(count, total) }).collect()
+}
+
+/// The board's figures for the open records.
+pub fn board(people: &[Person], config: &Config, today: Date, csv_href: String) -> BoardView {
+    let open: Vec<(&Person, &Profile)> =
+        people.iter().filter_map(|p| p.profile.as_ref().filter(|f| f.is_active()).map(|f| (p, f))).collect();
+    let total = open.len();
+    let in_touch = breakdown(
+        open.iter().map(|(_, f)| match &f.in_touch {
+            Some(t) => (label(t.value.as_str()), Some(in_touch_code(t.value).to_string())),
+            None => ("Not recorded".into(), None),
+        }),
+        total,
+    );
+    let activity = breakdown(
+        open.iter().map(|(_, f)| {
+            let a = f.activity.as_ref();
+            match a.and_then(|a| a.kind.as_ref()).map(|k| k.value) {
+                Some(kind) => {
+                    let code = activity_code(kind, a.and_then(|a| a.hours.as_ref()).map(|h| h.value));
+                    let hours = a.and_then(|a| a.hours.as_ref()).map(|h| label(h.value.as_str()).to_lowercase());
+                    let text = match (kind.is_neet() || kind == ActivityType::NotKnown, hours) {
+                        (false, Some(h)) => format!("{}, {h}", label(kind.as_str())),
+                        (false, None) => format!("{} (hours not recorded)", label(kind.as_str())),
+                        (true, _) => label(kind.as_str()),
+                    };
+                    (text, code)
+                }
+                None => ("Not recorded".into(), None),
+            }
+        }),
+        total,
+    );
+    let kinds: Vec<ActivityType> = open
+        .iter()
+        .filter_map(|(_, f)| f.activity.as_ref().and_then(|a| a.kind.as_ref()).map(|k| k.value))
+        .filter(|k| *k != ActivityType::NotKnown)
+        .collect();
+    let neet = Ratio::new(kinds.iter().filter(|k| k.is_neet()).count(), kinds.len());
+
+    let mut acc: BTreeMap<(Option<char>, String), AccommodationCount> = BTreeMap::new();
+    for (_, f) in &open {
+        let a = f.accommodation.as_ref();
+        let kind = a.and_then(|a| a.kind.as_ref()).map(|k| k.value);
+        let key =
+            (kind.and_then(|k| k.code()), kind.map(|k| label(k.as_str())).unwrap_or_else(|| "Not recorded".into()));
+        let row = acc.entry(key.clone()).or_insert_with(|| AccommodationCount {
+            label: key.1.clone(),
+            code: key.0.map(String::from),
+            suitable: 0,
+            unsuitable: 0,
+            unknown: 0,
+            total: 0,
+        });
+        row.total += 1;
+        match a.and_then(|a| a.suitable.as_ref()).map(|s| s.value) {
+            Some(true) => row.suitable += 1,
+            Some(false) => row.unsuitable += 1,
+            None => row.unknown += 1,
+        }
+    }
+    let accommodation: Vec<AccommodationCount> = acc.into_values().collect();
+    let suitable = Ratio::new(
+        accommodation.iter().map(|a| a.suitable).sum(),
+        accommodation.iter().map(|a| a.suitable + a.unsuitable).sum(),
+    );
+
+    let planned: Vec<&Person> = open
+        .iter()
+        .filter(|(p, f)| {
+            p.plan.is_some()
+                || matches!(
+                    f.legal_status.value,
+                    LegalStatus::Eligible | LegalStatus::Relevant | LegalStatus::FormerRelevant
+                )
+        })
+        .map(|(p, _)| *p)
+        .collect();
+    let on_time = planned.iter().filter(|p| review_due(p, config).is_some_and(|d| d >= today)).count();
+
+    let adults: Vec<(&Person, &Profile)> =
+        open.iter().filter(|(_, f)| age_on(f.date_of_birth.value, today) >= 18).copied().collect();
+    let before_18 = adults
+        .iter()
+        .filter(|(p, f)| {
+            let issued = p.passport.as_ref().and_then(|x| x.issued.as_ref()).map(|d| d.value);
+            issued.is_some_and(|d| d < birthday(f.date_of_birth.value, 18))
+        })
+        .count();
+
+    let children: Vec<(&Person, &Profile)> =
+        open.iter().filter(|(_, f)| age_on(f.date_of_birth.value, today) < 18).copied().collect();
+    let in_date = children
+        .iter()
+        .filter(|(p, _)| {
+            let last = p.passport.as_ref().and_then(|x| x.last_health_assessment.as_ref()).map(|d| d.value);
+            last.is_some_and(|d| add_months(d, config.rules.health_assessment_months) >= today)
+        })
+        .count();
+
+    BoardView {
+        people: total,
+        in_touch,
+        activity,
+        neet,
+        accommodation,
+        suitable,
+        staying_put: open.iter().filter(|(_, f)| f.staying_put.is_some()).count(),
+        staying_close: open.iter().filter(|(_, f)| f.staying_close.is_some()).count(),
+        plans_on_time: Ratio::new(on_time, planned.len()),
+        passports_before_18: Ratio::new(before_18, adults.len()),
+        health_in_date: Ratio::new(in_date, children.len()),
+        csv_href,
+    }
+}
+
+/// `board/care-leavers.csv`: one row per open record, with the SSDA903 care-leaver fields.
+pub fn care_leavers_csv(people: &[Person], today: Date) -> String {
+    let mut out =
+        String::from("CHILD,DOB,AGE,LEGAL_STATUS,IN_TOUCH,ACTIV,ACCOM,STAYING_PUT,STAYING_CLOSE,PASSPORT_ISSUED\r\n");
+    for p in people {
+        let Some(f) = p.profile.as_ref().filter(|f| f.is_active()) else { continue };
+        let activity = f.activity.as_ref();
+        let fields = [
+            p.id.clone(),
+            f.date_of_birth.value.to_string(),
+            age_on(f.date_of_birth.value, today).to_string(),
+            f.legal_status.value.as_str().to_string(),
+            f.in_touch.as_ref().map(|t| in_touch_code(t.value).to_string()).unwrap_or_default(),
+            activity
+                .and_then(|a| a.kind.as_ref())
+                .and_then(|k| activity_code(k.value, activity.and_then(|a| a.hours.as_ref()).map(|h| h.value)))
+                .unwrap_or_default(),
+            accommodation_code(f).unwrap_or_default(),
+            if f.staying_put.is_some() { "yes" } else { "no" }.to_string(),
+            if f.staying_close.is_some() { "yes" } else { "no" }.to_string(),
+            p.passport.as_ref().and_then(|x| x.issued.as_ref()).map(|d| d.value.to_string()).unwrap_or_default(),
+        ];
+        let row: Vec<String> = fields.iter().map(|v| csv_field(v)).collect();
+        out.push_str(&row.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// One CSV field: quoted when needed, and never read by a spreadsheet as a formula.
+fn csv_field(v: &str) -> String {
+    let v = if v.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{v}") } else { v.to_string() };
+    if v.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", v.replace('"', "\"\""))
+    } else {
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_follow_ssda903() {
+        assert_eq!(activity_code(ActivityType::OtherEducation, Some(Hours::FullTime)).as_deref(), Some("F2"));
+        assert_eq!(activity_code(ActivityType::Apprenticeship, Some(Hours::PartTime)).as_deref(), Some("P4"));
+        assert_eq!(activity_code(ActivityType::NeetOther, None).as_deref(), Some("G5"));
+        assert_eq!(activity_code(ActivityType::HigherEducation, None), None);
+        assert_eq!(in_touch_code(InTouch::Refuses), "REFU");
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_and_never_formulas() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+    }
+}
