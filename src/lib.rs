@@ -13,6 +13,7 @@ pub mod config;
 pub mod diag;
 pub mod load;
 pub mod model;
+pub mod progress;
 pub mod render;
 pub mod report;
 pub mod site;

@@ -3,18 +3,26 @@
 use super::{open, today, Fatal};
 use crate::cli::BuildArgs;
 use crate::diag::Severity;
+use crate::progress::Progress;
 use crate::render::templates::Theme;
 use std::path::{Path, PathBuf};
 
 /// Builds the site and prints a summary; returns the exit status (1 with `--strict` and errors).
 pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &BuildArgs) -> Result<u8, Fatal> {
     let today = today(today_arg)?;
+    let progress = Progress::start();
+    progress.stage("reading records", None);
     let repo = open(root)?;
+    progress.stage("checking", None);
     let report = crate::check::check(&repo, today);
     let theme = Theme::load(&repo.root, &repo.config.theme).map_err(Fatal)?;
     let output = output_folder(&repo.root, &repo.config.output, args.output.as_deref())?;
-    let site = crate::render::render(&repo, &report, today, &theme).map_err(Fatal)?;
-    crate::site::write(&site, &output).map_err(|e| Fatal(e.to_string()))?;
+    progress.stage("rendering pages", Some(repo.people.len() as u64));
+    let site = crate::render::render(&repo, &report, today, &theme, &|| progress.step()).map_err(Fatal)?;
+    progress.stage("writing the site", None);
+    let written = crate::site::write(&site, &output);
+    progress.finish();
+    written.map_err(|e| Fatal(e.to_string()))?;
     let errors = report.count(Severity::Error);
     let warnings = report.count(Severity::Warning);
     let shown = output.strip_prefix(std::env::current_dir().unwrap_or_default()).unwrap_or(&output);

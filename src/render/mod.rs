@@ -21,8 +21,15 @@ use std::collections::HashMap;
 use templates::Theme;
 use views::*;
 
-/// Renders every page of the site, and lists the attachments and static files to copy.
-pub fn render(repo: &Repository, report: &Report, today: Date, theme: &Theme) -> Result<Site, String> {
+/// Renders every page of the site, and lists the attachments and static files to copy;
+/// `done` is called once per young person rendered (for a progress bar).
+pub fn render(
+    repo: &Repository,
+    report: &Report,
+    today: Date,
+    theme: &Theme,
+    done: &(dyn Fn() + Sync),
+) -> Result<Site, String> {
     let site_view = SiteView::new(&repo.config, today);
     let links = Links::new(repo);
     let mut by_person: HashMap<&str, Vec<&Diagnostic>> = HashMap::new();
@@ -37,7 +44,11 @@ pub fn render(repo: &Repository, report: &Report, today: Date, theme: &Theme) ->
     let per_person: Vec<Result<Vec<(String, String)>, String>> = repo
         .people
         .par_iter()
-        .map(|person| person_pages(repo, person, diags_of(person), today, theme, &site_view, &links))
+        .map(|person| {
+            let pages = person_pages(repo, person, diags_of(person), today, theme, &site_view, &links);
+            done();
+            pages
+        })
         .collect();
 
     let mut site = Site::default();
