@@ -117,7 +117,14 @@ fn token_len(line: &str, col: usize) -> usize {
     let len = if *first == '"' || *first == '\'' {
         rest.iter().skip(1).position(|c| c == first).map(|i| i + 2).unwrap_or(rest.len())
     } else {
-        rest.iter().position(|c| c.is_whitespace() || matches!(c, ',' | '}' | ']' | ')')).unwrap_or(rest.len())
+        let end =
+            rest.iter().position(|c| c.is_whitespace() || matches!(c, ',' | '}' | ']' | ')')).unwrap_or(rest.len());
+        // A key is underlined without its colon.
+        if end > 1 && rest[end - 1] == ':' {
+            end - 1
+        } else {
+            end
+        }
     };
     len.clamp(1, 60)
 }
@@ -171,6 +178,7 @@ mod tests {
         assert_eq!(token_len("nhs_number: \"999 765 4320\"", 12), 14);
         assert_eq!(token_len("legal_status: relevent", 14), 8);
         assert_eq!(token_len("x", 5), 1);
+        assert_eq!(token_len("mood: ok", 0), 4);
     }
 
     #[test]
