@@ -1,0 +1,271 @@
+//! Times `waymark check` on generated corpora of several sizes.
+//!
+//! ```text
+//! cargo build --release
+//! cargo run --release --example bench_check [-- --sizes 5000,100000] [--runs 5] [--no-git]
+//! ```
+//!
+//! Corpora are made by the `synth` example's generator under `target/bench-corpus/` and kept
+//! for later runs. `WAYMARK_BIN` overrides the binary under test, so the harness itself can be
+//! tried against a stand-in such as `/bin/true`.
+
+#[allow(dead_code)] // only `generate` and its types are used here; `main` belongs to `synth`
+#[path = "synth.rs"]
+mod synth;
+
+use std::error::Error;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const USAGE: &str = "usage: bench_check [--sizes 5000,100000] [--runs 5] [--no-git]";
+
+/// Timings of one corpus.
+struct Row {
+    notes: usize,
+    people: usize,
+    md_bytes: u64,
+    median: Duration,
+    min: Duration,
+    max_rss_kb: i64,
+    exit: String,
+}
+
+fn main() -> Result<(), Box<dyn Error>> {
+    run().map_err(synth::plain_error)
+}
+
+fn run() -> Result<(), Box<dyn Error>> {
+    if std::env::args().nth(1).as_deref() == Some(GENERATE) {
+        return generate_here();
+    }
+    let mut sizes = vec![5000, 100_000];
+    let mut runs = 5;
+    let mut git = true;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--sizes" => {
+                let list = args.next().ok_or(USAGE)?;
+                sizes = list
+                    .split(',')
+                    .map(|s| s.trim().parse::<usize>())
+                    .collect::<Result<_, _>>()
+                    .map_err(|_| format!("--sizes wants numbers separated by commas, not {list:?}"))?;
+            }
+            "--runs" => {
+                let n = args.next().ok_or(USAGE)?;
+                runs = n.parse().map_err(|_| format!("--runs wants a number, not {n:?}"))?;
+            }
+            "--no-git" => git = false,
+            _ => return Err(format!("unknown argument {arg}\n{USAGE}").into()),
+        }
+    }
+    if runs == 0 {
+        return Err("--runs must be at least 1".into());
+    }
+
+    let target = target_dir();
+    let bin = match std::env::var_os("WAYMARK_BIN") {
+        Some(b) => PathBuf::from(b),
+        None => target.join("release").join("waymark"),
+    };
+    if !bin.exists() {
+        return Err(format!(
+            "{} does not exist; run `cargo build --release` first (or set WAYMARK_BIN)",
+            bin.display()
+        )
+        .into());
+    }
+    println!("binary: {}", bin.display());
+
+    let today = synth::end_date().to_string();
+    let mut rows = Vec::new();
+    for &notes in &sizes {
+        let people = (notes / 100).max(1);
+        let name = if git { format!("n{notes}") } else { format!("n{notes}-nogit") };
+        let corpus = target.join("bench-corpus").join(name);
+        ensure_corpus(&corpus, people, notes, git)?;
+        let md_bytes = markdown_bytes(&corpus)?;
+
+        let args = [
+            "--root".as_ref(),
+            corpus.as_os_str(),
+            "--today".as_ref(),
+            today.as_ref(),
+            "check".as_ref(),
+            "--format".as_ref(),
+            "json".as_ref(),
+        ];
+        // The warm-up fills the page cache so every timed run reads from memory.
+        run_once(&bin, &args)?;
+        let mut times = Vec::with_capacity(runs);
+        let mut max_rss_kb = 0;
+        let mut exit = String::new();
+        for _ in 0..runs {
+            let run = run_once(&bin, &args)?;
+            times.push(run.wall);
+            max_rss_kb = max_rss_kb.max(run.max_rss_kb);
+            exit = run.exit;
+        }
+        times.sort();
+        rows.push(Row { notes, people, md_bytes, median: times[times.len() / 2], min: times[0], max_rss_kb, exit });
+    }
+
+    println!();
+    println!(
+        "{:>8} {:>7} {:>9} {:>10} {:>10} {:>12} {:>9} {:>10} {:>5}",
+        "notes", "people", "MB md", "median s", "min s", "notes/s", "MB/s", "peak RSS", "exit"
+    );
+    for r in &rows {
+        let median = r.median.as_secs_f64().max(1e-9);
+        let mb = r.md_bytes as f64 / 1e6;
+        println!(
+            "{:>8} {:>7} {:>9.1} {:>10.3} {:>10.3} {:>12.0} {:>9.1} {:>7.1} MB {:>5}",
+            r.notes,
+            r.people,
+            mb,
+            median,
+            r.min.as_secs_f64(),
+            r.notes as f64 / median,
+            mb / median,
+            r.max_rss_kb as f64 / 1024.0,
+            r.exit
+        );
+    }
+    println!("\n{runs} timed runs after one warm-up; exit is the last run's status (1 means diagnostics were found).");
+    Ok(())
+}
+
+/// The hidden first argument with which this program re-runs itself to build a corpus.
+const GENERATE: &str = "--generate-corpus";
+
+/// Builds one corpus in this process: `--generate-corpus DIR PEOPLE NOTES git|no-git`.
+fn generate_here() -> Result<(), Box<dyn Error>> {
+    let args: Vec<String> = std::env::args().skip(2).collect();
+    let [dir, people, notes, git] = args.as_slice() else {
+        return Err(format!("usage: {GENERATE} DIR PEOPLE NOTES git|no-git").into());
+    };
+    let summary = synth::generate(&synth::Options {
+        out: PathBuf::from(dir),
+        people: people.parse()?,
+        notes: notes.parse()?,
+        seed: 1,
+        git: git == "git",
+        fast_import: false,
+    })?;
+    println!(
+        "  {} commits, {:.1} MB of Markdown in {:.1} s",
+        summary.commits,
+        summary.markdown_bytes as f64 / 1e6,
+        summary.seconds
+    );
+    Ok(())
+}
+
+/// Cargo's target directory: where this example's own binary sits (`<target>/<profile>/examples/`),
+/// so a `target-dir` set in cargo's configuration is honoured too.
+fn target_dir() -> PathBuf {
+    let from_exe = std::env::current_exe().ok().and_then(|exe| {
+        let examples = exe.parent()?;
+        (examples.file_name()? == "examples").then(|| examples.parent()?.parent().map(Path::to_path_buf)).flatten()
+    });
+    from_exe
+        .or_else(|| std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from))
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
+}
+
+/// Builds a corpus unless an earlier run left a complete one.
+fn ensure_corpus(dir: &Path, people: usize, notes: usize, git: bool) -> Result<(), Box<dyn Error>> {
+    if dir.join("waymark.yaml").is_file() {
+        println!("reusing {}", dir.display());
+        return Ok(());
+    }
+    // Generate beside the final place and rename, so an interrupted run never looks complete.
+    let partial = dir.with_extension("partial");
+    if partial.exists() {
+        fs::remove_dir_all(&partial).map_err(|e| format!("cannot remove {}: {e}", partial.display()))?;
+    }
+    if dir.exists() {
+        fs::remove_dir_all(dir).map_err(|e| format!("cannot remove {}: {e}", dir.display()))?;
+    }
+    println!("generating {} ({people} people, {notes} notes)...", dir.display());
+    // In a child process: a child's peak RSS as the kernel reports it includes the memory of
+    // the process that spawned it, so this one must stay small to measure waymark fairly.
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find this program: {e}"))?;
+    let status = Command::new(exe)
+        .arg(GENERATE)
+        .arg(&partial)
+        .args([people.to_string(), notes.to_string(), if git { "git" } else { "no-git" }.to_string()])
+        .status()
+        .map_err(|e| format!("cannot run the generator: {e}"))?;
+    if !status.success() {
+        return Err(format!("generating {} failed ({status})", partial.display()).into());
+    }
+    fs::rename(&partial, dir).map_err(|e| format!("cannot rename {} to {}: {e}", partial.display(), dir.display()))?;
+    Ok(())
+}
+
+fn markdown_bytes(root: &Path) -> Result<u64, Box<dyn Error>> {
+    let mut total = 0;
+    for entry in walkdir::WalkDir::new(root).into_iter().filter_entry(|e| e.file_name() != ".git") {
+        let entry = entry.map_err(|e| format!("reading {}: {e}", root.display()))?;
+        if entry.file_type().is_file() && entry.path().extension().is_some_and(|x| x == "md") {
+            total += entry.metadata().map_err(|e| format!("{}: {e}", entry.path().display()))?.len();
+        }
+    }
+    Ok(total)
+}
+
+/// One timed run of the binary.
+struct Run {
+    wall: Duration,
+    max_rss_kb: i64,
+    exit: String,
+}
+
+fn run_once(bin: &Path, args: &[&std::ffi::OsStr]) -> Result<Run, Box<dyn Error>> {
+    let start = Instant::now();
+    let child = Command::new(bin)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot run {}: {e}", bin.display()))?;
+    let pid = child.id() as libc::pid_t;
+    let mut status: libc::c_int = 0;
+    // SAFETY: rusage is plain old data, so all-zero bytes are a valid value.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    loop {
+        // wait4 rather than Child::wait because it also reports this child's own peak RSS.
+        // SAFETY: pid is our unreaped child and both pointers are to live locals.
+        let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        if r == pid {
+            break;
+        }
+        let err = io::Error::last_os_error();
+        if err.kind() != io::ErrorKind::Interrupted {
+            return Err(format!("waiting for {}: {err}", bin.display()).into());
+        }
+    }
+    let wall = start.elapsed();
+    let exit = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status).to_string()
+    } else if libc::WIFSIGNALED(status) {
+        format!("sig{}", libc::WTERMSIG(status))
+    } else {
+        "?".to_string()
+    };
+    if exit != "0" && exit != "1" {
+        eprintln!("warning: {} exited with status {exit}", bin.display());
+    }
+    Ok(Run {
+        wall,
+        // Linux reports ru_maxrss in kilobytes.
+        max_rss_kb: usage.ru_maxrss,
+        exit,
+    })
+}
