@@ -406,7 +406,36 @@ impl Flow<'_, '_> {
     }
 
     fn here(&self) -> Pos {
-        Pos::new(self.line_no, self.line[..self.pos].chars().count() as u32 + 1)
+        // An escape (`\é`) can leave `pos` inside a character or past the end; never slice there.
+        let mut p = self.pos.min(self.line.len());
+        while !self.line.is_char_boundary(p) {
+            p -= 1;
+        }
+        Pos::new(self.line_no, self.line[..p].chars().count() as u32 + 1)
+    }
+
+    /// Steps over a stray character an item could not consume, so a line the
+    /// scanner misreads (say, inside a multi-line string) cannot loop forever.
+    fn ensure_progress(&mut self, start: usize) {
+        if self.pos == start {
+            self.pos += self.line[self.pos.min(self.line.len())..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
+
+    /// Moves to the next item of a flow collection; false at its `close` bracket or the line's end.
+    fn next_item(&mut self, close: u8) -> bool {
+        loop {
+            self.skip_ws();
+            match self.peek() {
+                None => return false,
+                Some(b) if b == close => {
+                    self.pos += 1;
+                    return false;
+                }
+                Some(b',') => self.pos += 1,
+                Some(_) => return true,
+            }
+        }
     }
 
     /// Scans one value, recording the positions of what it contains.
@@ -415,20 +444,8 @@ impl Flow<'_, '_> {
         match self.peek() {
             Some(b'{') => {
                 self.pos += 1;
-                loop {
-                    self.skip_ws();
-                    match self.peek() {
-                        None => return,
-                        Some(b'}') => {
-                            self.pos += 1;
-                            return;
-                        }
-                        Some(b',') => {
-                            self.pos += 1;
-                            continue;
-                        }
-                        _ => {}
-                    }
+                while self.next_item(b'}') {
+                    let start = self.pos;
                     let key_pos = self.here();
                     let key = self.scalar(true);
                     self.skip_ws();
@@ -441,31 +458,21 @@ impl Flow<'_, '_> {
                     self.spots.insert(path.clone(), Spot { key: key_pos, value: value_pos });
                     self.value(path);
                     path.pop();
+                    self.ensure_progress(start);
                 }
             }
             Some(b'[') => {
                 self.pos += 1;
                 let mut i = 0;
-                loop {
-                    self.skip_ws();
-                    match self.peek() {
-                        None => return,
-                        Some(b']') => {
-                            self.pos += 1;
-                            return;
-                        }
-                        Some(b',') => {
-                            self.pos += 1;
-                            continue;
-                        }
-                        _ => {}
-                    }
+                while self.next_item(b']') {
+                    let start = self.pos;
                     path.push(Seg::Index(i));
                     let p = self.here();
                     self.spots.insert(path.clone(), Spot { key: p, value: p });
                     self.value(path);
                     path.pop();
                     i += 1;
+                    self.ensure_progress(start);
                 }
             }
             _ => {
@@ -578,6 +585,19 @@ mod tests {
         let err = parse(text, 1).expect_err("duplicate");
         assert_eq!(err.pos, Pos::new(6, 5));
         assert!(err.message.contains("duplicate"));
+    }
+
+    #[test]
+    fn the_scanner_survives_what_it_misreads() {
+        // Valid YAML whose second line the line scanner takes for a flow map.
+        let text = "a: \"first\nb: {], [}, \\é\"\nc: 1\n";
+        let mut spots = HashMap::new();
+        let mut flow = Flow { line: "b: {], [}, \\é", pos: 3, line_no: 2, spots: &mut spots };
+        flow.value(&mut Vec::new());
+        let _ = parse(text, 1);
+        let mut flow = Flow { line: "{a: \"x\\", pos: 0, line_no: 1, spots: &mut spots };
+        flow.value(&mut Vec::new());
+        assert!(flow.here().col >= 1);
     }
 
     #[test]
