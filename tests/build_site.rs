@@ -585,3 +585,16 @@ fn the_dashboard_renders_in_a_browser() {
         headless(browser, &repo.path().join("chrome"), &out.join("people/yp-0001/plan.html"), &["--dump-dom".into()]);
     assert!(dom.contains(r#"<html lang="en-GB" class="js">"#), "print.js did not run: {}", &dom[..dom.len().min(300)]);
 }
+
+#[test]
+fn attachments_that_a_browser_would_run_are_copied_as_text() {
+    let dir = repository();
+    let note = "---\ndate: 2026-11-03\nauthor: sam-okafor\n---\nThe college sent a [web page](../files/offer.html).\n";
+    std::fs::write(dir.path().join("records/yp-0001/notes/2026-11-03-offer.md"), note).expect("write");
+    std::fs::write(dir.path().join("records/yp-0001/files/offer.html"), "<script>alert(1)</script>").expect("write");
+    let out = build(dir.path());
+    let files = out.join("people/yp-0001/files");
+    assert!(!files.join("offer.html").exists(), "an HTML attachment must not be served as a page of the site");
+    assert_eq!(read(&files.join("offer.html.txt")), "<script>alert(1)</script>");
+    assert!(read(&out.join("people/yp-0001/index.html")).contains("href=\"files/offer.html.txt\""));
+}

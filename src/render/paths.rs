@@ -87,10 +87,26 @@ pub fn site_target(repo_path: &str) -> Option<(String, Option<String>)> {
         Some(("outcomes", file)) if !file.contains('/') && file.ends_with(".md") => {
             (person_page(id), Some(outcome_anchor(stem(file))))
         }
-        Some(("files", file)) if safe_relative(file) => (format!("{}/files/{file}", person_dir(id)), None),
+        Some(("files", file)) if safe_relative(file) => {
+            (format!("{}/files/{}", person_dir(id), inert_name(file)), None)
+        }
         _ => return None,
     };
     Some(target)
+}
+
+/// File types a browser would run as part of the site (scripts with the site's own rights).
+const ACTIVE: &[&str] = &["html", "htm", "xhtml", "shtml", "svg", "svgz", "xml", "xsl", "js", "mjs"];
+
+/// The name an attachment is copied under: active types get `.txt` added, so opening one
+/// from the site shows its text instead of running it.
+fn inert_name(file: &str) -> String {
+    let ext = file.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    if ACTIVE.contains(&ext.as_str()) {
+        format!("{file}.txt")
+    } else {
+        file.to_string()
+    }
 }
 
 /// Whether a `/`-separated path stays where it is put: no empty, `.` or `..` segments, no backslashes.
@@ -144,6 +160,10 @@ mod tests {
         assert_eq!(
             site_target("records/yp-1/files/scans/a b.pdf"),
             Some(("people/yp-1/files/scans/a b.pdf".into(), None))
+        );
+        assert_eq!(
+            site_target("records/yp-1/files/letter.HTML"),
+            Some(("people/yp-1/files/letter.HTML.txt".into(), None))
         );
         assert_eq!(site_target("records/yp-1/files/../../x"), None);
         assert_eq!(site_target("waymark.yaml"), None);
