@@ -27,6 +27,20 @@ pub enum Command {
     Check(CheckArgs),
     /// Build the private website: caseload, records, plans, printable passports and the validation report.
     Build(BuildArgs),
+    /// Show who changed a person's records or one record, when and why, from git.
+    History(HistoryArgs),
+}
+
+/// Options of `waymark history`.
+#[derive(Debug, clap::Args)]
+pub struct HistoryArgs {
+    /// A person id (yp-0001) or the path of a record or folder.
+    #[arg(value_name = "PERSON-ID | PATH")]
+    pub target: String,
+
+    /// Print straight to the terminal instead of through the pager ($PAGER, else less).
+    #[arg(long)]
+    pub no_pager: bool,
 }
 
 /// Options of `waymark build`.

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod diag;
+pub mod history;
 pub mod load;
 pub mod model;
 pub mod progress;

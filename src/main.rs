@@ -12,6 +12,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Check(args) => commands::check::run(root, today, args),
         Command::Build(args) => commands::build::run(root, today, args),
+        Command::History(args) => commands::history::run(root, args),
     };
     match result {
         Ok(status) => ExitCode::from(status),

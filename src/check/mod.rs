@@ -4,6 +4,7 @@
 //! fields, paths). The rules here look across a person's records and at
 //! today's date. Each family of rules has its own file.
 
+mod git;
 mod links;
 mod notes;
 mod people;
@@ -33,9 +34,17 @@ impl Report {
     }
 }
 
-/// Runs every rule over the repository as of `today`.
+/// Runs every rule over the repository as of `today`, without the git rules.
 pub fn check(repo: &Repository, today: Date) -> Report {
+    check_with(repo, today, None)
+}
+
+/// Runs every rule as of `today`; with a history, also the git rules (`uncommitted`, `author-mismatch`).
+pub fn check_with(repo: &Repository, today: Date, history: Option<&crate::history::History>) -> Report {
     let mut diagnostics = repo.diagnostics.clone();
+    if let Some(history) = history {
+        git::check(repo, history, &mut diagnostics);
+    }
     let per_person: Vec<Vec<Diagnostic>> = repo
         .people
         .par_iter()

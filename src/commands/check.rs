@@ -10,7 +10,8 @@ use std::path::Path;
 pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &CheckArgs) -> Result<u8, Fatal> {
     let today = today(today_arg)?;
     let repo = open(root)?;
-    let report = crate::check::check(&repo, today);
+    let history = crate::history::History::open_cached(&repo.root);
+    let report = crate::check::check_with(&repo, today, Some(&history));
     let text = match args.format {
         Format::Json => crate::report::json(&report),
         Format::Human => {

@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod check;
+pub mod history;
 
 use crate::load::{self, LoadError};
 use crate::model::date::{parse_date, Date};

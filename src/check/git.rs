@@ -1,0 +1,65 @@
+//! Rules that compare the records with git: `uncommitted` and `author-mismatch`.
+
+use crate::diag::{Diagnostic, Rule};
+use crate::history::{FileState, History};
+use crate::load::yaml::Pos;
+use crate::model::Repository;
+
+/// Runs the git rules; they say nothing when there is no git repository.
+pub(crate) fn check(repo: &Repository, history: &History, out: &mut Vec<Diagnostic>) {
+    if history.git().is_none() {
+        return;
+    }
+    uncommitted(history, out);
+    for person in &repo.people {
+        for note in &person.notes {
+            author_mismatch(repo, history, note, out);
+        }
+    }
+}
+
+fn uncommitted(history: &History, out: &mut Vec<Diagnostic>) {
+    // A failing status (a locked or damaged index) is no finding about the records.
+    let Ok(files) = history.uncommitted("records/") else { return };
+    for (path, state) in files {
+        let (message, help) = match state {
+            FileState::Untracked => (
+                format!("{path} is not in git yet, so it has no history and no backup in the repository"),
+                "commit it with a message saying why it was added (git add, then git commit)",
+            ),
+            FileState::Modified => (
+                format!("{path} has changes not yet committed to git"),
+                "commit the changes with a message saying why they were made",
+            ),
+        };
+        out.push(Diagnostic::new(Rule::Uncommitted, &path, Pos::new(1, 1), message).help(help));
+    }
+}
+
+fn author_mismatch(repo: &Repository, history: &History, note: &crate::model::Note, out: &mut Vec<Diagnostic>) {
+    let Some(staff) = repo.config.staff(&note.author.value) else { return };
+    let Some(email) = staff.email.as_deref().filter(|e| !e.trim().is_empty()) else { return };
+    let Some((commit, _)) = history.added_by(&note.source.path) else { return };
+    // At a shallow clone's boundary the file was only first seen, not added.
+    if commit.boundary || commit.author_email.trim().eq_ignore_ascii_case(email.trim()) {
+        return;
+    }
+    let committer = match repo
+        .config
+        .staff
+        .iter()
+        .find(|s| s.email.as_deref().is_some_and(|e| e.trim().eq_ignore_ascii_case(commit.author_email.trim())))
+    {
+        Some(s) => format!("{} ({})", s.name, commit.author_email),
+        None => format!("{} <{}>", commit.author_name, commit.author_email),
+    };
+    let message = format!(
+        "the note's author is {} ({email}), but it was added to git by {committer} in commit {}",
+        staff.name,
+        commit.short_id()
+    );
+    out.push(Diagnostic::new(Rule::AuthorMismatch, &note.source.path, note.author.pos, message).help(
+        "if someone else wrote the note, set `author` to their staff id; \
+         if it was committed on the author's behalf, nothing needs doing",
+    ));
+}

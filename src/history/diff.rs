@@ -1,0 +1,229 @@
+//! What a change did to a record, in words: front matter field by field, the body word by word.
+
+use crate::load::split_front_matter;
+use crate::load::yaml::{self, Node, Value};
+use git2::{Oid, Repository};
+use std::fmt;
+
+/// One front-matter field that a change altered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldChange {
+    /// Dotted path; list items with an `id` (or a `date`) are named by it: `goals[college].status`.
+    pub field: String,
+    /// The value before, if the field existed.
+    pub old: Option<String>,
+    /// The value after, if the field exists.
+    pub new: Option<String>,
+}
+
+impl fmt::Display for FieldChange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.old, &self.new) {
+            (Some(o), Some(n)) => write!(f, "{}: {o} → {n}", self.field),
+            (None, Some(n)) if n.is_empty() => write!(f, "{} added", self.field),
+            (None, Some(n)) => write!(f, "{} added: {n}", self.field),
+            (Some(_), None) => write!(f, "{} removed", self.field),
+            (None, None) => write!(f, "{}", self.field),
+        }
+    }
+}
+
+/// A run of words in a body diff.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Words {
+    /// Unchanged text.
+    Same(String),
+    /// Text the change added.
+    Added(String),
+    /// Text the change removed.
+    Removed(String),
+}
+
+/// What one change did to one record file.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Detail {
+    /// Front-matter fields changed, in the order they appear.
+    pub fields: Vec<FieldChange>,
+    /// The body, word by word; empty when the body did not change.
+    pub body: Vec<Words>,
+}
+
+/// The text of a blob, when it is UTF-8 text.
+pub fn blob_text(repo: &Repository, id: Option<Oid>) -> Option<String> {
+    let id = id?;
+    let blob = repo.find_blob(id).ok()?;
+    String::from_utf8(blob.content().to_vec()).ok()
+}
+
+/// Compares two versions of a record (either may be absent).
+pub fn detail(old: Option<&str>, new: Option<&str>) -> Detail {
+    let (old_fm, old_body) = split(old.unwrap_or(""));
+    let (new_fm, new_body) = split(new.unwrap_or(""));
+    let before = flatten(old_fm.as_ref());
+    let after = flatten(new_fm.as_ref());
+    let mut fields = Vec::new();
+    // An added or removed list item is one change, not one per field inside it.
+    let mut whole_items: Vec<String> = Vec::new();
+    let inside = |items: &[String], f: &str| items.iter().any(|i| f.len() > i.len() && f.starts_with(i.as_str()));
+    for (field, value) in &after {
+        match before.iter().find(|(f, _)| f == field) {
+            Some((_, old)) if old == value => {}
+            Some((_, old)) => {
+                fields.push(FieldChange { field: field.clone(), old: Some(old.clone()), new: Some(value.clone()) })
+            }
+            None if inside(&whole_items, field) => {}
+            None => {
+                if value.is_empty() {
+                    whole_items.push(field.clone());
+                }
+                fields.push(FieldChange { field: field.clone(), old: None, new: Some(value.clone()) });
+            }
+        }
+    }
+    let mut removed_items: Vec<String> = Vec::new();
+    for (field, value) in &before {
+        if after.iter().any(|(f, _)| f == field) || inside(&removed_items, field) {
+            continue;
+        }
+        if value.is_empty() {
+            removed_items.push(field.clone());
+        }
+        fields.push(FieldChange { field: field.clone(), old: Some(value.clone()), new: None });
+    }
+    let body = if old_body == new_body { Vec::new() } else { words(&old_body, &new_body) };
+    Detail { fields, body }
+}
+
+fn split(text: &str) -> (Option<Node>, String) {
+    match split_front_matter(text) {
+        Ok(s) => {
+            let node = text.get(s.yaml.clone()).and_then(|y| yaml::parse(y, 2).ok());
+            (node, text.get(s.body_start..).unwrap_or("").to_string())
+        }
+        Err(_) => (None, text.to_string()),
+    }
+}
+
+/// Every scalar field as (path, shown value); a keyed list item also gets an entry with an empty value.
+fn flatten(node: Option<&Node>) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if let Some(node) = node {
+        walk(node, String::new(), &mut out);
+    }
+    out
+}
+
+fn walk(node: &Node, path: String, out: &mut Vec<(String, String)>) {
+    match &node.value {
+        Value::Map(entries) => {
+            for e in entries {
+                let p = if path.is_empty() { e.key.clone() } else { format!("{path}.{}", e.key) };
+                walk(&e.value, p, out);
+            }
+        }
+        Value::Seq(items) if !items.is_empty() && items.iter().all(|i| item_key(i).is_some()) => {
+            for item in items {
+                let key = item_key(item).unwrap_or_default();
+                let p = format!("{path}[{key}]");
+                out.push((p.clone(), String::new()));
+                walk(item, p, out);
+            }
+        }
+        _ => out.push((path, show(node))),
+    }
+}
+
+/// The `id` (or else `date`) of a list item that is a map, which names it across versions.
+fn item_key(node: &Node) -> Option<String> {
+    let Value::Map(entries) = &node.value else { return None };
+    ["id", "date", "vaccine", "name"].iter().find_map(|k| entries.iter().find(|e| e.key == *k).map(|e| show(&e.value)))
+}
+
+/// A value as one short line.
+fn show(node: &Node) -> String {
+    match &node.value {
+        Value::Null => "(empty)".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(x) => x.to_string(),
+        Value::Str(s) => s.clone(),
+        Value::Seq(items) => format!("[{}]", items.iter().map(show).collect::<Vec<_>>().join(", ")),
+        Value::Map(entries) => {
+            format!(
+                "{{{}}}",
+                entries.iter().map(|e| format!("{}: {}", e.key, show(&e.value))).collect::<Vec<_>>().join(", ")
+            )
+        }
+    }
+}
+
+/// The body's changes word by word, neighbouring runs of one kind joined.
+pub fn words(old: &str, new: &str) -> Vec<Words> {
+    let diff = similar::TextDiff::configure().timeout(std::time::Duration::from_millis(200)).diff_words(old, new);
+    let mut out: Vec<Words> = Vec::new();
+    for change in diff.iter_all_changes() {
+        let text = change.value();
+        match (change.tag(), out.last_mut()) {
+            (similar::ChangeTag::Equal, Some(Words::Same(s)))
+            | (similar::ChangeTag::Insert, Some(Words::Added(s)))
+            | (similar::ChangeTag::Delete, Some(Words::Removed(s))) => s.push_str(text),
+            (similar::ChangeTag::Equal, _) => out.push(Words::Same(text.to_string())),
+            (similar::ChangeTag::Insert, _) => out.push(Words::Added(text.to_string())),
+            (similar::ChangeTag::Delete, _) => out.push(Words::Removed(text.to_string())),
+        }
+    }
+    out
+}
+
+/// The changed lines of a word diff, marked up as `[-removed-]{+added+}` (git's plain word diff).
+pub fn changed_lines(body: &[Words]) -> Vec<String> {
+    let mut text = String::new();
+    for w in body {
+        match w {
+            Words::Same(s) => text.push_str(s),
+            Words::Added(s) => text.push_str(&format!("{{+{}+}}", s.trim_end_matches('\n'))),
+            Words::Removed(s) => text.push_str(&format!("[-{}-]", s.trim_end_matches('\n'))),
+        }
+    }
+    text.lines().filter(|l| l.contains("{+") || l.contains("[-")).map(|l| l.trim().to_string()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OLD: &str = "---\nname: Jordan\naccommodation:\n  type: semi-independent\n  since: 2025-09-01\ngoals:\n  - id: college\n    status: in-progress\n  - id: bus\n    status: not-started\nallergies: []\n---\nJordan is settling in well at college.\n";
+    const NEW: &str = "---\nname: Jordan\naccommodation:\n  type: independent\n  since: 2025-09-01\ngoals:\n  - id: college\n    status: achieved\n    done: 2026-03-01\n  - id: flat\n    status: in-progress\nallergies: [penicillin]\n---\nJordan is settling in very well at the flat.\n";
+
+    #[test]
+    fn fields_change_one_by_one() {
+        let d = detail(Some(OLD), Some(NEW));
+        let shown: Vec<String> = d.fields.iter().map(|f| f.to_string()).collect();
+        assert_eq!(
+            shown,
+            vec![
+                "accommodation.type: semi-independent → independent",
+                "goals[college].status: in-progress → achieved",
+                "goals[college].done added: 2026-03-01",
+                "goals[flat] added",
+                "allergies: [] → [penicillin]",
+                "goals[bus] removed",
+            ]
+        );
+    }
+
+    #[test]
+    fn body_changes_word_by_word() {
+        let d = detail(Some(OLD), Some(NEW));
+        assert_eq!(changed_lines(&d.body), vec!["Jordan is settling in {+very +}well at [-college.-]{+the flat.+}"]);
+        assert!(detail(Some(OLD), Some(OLD)).body.is_empty());
+        assert!(detail(Some(OLD), Some(OLD)).fields.is_empty());
+    }
+
+    #[test]
+    fn broken_front_matter_still_diffs_the_text() {
+        let d = detail(Some("no front matter\n"), Some("no front matter at all\n"));
+        assert!(d.fields.is_empty());
+        assert_eq!(changed_lines(&d.body), vec!["no front matter{+ at all+}"]);
+    }
+}

@@ -1,0 +1,367 @@
+//! The revision walk and the tree-by-tree comparison behind [`History`].
+
+use super::cache::{self, Cached};
+use super::tree::{Raw, Trees, MODE_TREE};
+use super::{CacheUse, Change, ChangeKind, CommitInfo, FileState, GitHistory, History, Stats};
+use git2::{ErrorCode, Oid, Repository, Sort, Status, StatusOptions};
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::Arc;
+
+/// One walked commit that changed something under the root.
+pub(super) struct Walked {
+    /// The commit.
+    pub info: CommitInfo,
+    /// Its changes, with the old path of a moved file.
+    pub changes: Vec<(ChangeKind, Raw, Option<String>)>,
+}
+
+/// Opens the repository around `root` and reads its history, through the cache in `cache_dir` when given.
+pub(super) fn extract(root: &Path, cache_dir: Option<&Path>, previous: Option<GitHistory>) -> History {
+    // Re-hashing every object read (SHA-1 with collision detection) was most of the cost of a
+    // cold walk; git itself does not verify objects on read either.
+    static UNVERIFIED_READS: std::sync::Once = std::sync::Once::new();
+    UNVERIFIED_READS.call_once(|| git2::opts::strict_hash_verification(false));
+    let repo = match Repository::discover(root) {
+        Ok(r) => r,
+        Err(e) if e.code() == ErrorCode::NotFound => {
+            return History::None("this folder is not in a git repository, so no history is shown".into())
+        }
+        Err(e) => {
+            return History::None(format!(
+                "the git repository could not be read ({}), so no history is shown",
+                e.message()
+            ))
+        }
+    };
+    match extract_from(&repo, root, cache_dir, previous) {
+        Ok(h) => History::Git(Box::new(h)),
+        Err(e) => History::None(format!("git history could not be read ({}), so no history is shown", e.message())),
+    }
+}
+
+fn extract_from(
+    repo: &Repository,
+    root: &Path,
+    cache_dir: Option<&Path>,
+    previous: Option<GitHistory>,
+) -> Result<GitHistory, git2::Error> {
+    let Some(workdir) = repo.workdir() else {
+        return Err(git2::Error::from_str("the repository has no work tree"));
+    };
+    let workdir = workdir.canonicalize().unwrap_or_else(|_| workdir.to_path_buf());
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let rel = root
+        .strip_prefix(&workdir)
+        .map_err(|_| git2::Error::from_str("the records folder is outside the git work tree"))?;
+    let mut prefix = String::new();
+    for part in rel.components() {
+        prefix.push_str(&part.as_os_str().to_string_lossy());
+        prefix.push('/');
+    }
+    let shallow = repo.is_shallow();
+    let mut history = GitHistory { workdir: workdir.clone(), prefix, shallow, ..GitHistory::default() };
+    let head = match repo.head() {
+        Ok(r) => r.peel_to_commit()?.id(),
+        Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => return Ok(history),
+        Err(e) => return Err(e),
+    };
+    history.head = Some(head);
+    history.detached = repo.head_detached().unwrap_or(false);
+
+    let mut stats = Stats::default();
+    let mut base: Option<Cached> = None;
+    // History already in memory (a long-running process) serves like a cache that needs no reading.
+    let prior = match previous {
+        Some(p) => p.head.map(|head| {
+            let (prefix, shallow, commits, paths) = (p.prefix, p.shallow, p.commits, p.paths);
+            Ok(Cached { prefix, head, shallow, commits, paths, appendable: false })
+        }),
+        None => cache_dir.map(cache::read),
+    };
+    if let Some(prior) = prior {
+        stats.cache = match prior {
+            Err(cache::ReadError::Missing) => CacheUse::Missing,
+            Err(cache::ReadError::Corrupt(why)) => CacheUse::Rebuilt(why),
+            Ok(c) if c.prefix != history.prefix || c.shallow != shallow => {
+                CacheUse::Rebuilt("the cache was made for another folder or clone depth".into())
+            }
+            Ok(c) if c.head == head => {
+                stats.from_cache = c.commits.len();
+                stats.cache = CacheUse::Hit;
+                history.commits = c.commits;
+                history.paths = c.paths;
+                history.stats = stats;
+                return Ok(history);
+            }
+            Ok(c) => match repo.graph_descendant_of(head, c.head) {
+                Ok(true) => {
+                    base = Some(c);
+                    CacheUse::Extended
+                }
+                _ => CacheUse::Rebuilt("HEAD is not a descendant of the cached commit".into()),
+            },
+        };
+    }
+
+    let boundaries = shallow_boundaries(repo);
+    let mut walk = repo.revwalk()?;
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
+    walk.push(head)?;
+    if let Some(b) = &base {
+        walk.hide(b.head)?;
+    }
+    let oids: Vec<Oid> = walk.collect::<Result<_, _>>()?;
+    stats.walked = oids.len();
+    // Contiguous runs keep a commit next to its parent, so each run reads most trees once.
+    let run = (oids.len() / (rayon::current_num_threads().max(1) * 4)).max(512);
+    let git_dir = repo.path().to_path_buf();
+    let runs: Vec<Vec<Walked>> = oids
+        .par_chunks(run)
+        .map(|oids| walk_run(&git_dir, oids, &history.prefix, &boundaries))
+        .collect::<Result<_, _>>()?;
+    let walked: Vec<Walked> = runs.into_iter().flatten().collect();
+
+    stats.from_cache = base.as_ref().map_or(0, |b| b.commits.len());
+    let segment = match (&base, cache_dir) {
+        (Some(b), Some(_)) if b.appendable => Some(cache::encode_segment(b.head, head, &walked)),
+        _ => None,
+    };
+    let (commits, paths) = assemble(walked, base);
+    history.commits = commits;
+    history.paths = paths;
+    history.stats = stats;
+    if let Some(dir) = cache_dir {
+        // A cache that cannot be written only costs time on the next run.
+        let _ = match segment {
+            Some(segment) => cache::append(dir, &segment),
+            None => cache::write(dir, &history, head),
+        };
+    }
+    Ok(history)
+}
+
+/// Adds walked commits (newest first) after the cached ones (oldest first), keying every change by its
+/// file's newest path. Cached entries keep their commit indices, so extending costs only the new commits.
+pub(super) fn assemble(walked: Vec<Walked>, base: Option<Cached>) -> (Vec<CommitInfo>, HashMap<Arc<str>, Vec<Change>>) {
+    let (mut commits, mut paths) = base.map(|b| (b.commits, b.paths)).unwrap_or_default();
+    let (start, n) = (commits.len(), walked.len());
+    // Old names of moved files, each mapped to the newest path of the same file.
+    let mut alias: HashMap<String, Arc<str>> = HashMap::new();
+    let mut fresh: HashMap<Arc<str>, Vec<Change>> = HashMap::new();
+    let mut infos = Vec::with_capacity(n);
+    for (i, w) in walked.into_iter().enumerate() {
+        let index = start + n - 1 - i;
+        infos.push(w.info);
+        for (kind, raw, from) in w.changes {
+            let key = match alias.get(&raw.path) {
+                Some(k) => k.clone(),
+                None => fresh
+                    .get_key_value(raw.path.as_str())
+                    .or_else(|| paths.get_key_value(raw.path.as_str()))
+                    .map(|(k, _)| k.clone())
+                    .unwrap_or_else(|| raw.path.as_str().into()),
+            };
+            if let Some(old) = &from {
+                if **old != *key {
+                    alias.insert(old.clone(), key.clone());
+                } else {
+                    alias.remove(old);
+                }
+            }
+            let path = if *key == *raw.path { key.clone() } else { raw.path.as_str().into() };
+            let from = from.map(|f| Arc::from(f.as_str()));
+            let change = Change { commit: index, kind, path, from, old_blob: raw.old, new_blob: raw.new };
+            fresh.entry(key).or_default().push(change);
+        }
+    }
+    infos.reverse();
+    commits.extend(infos);
+    // Cached history under a name the new commits moved away from belongs to the new name.
+    for (old, key) in &alias {
+        if let Some(mut older) = paths.remove(old.as_str()) {
+            let into = paths.entry(key.clone()).or_default();
+            into.append(&mut older);
+            into.sort_by_key(|c| std::cmp::Reverse(c.commit));
+        }
+    }
+    for (key, mut changes) in fresh {
+        let entry = paths.entry(key).or_default();
+        changes.append(entry);
+        *entry = changes;
+    }
+    (commits, paths)
+}
+
+/// The commits at which a shallow clone was cut (their parents are missing).
+fn shallow_boundaries(repo: &Repository) -> HashSet<Oid> {
+    let Ok(text) = std::fs::read_to_string(repo.path().join("shallow")) else { return HashSet::new() };
+    text.lines().filter_map(|l| Oid::from_str(l.trim()).ok()).collect()
+}
+
+/// Walks a run of commits (newest first) with its own handle on the repository, so runs go in parallel.
+fn walk_run(git_dir: &Path, oids: &[Oid], prefix: &str, boundaries: &HashSet<Oid>) -> Result<Vec<Walked>, git2::Error> {
+    let repo = Repository::open(git_dir)?;
+    let mut trees = Trees::new(repo.odb()?);
+    let mut out = Vec::new();
+    for &oid in oids {
+        if let Some(w) = walk_commit(&repo, &mut trees, oid, prefix, boundaries)? {
+            out.push(w);
+        }
+        trees.step();
+    }
+    Ok(out)
+}
+
+/// Compares one commit with its parents; `None` when it changed nothing under the root.
+fn walk_commit(
+    repo: &Repository,
+    trees: &mut Trees<'_>,
+    oid: Oid,
+    prefix: &str,
+    boundaries: &HashSet<Oid>,
+) -> Result<Option<Walked>, git2::Error> {
+    let commit = repo.find_commit(oid)?;
+    let tree = scope_tree(trees, commit.tree_id(), prefix)?;
+    let mut boundary = boundaries.contains(&oid);
+    let mut parents = Vec::new();
+    if !boundary {
+        for id in commit.parent_ids() {
+            match repo.find_commit(id) {
+                Ok(p) => parents.push(scope_tree(trees, p.tree_id(), prefix)?),
+                Err(_) => boundary = true,
+            }
+        }
+    }
+    if boundary {
+        parents.clear();
+    }
+    let mut raw = Vec::new();
+    let mut path = String::new();
+    trees.diff(parents.first().copied().flatten(), tree, &mut path, &mut raw)?;
+    if parents.len() > 1 && !raw.is_empty() {
+        // A merge changed a path only if the result differs from every parent.
+        let mut kept = Vec::with_capacity(raw.len());
+        for r in raw {
+            let mut same_as_a_parent = false;
+            for &p in &parents[1..] {
+                let there = trees.lookup(p, &r.path)?.filter(|(mode, _)| *mode != MODE_TREE).map(|(_, id)| id);
+                if there == r.new {
+                    same_as_a_parent = true;
+                    break;
+                }
+            }
+            if !same_as_a_parent {
+                kept.push(r);
+            }
+        }
+        raw = kept;
+    }
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let changes = classify(raw);
+    let author = commit.author();
+    let when = author.when();
+    let info = CommitInfo {
+        id: oid,
+        author_name: String::from_utf8_lossy(author.name_bytes()).into(),
+        author_email: String::from_utf8_lossy(author.email_bytes()).into(),
+        time: when.seconds(),
+        offset_minutes: when.offset_minutes(),
+        message: String::from_utf8_lossy(commit.message_bytes()).into_owned(),
+        boundary,
+    };
+    Ok(Some(Walked { info, changes }))
+}
+
+/// Names each difference, pairing a deleted and an added file with the same content as a move.
+fn classify(raw: Vec<Raw>) -> Vec<(ChangeKind, Raw, Option<String>)> {
+    let empty_blob = Oid::hash_object(git2::ObjectType::Blob, b"").ok();
+    let mut deleted: HashMap<Oid, Vec<usize>> = HashMap::new();
+    for (i, r) in raw.iter().enumerate() {
+        if let (Some(old), None) = (r.old, r.new) {
+            if Some(old) != empty_blob {
+                deleted.entry(old).or_default().push(i);
+            }
+        }
+    }
+    let mut moved_from: HashMap<usize, usize> = HashMap::new();
+    let mut consumed = HashSet::new();
+    if !deleted.is_empty() {
+        for (i, r) in raw.iter().enumerate() {
+            if let (None, Some(new)) = (r.old, r.new) {
+                if let Some(d) = deleted.get_mut(&new).and_then(|v| v.pop()) {
+                    moved_from.insert(i, d);
+                    consumed.insert(d);
+                }
+            }
+        }
+    }
+    let froms: HashMap<usize, String> = moved_from.iter().map(|(&i, &d)| (i, raw[d].path.clone())).collect();
+    let mut out = Vec::with_capacity(raw.len());
+    for (i, r) in raw.into_iter().enumerate() {
+        if consumed.contains(&i) {
+            continue;
+        }
+        if let Some(from) = froms.get(&i) {
+            let r = Raw { old: r.new, ..r };
+            out.push((ChangeKind::Renamed, r, Some(from.clone())));
+            continue;
+        }
+        let kind = match (r.old, r.new) {
+            (None, _) => ChangeKind::Added,
+            (_, None) => ChangeKind::Deleted,
+            _ => ChangeKind::Modified,
+        };
+        out.push((kind, r, None));
+    }
+    out
+}
+
+/// The id of the tree at `prefix` (`a/b/`) inside the commit tree `tree`; none when it does not exist there.
+fn scope_tree(trees: &mut Trees<'_>, tree: Oid, prefix: &str) -> Result<Option<Oid>, git2::Error> {
+    if prefix.is_empty() {
+        return Ok(Some(tree));
+    }
+    Ok(match trees.lookup(Some(tree), prefix)? {
+        Some((MODE_TREE, id)) => Some(id),
+        _ => None,
+    })
+}
+
+/// Files under `records_prefix` that differ from HEAD or are not in git, from git status.
+pub(super) fn status(g: &GitHistory, records_prefix: &str) -> Result<Vec<(String, FileState)>, String> {
+    let repo = Repository::open(&g.workdir).map_err(|e| e.message().to_string())?;
+    let mut opts = StatusOptions::new();
+    let spec = format!("{}{}", g.prefix, records_prefix.trim_end_matches('/'));
+    opts.include_untracked(true).recurse_untracked_dirs(true).include_ignored(false).pathspec(spec);
+    let statuses = repo.statuses(Some(&mut opts)).map_err(|e| e.message().to_string())?;
+    let mut out = Vec::new();
+    for entry in statuses.iter() {
+        let s = entry.status();
+        let state = if s.contains(Status::WT_NEW) {
+            FileState::Untracked
+        } else if s.intersects(
+            Status::WT_MODIFIED
+                | Status::WT_RENAMED
+                | Status::WT_TYPECHANGE
+                | Status::INDEX_NEW
+                | Status::INDEX_MODIFIED
+                | Status::INDEX_RENAMED
+                | Status::INDEX_TYPECHANGE,
+        ) && !s.contains(Status::WT_DELETED)
+        {
+            FileState::Modified
+        } else {
+            continue;
+        };
+        let path = String::from_utf8_lossy(entry.path_bytes()).into_owned();
+        if let Some(rel) = path.strip_prefix(&g.prefix) {
+            out.push((rel.to_string(), state));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}

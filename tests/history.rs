@@ -1,0 +1,544 @@
+//! History from git: real repositories made with the `git` command, with moves,
+//! merges, shallow clones, detached heads, deletions, and the cache.
+//!
+//! Every person, member of staff and commit here is fictional.
+
+mod common;
+
+use common::{Repo, NOTE, PROFILE};
+use std::path::Path;
+use waymark::history::{CacheUse, ChangeKind, History};
+
+const SAM: (&str, &str) = ("Sam Okafor", "sam.okafor@example.org");
+const AMIRA: (&str, &str) = ("Amira Hassan", "amira.hassan@example.org");
+
+/// Runs git in `dir` as `who` at `date` (both author and committer), so ids and dates are the same every run.
+fn git_in(dir: &Path, who: (&str, &str), date: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .args(["-c", &format!("user.name={}", who.0), "-c", &format!("user.email={}", who.1)])
+        .args(["-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", "-c", "protocol.file.allow=always"])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .env("GIT_AUTHOR_DATE", format!("{date}T12:00:00+00:00"))
+        .env("GIT_COMMITTER_DATE", format!("{date}T12:00:00+00:00"))
+        .output()
+        .expect("run git");
+    assert!(out.status.success(), "git {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+fn git(repo: &Repo, who: (&str, &str), date: &str, args: &[&str]) -> String {
+    git_in(repo.root(), who, date, args)
+}
+
+/// Adds everything and commits it as `who` on `date`.
+fn commit(repo: &Repo, who: (&str, &str), date: &str, message: &str) -> String {
+    git(repo, who, date, &["add", "-A"]);
+    git(repo, who, date, &["commit", "-q", "-m", message]);
+    git(repo, who, date, &["rev-parse", "HEAD"])
+}
+
+fn note(author: &str, date: &str) -> String {
+    NOTE.replace("author: sam-okafor", &format!("author: {author}")).replace("2026-11-20", date)
+}
+
+fn git_history(h: &History) -> &waymark::history::GitHistory {
+    h.git().unwrap_or_else(|| panic!("expected git history, got {:?}", h.reason()))
+}
+
+/// (kind, message summary) of every change to `path`, newest first.
+fn log(h: &History, path: &str) -> Vec<(ChangeKind, String)> {
+    h.changes(path).iter().map(|c| (c.kind, h.commit(c).map(|c| c.summary().to_string()).unwrap_or_default())).collect()
+}
+
+#[test]
+fn no_repository_gives_one_clear_reason() {
+    let repo = Repo::clean();
+    let h = History::open(repo.root());
+    let reason = h.reason().expect("no history outside git");
+    assert!(reason.contains("not in a git repository"), "{reason}");
+    assert!(!reason.contains('\n'));
+    assert!(h.changes("records/yp-0001/profile.md").is_empty());
+    let out = repo.cmd().args(["history", "yp-0001"]).output().expect("run waymark");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("No history: this folder is not in a git repository"), "{text}");
+}
+
+#[test]
+fn empty_repository_has_no_commits() {
+    let repo = Repo::clean();
+    git(&repo, SAM, "2026-01-01", &["init", "-q"]);
+    let h = History::open(repo.root());
+    let g = git_history(&h);
+    assert!(g.head.is_none());
+    assert!(g.commits.is_empty());
+    let out = repo.cmd().args(["history", "yp-0001"]).output().expect("run waymark");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("0 commits") && text.contains("No commit has changed"), "{text}");
+}
+
+#[test]
+fn a_moved_record_keeps_its_history() {
+    let repo = Repo::clean();
+    git(&repo, SAM, "2026-01-01", &["init", "-q"]);
+    commit(&repo, SAM, "2026-01-01", "First records");
+    repo.write("records/yp-0001/notes/2026-11-20-visit.md", NOTE.replace("Visited", "Called in"));
+    commit(&repo, SAM, "2026-02-01", "Correct the visit note");
+    repo.mkdir("records/yp-0002/notes");
+    git(&repo, SAM, "2026-03-01", &["mv", "records/yp-0001/notes/2026-11-20-visit.md", "records/yp-0002/notes/"]);
+    commit(&repo, AMIRA, "2026-03-14", "Note was filed under the wrong young person");
+    let h = History::open(repo.root());
+    let moved = "records/yp-0002/notes/2026-11-20-visit.md";
+    assert_eq!(
+        log(&h, moved),
+        vec![
+            (ChangeKind::Renamed, "Note was filed under the wrong young person".into()),
+            (ChangeKind::Modified, "Correct the visit note".into()),
+            (ChangeKind::Added, "First records".into()),
+        ]
+    );
+    let rename = &h.changes(moved)[0];
+    assert_eq!(rename.from.as_deref(), Some("records/yp-0001/notes/2026-11-20-visit.md"));
+    assert_eq!(&*h.changes(moved)[1].path, "records/yp-0001/notes/2026-11-20-visit.md");
+    assert!(h.changes("records/yp-0001/notes/2026-11-20-visit.md").is_empty(), "history follows the file");
+    assert_eq!(h.resolve_path("records/yp-0001/notes/2026-11-20-visit.md").as_deref(), Some(moved));
+    let (added, _) = h.added_by(moved).expect("added");
+    assert_eq!(&*added.author_email, SAM.1);
+    assert_eq!(added.date().to_string(), "2026-01-01");
+}
+
+#[test]
+fn a_moved_folder_keeps_every_files_history_and_old_names_find_it() {
+    let repo = Repo::clean();
+    git(&repo, SAM, "2026-01-01", &["init", "-q"]);
+    commit(&repo, SAM, "2026-01-01", "First records");
+    git(&repo, SAM, "2026-02-01", &["mv", "records/yp-0001", "records/yp-0009"]);
+    commit(&repo, SAM, "2026-02-01", "Renumber yp-0001 as yp-0009");
+    let h = History::open(repo.root());
+    for file in ["profile.md", "pathway-plan.md", "notes/2026-11-20-visit.md", "files/letter.txt"] {
+        let l = log(&h, &format!("records/yp-0009/{file}"));
+        assert_eq!(l.len(), 2, "{file}: {l:?}");
+        assert_eq!(l[0].0, ChangeKind::Renamed);
+        assert_eq!(l[1].0, ChangeKind::Added);
+    }
+    let out = repo.cmd().args(["history", "--no-pager", "records/yp-0001/profile.md"]).output().expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("History of records/yp-0009/profile.md: 2 commits"), "{text}");
+}
+
+#[test]
+fn a_change_merged_from_a_branch_belongs_to_the_branch_commit() {
+    let repo = Repo::clean();
+    git(&repo, SAM, "2026-01-01", &["init", "-q"]);
+    commit(&repo, SAM, "2026-01-01", "First records");
+    git(&repo, SAM, "2026-02-01", &["checkout", "-q", "-b", "move"]);
+    repo.write("records/yp-0001/profile.md", PROFILE.replace("type: semi-independent", "type: independent"));
+    let branch = commit(&repo, AMIRA, "2026-02-01", "Moved into own flat");
+    git(&repo, SAM, "2026-02-02", &["checkout", "-q", "main"]);
+    repo.write("records/yp-0001/notes/2026-11-21-phone.md", note("sam-okafor", "2026-11-21"));
+    commit(&repo, SAM, "2026-02-02", "Phone call");
+    git(&repo, SAM, "2026-02-03", &["merge", "-q", "--no-ff", "-m", "Merge branch move", "move"]);
+    let h = History::open(repo.root());
+    let profile = log(&h, "records/yp-0001/profile.md");
+    assert_eq!(
+        profile,
+        vec![(ChangeKind::Modified, "Moved into own flat".into()), (ChangeKind::Added, "First records".into())]
+    );
+    let (last, _) = h.last_change("records/yp-0001/profile.md").expect("changed");
+    assert_eq!(last.hex(), branch);
+    assert_eq!(log(&h, "records/yp-0001/notes/2026-11-21-phone.md"), vec![(ChangeKind::Added, "Phone call".into())]);
+    assert!(
+        git_history(&h).commits.iter().all(|c| c.summary() != "Merge branch move"),
+        "the merge changed nothing itself"
+    );
+}
+
+#[test]
+fn a_merge_that_resolves_a_conflict_is_a_change_of_its_own() {
+    let repo = Repo::clean();
+    git(&repo, SAM, "2026-01-01", &["init", "-q"]);
+    commit(&repo, SAM, "2026-01-01", "First records");
+    git(&repo, SAM, "2026-02-01", &["checkout", "-q", "-b", "side"]);
+    repo.write("records/yp-0001/profile.md", PROFILE.replace("since: 2025-09-01", "since: 2025-09-02"));
+    commit(&repo, AMIRA, "2026-02-01", "Side edit");
+    git(&repo, SAM, "2026-02-02", &["checkout", "-q", "main"]);
+    repo.write("records/yp-0001/profile.md", PROFILE.replace("since: 2025-09-01", "since: 2025-09-03"));
+    commit(&repo, SAM, "2026-02-02", "Main edit");
+    let merge = std::process::Command::new("git")
+        .args(["-c", "user.name=Sam Okafor", "-c", "user.email=sam.okafor@example.org", "merge", "-q", "side"])
+        .current_dir(repo.root())
+        .env("HOME", repo.root())
+        .output()
+        .expect("run git");
+    assert!(!merge.status.success(), "the edits conflict");
+    repo.write("records/yp-0001/profile.md", PROFILE.replace("since: 2025-09-01", "since: 2025-09-04"));
+    commit(&repo, SAM, "2026-02-03", "Merge side: agreed date");
+    let h = History::open(repo.root());
+    let l = log(&h, "records/yp-0001/profile.md");
+    assert_eq!(l.len(), 4, "{l:?}");
+    assert_eq!(l[0].1, "Merge side: agreed date");
+}
+
+#[test]
+fn a_shallow_clone_is_partial() {
+    let repo = Repo::clean();
+    git(&repo, SAM, "2026-01-01", &["init", "-q"]);
+    commit(&repo, SAM, "2026-01-01", "First records");
+    for (i, day) in ["2026-02-01", "2026-03-01", "2026-04-01"].iter().enumerate() {
+        repo.write("records/yp-0001/profile.md", PROFILE.replace("Jordan is settling", &format!("Edit {i}: settling")));
+        commit(&repo, SAM, day, &format!("Edit {i}"));
+    }
+    let clones = tempfile::tempdir().expect("temp");
+    let url = format!("file://{}", repo.root().display());
+    git_in(clones.path(), SAM, "2026-05-01", &["clone", "-q", "--depth", "2", &url, "shallow"]);
+    let dst = clones.path().join("shallow");
+    let h = History::open(&dst);
+    assert!(h.is_shallow());
+    let l = log(&h, "records/yp-0001/profile.md");
+    assert_eq!(l.len(), 2, "{l:?}");
+    assert_eq!(l[0].1, "Edit 2");
+    let boundary = h.commit(&h.changes("records/yp-0001/profile.md")[1]).expect("commit");
+    assert!(boundary.boundary);
+    // Nobody can be said to have added a file at the boundary, so author-mismatch stays quiet.
+    let out = common::waymark()
+        .arg("--root")
+        .arg(&dst)
+        .args(["--today", "2026-11-24", "history", "--no-pager", "yp-0001"])
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("partial"), "{text}");
+}
+
+#[test]
+fn a_detached_head_shows_history_up_to_that_commit() {
+    let repo = Repo::clean();
+    git(&repo, SAM, "2026-01-01", &["init", "-q"]);
+    commit(&repo, SAM, "2026-01-01", "First records");
+    repo.write("records/yp-0001/profile.md", PROFILE.replace("Jordan is", "Jordan was"));
+    commit(&repo, SAM, "2026-02-01", "Later edit");
+    git(&repo, SAM, "2026-02-02", &["checkout", "-q", "--detach", "HEAD~1"]);
+    let h = History::open(repo.root());
+    assert!(git_history(&h).detached);
+    assert_eq!(log(&h, "records/yp-0001/profile.md"), vec![(ChangeKind::Added, "First records".into())]);
+}
+
+#[test]
+fn a_file_deleted_and_added_again_shows_both() {
+    let repo = Repo::clean();
+    git(&repo, SAM, "2026-01-01", &["init", "-q"]);
+    commit(&repo, SAM, "2026-01-01", "First records");
+    let path = "records/yp-0001/notes/2026-11-20-visit.md";
+    repo.remove(path);
+    commit(&repo, SAM, "2026-02-01", "Remove note written in error");
+    repo.write(path, note("amira-hassan", "2026-11-20"));
+    commit(&repo, AMIRA, "2026-03-01", "Write the note again");
+    let h = History::open(repo.root());
+    assert_eq!(
+        log(&h, path),
+        vec![
+            (ChangeKind::Added, "Write the note again".into()),
+            (ChangeKind::Deleted, "Remove note written in error".into()),
+            (ChangeKind::Added, "First records".into()),
+        ]
+    );
+    let (added, _) = h.added_by(path).expect("added");
+    assert_eq!(&*added.author_email, AMIRA.1, "the current file was added by the re-add");
+}
+
+#[test]
+fn records_root_in_a_subfolder_of_the_repository() {
+    let outer = Repo::empty();
+    outer.write("README.md", "Outer project\n");
+    outer.write("case/waymark.yaml", common::CONFIG);
+    outer.write("case/records/yp-0001/profile.md", PROFILE);
+    git(&outer, SAM, "2026-01-01", &["init", "-q"]);
+    commit(&outer, SAM, "2026-01-01", "Records in a subfolder");
+    outer.write("README.md", "Outer project, edited\n");
+    commit(&outer, SAM, "2026-02-01", "Outside the records");
+    let h = History::open(&outer.path("case"));
+    let g = git_history(&h);
+    assert_eq!(g.prefix, "case/");
+    assert_eq!(log(&h, "records/yp-0001/profile.md"), vec![(ChangeKind::Added, "Records in a subfolder".into())]);
+    assert_eq!(g.commits.len(), 1, "a commit outside the root is not part of its history");
+}
+
+#[test]
+fn the_cache_walks_only_new_commits() {
+    let repo = Repo::clean();
+    repo.write(".gitignore", ".waymark/\n");
+    git(&repo, SAM, "2026-01-01", &["init", "-q"]);
+    commit(&repo, SAM, "2026-01-01", "First records");
+    for i in 0..5 {
+        repo.write(
+            &format!("records/yp-0001/notes/2026-0{}-01-visit.md", i + 1),
+            note("sam-okafor", &format!("2026-0{}-01", i + 1)),
+        );
+        commit(&repo, SAM, &format!("2026-0{}-02", i + 1), &format!("Visit {i}"));
+    }
+    let cache = repo.path(".waymark/cache");
+    let cold = History::open_with_cache(repo.root(), &cache);
+    let g = git_history(&cold);
+    assert_eq!(g.stats.cache, CacheUse::Missing);
+    assert_eq!(g.stats.walked, 6);
+    assert!(cache.join("history.bin").is_file());
+
+    let warm = History::open_with_cache(repo.root(), &cache);
+    let w = git_history(&warm);
+    assert_eq!(w.stats.cache, CacheUse::Hit);
+    assert_eq!(w.stats.walked, 0);
+    assert_eq!(w.stats.from_cache, 6);
+    assert_same(&warm, &cold);
+
+    git(
+        &repo,
+        AMIRA,
+        "2026-07-01",
+        &["mv", "records/yp-0001/notes/2026-01-01-visit.md", "records/yp-0001/notes/2026-01-01-phone.md"],
+    );
+    repo.write("records/yp-0001/profile.md", PROFILE.replace("Jordan is", "Jordan was"));
+    commit(&repo, AMIRA, "2026-07-01", "Rename a note, edit the profile");
+    let extended = History::open_with_cache(repo.root(), &cache);
+    let e = git_history(&extended);
+    assert_eq!(e.stats.cache, CacheUse::Extended);
+    assert_eq!(e.stats.walked, 1);
+    assert_eq!(e.stats.from_cache, 6);
+    assert_same(&extended, &History::open(repo.root()));
+    assert_eq!(log(&extended, "records/yp-0001/notes/2026-01-01-phone.md").len(), 2, "the move joins cached history");
+    // The new commit was appended to the cache as a segment; reading replays it.
+    let replayed = History::open_with_cache(repo.root(), &cache);
+    assert_eq!(git_history(&replayed).stats.cache, CacheUse::Hit);
+    assert_same(&replayed, &extended);
+
+    // A segment cut short (a run stopped while appending) is ignored, and its commits walked again.
+    let file = cache.join("history.bin");
+    let bytes = std::fs::read(&file).expect("cache");
+    repo.write("records/yp-0001/profile.md", PROFILE.replace("Jordan is", "Jordan is now"));
+    commit(&repo, SAM, "2026-07-15", "Edit before a stopped run");
+    History::open_with_cache(repo.root(), &cache);
+    let longer = std::fs::read(&file).expect("cache");
+    assert!(longer.len() > bytes.len() && longer.starts_with(&bytes), "appended");
+    std::fs::write(&file, &longer[..longer.len() - 5]).expect("cut");
+    let torn = History::open_with_cache(repo.root(), &cache);
+    let t = git_history(&torn);
+    assert_eq!((t.stats.cache.clone(), t.stats.walked), (CacheUse::Extended, 1));
+    assert_same(&torn, &History::open(repo.root()));
+    assert_eq!(git_history(&History::open_with_cache(repo.root(), &cache)).stats.cache, CacheUse::Hit);
+    let extended = torn;
+
+    // A long-running process refreshes what it holds, walking only the newest commit.
+    repo.write("records/yp-0001/profile.md", PROFILE.replace("Jordan is", "Jordan has been"));
+    commit(&repo, SAM, "2026-08-01", "Another edit");
+    let refreshed = extended.refresh(repo.root(), None);
+    let r = git_history(&refreshed);
+    assert_eq!((r.stats.cache.clone(), r.stats.walked, r.stats.from_cache), (CacheUse::Extended, 1, 8));
+    assert_same(&refreshed, &History::open(repo.root()));
+    let again = refreshed.refresh(repo.root(), None);
+    assert_eq!((git_history(&again).stats.cache.clone(), git_history(&again).stats.walked), (CacheUse::Hit, 0));
+}
+
+#[test]
+fn a_corrupt_truncated_or_stale_cache_is_rebuilt() {
+    let repo = Repo::clean();
+    git(&repo, SAM, "2026-01-01", &["init", "-q"]);
+    commit(&repo, SAM, "2026-01-01", "First records");
+    repo.write("records/yp-0001/profile.md", PROFILE.replace("Jordan is", "Jordan was"));
+    commit(&repo, SAM, "2026-02-01", "Edit");
+    let cache = repo.path(".waymark/cache");
+    let file = cache.join("history.bin");
+    let truth = History::open(repo.root());
+    History::open_with_cache(repo.root(), &cache);
+    let good = std::fs::read(&file).expect("cache written");
+
+    let mut flipped = good.clone();
+    let mid = flipped.len() / 2;
+    flipped[mid] ^= 0x20;
+    let damaged: Vec<(&str, Vec<u8>)> = vec![
+        ("flipped", flipped),
+        ("truncated", good[..good.len() - 3].to_vec()),
+        ("empty", Vec::new()),
+        ("garbage", b"not a cache at all".to_vec()),
+        ("header only", good[..28].to_vec()),
+    ];
+    for (what, bytes) in damaged {
+        std::fs::write(&file, &bytes).expect("write");
+        let h = History::open_with_cache(repo.root(), &cache);
+        let g = git_history(&h);
+        assert!(matches!(g.stats.cache, CacheUse::Rebuilt(_)), "{what}: {:?}", g.stats.cache);
+        assert_eq!(g.stats.walked, 2, "{what}");
+        assert_same(&h, &truth);
+        assert_eq!(std::fs::read(&file).expect("rewritten"), good, "{what}: the cache is written again");
+    }
+
+    // History rewritten under the cache: HEAD no longer contains the cached commit.
+    git(&repo, SAM, "2026-03-01", &["reset", "-q", "--hard", "HEAD~1"]);
+    repo.write("records/yp-0001/profile.md", PROFILE.replace("Jordan is", "Jordan has been"));
+    commit(&repo, SAM, "2026-03-01", "Different edit");
+    let h = History::open_with_cache(repo.root(), &cache);
+    let g = git_history(&h);
+    assert!(matches!(g.stats.cache, CacheUse::Rebuilt(_)), "{:?}", g.stats.cache);
+    assert_eq!(log(&h, "records/yp-0001/profile.md")[0].1, "Different edit");
+    assert_same(&h, &History::open(repo.root()));
+}
+
+/// Two histories hold the same commits and changes.
+fn assert_same(a: &History, b: &History) {
+    let (a, b) = (git_history(a), git_history(b));
+    assert_eq!(a.commits, b.commits);
+    let mut ka: Vec<_> = a.paths.iter().collect();
+    let mut kb: Vec<_> = b.paths.iter().collect();
+    ka.sort_by(|x, y| x.0.cmp(y.0));
+    kb.sort_by(|x, y| x.0.cmp(y.0));
+    assert_eq!(ka, kb);
+}
+
+fn rules(repo: &Repo, rule: &str) -> Vec<common::Diag> {
+    repo.diags().into_iter().filter(|d| d.rule == rule).collect()
+}
+
+#[test]
+fn uncommitted_finds_changed_and_new_records_only() {
+    let repo = Repo::clean();
+    repo.write(".gitignore", "*.tmp\n.waymark/\n");
+    git(&repo, SAM, "2026-01-01", &["init", "-q"]);
+    commit(&repo, SAM, "2026-01-01", "First records");
+    assert!(rules(&repo, "uncommitted").is_empty(), "all committed");
+
+    repo.write("records/yp-0001/profile.md", PROFILE.replace("Jordan is", "Jordan was"));
+    repo.write("records/yp-0001/notes/2026-11-21-phone.md", note("sam-okafor", "2026-11-21"));
+    repo.write("records/yp-0001/files/scan.tmp", "ignored by git\n");
+    repo.write("notes-outside-records.md", "not a record\n");
+    let found = rules(&repo, "uncommitted");
+    let files: Vec<&str> = found.iter().map(|d| d.file.as_str()).collect();
+    assert_eq!(files, vec!["records/yp-0001/notes/2026-11-21-phone.md", "records/yp-0001/profile.md"]);
+    assert!(found.iter().all(|d| d.severity == "info" && d.person.as_deref() == Some("yp-0001")));
+    assert!(found[0].message.contains("not in git yet"), "{}", found[0].message);
+    assert!(found[1].message.contains("not yet committed"), "{}", found[1].message);
+
+    // Staged but not committed still counts.
+    git(&repo, SAM, "2026-01-02", &["add", "records/yp-0001/profile.md"]);
+    assert_eq!(rules(&repo, "uncommitted").len(), 2);
+    commit(&repo, SAM, "2026-01-02", "Commit both");
+    assert!(rules(&repo, "uncommitted").is_empty());
+}
+
+#[test]
+fn no_git_rules_outside_git() {
+    let repo = Repo::clean();
+    assert!(rules(&repo, "uncommitted").is_empty());
+    assert!(rules(&repo, "author-mismatch").is_empty());
+}
+
+#[test]
+fn author_mismatch_compares_the_note_author_with_who_added_it() {
+    let repo = Repo::clean();
+    repo.write(".gitignore", ".waymark/\n");
+    git(&repo, SAM, "2026-01-01", &["init", "-q"]);
+    commit(&repo, SAM, "2026-01-01", "First records: Sam's own note");
+    // Amira's note, committed by Sam: fires.
+    repo.write("records/yp-0001/notes/2026-11-21-phone.md", note("amira-hassan", "2026-11-21"));
+    commit(&repo, SAM, "2026-01-02", "Add Amira's phone note");
+    // Amira's note committed by Amira with her email in other case: near miss.
+    repo.write("records/yp-0001/notes/2026-11-22-visit.md", note("amira-hassan", "2026-11-22"));
+    commit(&repo, ("Amira H", "Amira.Hassan@Example.org"), "2026-01-03", "My visit");
+    // Sam's note added by Sam, later edited by Amira: only the adding commit counts.
+    repo.write("records/yp-0001/notes/2026-11-20-visit.md", NOTE.replace("Visited", "Visited (typo fixed)"));
+    commit(&repo, AMIRA, "2026-01-04", "Fix typo");
+    // A note by someone with no email in waymark.yaml: nothing to compare.
+    repo.write("waymark.yaml", format!("{}  - id: jo-bloggs\n    name: Jo Bloggs\n", common::CONFIG));
+    repo.write("records/yp-0001/notes/2026-11-23-visit.md", note("jo-bloggs", "2026-11-23"));
+    commit(&repo, SAM, "2026-01-05", "Jo's visit");
+    // Not committed at all: uncommitted says so, author-mismatch does not.
+    repo.write("records/yp-0001/notes/2026-11-18-visit.md", note("amira-hassan", "2026-11-18"));
+
+    let found = rules(&repo, "author-mismatch");
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let d = &found[0];
+    assert_eq!(d.file, "records/yp-0001/notes/2026-11-21-phone.md");
+    assert_eq!((d.line, d.column), (3, 9), "points at the author value");
+    assert_eq!(d.severity, "info");
+    assert!(d.message.contains("Amira Hassan") && d.message.contains("Sam Okafor"), "{}", d.message);
+}
+
+#[test]
+fn history_command_names_staff_and_shows_messages_newest_first() {
+    let repo = Repo::clean();
+    repo.write(".gitignore", ".waymark/\n");
+    git(&repo, SAM, "2026-01-01", &["init", "-q"]);
+    commit(&repo, SAM, "2026-01-10", "First records for Jordan");
+    repo.write(
+        "records/yp-0001/profile.md",
+        PROFILE.replace("type: semi-independent", "type: independent").replace("settling in well", "settling in"),
+    );
+    repo.write("records/yp-0001/notes/2026-03-14-visit.md", note("amira-hassan", "2026-03-14"));
+    commit(&repo, AMIRA, "2026-03-14", "Moved into own flat\n\nTenancy signed at the housing office.");
+    repo.write("records/yp-0001/notes/2026-03-15-phone.md", note("amira-hassan", "2026-03-15"));
+    commit(&repo, ("A Volunteer", "volunteer@example.net"), "2026-03-15", "Phone call");
+
+    let out = repo.cmd().args(["history", "yp-0001"]).output().expect("run waymark");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    assert!(text.starts_with("History of yp-0001, Jordan Example: 3 commits, newest first."), "{text}");
+    let flat = text.find("14 Mar 2026  Amira Hassan  ").expect("date and staff name");
+    let first = text.find("10 Jan 2026  Sam Okafor  ").expect("first commit");
+    let phone = text.find("15 Mar 2026  A Volunteer <volunteer@example.net>").expect("non-staff author");
+    assert!(phone < flat && flat < first, "newest first:\n{text}");
+    assert!(text.contains("    Moved into own flat\n"));
+    assert!(text.contains("    Tenancy signed at the housing office.\n"));
+    assert!(text.contains("modified  profile.md"), "{text}");
+    assert!(text.contains("added     notes/2026-03-14-visit.md"), "{text}");
+    assert!(text.contains("      accommodation.type: semi-independent → independent\n"), "{text}");
+    assert!(!text.contains("\x1b["), "plain when not a terminal");
+
+    let out = repo.cmd().args(["history", "records/yp-0001/profile.md"]).output().expect("run waymark");
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    assert!(text.contains("History of records/yp-0001/profile.md: 2 commits"), "{text}");
+    assert!(!text.contains("Phone call"));
+
+    let out = repo.cmd().args(["history", "yp-9999"]).output().expect("run waymark");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("neither a person id nor a path"));
+}
+
+/// Times history extraction on a large repository: `WAYMARK_BENCH_REPO=/tmp/hist100k cargo test --release
+/// --test history -- --ignored --nocapture bench`. Not run by default.
+#[test]
+#[ignore]
+fn bench_history_extraction() {
+    let Some(root) = std::env::var_os("WAYMARK_BENCH_REPO") else { return };
+    let root = Path::new(&root);
+    let temp = tempfile::tempdir().expect("temp");
+    // WAYMARK_BENCH_CACHE keeps the cache between runs, to time a run after a new commit.
+    let cache = std::env::var_os("WAYMARK_BENCH_CACHE").map(std::path::PathBuf::from);
+    let cache = cache.as_deref().unwrap_or(temp.path());
+    if std::env::var_os("WAYMARK_BENCH_CACHE").is_none() {
+        let t = std::time::Instant::now();
+        let h = History::open(root);
+        let cold = t.elapsed();
+        let g = git_history(&h);
+        println!("cold, no cache: {cold:?}: {} commits walked, {} paths", g.stats.walked, g.paths.len());
+    }
+    let mut held = History::None(String::new());
+    for _ in 0..3 {
+        let t = std::time::Instant::now();
+        let h = History::open_with_cache(root, cache);
+        let g = git_history(&h);
+        println!("with cache: {:?} ({:?}, {} walked)", t.elapsed(), g.stats.cache, g.stats.walked);
+        held = h;
+    }
+    // WAYMARK_BENCH_COMMIT=1 adds a commit to the repository, then times an in-memory refresh.
+    if std::env::var_os("WAYMARK_BENCH_COMMIT").is_some() {
+        let file = root.join("records/bench-note.md");
+        let n = std::fs::read_to_string(&file).map(|s| s.len()).unwrap_or(0);
+        std::fs::write(&file, format!("{}x", "x".repeat(n))).expect("write");
+        git_in(root, SAM, "2026-11-24", &["add", "records/bench-note.md"]);
+        git_in(root, SAM, "2026-11-24", &["commit", "-q", "-m", "Bench commit"]);
+        let t = std::time::Instant::now();
+        let h = held.refresh(root, None);
+        let g = git_history(&h);
+        println!("in memory, after one new commit: {:?} ({:?}, {} walked)", t.elapsed(), g.stats.cache, g.stats.walked);
+    }
+}
