@@ -1,12 +1,14 @@
-//! Times `waymark check` on generated corpora of several sizes.
+//! Times `waymark check` and `waymark build` on generated corpora of several sizes.
 //!
 //! ```text
 //! cargo build --release
 //! cargo run --release --example bench_check [-- --sizes 5000,100000] [--runs 5] [--no-git]
+//!     [--commands check,build]
 //! ```
 //!
 //! Corpora are made by the `synth` example's generator under `target/bench-corpus/` and kept
-//! for later runs. `WAYMARK_BIN` overrides the binary under test, so the harness itself can be
+//! for later runs. `build` writes to `target/bench-site/<corpus>/`, which every run after the
+//! first replaces as a whole, as it would a site from the day before. `WAYMARK_BIN` overrides the binary under test, so the harness itself can be
 //! tried against a stand-in such as `/bin/true`.
 
 #[allow(dead_code)] // only `generate` and its types are used here; `main` belongs to `synth`
@@ -14,16 +16,18 @@
 mod synth;
 
 use std::error::Error;
+use std::ffi::OsStr;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const USAGE: &str = "usage: bench_check [--sizes 5000,100000] [--runs 5] [--no-git]";
+const USAGE: &str = "usage: bench_check [--sizes 5000,100000] [--runs 5] [--no-git] [--commands check,build]";
 
-/// Timings of one corpus.
+/// Timings of one command on one corpus.
 struct Row {
+    command: &'static str,
     notes: usize,
     people: usize,
     md_bytes: u64,
@@ -44,6 +48,7 @@ fn run() -> Result<(), Box<dyn Error>> {
     let mut sizes = vec![5000, 100_000];
     let mut runs = 5;
     let mut git = true;
+    let mut commands = vec!["check", "build"];
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -60,6 +65,17 @@ fn run() -> Result<(), Box<dyn Error>> {
                 runs = n.parse().map_err(|_| format!("--runs wants a number, not {n:?}"))?;
             }
             "--no-git" => git = false,
+            "--commands" => {
+                let list = args.next().ok_or(USAGE)?;
+                commands = list
+                    .split(',')
+                    .map(|c| match c.trim() {
+                        "check" => Ok("check"),
+                        "build" => Ok("build"),
+                        other => Err(format!("--commands takes check and build, not {other:?}")),
+                    })
+                    .collect::<Result<_, _>>()?;
+            }
             _ => return Err(format!("unknown argument {arg}\n{USAGE}").into()),
         }
     }
@@ -90,40 +106,52 @@ fn run() -> Result<(), Box<dyn Error>> {
         ensure_corpus(&corpus, people, notes, git)?;
         let md_bytes = markdown_bytes(&corpus)?;
 
-        let args = [
-            "--root".as_ref(),
-            corpus.as_os_str(),
-            "--today".as_ref(),
-            today.as_ref(),
-            "check".as_ref(),
-            "--format".as_ref(),
-            "json".as_ref(),
-        ];
-        // The warm-up fills the page cache so every timed run reads from memory.
-        run_once(&bin, &args)?;
-        let mut times = Vec::with_capacity(runs);
-        let mut max_rss_kb = 0;
-        let mut exit = String::new();
-        for _ in 0..runs {
-            let run = run_once(&bin, &args)?;
-            times.push(run.wall);
-            max_rss_kb = max_rss_kb.max(run.max_rss_kb);
-            exit = run.exit;
+        let sites = target.join("bench-site");
+        fs::create_dir_all(&sites).map_err(|e| format!("cannot create {}: {e}", sites.display()))?;
+        let site = sites.join(corpus.file_name().unwrap_or_default());
+        for &command in &commands {
+            let tail: [&OsStr; 3] = match command {
+                "check" => ["check".as_ref(), "--format".as_ref(), "json".as_ref()],
+                _ => ["build".as_ref(), "--output".as_ref(), site.as_os_str()],
+            };
+            let mut args: Vec<&OsStr> = vec!["--root".as_ref(), corpus.as_os_str(), "--today".as_ref(), today.as_ref()];
+            args.extend(tail);
+            // The warm-up fills the page cache so every timed run reads from memory.
+            run_once(&bin, &args)?;
+            let mut times = Vec::with_capacity(runs);
+            let mut max_rss_kb = 0;
+            let mut exit = String::new();
+            for _ in 0..runs {
+                let run = run_once(&bin, &args)?;
+                times.push(run.wall);
+                max_rss_kb = max_rss_kb.max(run.max_rss_kb);
+                exit = run.exit;
+            }
+            times.sort();
+            rows.push(Row {
+                command,
+                notes,
+                people,
+                md_bytes,
+                median: times[times.len() / 2],
+                min: times[0],
+                max_rss_kb,
+                exit,
+            });
         }
-        times.sort();
-        rows.push(Row { notes, people, md_bytes, median: times[times.len() / 2], min: times[0], max_rss_kb, exit });
     }
 
     println!();
     println!(
-        "{:>8} {:>7} {:>9} {:>10} {:>10} {:>12} {:>9} {:>10} {:>5}",
-        "notes", "people", "MB md", "median s", "min s", "notes/s", "MB/s", "peak RSS", "exit"
+        "{:<7} {:>8} {:>7} {:>9} {:>10} {:>10} {:>12} {:>9} {:>10} {:>5}",
+        "command", "notes", "people", "MB md", "median s", "min s", "notes/s", "MB/s", "peak RSS", "exit"
     );
     for r in &rows {
         let median = r.median.as_secs_f64().max(1e-9);
         let mb = r.md_bytes as f64 / 1e6;
         println!(
-            "{:>8} {:>7} {:>9.1} {:>10.3} {:>10.3} {:>12.0} {:>9.1} {:>7.1} MB {:>5}",
+            "{:<7} {:>8} {:>7} {:>9.1} {:>10.3} {:>10.3} {:>12.0} {:>9.1} {:>7.1} MB {:>5}",
+            r.command,
             r.notes,
             r.people,
             mb,
@@ -226,7 +254,7 @@ struct Run {
     exit: String,
 }
 
-fn run_once(bin: &Path, args: &[&std::ffi::OsStr]) -> Result<Run, Box<dyn Error>> {
+fn run_once(bin: &Path, args: &[&OsStr]) -> Result<Run, Box<dyn Error>> {
     let start = Instant::now();
     let child = Command::new(bin)
         .args(args)
