@@ -48,28 +48,13 @@ fn output_folder(root: &Path, configured: &str, arg: Option<&Path>) -> Result<Pa
         Some(dir) => here.join(dir),
         None => root.join(configured),
     };
-    let output = normalise(&output);
-    let records = normalise(&root.join("records"));
-    if output.starts_with(&records) || output == normalise(root) {
+    let output = super::normalise(&output);
+    let records = super::normalise(&root.join("records"));
+    if output.starts_with(&records) || output == super::normalise(root) {
         return Err(Fatal(format!(
             "refusing to build into {}: that would mix the site with the records.\n  Choose a folder outside records/, such as public.",
             output.display()
         )));
     }
     Ok(output)
-}
-
-/// Removes `.` and `..` components without touching the disk (the output may not exist yet).
-fn normalise(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }

@@ -146,8 +146,8 @@ fn root_relative(root: &Path, target: &str) -> Option<String> {
     let here = std::env::current_dir().ok();
     let candidates = [here.map(|h| h.join(given)), Some(root.join(given))];
     for abs in candidates.into_iter().flatten() {
-        let abs = normalise(&abs);
-        if let Ok(rel) = abs.strip_prefix(normalise(root)) {
+        let abs = resolve_existing(&abs);
+        if let Ok(rel) = abs.strip_prefix(resolve_existing(root)) {
             if abs.exists() || root.join(rel).exists() || rel.starts_with("records") {
                 let parts: Vec<String> =
                     rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
@@ -158,21 +158,12 @@ fn root_relative(root: &Path, target: &str) -> Option<String> {
     None
 }
 
-/// Removes `.` and `..` without touching the disk (the file may have been deleted), after resolving what exists.
-fn normalise(path: &Path) -> std::path::PathBuf {
+/// The canonical path, or for a deleted file its canonical folder joined with its name.
+fn resolve_existing(path: &Path) -> std::path::PathBuf {
     if let Ok(p) = path.canonicalize() {
         return p;
     }
-    let mut out = std::path::PathBuf::new();
-    for c in path.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
+    let out = super::normalise(path);
     // The root is canonical; a deleted file's parent may still exist and be canonicalised.
     match (out.parent().and_then(|p| p.canonicalize().ok()), out.file_name()) {
         (Some(parent), Some(name)) => parent.join(name),

@@ -49,3 +49,18 @@ pub fn today(arg: Option<&str>) -> Result<Date, Fatal> {
         None => Ok(chrono::Local::now().date_naive()),
     }
 }
+
+/// Removes `.` and `..` components without touching the disk (the path may not exist yet).
+pub(crate) fn normalise(path: &Path) -> std::path::PathBuf {
+    let mut out = std::path::PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
