@@ -92,6 +92,13 @@ impl Rules {
     }
 }
 
+/// Search settings (`search:` in `waymark.yaml`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchSettings {
+    /// Whether restricted notes go into the site's search index; off unless asked for.
+    pub include_restricted: bool,
+}
+
 /// The whole of `waymark.yaml`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
@@ -109,6 +116,8 @@ pub struct Config {
     pub rules: Rules,
     /// Outcome scales, the built-in one included.
     pub outcome_scales: Vec<OutcomeScale>,
+    /// Search settings.
+    pub search: SearchSettings,
 }
 
 impl Default for Config {
@@ -121,6 +130,7 @@ impl Default for Config {
             staff: Vec::new(),
             rules: Rules::default(),
             outcome_scales: vec![OutcomeScale::builtin()],
+            search: SearchSettings::default(),
         }
     }
 }
@@ -154,7 +164,13 @@ impl Config {
             }
         };
         let ctx = Ctx::new(CONFIG_FILE, Pos::new(1, 1));
-        let top = Fields::new(&ctx, &node, &["organisation", "site", "staff", "rules", "outcome_scales"], ctx.top, "");
+        let top = Fields::new(
+            &ctx,
+            &node,
+            &["organisation", "site", "staff", "rules", "outcome_scales", "search"],
+            ctx.top,
+            "",
+        );
         if let Some(org) = top.req_text("organisation", "add `organisation: <your organisation's name>`") {
             config.organisation = org.value.clone();
             config.title = org.value;
@@ -235,6 +251,11 @@ impl Config {
             read_severities(&r, &ctx, rules);
         }
         read_scales(&top, &ctx, &mut config);
+        if let Some(search) = top.map("search", &["include_restricted"]) {
+            if let Some(b) = search.boolean("include_restricted") {
+                config.search.include_restricted = b.value;
+            }
+        }
         (config, ctx.finish())
     }
 }
@@ -312,6 +333,18 @@ mod tests {
         assert_eq!(c.rules.plan_review_months, 4);
         assert_eq!(c.rules.severity_of(Rule::ContactOverdue), Severity::Off);
         assert_eq!(c.scale("keep-on-caring").map(|s| s.areas.len()), Some(5));
+        assert!(!c.search.include_restricted);
+    }
+
+    #[test]
+    fn search_may_include_restricted_notes() {
+        let (c, d) = Config::parse("organisation: X\nsearch:\n  include_restricted: true\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert!(c.search.include_restricted);
+        let (c, d) =
+            Config::parse("organisation: X\nsearch:\n  include_restricted: maybe\n  include_restriced: true\n");
+        assert!(!c.search.include_restricted);
+        assert_eq!(d.len(), 2, "{d:?}");
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod board;
 pub mod charts;
 pub mod markdown;
 pub mod paths;
+pub mod search;
 pub mod templates;
 pub mod views;
 
@@ -72,6 +73,10 @@ pub fn render(
                 }
             }
         }
+    }
+    site.add(search::PAGE, page(theme, "search.html", search::PAGE, &site_view, search::page_view(&repo.config))?);
+    for (path, text) in search::build(repo, today).files {
+        site.add(path, text);
     }
     for (name, bytes) in &theme.statics {
         site.add(format!("static/{name}"), bytes.clone());

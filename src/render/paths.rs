@@ -8,6 +8,8 @@
 //! people/<id>/plan.html               pathway plan
 //! people/<id>/passport.html           health passport
 //! people/<id>/files/...               attachments, copied
+//! search/index.html                   search page (`?q=` and filters in the address)
+//! search/manifest.js, t/, d/          search index, loaded by script tags
 //! ```
 //!
 //! Site paths are plain `/`-separated file paths inside the output folder;
@@ -22,6 +24,9 @@ pub const REPORT: &str = "report.html";
 pub const BOARD: &str = "board/index.html";
 /// The board's CSV file, one row per young person.
 pub const BOARD_CSV: &str = "board/care-leavers.csv";
+
+/// The search page.
+pub const SEARCH: &str = "search/index.html";
 
 /// The folder of a person's pages.
 pub fn person_dir(id: &str) -> String {

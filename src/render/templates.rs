@@ -19,6 +19,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("plan.html", include_str!("../../themes/default/templates/plan.html")),
     ("passport.html", include_str!("../../themes/default/templates/passport.html")),
     ("report.html", include_str!("../../themes/default/templates/report.html")),
+    ("search.html", include_str!("../../themes/default/templates/search.html")),
     ("passport.css", include_str!("../../themes/default/templates/passport.css")),
 ];
 
@@ -26,6 +27,7 @@ const TEMPLATES: &[(&str, &str)] = &[
 const STATIC: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../../themes/default/static/style.css")),
     ("print.js", include_bytes!("../../themes/default/static/print.js")),
+    ("search.js", include_bytes!("../../themes/default/static/search.js")),
 ];
 
 /// Compiled templates and the static files to copy.

@@ -1,0 +1,554 @@
+//! The site's search index, built here and read by `static/search.js` with `<script>` tags.
+//!
+//! Browsers refuse `fetch()` on `file://`, so every file is a small script that hands its
+//! data to `window.waymarkSearch`:
+//!
+//! ```text
+//! search/manifest.js     people, staff, note kinds, the first term of each term chunk,
+//!                        the date of each run of documents; loaded first
+//! search/t/<n>.js        a run of terms in sorted order, each with its postings, in one
+//!                        string (see [`encode::front_coded`])
+//! search/d/<n>.js        DOC_CHUNK documents: filters, link and text, for the results shown
+//! ```
+//!
+//! Documents are numbered oldest first, so a date range is a range of numbers and recency
+//! comes from the number. A posting is a document number and a BM25 term weight quantised
+//! to [`encode::WEIGHT_BITS`] bits, worked out here so the page needs no document lengths.
+//! Filters are terms too (`#p:<person>`, `#t:<type>`, `#k:<kind>`, `#a:<author>`, ids
+//! percent-encoded as in links, so a key never holds a space); a filter
+//! held by most documents stores the documents *without* it instead (`!` first).
+//! Phrases are checked against the stored text of the candidates shown.
+
+pub mod encode;
+pub mod tokenise;
+
+use super::paths;
+use super::views::{has_passport_page, has_plan_page, label};
+use crate::config::Config;
+use crate::model::date::Date;
+use crate::model::vocab::NoteKind;
+use crate::model::vocab::Vocab;
+use crate::model::{Person, Repository, Source};
+use rayon::prelude::*;
+use serde_json::json;
+use std::collections::HashMap;
+use std::sync::Arc;
+use tokenise::Analyser;
+
+/// The search page.
+pub const PAGE: &str = paths::SEARCH;
+/// The manifest, loaded first.
+pub const MANIFEST: &str = "search/manifest.js";
+/// Documents per document chunk: small, because a page of results loads up to one chunk per result.
+pub const DOC_CHUNK: usize = 8;
+/// Rough size of a term chunk: a query of a few words loads a few of these.
+pub const TERM_CHUNK_BYTES: usize = 16 * 1024;
+
+/// BM25 saturation.
+const K1: f64 = 1.2;
+/// BM25 length normalisation.
+const B: f64 = 0.75;
+
+/// The kinds of record searched, in the order the manifest lists them.
+pub const TYPES: [&str; 5] = ["note", "plan", "passport", "profile", "outcome"];
+
+/// One searchable record.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    /// Index into [`TYPES`].
+    pub kind: usize,
+    /// The young person's id.
+    pub person: String,
+    /// Their name as the results show it.
+    pub name: String,
+    /// The note kind, for notes that have one.
+    pub note_kind: Option<NoteKind>,
+    /// Staff id of the author (note) or of who took the reading or led the last review.
+    pub author: Option<String>,
+    /// The record's date, when it has one.
+    pub date: Option<Date>,
+    /// Link from the search page to where the record is shown.
+    pub href: String,
+    /// Words searched but not shown as text: name, type, kind, author, date.
+    pub meta: String,
+    /// Plain text shown in snippets and searched.
+    pub text: String,
+}
+
+/// The built index: its files, and figures for the build summary and benchmarks.
+#[derive(Debug, Clone, Default)]
+pub struct SearchIndex {
+    /// Site path and content of each file.
+    pub files: Vec<(String, String)>,
+    /// Documents indexed.
+    pub docs: usize,
+    /// Distinct terms.
+    pub terms: usize,
+}
+
+impl SearchIndex {
+    /// Total bytes of the index files.
+    pub fn bytes(&self) -> usize {
+        self.files.iter().map(|(_, c)| c.len()).sum()
+    }
+}
+
+/// What the search page's template is told.
+pub fn page_view(config: &Config) -> serde_json::Value {
+    json!({ "include_restricted": config.search.include_restricted })
+}
+
+/// Every searchable record of the repository, in no particular order.
+pub fn documents(repo: &Repository) -> Vec<Doc> {
+    let config = &repo.config;
+    repo.people.par_iter().flat_map_iter(|p| person_docs(p, config)).collect()
+}
+
+fn person_docs(person: &Person, config: &Config) -> Vec<Doc> {
+    let name = person.profile.as_ref().map(|p| {
+        let mut n = p.name.value.clone();
+        if let Some(pref) = &p.preferred_name {
+            n.push(' ');
+            n.push_str(&pref.value);
+        }
+        n
+    });
+    let name = name.unwrap_or_else(|| person.id.clone());
+    let shown = person.profile.as_ref().map(|p| p.name.value.clone()).unwrap_or_else(|| person.id.clone());
+    let staff = |id: &str| config.staff(id).map(|s| s.name.clone()).unwrap_or_else(|| id.to_string());
+    let page = paths::person_page(&person.id);
+    let link = |target: &str, anchor: Option<String>| {
+        let mut h = paths::href(PAGE, target);
+        if let Some(a) = anchor {
+            h.push('#');
+            h.push_str(&paths::encode(&a));
+        }
+        h
+    };
+    let doc = |kind: usize, date: Option<Date>, author: Option<String>, href: String, extra: &str, text: String| {
+        let mut meta = format!("{name} {} {extra}", TYPES[kind]);
+        if let Some(a) = &author {
+            meta.push(' ');
+            meta.push_str(&staff(a));
+        }
+        if let Some(d) = date {
+            meta.push_str(&d.format(" %-d %B %Y").to_string());
+        }
+        Doc { kind, person: person.id.clone(), name: shown.clone(), note_kind: None, author, date, href, meta, text }
+    };
+    let mut out = Vec::new();
+    if let Some(p) = &person.profile {
+        let mut text = Vec::new();
+        if let Some(a) = p.accommodation.as_ref().and_then(|a| a.kind.as_ref()) {
+            text.push(label(a.value.as_str()));
+        }
+        if let Some(a) = &p.activity {
+            text.extend(a.kind.as_ref().map(|k| label(k.value.as_str())));
+            text.extend(a.detail.as_ref().map(|d| d.value.clone()));
+        }
+        text.extend(p.placing_authority.as_ref().map(|a| a.value.clone()));
+        text.extend(p.flags.iter().map(|f| label(f.value.as_str())));
+        text.push(plain(&p.source));
+        out.push(doc(3, None, None, link(&page, None), "", join(text)));
+    }
+    if let Some(plan) = &person.plan {
+        let last = plan.last_review();
+        let mut text = Vec::new();
+        for g in &plan.goals {
+            text.extend(g.heading.as_ref().map(|h| label(h.value.as_str())));
+            text.extend(g.need.as_ref().map(|n| n.value.clone()));
+            text.extend(g.action.as_ref().map(|n| n.value.clone()));
+        }
+        text.extend(plan.reviews.iter().filter_map(|r| r.views.as_ref().map(|v| v.value.clone())));
+        text.extend(plan.contingency.as_ref().map(|c| c.value.clone()));
+        text.push(plain(&plan.source));
+        let date = last.and_then(|r| r.date.as_ref().map(|d| d.value)).or(plan.started.as_ref().map(|d| d.value));
+        let by = last.and_then(|r| r.by.as_ref().map(|b| b.value.clone()));
+        let target = if has_plan_page(person) { paths::plan_page(&person.id) } else { page.clone() };
+        out.push(doc(1, date, by, link(&target, None), "pathway", join(text)));
+    }
+    if let Some(pp) = &person.passport {
+        let mut text = Vec::new();
+        for practice in [&pp.gp, &pp.dentist, &pp.optician].into_iter().flatten() {
+            text.extend(practice.practice.clone());
+        }
+        text.extend(pp.allergies.iter().flatten().cloned());
+        text.extend(pp.medications.iter().map(|m| m.name.clone()));
+        text.extend(pp.conditions.iter().map(|c| c.name.clone()));
+        text.extend(pp.conditions.iter().filter_map(|c| c.notes.clone()));
+        text.extend(pp.immunisations.iter().map(|i| i.vaccine.clone()));
+        text.extend(pp.mental_health.clone());
+        text.push(plain(&pp.source));
+        let date = pp.last_health_assessment.as_ref().map(|d| d.value);
+        let target = if has_passport_page(person) { paths::passport_page(&person.id) } else { page.clone() };
+        out.push(doc(2, date, None, link(&target, None), "health", join(text)));
+    }
+    for n in &person.notes {
+        if n.restricted && !config.search.include_restricted {
+            continue;
+        }
+        let kind = n.kind.as_ref().map(|k| k.value);
+        let anchor = paths::note_anchor(paths::stem(&n.source.path));
+        let extra = kind.map(|k| label(k.as_str())).unwrap_or_default();
+        let mut d = doc(
+            0,
+            Some(n.date.value),
+            Some(n.author.value.clone()),
+            link(&page, Some(anchor)),
+            &extra,
+            plain(&n.source),
+        );
+        d.note_kind = kind;
+        out.push(d);
+    }
+    for o in &person.outcomes {
+        let anchor = paths::outcome_anchor(paths::stem(&o.source.path));
+        let scale = config.scale(&o.scale.value).map(|s| s.name.clone()).unwrap_or_else(|| o.scale.value.clone());
+        let scores: Vec<String> = o.scores.iter().map(|(a, v)| format!("{} {}", label(a), v.value)).collect();
+        let text = join(vec![scale, scores.join(", "), plain(&o.source)]);
+        let by = o.by.as_ref().map(|b| b.value.clone());
+        out.push(doc(4, Some(o.date.value), by, link(&page, Some(anchor)), "reading", text));
+    }
+    out
+}
+
+fn join(parts: Vec<String>) -> String {
+    parts.into_iter().filter(|p| !p.trim().is_empty()).collect::<Vec<_>>().join(" · ")
+}
+
+/// A record's Markdown body as plain text on one line.
+fn plain(source: &Source) -> String {
+    use pulldown_cmark::{Event, Parser};
+    let mut out = String::new();
+    for event in Parser::new(source.body()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Builds the index files for a repository.
+pub fn build(repo: &Repository, today: Date) -> SearchIndex {
+    let mut docs = documents(repo);
+    docs.sort_by(|a, b| {
+        (a.date.unwrap_or(today), &a.person, &a.href).cmp(&(b.date.unwrap_or(today), &b.person, &b.href))
+    });
+    build_from(docs, &repo.config, today)
+}
+
+/// Builds the index files for documents already in order (oldest first).
+pub fn build_from(docs: Vec<Doc>, config: &Config, today: Date) -> SearchIndex {
+    let analyser = Analyser::default();
+    let n = docs.len();
+    let mut people: Vec<(String, String, String)> = Vec::new();
+    let mut person_index: HashMap<&str, usize> = HashMap::new();
+    let mut staff: Vec<(String, String)> = config.staff.iter().map(|s| (s.id.clone(), s.name.clone())).collect();
+    for d in &docs {
+        if !person_index.contains_key(d.person.as_str()) {
+            person_index.insert(&d.person, people.len());
+            people.push((d.person.clone(), d.name.clone(), paths::encode(&d.person)));
+        }
+        if let Some(a) = &d.author {
+            if !staff.iter().any(|(id, _)| id == a) {
+                staff.push((a.clone(), a.clone()));
+            }
+        }
+    }
+
+    // Term frequencies, in parallel: this is most of the work. Each worker folds its documents
+    // straight into postings of (document, frequency), so no per-document map outlives its
+    // document (holding 100,000 of them at once took a gigabyte).
+    type Postings = HashMap<Arc<str>, Vec<(u32, u32)>>;
+    type Worker = (HashMap<String, Arc<str>>, Postings, Vec<(u32, u32)>);
+    let (raw, lens): (Postings, Vec<(u32, u32)>) = docs
+        .par_iter()
+        .enumerate()
+        .fold(
+            || (HashMap::new(), HashMap::new(), Vec::new()),
+            |(mut stems, mut post, mut lens): Worker, (i, d)| {
+                // Stemming is most of the work and the same words recur, so each worker remembers its
+                // stems, shared rather than copied for every occurrence.
+                let mut tf: HashMap<Arc<str>, u32> = HashMap::new();
+                let mut len = 0;
+                for (_, w) in tokenise::words(&d.meta).into_iter().chain(tokenise::words(&d.text)) {
+                    let stem = match stems.get(&w) {
+                        Some(s) => s.clone(),
+                        None => {
+                            let s: Arc<str> = analyser.stem(&w).into();
+                            stems.insert(w, s.clone());
+                            s
+                        }
+                    };
+                    *tf.entry(stem).or_default() += 1;
+                    len += 1;
+                }
+                for (term, f) in tf {
+                    post.entry(term).or_default().push((i as u32, f));
+                }
+                lens.push((i as u32, len));
+                (stems, post, lens)
+            },
+        )
+        .map(|(_, post, lens)| (post, lens))
+        .reduce(
+            || (HashMap::new(), Vec::new()),
+            |(mut a, mut la), (b, lb)| {
+                for (term, mut list) in b {
+                    a.entry(term).or_default().append(&mut list);
+                }
+                la.extend(lb);
+                (a, la)
+            },
+        );
+    let mut len_of = vec![0u32; n];
+    for (i, len) in lens {
+        len_of[i as usize] = len;
+    }
+    let avg = len_of.iter().map(|l| f64::from(*l)).sum::<f64>() / n.max(1) as f64;
+    let postings: HashMap<Arc<str>, Vec<(u32, u8)>> = raw
+        .into_par_iter()
+        .map(|(term, mut list)| {
+            list.sort_unstable_by_key(|p| p.0);
+            let weighted = list.into_iter().map(|(doc, f)| (doc, weight(f, len_of[doc as usize], avg))).collect();
+            (term, weighted)
+        })
+        .collect();
+    let terms = postings.len();
+    let mut filters: HashMap<String, Vec<(u32, u8)>> = HashMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        let mut add = |key: String| filters.entry(key).or_default().push((i as u32, 0));
+        add(format!("#t:{}", TYPES[d.kind]));
+        add(format!("#p:{}", paths::encode(&d.person)));
+        if let Some(k) = d.note_kind {
+            add(format!("#k:{}", k.as_str()));
+        }
+        if let Some(a) = &d.author {
+            add(format!("#a:{}", paths::encode(a)));
+        }
+    }
+    let mut entries: Vec<(String, String)> =
+        postings.into_par_iter().map(|(t, p)| (t.to_string(), encode::postings(&p))).collect();
+    for (key, list) in filters {
+        let encoded = if list.len() * 2 > n {
+            let mut without = Vec::with_capacity(n - list.len());
+            let mut it = list.iter().map(|p| p.0).peekable();
+            for i in 0..n as u32 {
+                if it.peek() == Some(&i) {
+                    it.next();
+                } else {
+                    without.push((i, 0));
+                }
+            }
+            format!("!{}", encode::postings(&without))
+        } else {
+            encode::postings(&list)
+        };
+        entries.push((key, encoded));
+    }
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+
+    let mut files = Vec::new();
+    let mut firsts: Vec<String> = Vec::new();
+    for (i, chunk) in term_chunks(&entries, TERM_CHUNK_BYTES).into_iter().enumerate() {
+        firsts.push(chunk[0].0.clone());
+        files.push((format!("search/t/{i}.js"), script("addTerms", i, &json!(encode::front_coded(chunk)))));
+    }
+    for (i, chunk) in docs.chunks(DOC_CHUNK).enumerate() {
+        let rows: Vec<serde_json::Value> = chunk
+            .iter()
+            .map(|d| {
+                json!([
+                    d.kind,
+                    person_index.get(d.person.as_str()).copied().unwrap_or(0),
+                    d.note_kind.map(|k| k.as_str()).unwrap_or(""),
+                    d.author.as_ref().and_then(|a| staff.iter().position(|(id, _)| id == a)).map_or(-1, |i| i as i64),
+                    d.date.map(|d| d.to_string()).unwrap_or_default(),
+                    short_href(&d.href, &d.person),
+                    d.text,
+                ])
+            })
+            .collect();
+        files.push((format!("search/d/{i}.js"), script("addDocs", i, &json!(rows))));
+    }
+    let manifest = json!({
+        "version": 1,
+        "docs": n,
+        "docChunk": DOC_CHUNK,
+        "today": today.to_string(),
+        "types": TYPES,
+        "kinds": NoteKind::NAMES,
+        "people": people,
+        "staff": staff,
+        "chunks": firsts,
+        "dates": date_runs(&docs, today),
+    });
+    files.push((MANIFEST.to_string(), format!("window.waymarkSearch.init({manifest});\n")));
+    SearchIndex { files, docs: n, terms }
+}
+
+/// The BM25 weight of a term found `tf` times in a document of `len` words (the average
+/// being `avg`), quantised to [`encode::WEIGHT_BITS`] bits; the page multiplies it by the
+/// term's rarity.
+pub fn weight(tf: u32, len: u32, avg: f64) -> u8 {
+    let norm = K1 * (1.0 - B + B * f64::from(len) / avg.max(1.0));
+    let f = f64::from(tf);
+    let w = f * (K1 + 1.0) / (f + norm);
+    let levels = f64::from(1u32 << encode::WEIGHT_BITS);
+    ((w / (K1 + 1.0)) * levels).floor().clamp(0.0, levels - 1.0) as u8
+}
+
+/// A link without the part the page can rebuild: `../people/<id>/` and then `index.html`
+/// before an anchor, which every note and reading repeats.
+fn short_href(href: &str, person: &str) -> String {
+    let dir = format!("../people/{}/", paths::encode(person));
+    match href.strip_prefix(&dir) {
+        Some(rest) => rest.strip_prefix("index.html").filter(|r| r.starts_with('#')).unwrap_or(rest).to_string(),
+        None => href.to_string(),
+    }
+}
+
+/// One index file: a call handing its data to the page's search code.
+fn script(method: &str, i: usize, data: &serde_json::Value) -> String {
+    format!("window.waymarkSearch.{method}({i},{data});\n")
+}
+
+/// Splits sorted (term, postings) entries into runs of about `target` bytes; a term is
+/// never split, so a very common term may have a chunk to itself.
+pub fn term_chunks(entries: &[(String, String)], target: usize) -> Vec<&[(String, String)]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut size = 0;
+    for (i, (t, p)) in entries.iter().enumerate() {
+        let len = t.len() + p.len() + 6;
+        if size > 0 && size + len > target {
+            out.push(&entries[start..i]);
+            start = i;
+            size = 0;
+        }
+        size += len;
+    }
+    if start < entries.len() {
+        out.push(&entries[start..]);
+    }
+    out
+}
+
+/// The first date and, for each later date, the gap in days and in document numbers, as VLQ;
+/// undated records sort as `today`.
+fn date_runs(docs: &[Doc], today: Date) -> serde_json::Value {
+    let mut runs = String::new();
+    let mut first: Option<Date> = None;
+    let mut prev: Option<(Date, usize)> = None;
+    for (i, d) in docs.iter().enumerate() {
+        let date = d.date.unwrap_or(today);
+        match prev {
+            Some((p, _)) if p == date => continue,
+            Some((p, at)) => {
+                encode::vlq(&mut runs, (date - p).num_days().max(0) as u64);
+                encode::vlq(&mut runs, (i - at) as u64);
+            }
+            None => first = Some(date),
+        }
+        prev = Some((date, i));
+    }
+    json!({ "first": first.map(|d| d.to_string()), "runs": runs })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(sizes: &[usize]) -> Vec<(String, String)> {
+        sizes.iter().enumerate().map(|(i, s)| (format!("t{i:03}"), "A".repeat(*s))).collect()
+    }
+
+    #[test]
+    fn weights_rank_by_frequency_and_length() {
+        // More mentions weigh more, with diminishing returns; a long record weighs each mention less.
+        assert!(weight(3, 100, 100.0) > weight(1, 100, 100.0));
+        assert!(weight(1, 20, 100.0) > weight(1, 400, 100.0));
+        assert!(weight(50, 100, 100.0) <= 7);
+        assert!(weight(1, 0, 0.0) <= 7);
+        assert!(weight(2, 100, 100.0) - weight(1, 100, 100.0) >= weight(20, 100, 100.0) - weight(19, 100, 100.0));
+    }
+
+    fn doc(person: &str, date: &str, text: &str) -> Doc {
+        Doc {
+            kind: 0,
+            person: person.into(),
+            name: person.into(),
+            note_kind: Some(NoteKind::Visit),
+            author: Some("sam-okafor".into()),
+            date: crate::model::date::parse_date(date).ok(),
+            href: format!("../people/{person}/index.html#note-{date}"),
+            meta: String::new(),
+            text: text.into(),
+        }
+    }
+
+    /// The postings of a term, decoded: (document, weight).
+    fn postings_of(index: &SearchIndex, term: &str) -> Vec<(u64, u64)> {
+        for (path, text) in &index.files {
+            if !path.starts_with("search/t/") {
+                continue;
+            }
+            let json = &text[text.find(',').map_or(0, |i| i + 1)..text.rfind(')').unwrap_or(0)];
+            let coded: String = serde_json::from_str(json).unwrap_or_default();
+            let parts: Vec<&str> = coded.split(' ').collect();
+            let mut prev = String::new();
+            for pair in parts.chunks(2) {
+                let shared = encode::unvlq(&pair[0][..1]).map_or(0, |n| n[0] as usize);
+                let t: String = prev.chars().take(shared).chain(pair[0][1..].chars()).collect();
+                if t == term {
+                    let nums = encode::unvlq(pair[1].trim_start_matches('!')).unwrap_or_default();
+                    let mut next = 0;
+                    return nums
+                        .iter()
+                        .map(|n| {
+                            let d = next + (n >> encode::WEIGHT_BITS);
+                            next = d + 1;
+                            (d, n & 7)
+                        })
+                        .collect();
+                }
+                prev = t;
+            }
+        }
+        Vec::new()
+    }
+
+    #[test]
+    fn postings_hold_stems_with_ranked_weights() {
+        let filler = "the young person talked about plans for the week ahead and more ".repeat(6);
+        let docs = vec![
+            doc("yp-a", "2026-01-01", &format!("{filler} one mention of the dentist")),
+            doc("yp-b", "2026-02-01", "Dentist, dentist: visited the dentists."),
+            doc("yp-c", "2026-03-01", "Visits went well."),
+        ];
+        let index =
+            build_from(docs, &Config::default(), crate::model::date::parse_date("2026-11-24").unwrap_or_default());
+        let dentist = postings_of(&index, "dentist");
+        assert_eq!(dentist.iter().map(|p| p.0).collect::<Vec<_>>(), [0, 1]);
+        assert!(dentist[1].1 > dentist[0].1, "three mentions in a short note outweigh one in a long one: {dentist:?}");
+        assert_eq!(postings_of(&index, "visit").iter().map(|p| p.0).collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(postings_of(&index, "#p:yp-b").iter().map(|p| p.0).collect::<Vec<_>>(), [1]);
+        // Every document is a note, so the note filter stores who is *not* one: nobody.
+        assert!(postings_of(&index, "#t:note").is_empty());
+        let manifest = index.files.iter().find(|(p, _)| p == MANIFEST).map(|(_, t)| t.as_str()).unwrap_or("");
+        assert!(manifest.contains(r#""runs":"fBcB""#), "{manifest}");
+    }
+
+    #[test]
+    fn chunks_hold_whole_terms_in_order() {
+        let e = entries(&[10, 10, 10, 100, 10, 10]);
+        let chunks = term_chunks(&e, 40);
+        let firsts: Vec<&str> = chunks.iter().map(|c| c[0].0.as_str()).collect();
+        assert_eq!(firsts, ["t000", "t002", "t003", "t004"]);
+        assert_eq!(chunks.iter().map(|c| c.len()).sum::<usize>(), e.len());
+        assert_eq!(chunks[2].len(), 1, "an oversized term stands alone");
+        assert!(term_chunks(&[], 40).is_empty());
+    }
+}
