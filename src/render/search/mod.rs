@@ -30,6 +30,7 @@ use crate::model::vocab::NoteKind;
 use crate::model::vocab::Vocab;
 use crate::model::{Person, Repository, Source};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde_json::json;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -261,30 +262,34 @@ pub fn build_from(docs: Vec<Doc>, config: &Config, today: Date) -> SearchIndex {
     // Term frequencies, in parallel: this is most of the work. Each worker folds its documents
     // straight into postings of (document, frequency), so no per-document map outlives its
     // document (holding 100,000 of them at once took a gigabyte).
-    type Postings = HashMap<Arc<str>, Vec<(u32, u32)>>;
-    type Worker = (HashMap<String, Arc<str>>, Postings, Vec<(u32, u32)>);
+    type Postings = FxHashMap<Arc<str>, Vec<(u32, u32)>>;
+    type Worker = (FxHashMap<String, Arc<str>>, Postings, Vec<(u32, u32)>);
     let (raw, lens): (Postings, Vec<(u32, u32)>) = docs
         .par_iter()
         .enumerate()
         .fold(
-            || (HashMap::new(), HashMap::new(), Vec::new()),
+            || (FxHashMap::default(), FxHashMap::default(), Vec::new()),
             |(mut stems, mut post, mut lens): Worker, (i, d)| {
                 // Stemming is most of the work and the same words recur, so each worker remembers its
                 // stems, shared rather than copied for every occurrence.
-                let mut tf: HashMap<Arc<str>, u32> = HashMap::new();
+                let mut tf: FxHashMap<Arc<str>, u32> = FxHashMap::default();
                 let mut len = 0;
-                for (_, w) in tokenise::words(&d.meta).into_iter().chain(tokenise::words(&d.text)) {
-                    let stem = match stems.get(&w) {
+                let mut word = String::new();
+                let mut count = |_, raw: &str| {
+                    tokenise::lowercase_into(raw, &mut word);
+                    let stem = match stems.get(word.as_str()) {
                         Some(s) => s.clone(),
                         None => {
-                            let s: Arc<str> = analyser.stem(&w).into();
-                            stems.insert(w, s.clone());
+                            let s: Arc<str> = analyser.stem(&word).into();
+                            stems.insert(word.clone(), s.clone());
                             s
                         }
                     };
                     *tf.entry(stem).or_default() += 1;
                     len += 1;
-                }
+                };
+                tokenise::each_word(&d.meta, &mut count);
+                tokenise::each_word(&d.text, &mut count);
                 for (term, f) in tf {
                     post.entry(term).or_default().push((i as u32, f));
                 }
@@ -294,7 +299,7 @@ pub fn build_from(docs: Vec<Doc>, config: &Config, today: Date) -> SearchIndex {
         )
         .map(|(_, post, lens)| (post, lens))
         .reduce(
-            || (HashMap::new(), Vec::new()),
+            || (FxHashMap::default(), Vec::new()),
             |(mut a, mut la), (b, lb)| {
                 for (term, mut list) in b {
                     a.entry(term).or_default().append(&mut list);

@@ -12,6 +12,12 @@ pub const MAX_WORD: usize = 40;
 /// The lowercased words of a text, with the byte offset where each starts.
 pub fn words(text: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
+    each_word(text, |at, word| out.push((at, word.to_lowercase())));
+    out
+}
+
+/// Calls `f` with the byte offset and the text (not lowercased) of each word, allocating nothing.
+pub fn each_word(text: &str, mut f: impl FnMut(usize, &str)) {
     let mut start = None;
     for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
         match (c.is_alphanumeric(), start) {
@@ -19,15 +25,24 @@ pub fn words(text: &str) -> Vec<(usize, String)> {
             (false, Some(s)) => {
                 start = None;
                 let word = &text[s..i];
-                let n = word.chars().count();
-                if (2..=MAX_WORD).contains(&n) {
-                    out.push((s, word.to_lowercase()));
+                if (2..=MAX_WORD).contains(&word.chars().count()) {
+                    f(s, word);
                 }
             }
             _ => {}
         }
     }
-    out
+}
+
+/// Puts the lowercase form of `word` in `buf`, allocating only for non-ASCII words.
+pub fn lowercase_into(word: &str, buf: &mut String) {
+    buf.clear();
+    if word.is_ascii() {
+        buf.push_str(word);
+        buf.make_ascii_lowercase();
+    } else {
+        buf.push_str(&word.to_lowercase());
+    }
 }
 
 /// English Snowball stemming, shared by every document of a build.
