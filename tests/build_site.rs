@@ -2,7 +2,10 @@
 //!
 //! Every person, member of staff and number here is fictional.
 
+mod browser;
+
 use assert_cmd::Command;
+use browser::chromium;
 use std::path::{Path, PathBuf};
 
 const TODAY: &str = "2026-11-24";
@@ -511,37 +514,9 @@ fn an_output_folder_waymark_did_not_make_is_refused() {
     assert!(!inside.exists());
 }
 
-/// The headless browser, if installed. In CI (`CI` set, as `.ci/run` is run) or with
-/// `WAYMARK_BROWSER_TESTS=1`, a missing browser fails the test instead of skipping it.
-fn chromium() -> Option<&'static str> {
-    let found = std::process::Command::new("chromium").arg("--version").output().is_ok_and(|o| o.status.success());
-    let required = std::env::var_os("WAYMARK_BROWSER_TESTS").is_some_and(|v| v == "1")
-        || std::env::var_os("CI").is_some_and(|v| !v.is_empty());
-    if !found && required {
-        panic!("chromium is required here but not installed (apt-get install chromium poppler-utils)");
-    }
-    if !found {
-        eprintln!("skipped: chromium is not installed");
-    }
-    found.then_some("chromium")
-}
-
-/// Runs headless chromium on a file with extra arguments, giving up after two minutes; returns its output.
+/// Runs headless chromium on a file with extra arguments; returns its output.
 fn headless(browser: &str, profile: &Path, page: &Path, args: &[String]) -> String {
-    let out = std::process::Command::new("timeout")
-        .arg("120")
-        .arg(browser)
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--hide-scrollbars"])
-        // This machine has no network; without these Chromium keeps trying to reach its own servers.
-        .args(["--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic"])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(args)
-        .arg(format!("file://{}", page.display()))
-        .stderr(std::process::Stdio::null())
-        .output()
-        .expect("chromium runs");
-    assert!(out.status.success(), "chromium failed on {}", page.display());
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    browser::headless(browser, profile, page, "", args)
 }
 
 #[test]

@@ -3,7 +3,10 @@
 //!
 //! Every person, member of staff and word here is fictional.
 
+mod browser;
+
 use assert_cmd::Command;
+use browser::chromium;
 use std::path::{Path, PathBuf};
 
 const TODAY: &str = "2026-11-24";
@@ -91,35 +94,10 @@ fn build(root: &Path) -> PathBuf {
     root.join("public")
 }
 
-/// Chromium, when installed (required in CI and with `WAYMARK_BROWSER_TESTS=1`).
-fn chromium() -> Option<&'static str> {
-    let found = std::process::Command::new("chromium").arg("--version").output().is_ok_and(|o| o.status.success());
-    let required = std::env::var_os("WAYMARK_BROWSER_TESTS").is_some_and(|v| v == "1")
-        || std::env::var_os("CI").is_some_and(|v| !v.is_empty());
-    if !found && required {
-        panic!("chromium is required here but not installed (apt-get install chromium)");
-    }
-    if !found {
-        eprintln!("skipped: chromium is not installed");
-    }
-    found.then_some("chromium")
-}
-
 /// The page's DOM after scripts have run, opened from `file://` with a query string.
 fn dump(browser: &str, profile: &Path, page: &Path, query: &str) -> String {
-    let out = std::process::Command::new("timeout")
-        .arg("120")
-        .arg(browser)
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--hide-scrollbars"])
-        .args(["--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic"])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(["--dump-dom", "--virtual-time-budget=5000"])
-        .arg(format!("file://{}{query}", page.display()))
-        .stderr(std::process::Stdio::null())
-        .output()
-        .expect("chromium runs");
-    assert!(out.status.success(), "chromium failed on {}", page.display());
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    let args = ["--dump-dom".to_string(), "--virtual-time-budget=5000".to_string()];
+    browser::headless(browser, profile, page, query, &args)
 }
 
 /// The links of the results shown, in order.
