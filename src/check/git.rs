@@ -5,22 +5,43 @@ use crate::history::{FileState, History};
 use crate::load::yaml::Pos;
 use crate::model::Repository;
 
+/// What the git rules need: the history, and git status taken before the records were loaded.
+pub struct GitState {
+    /// Every record's commits.
+    pub history: History,
+    /// Record files modified or not yet in git.
+    pub uncommitted: Vec<(String, FileState)>,
+}
+
+impl GitState {
+    /// Opens the history and takes git status. Call it before loading the records: libgit2's
+    /// status peaks near 350 MB on 100,000 files and gives it back when done, so taken while the
+    /// records are in memory it pushed `check` from 320 MB to 575 MB.
+    pub fn open(root: &std::path::Path) -> GitState {
+        let history = History::open_cached(root);
+        // A failing status (a locked or damaged index) is no finding about the records.
+        let uncommitted = match history.git() {
+            Some(_) => history.uncommitted("records/").unwrap_or_default(),
+            None => Vec::new(),
+        };
+        GitState { history, uncommitted }
+    }
+}
+
 /// Runs the git rules; they say nothing when there is no git repository.
-pub(crate) fn check(repo: &Repository, history: &History, out: &mut Vec<Diagnostic>) {
-    if history.git().is_none() {
+pub(crate) fn check(repo: &Repository, git: &GitState, out: &mut Vec<Diagnostic>) {
+    if git.history.git().is_none() {
         return;
     }
-    uncommitted(history, out);
+    uncommitted(&git.uncommitted, out);
     for person in &repo.people {
         for note in &person.notes {
-            author_mismatch(repo, history, note, out);
+            author_mismatch(repo, &git.history, note, out);
         }
     }
 }
 
-fn uncommitted(history: &History, out: &mut Vec<Diagnostic>) {
-    // A failing status (a locked or damaged index) is no finding about the records.
-    let Ok(files) = history.uncommitted("records/") else { return };
+fn uncommitted(files: &[(String, FileState)], out: &mut Vec<Diagnostic>) {
     for (path, state) in files {
         let (message, help) = match state {
             FileState::Untracked => (
@@ -32,7 +53,7 @@ fn uncommitted(history: &History, out: &mut Vec<Diagnostic>) {
                 "commit the changes with a message saying why they were made",
             ),
         };
-        out.push(Diagnostic::new(Rule::Uncommitted, &path, Pos::new(1, 1), message).help(help));
+        out.push(Diagnostic::new(Rule::Uncommitted, path, Pos::new(1, 1), message).help(help));
     }
 }
 

@@ -5,6 +5,8 @@
 //! today's date. Each family of rules has its own file.
 
 mod git;
+
+pub use git::GitState;
 mod links;
 mod notes;
 mod people;
@@ -40,10 +42,10 @@ pub fn check(repo: &Repository, today: Date) -> Report {
 }
 
 /// Runs every rule as of `today`; with a history, also the git rules (`uncommitted`, `author-mismatch`).
-pub fn check_with(repo: &Repository, today: Date, history: Option<&crate::history::History>) -> Report {
+pub fn check_with(repo: &Repository, today: Date, git: Option<&GitState>) -> Report {
     let mut diagnostics = repo.diagnostics.clone();
-    if let Some(history) = history {
-        git::check(repo, history, &mut diagnostics);
+    if let Some(git) = git {
+        git::check(repo, git, &mut diagnostics);
     }
     let per_person: Vec<Vec<Diagnostic>> = repo
         .people

@@ -1,6 +1,6 @@
 //! `waymark check`: report every diagnostic; exit 1 when there are errors.
 
-use super::{open, today, Fatal};
+use super::{find, today, Fatal};
 use crate::cli::{CheckArgs, Format};
 use crate::diag::Severity;
 use std::io::{IsTerminal, Write};
@@ -9,9 +9,10 @@ use std::path::Path;
 /// Runs the check and prints the report; returns the exit status.
 pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &CheckArgs) -> Result<u8, Fatal> {
     let today = today(today_arg)?;
-    let repo = open(root)?;
-    let history = crate::history::History::open_cached(&repo.root);
-    let report = crate::check::check_with(&repo, today, Some(&history));
+    let root = find(root)?;
+    let git = crate::check::GitState::open(&root);
+    let repo = crate::load::load(&root)?;
+    let report = crate::check::check_with(&repo, today, Some(&git));
     let text = match args.format {
         Format::Json => crate::report::json(&report),
         Format::Human => {

@@ -21,7 +21,12 @@ impl From<LoadError> for Fatal {
 
 /// Finds and loads the repository named by `--root`, or the one around the working directory.
 pub fn open(root: Option<&Path>) -> Result<Repository, Fatal> {
-    let root = match root {
+    Ok(load::load(&find(root)?)?)
+}
+
+/// The repository root named by `--root`, or the one around the working directory.
+pub fn find(root: Option<&Path>) -> Result<std::path::PathBuf, Fatal> {
+    Ok(match root {
         Some(dir) => {
             if !dir.is_dir() {
                 let what = if dir.exists() { "is not a folder" } else { "no such folder" };
@@ -36,8 +41,7 @@ pub fn open(root: Option<&Path>) -> Result<Repository, Fatal> {
             let here = std::env::current_dir().map_err(|e| Fatal(format!("cannot read the working folder: {e}")))?;
             load::find_root(&here)?
         }
-    };
-    Ok(load::load(&root)?)
+    })
 }
 
 /// The date to judge by: `--today` / `WAYMARK_TODAY`, else the system's date.
