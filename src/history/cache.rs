@@ -80,6 +80,16 @@ impl Writer {
     fn oid(&mut self, id: Oid) {
         self.0.extend_from_slice(id.as_bytes());
     }
+    /// A marker byte, then the text if there is one (read back as `if r.u8()? == 0 { None } ...`).
+    fn opt_str(&mut self, s: Option<&str>) {
+        match s {
+            Some(s) => {
+                self.u8(1);
+                self.str(s);
+            }
+            None => self.u8(0),
+        }
+    }
     fn opt_oid(&mut self, id: Option<Oid>) {
         match id {
             Some(id) => {
@@ -201,13 +211,7 @@ pub(super) fn encode_segment(parent: Oid, head: Oid, walked: &[Walked]) -> Vec<u
         for (kind, raw, from) in &x.changes {
             w.u8(kind_code(*kind));
             w.str(&raw.path);
-            match from {
-                Some(f) => {
-                    w.u8(1);
-                    w.str(f);
-                }
-                None => w.u8(0),
-            }
+            w.opt_str(from.as_deref());
             w.opt_oid(raw.old);
             w.opt_oid(raw.new);
         }
@@ -288,19 +292,8 @@ fn encode(h: &GitHistory, head: Oid) -> Vec<u8> {
             w.u32(c.commit as u32);
             w.u8(kind_code(c.kind));
             // Most changes keep the key's path; a marker saves repeating it.
-            if c.path == *key {
-                w.u8(0);
-            } else {
-                w.u8(1);
-                w.str(&c.path);
-            }
-            match &c.from {
-                Some(f) => {
-                    w.u8(1);
-                    w.str(f);
-                }
-                None => w.u8(0),
-            }
+            w.opt_str((c.path != *key).then_some(&*c.path));
+            w.opt_str(c.from.as_deref());
             w.opt_oid(c.old_blob);
             w.opt_oid(c.new_blob);
         }
