@@ -2,10 +2,9 @@
 //!
 //! Every person, member of staff and number here is fictional.
 
-mod browser;
+mod site;
 
-use assert_cmd::Command;
-use browser::chromium;
+use site::chromium;
 use std::path::{Path, PathBuf};
 
 const TODAY: &str = "2026-11-24";
@@ -128,7 +127,6 @@ with: [\"<b onmouseover=alert(9)>x</b>\"]
 
 /// A repository with Robin (everything), an XSS attempt, and a person whose profile is broken.
 fn repository() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
     let files: &[(&str, &[u8])] = &[
         ("waymark.yaml", CONFIG.as_bytes()),
         ("records/yp-0001/profile.md", ROBIN_PROFILE.as_bytes()),
@@ -143,18 +141,11 @@ fn repository() -> tempfile::TempDir {
         ("records/yp-0003/profile.md", b"---\nname: [unclosed\n---\nBroken.\n"),
         ("records/Odd Name#1/profile.md", b"---\nname: Odd Folder\ndate_of_birth: 2008-01-01\nlegal_status: relevant\npersonal_adviser: \"../../etc\"\n---\nA folder named against the rules.\n"),
     ];
-    for (path, bytes) in files {
-        let path = dir.path().join(path);
-        std::fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
-        std::fs::write(path, bytes).expect("write");
-    }
-    dir
+    site::repository_of(files)
 }
 
-fn waymark(root: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("waymark").expect("binary built");
-    cmd.arg("--root").arg(root).arg("--today").arg(TODAY).env_remove("WAYMARK_TODAY");
-    cmd
+fn waymark(root: &Path) -> assert_cmd::Command {
+    site::waymark(root, TODAY)
 }
 
 /// Builds the repository into `<root>/public` and returns the output folder.
@@ -516,7 +507,7 @@ fn an_output_folder_waymark_did_not_make_is_refused() {
 
 /// Runs headless chromium on a file with extra arguments; returns its output.
 fn headless(browser: &str, profile: &Path, page: &Path, args: &[String]) -> String {
-    browser::headless(browser, profile, page, "", args)
+    site::headless(browser, profile, page, "", args)
 }
 
 #[test]

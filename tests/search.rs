@@ -3,10 +3,9 @@
 //!
 //! Every person, member of staff and word here is fictional.
 
-mod browser;
+mod site;
 
-use assert_cmd::Command;
-use browser::chromium;
+use site::chromium;
 use std::path::{Path, PathBuf};
 
 const TODAY: &str = "2026-11-24";
@@ -34,7 +33,6 @@ fn note(date: &str, author: &str, kind: &str, extra: &str, body: &str) -> String
 
 /// Robin and Sky, with notes that tell plain words, stems, phrases and filters apart.
 fn repository() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
     let files: Vec<(&str, String)> = vec![
         ("waymark.yaml", CONFIG.into()),
         ("records/yp-0001/profile.md", profile("Robin Example")),
@@ -80,24 +78,18 @@ fn repository() -> tempfile::TempDir {
             ),
         ),
     ];
-    for (path, text) in files {
-        let path = dir.path().join(path);
-        std::fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
-        std::fs::write(path, text).expect("write");
-    }
-    dir
+    site::repository_of(&files)
 }
 
 fn build(root: &Path) -> PathBuf {
-    let mut cmd = Command::cargo_bin("waymark").expect("binary built");
-    cmd.arg("--root").arg(root).arg("--today").arg(TODAY).env_remove("WAYMARK_TODAY").arg("build").assert().success();
+    site::waymark(root, TODAY).arg("build").assert().success();
     root.join("public")
 }
 
 /// The page's DOM after scripts have run, opened from `file://` with a query string.
 fn dump(browser: &str, profile: &Path, page: &Path, query: &str) -> String {
     let args = ["--dump-dom".to_string(), "--virtual-time-budget=5000".to_string()];
-    browser::headless(browser, profile, page, query, &args)
+    site::headless(browser, profile, page, query, &args)
 }
 
 /// The links of the results shown, in order.

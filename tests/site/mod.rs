@@ -1,6 +1,24 @@
-//! Headless Chromium for the browser tests, shared by the test files that open the site.
+//! What the site tests share: a repository written to a temp folder, the binary, and headless Chromium.
 
 use std::path::Path;
+
+/// A temporary repository holding `files` (path relative to the root, contents).
+pub fn repository_of<C: AsRef<[u8]>>(files: &[(&str, C)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (path, bytes) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
+        std::fs::write(path, bytes).expect("write");
+    }
+    dir
+}
+
+/// The `waymark` binary on `root`, with a fixed `--today` and no date from the environment.
+pub fn waymark(root: &Path, today: &str) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("waymark").expect("binary built");
+    cmd.arg("--root").arg(root).arg("--today").arg(today).env_remove("WAYMARK_TODAY");
+    cmd
+}
 
 /// The headless browser, if installed. In CI (`CI` set, as `.ci/run` is run) or with
 /// `WAYMARK_BROWSER_TESTS=1`, a missing browser fails the test instead of skipping it.
