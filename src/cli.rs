@@ -29,6 +29,29 @@ pub enum Command {
     Build(BuildArgs),
     /// Show who changed a person's records or one record, when and why, from git.
     History(HistoryArgs),
+    /// Serve the site on this computer while you edit: pages reload as records are saved.
+    ///
+    /// The site is built in memory and served on 127.0.0.1 only; nothing is written to the
+    /// output folder (use `waymark build` for a copy to keep or share). A record with an
+    /// error is shown in the browser over the last good page until it is fixed.
+    Serve(ServeArgs),
+}
+
+/// Options of `waymark serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Port to listen on; 0 picks a free one (the address printed shows which).
+    #[arg(long, default_value_t = 8000, value_name = "N")]
+    pub port: u16,
+
+    /// Listen on this address instead of 127.0.0.1, so other computers can reach the site.
+    /// The pages hold personal data: only on a network you trust.
+    #[arg(long, value_name = "ADDR")]
+    pub bind: Option<std::net::IpAddr>,
+
+    /// Open the site in the system's web browser.
+    #[arg(long)]
+    pub open: bool,
 }
 
 /// Options of `waymark history`.

@@ -17,4 +17,5 @@ pub mod model;
 pub mod progress;
 pub mod render;
 pub mod report;
+pub mod serve;
 pub mod site;

@@ -13,6 +13,7 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::check::run(root, today, args),
         Command::Build(args) => commands::build::run(root, today, args),
         Command::History(args) => commands::history::run(root, args),
+        Command::Serve(args) => commands::serve::run(root, today, args),
     };
     match result {
         Ok(status) => ExitCode::from(status),

@@ -7,16 +7,7 @@ use crate::model::Source;
 use pulldown_cmark::{Event, Options, Parser, Tag};
 
 pub(super) fn check(c: &mut Checker<'_>) {
-    let p = c.person;
-    let sources = p
-        .profile
-        .iter()
-        .map(|r| &r.source)
-        .chain(p.plan.iter().map(|r| &r.source))
-        .chain(p.passport.iter().map(|r| &r.source))
-        .chain(p.notes.iter().map(|r| &r.source))
-        .chain(p.outcomes.iter().map(|r| &r.source));
-    for source in sources {
+    for source in c.person.sources() {
         for (dest, offset) in relative_links(source.body()) {
             let Some(target) = resolve(&source.path, &dest) else {
                 let message = format!("the link `{dest}` points outside the repository");

@@ -47,26 +47,41 @@ pub fn check_with(repo: &Repository, today: Date, git: Option<&GitState>) -> Rep
     if let Some(git) = git {
         git::check(repo, git, &mut diagnostics);
     }
-    let per_person: Vec<Vec<Diagnostic>> = repo
-        .people
-        .par_iter()
-        .map(|person| {
-            let mut c = Checker { repo, today, person, out: Vec::new() };
-            people::check(&mut c);
-            plans::check(&mut c);
-            notes::check(&mut c);
-            links::check(&mut c);
-            c.out
-        })
-        .collect();
+    let per_person: Vec<Vec<Diagnostic>> =
+        repo.people.par_iter().map(|person| person_rules(repo, today, person)).collect();
     diagnostics.extend(per_person.into_iter().flatten());
-    let rules = &repo.config.rules;
+    settle(&repo.config, &mut diagnostics);
+    Report { diagnostics, files: repo.files + 1 }
+}
+
+/// What the rules that look across one person's records find as of `today`, with
+/// severities as configured (loading's own diagnostics and the git rules not included).
+///
+/// Links into other people's records are judged against the whole repository.
+pub fn check_person(repo: &Repository, today: Date, person: &Person) -> Vec<Diagnostic> {
+    let mut out = person_rules(repo, today, person);
+    settle(&repo.config, &mut out);
+    out
+}
+
+/// Every per-person rule family over one person, at default severities.
+fn person_rules(repo: &Repository, today: Date, person: &Person) -> Vec<Diagnostic> {
+    let mut c = Checker { repo, today, person, out: Vec::new() };
+    people::check(&mut c);
+    plans::check(&mut c);
+    notes::check(&mut c);
+    links::check(&mut c);
+    c.out
+}
+
+/// Gives diagnostics the severities `waymark.yaml` sets, drops those switched off, and sorts
+/// them by file, then position, then rule.
+pub fn settle(config: &crate::config::Config, diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.retain_mut(|d| {
-        d.severity = rules.severity_of(d.rule);
+        d.severity = config.rules.severity_of(d.rule);
         d.severity != Severity::Off
     });
     diagnostics.sort_by(|a, b| (&a.file, a.pos, a.rule).cmp(&(&b.file, b.pos, b.rule)));
-    Report { diagnostics, files: repo.files + 1 }
 }
 
 /// The state shared by the rules while checking one person.

@@ -3,6 +3,7 @@
 pub mod build;
 pub mod check;
 pub mod history;
+pub mod serve;
 
 use crate::load::{self, LoadError};
 use crate::model::date::{parse_date, Date};

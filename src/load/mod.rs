@@ -84,8 +84,59 @@ pub fn load(root: &Path) -> Result<Repository, LoadError> {
     let (jobs, folders, walk_diags) = walk(root);
     diagnostics.extend(walk_diags);
     let files = jobs.len();
-    let results: Vec<FileRead> = jobs.par_iter().map(read_record).collect();
+    let (people, sources) = assemble(&jobs, folders, &mut diagnostics);
+    Ok(Repository {
+        root: root.to_path_buf(),
+        config,
+        people: people.into_values().collect(),
+        sources,
+        diagnostics,
+        files,
+    })
+}
 
+/// What reading one entry of `records/` gave: normally one young person's folder.
+#[derive(Debug, Default)]
+pub struct PersonLoad {
+    /// The person, if `records/<name>` is a folder.
+    pub person: Option<Person>,
+    /// Their record files, by path.
+    pub sources: BTreeMap<String, Arc<Source>>,
+    /// Problems found reading the entry, as [`load`] reports them.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Number of record files and attachments found.
+    pub files: usize,
+}
+
+/// Reads one entry of `records/` (`name` is a person id or a stray file's name) exactly as
+/// [`load`] reads it as part of the whole repository, so `waymark serve` can reload one person.
+pub fn load_person(root: &Path, name: &str) -> PersonLoad {
+    if name.is_empty() || name == "." || name == ".." || name.contains(['/', '\\']) {
+        return PersonLoad::default();
+    }
+    let (jobs, folders, mut diagnostics) = walk_from(root, &root.join("records").join(name), 0);
+    let files = jobs.len();
+    let (people, sources) = assemble(&jobs, folders, &mut diagnostics);
+    PersonLoad { person: people.into_values().next(), sources, diagnostics, files }
+}
+
+/// How many files [`load`] counts under each entry of `records/`, by entry name.
+pub fn files_by_person(root: &Path) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    for job in walk(root).0 {
+        *out.entry(job.person).or_default() += 1;
+    }
+    out
+}
+
+/// Reads the files of `jobs` in parallel and sorts what they hold into people
+/// (one for each of `folders`, and any others the files name).
+fn assemble(
+    jobs: &[Job],
+    folders: Vec<String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (BTreeMap<String, Person>, BTreeMap<String, Arc<Source>>) {
+    let results: Vec<FileRead> = jobs.par_iter().map(read_record).collect();
     let mut people: BTreeMap<String, Person> =
         folders.into_iter().map(|id| (id.clone(), Person { id, ..Person::default() })).collect();
     let mut sources = BTreeMap::new();
@@ -129,14 +180,7 @@ pub fn load(root: &Path) -> Result<Repository, LoadError> {
             diagnostics.push(d);
         }
     }
-    Ok(Repository {
-        root: root.to_path_buf(),
-        config,
-        people: people.into_values().collect(),
-        sources,
-        diagnostics,
-        files,
-    })
+    (people, sources)
 }
 
 /// One file to read: where it is and what its path says it is.
@@ -151,13 +195,19 @@ struct Job {
 /// Walks `records/` without following symlinks, sorting files into jobs and
 /// reporting anything that breaks the layout.
 fn walk(root: &Path) -> (Vec<Job>, Vec<String>, Vec<Diagnostic>) {
+    let records = root.join("records");
+    if !records.is_dir() {
+        return (Vec::new(), Vec::new(), Vec::new());
+    }
+    walk_from(root, &records, 1)
+}
+
+/// Walks from `start` (`records/` at `min_depth` 1, or one entry of it at depth 0) as [`walk`] does.
+fn walk_from(root: &Path, start: &Path, min_depth: usize) -> (Vec<Job>, Vec<String>, Vec<Diagnostic>) {
     let mut jobs = Vec::new();
     let mut folders = Vec::new();
     let mut diags = Vec::new();
     let records = root.join("records");
-    if !records.is_dir() {
-        return (jobs, folders, diags);
-    }
     let bad = |rel: &str, message: String, help: &str| {
         let mut d = Diagnostic::new(Rule::BadPath, rel, Pos::new(1, 1), message).help(help);
         // A person's own folder belongs to them; a stray file in records/ to nobody.
@@ -169,7 +219,13 @@ fn walk(root: &Path) -> (Vec<Job>, Vec<String>, Vec<Diagnostic>) {
         }
         d
     };
-    let mut it = walkdir::WalkDir::new(&records).follow_links(false).sort_by_file_name().min_depth(1).into_iter();
+    // An entry walked on its own is a record like any other: a link there is reported, not followed.
+    let mut it = walkdir::WalkDir::new(start)
+        .follow_links(false)
+        .follow_root_links(min_depth > 0)
+        .sort_by_file_name()
+        .min_depth(min_depth)
+        .into_iter();
     while let Some(entry) = it.next() {
         let entry = match entry {
             Ok(e) => e,

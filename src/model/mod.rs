@@ -376,6 +376,17 @@ pub struct Person {
 }
 
 impl Person {
+    /// The source of every record read: profile, plan, passport, notes, outcome readings.
+    pub fn sources(&self) -> impl Iterator<Item = &Arc<Source>> {
+        self.profile
+            .iter()
+            .map(|r| &r.source)
+            .chain(self.plan.iter().map(|r| &r.source))
+            .chain(self.passport.iter().map(|r| &r.source))
+            .chain(self.notes.iter().map(|r| &r.source))
+            .chain(self.outcomes.iter().map(|r| &r.source))
+    }
+
     /// The date of the most recent note, if any.
     pub fn last_contact(&self) -> Option<Date> {
         self.notes.iter().map(|n| n.date.value).max()

@@ -35,6 +35,16 @@ impl Links {
     pub fn contains(&self, repo_path: &str) -> bool {
         self.known.contains(repo_path)
     }
+
+    /// Adds a path the repository now holds.
+    pub fn insert(&mut self, repo_path: String) {
+        self.known.insert(repo_path);
+    }
+
+    /// Forgets a path the repository no longer holds.
+    pub fn remove(&mut self, repo_path: &str) {
+        self.known.remove(repo_path);
+    }
 }
 
 /// Where a body is being shown.

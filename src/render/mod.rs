@@ -33,12 +33,7 @@ pub fn render(
 ) -> Result<Site, String> {
     let site_view = SiteView::new(&repo.config, today);
     let links = Links::new(repo);
-    let mut by_person: HashMap<&str, Vec<&Diagnostic>> = HashMap::new();
-    for d in &report.diagnostics {
-        if let Some(p) = &d.person {
-            by_person.entry(p.as_str()).or_default().push(d);
-        }
-    }
+    let by_person = diagnostics_by_person(report);
     let none = Vec::new();
     let diags_of = |p: &Person| by_person.get(p.id.as_str()).unwrap_or(&none);
 
@@ -57,21 +52,17 @@ pub fn render(
         site.add(path, html);
     }
     site.add(paths::REPORT, report_page(repo, report, theme, &site_view)?);
-    let board_view = board::board(&repo.people, &repo.config, today, paths::href(paths::BOARD, paths::BOARD_CSV));
-    site.add(paths::BOARD, page(theme, "board.html", paths::BOARD, &site_view, board_view)?);
-    site.add(paths::BOARD_CSV, board::care_leavers_csv(&repo.people, today));
+    for (path, text) in board_pages(repo, today, theme, &site_view)? {
+        site.add(path, text);
+    }
     for pages in per_person {
         for (path, html) in pages? {
             site.add(path, html);
         }
     }
     for person in &repo.people {
-        for attachment in &person.attachments {
-            if let Some((path, None)) = paths::site_target(attachment) {
-                if path.contains("/files/") {
-                    site.copy(path, attachment.split('/').fold(repo.root.clone(), |p, s| p.join(s)));
-                }
-            }
+        for (path, from) in attachment_copies(repo, person) {
+            site.copy(path, from);
         }
     }
     site.add(search::PAGE, page(theme, "search.html", search::PAGE, &site_view, search::page_view(&repo.config))?);
@@ -84,8 +75,46 @@ pub fn render(
     Ok(site)
 }
 
+/// Each person's diagnostics, by person id.
+pub(crate) fn diagnostics_by_person(report: &Report) -> HashMap<&str, Vec<&Diagnostic>> {
+    let mut by_person: HashMap<&str, Vec<&Diagnostic>> = HashMap::new();
+    for d in &report.diagnostics {
+        if let Some(p) = &d.person {
+            by_person.entry(p.as_str()).or_default().push(d);
+        }
+    }
+    by_person
+}
+
+/// The board report page and its CSV file.
+pub(crate) fn board_pages(
+    repo: &Repository,
+    today: Date,
+    theme: &Theme,
+    site_view: &SiteView,
+) -> Result<Vec<(String, String)>, String> {
+    let board_view = board::board(&repo.people, &repo.config, today, paths::href(paths::BOARD, paths::BOARD_CSV));
+    Ok(vec![
+        (paths::BOARD.to_string(), page(theme, "board.html", paths::BOARD, site_view, board_view)?),
+        (paths::BOARD_CSV.to_string(), board::care_leavers_csv(&repo.people, today)),
+    ])
+}
+
+/// The site path and source file of each of the person's attachments the site copies.
+pub(crate) fn attachment_copies<'a>(
+    repo: &'a Repository,
+    person: &'a Person,
+) -> impl Iterator<Item = (String, std::path::PathBuf)> + 'a {
+    person.attachments.iter().filter_map(|attachment| match paths::site_target(attachment) {
+        Some((path, None)) if path.contains("/files/") => {
+            Some((path, attachment.split('/').fold(repo.root.clone(), |p, s| p.join(s))))
+        }
+        _ => None,
+    })
+}
+
 /// Renders a template for the page at `page`.
-fn page<T: serde::Serialize>(
+pub(crate) fn page<T: serde::Serialize>(
     theme: &Theme,
     template: &str,
     page: &str,
@@ -96,7 +125,7 @@ fn page<T: serde::Serialize>(
 }
 
 /// The dashboard, and a caseload page per personal adviser.
-fn dashboard<'d>(
+pub(crate) fn dashboard<'d>(
     repo: &Repository,
     report: &Report,
     today: Date,
@@ -160,7 +189,7 @@ fn dashboard<'d>(
 }
 
 /// The person's page, and their plan and passport pages where they have them.
-fn person_pages(
+pub(crate) fn person_pages(
     repo: &Repository,
     person: &Person,
     diags: &[&Diagnostic],
@@ -228,7 +257,13 @@ fn person_pages(
     Ok(out)
 }
 
-fn report_page(repo: &Repository, report: &Report, theme: &Theme, site: &SiteView) -> Result<String, String> {
+/// The validation report page.
+pub(crate) fn report_page(
+    repo: &Repository,
+    report: &Report,
+    theme: &Theme,
+    site: &SiteView,
+) -> Result<String, String> {
     let at = paths::REPORT;
     let mut groups: Vec<PersonGroup> = Vec::new();
     let mut index: HashMap<Option<&str>, usize> = HashMap::new();

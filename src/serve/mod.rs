@@ -1,0 +1,314 @@
+//! `waymark serve`: the site built in memory, served on this computer, rebuilt as records change.
+//!
+//! Threads: the rebuild worker (the caller's thread) owns the [`model::Model`] and the
+//! watcher, and gathers file events into batches; tiny_http accepts connections and each
+//! request is answered on a thread of its own ([`http`]); one thread rebuilds the search
+//! index after the pages are announced, with a one-thread rayon pool so it never holds up
+//! the rayon workers a rebuild uses. The site is never written to disk.
+
+pub mod http;
+pub mod hub;
+pub mod model;
+pub mod store;
+pub mod url;
+pub mod watch;
+
+use crate::model::date::Date;
+use hub::{Hub, Problem};
+use model::{Model, SearchJob, Stage};
+use notify::{RecursiveMode, Watcher as _};
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicUsize;
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::Arc;
+use std::time::Instant;
+use store::Store;
+use watch::{Batch, Signal};
+
+/// How `waymark serve` was asked to run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The repository root, canonical.
+    pub root: PathBuf,
+    /// `--today`, or `None` to follow the system's date.
+    pub today: Option<Date>,
+    /// Address to listen on.
+    pub addr: IpAddr,
+    /// Port to listen on; 0 picks a free one.
+    pub port: u16,
+    /// Open the system's browser at the address.
+    pub open: bool,
+}
+
+/// What to say when the system's limit on watched folders is reached.
+pub const LIMIT_WARNING: &str = "warning: live updates are off for some folders: the system's limit on watched folders (fs.inotify.max_user_watches) is reached.\n  The site is still served, but some changes will only show after a restart. To raise the limit: sudo sysctl fs.inotify.max_user_watches=524288 (add the setting to /etc/sysctl.conf to keep it), then restart waymark serve.";
+
+/// The warning printed when serving beyond this computer.
+pub fn bind_warning(addr: IpAddr) -> String {
+    format!(
+        "warning: serving on {addr}, not only on this computer. These pages hold personal data about young people: anyone who can reach this address can read them, with no password and no encryption. Use --bind only on a network you trust, and stop the server when you are done."
+    )
+}
+
+/// Builds the site, serves it and rebuilds it as files change, until the process is stopped.
+pub fn run(opts: &Options) -> Result<(), String> {
+    let root = opts.root.clone();
+    let date = |o: &Options| o.today.unwrap_or_else(|| chrono::Local::now().date_naive());
+    // Bind first, so a port in use is reported before a long build.
+    let server = tiny_http::Server::http(SocketAddr::new(opts.addr, opts.port)).map_err(|e| {
+        format!(
+            "cannot listen on {}: {e}.\n  Choose another port with --port N (0 picks a free one).",
+            SocketAddr::new(opts.addr, opts.port)
+        )
+    })?;
+    let address = server.server_addr().to_ip().ok_or("the server has no network address")?;
+    // Watch before building, so nothing saved during the first build is missed.
+    let (tx, rx) = channel();
+    let mut watcher = Watch::start(&root, tx)?;
+    let started = Instant::now();
+    let (mut model, site) = Model::build(&root, date(opts))?;
+    let store = Arc::new(Store::new(store::files_of(site)));
+    let hub = Arc::new(Hub::default());
+    println!("built {} in {:.1} s", model.summary(store.pages()), started.elapsed().as_secs_f64());
+    let url = format!("http://{address}/");
+    println!("serving {url}  (pages reload as records change; nothing is written to disk; Ctrl-C stops)");
+    let ctx = Arc::new(http::Context {
+        store: store.clone(),
+        hub: hub.clone(),
+        root: root.clone(),
+        streams: AtomicUsize::new(0),
+    });
+    std::thread::Builder::new()
+        .name("waymark-http".into())
+        .spawn(move || http::run(server, ctx))
+        .map_err(|e| format!("cannot start the server: {e}"))?;
+    if opts.open {
+        open_browser(&url);
+    }
+    let searcher = spawn_search(store.clone(), hub.clone())?;
+    model.index();
+
+    let mut needs_full = false;
+    while let Some(signals) = watch::gather(&rx, watch::QUIET, watch::CAP) {
+        let mut batch = Batch::of(&root, &signals);
+        watcher.take(&batch);
+        if date(opts) != model.today {
+            batch.everything = true;
+        }
+        if batch.is_empty() && !needs_full {
+            continue;
+        }
+        let today = date(opts);
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            rebuild(&root, today, &mut model, &batch, needs_full, &store, &hub, &searcher)
+        }));
+        needs_full = match outcome {
+            Ok(Ok(())) => false,
+            Ok(Err(message)) => {
+                eprintln!("error: {message}");
+                true
+            }
+            Err(_) => {
+                eprintln!("error: the rebuild stopped unexpectedly; everything will be read again at the next change");
+                true
+            }
+        };
+    }
+    Err("the file watcher stopped".into())
+}
+
+/// Handles one batch: everything again, or the people it names.
+#[allow(clippy::too_many_arguments)]
+fn rebuild(
+    root: &Path,
+    today: Date,
+    model: &mut Model,
+    batch: &Batch,
+    full: bool,
+    store: &Store,
+    hub: &Hub,
+    searcher: &Sender<SearchJob>,
+) -> Result<(), String> {
+    let started = Instant::now();
+    if full || batch.everything {
+        let (mut fresh, site) = match Model::build(root, today) {
+            Ok(built) => built,
+            Err(message) => {
+                hub.set_problems(vec![Problem {
+                    file: crate::config::CONFIG_FILE.into(),
+                    line: 1,
+                    column: 1,
+                    message: message.clone(),
+                    help: None,
+                }]);
+                return Err(format!("{message}\n  The site stays as it was until this is put right."));
+            }
+        };
+        let changed = store.replace_all(store::files_of(site), store.next_seq());
+        hub.announce(&changed);
+        fresh.keep_problems(model);
+        *model = fresh;
+        hub.set_problems(model.problems());
+        let ms = started.elapsed().as_millis();
+        println!("rebuilt everything in {ms} ms: {}", plural(changed.len(), "site file changed", "site files changed"));
+        model.index();
+        return Ok(());
+    }
+    let mut changed = 0;
+    let mut publish = |stage: Stage| {
+        let mut paths = stage.touched;
+        for patch in stage.patches {
+            paths.extend(store.patch(patch.prefix.as_deref(), patch.files, &|_| false));
+        }
+        changed += paths.len();
+        hub.announce(&paths);
+    };
+    let done = model.update(batch, &mut publish)?;
+    let problems = model.problems();
+    for p in &problems {
+        if !hub.problems().contains(p) {
+            println!("problem: {}:{}:{}: {}", p.file, p.line, p.column, p.message);
+        }
+    }
+    hub.set_problems(problems);
+    if let Some(mut job) = done.search {
+        job.seq = store.next_seq();
+        // The search thread only ends with the process.
+        let _ = searcher.send(job);
+    }
+    let what = match batch.files.len() {
+        1 => batch.files.iter().next().cloned().unwrap_or_default(),
+        n => format!("{n} paths under records/"),
+    };
+    if !done.applied.is_empty() || !done.dependents.is_empty() {
+        let ms = started.elapsed().as_millis();
+        println!("updated {what} in {ms} ms: {}", plural(changed, "site file changed", "site files changed"));
+    }
+    if !done.held.is_empty() {
+        println!("kept the last good pages of {} until the problem above is fixed", done.held.join(", "));
+    }
+    Ok(())
+}
+
+/// `1 thing` or `n things`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Starts the thread that rebuilds the search index; jobs that pile up while it works are
+/// skipped for the newest.
+fn spawn_search(store: Arc<Store>, hub: Arc<Hub>) -> Result<Sender<SearchJob>, String> {
+    let (tx, rx): (Sender<SearchJob>, Receiver<SearchJob>) = channel();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .thread_name(|_| "waymark-search-pool".into())
+        .build()
+        .map_err(|e| format!("cannot start the search thread: {e}"))?;
+    std::thread::Builder::new()
+        .name("waymark-search".into())
+        .spawn(move || {
+            while let Ok(mut job) = rx.recv() {
+                while let Ok(newer) = rx.try_recv() {
+                    job = newer;
+                }
+                let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pool.install(|| job.run())));
+                match built {
+                    Ok(files) => hub.announce(&store.patch_search(job.seq, files)),
+                    Err(_) => eprintln!("error: rebuilding the search index stopped unexpectedly"),
+                }
+            }
+        })
+        .map_err(|e| format!("cannot start the search thread: {e}"))?;
+    Ok(tx)
+}
+
+/// The file watcher, and what it has said about the watch limit.
+struct Watch {
+    watcher: notify::RecommendedWatcher,
+    root: PathBuf,
+    told_limit: bool,
+}
+
+impl Watch {
+    /// Watches the root (for `waymark.yaml` and folders appearing), `records/` and `themes/`.
+    fn start(root: &Path, tx: Sender<Signal>) -> Result<Watch, String> {
+        let handler = move |result: notify::Result<notify::Event>| {
+            for signal in watch::signals(result) {
+                // The worker has gone only when the process is ending.
+                let _ = tx.send(signal);
+            }
+        };
+        let config = notify::Config::default().with_follow_symlinks(false);
+        let watcher = notify::RecommendedWatcher::new(handler, config)
+            .map_err(|e| format!("cannot watch {} for changes: {e}", root.display()))?;
+        let mut w = Watch { watcher, root: root.to_path_buf(), told_limit: false };
+        w.watch(root, RecursiveMode::NonRecursive);
+        w.watch_folders();
+        Ok(w)
+    }
+
+    /// (Re)watches `records/` and `themes/`, which may come and go.
+    fn watch_folders(&mut self) {
+        for name in ["records", "themes"] {
+            let dir = self.root.join(name);
+            if dir.is_dir() {
+                self.watch(&dir, RecursiveMode::Recursive);
+            }
+        }
+    }
+
+    fn watch(&mut self, path: &Path, mode: RecursiveMode) {
+        if let Err(e) = self.watcher.watch(path, mode) {
+            if matches!(e.kind, notify::ErrorKind::MaxFilesWatch) {
+                self.tell_limit();
+            } else {
+                eprintln!("warning: cannot watch {} for changes: {e}", path.display());
+            }
+        }
+    }
+
+    fn tell_limit(&mut self) {
+        if !self.told_limit {
+            self.told_limit = true;
+            eprintln!("{LIMIT_WARNING}");
+        }
+    }
+
+    /// Acts on what a batch says about the watcher itself.
+    fn take(&mut self, batch: &Batch) {
+        if batch.limit {
+            self.tell_limit();
+        }
+        for e in &batch.errors {
+            eprintln!("warning: watching for changes: {e}");
+        }
+        if batch.rewatch {
+            self.watch_folders();
+        }
+    }
+}
+
+/// Opens the system's browser at `url`; a failure is only a warning.
+fn open_browser(url: &str) {
+    let mut cmd = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    cmd.arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    match cmd.spawn() {
+        // Wait on another thread, so the opener does not linger as a zombie.
+        Ok(mut child) => {
+            let _ = std::thread::Builder::new().spawn(move || child.wait());
+        }
+        Err(e) => eprintln!("warning: could not open a browser ({e}); open {url} yourself"),
+    }
+}

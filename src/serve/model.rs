@@ -1,0 +1,437 @@
+//! The repository, its check report and what the site is made from, kept in memory and
+//! brought up to date one young person at a time.
+//!
+//! A change under `records/<id>/` reads that folder again ([`load::load_person`]), checks
+//! that person again ([`check::check_person`]) and renders their pages, then the pages that
+//! sum up everyone (dashboard, advisers' caseloads, validation report, board report). Only
+//! a change to settings or the theme, or events the system lost, read everything again.
+//!
+//! What else can change when one person's folder does:
+//!
+//! - **Links between people.** A note may link to another young person's record, and
+//!   `broken-link` / `missing-attachment` and the rendered link depend on whether that file
+//!   exists. When a person's set of files changes (a file added, removed or renamed), the
+//!   people whose records mention that person's id as a path segment are checked and
+//!   rendered again too. Edits that keep the set of files change no one else's diagnostics.
+//! - **Everything else** the rules look at is the person's own records, the settings and the
+//!   date, so the rest of the report stays as it was.
+//!
+//! When a changed file cannot be read (any error-severity diagnostic that loading reports for
+//! it: YAML syntax, missing or invalid fields...), that person keeps their last good pages
+//! and the problem is shown in the browser until the file is fixed.
+
+use super::hub::Problem;
+use super::store::{self, Served};
+use super::watch::Batch;
+use crate::check::{self, Report};
+use crate::diag::{Diagnostic, Severity};
+use crate::load::{self, PersonLoad};
+use crate::model::date::Date;
+use crate::model::{Person, Repository};
+use crate::render::markdown::Links;
+use crate::render::search::{self, Doc};
+use crate::render::templates::Theme;
+use crate::render::views::SiteView;
+use crate::render::{self, paths};
+use crate::site::Site;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// A change to the served site: these files, and with a prefix, no others under it.
+#[derive(Debug)]
+pub struct Patch {
+    /// Files under this prefix that are not in `files` are removed.
+    pub prefix: Option<String>,
+    /// Files to set.
+    pub files: Vec<(String, Served)>,
+}
+
+/// One step of an update, published as soon as it is ready so the page being edited
+/// reloads before the summary pages are done.
+#[derive(Debug, Default)]
+pub struct Stage {
+    /// Changes to the site.
+    pub patches: Vec<Patch>,
+    /// Paths whose content changed on disk though their entry did not (attachments).
+    pub touched: Vec<String>,
+}
+
+/// Everything the search index is built from, handed to the search thread.
+#[derive(Debug, Clone)]
+pub struct SearchJob {
+    /// Orders builds: an older one never replaces a newer.
+    pub seq: u64,
+    /// Each person's documents.
+    pub docs: Vec<Arc<Vec<Doc>>>,
+    /// The settings.
+    pub config: crate::config::Config,
+    /// The date the site is built for.
+    pub today: Date,
+}
+
+impl SearchJob {
+    /// Builds the index files, documents oldest first as [`search::build`] orders them.
+    pub fn run(&self) -> Vec<(String, Served)> {
+        let mut docs: Vec<Doc> = self.docs.iter().flat_map(|d| d.iter().cloned()).collect();
+        let today = self.today;
+        docs.sort_by(|a, b| {
+            (a.date.unwrap_or(today), &a.person, &a.href).cmp(&(b.date.unwrap_or(today), &b.person, &b.href))
+        });
+        let index = search::build_from(docs, &self.config, today);
+        index.files.into_iter().map(|(p, text)| (p, Served::Bytes(Arc::new(text.into_bytes())))).collect()
+    }
+}
+
+/// What an update did.
+#[derive(Debug, Default)]
+pub struct Updated {
+    /// Entries of `records/` read and taken in.
+    pub applied: Vec<String>,
+    /// Entries whose changed files have errors, kept as they were.
+    pub held: Vec<String>,
+    /// Other people checked and rendered again because they link to a changed folder.
+    pub dependents: Vec<String>,
+    /// The search index to build, when any record changed.
+    pub search: Option<SearchJob>,
+}
+
+/// The in-memory state of a served repository.
+pub struct Model {
+    root: PathBuf,
+    /// The date the site is built for.
+    pub today: Date,
+    repo: Repository,
+    report: Report,
+    theme: Theme,
+    links: Links,
+    indexed: bool,
+    /// Files counted under each entry of `records/`, to keep the report's file count right.
+    files_by: BTreeMap<String, usize>,
+    /// The path segments each person's records mention, to find who links to whom.
+    mentions: HashMap<String, BTreeSet<String>>,
+    /// Each person's search documents.
+    docs: BTreeMap<String, Arc<Vec<Doc>>>,
+    /// Error diagnostics of files being edited, by entry of `records/`.
+    problems: BTreeMap<String, Vec<Diagnostic>>,
+    /// Print how long each step takes (`WAYMARK_SERVE_TRACE=1`).
+    trace: bool,
+}
+
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Model")
+            .field("root", &self.root)
+            .field("people", &self.repo.people.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The entry of `records/` a repository path belongs to (`records/<name>` or below it).
+pub fn territory(file: &str) -> Option<&str> {
+    let rest = file.strip_prefix("records/")?;
+    let name = rest.split('/').next()?;
+    (!name.is_empty()).then_some(name)
+}
+
+impl Model {
+    /// Loads, checks and renders the whole repository, as `waymark build` does, without writing it.
+    pub fn build(root: &Path, today: Date) -> Result<(Model, Site), String> {
+        let repo = load::load(root).map_err(|e| e.to_string())?;
+        let report = check::check(&repo, today);
+        let theme = Theme::load(&repo.root, &repo.config.theme)?;
+        let site = render::render(&repo, &report, today, &theme, &|| {})?;
+        let links = Links::new(&repo);
+        let model = Model {
+            root: root.to_path_buf(),
+            today,
+            repo,
+            report,
+            theme,
+            links,
+            indexed: false,
+            files_by: BTreeMap::new(),
+            mentions: HashMap::new(),
+            docs: BTreeMap::new(),
+            problems: BTreeMap::new(),
+            trace: std::env::var_os("WAYMARK_SERVE_TRACE").is_some_and(|v| v == "1"),
+        };
+        Ok((model, site))
+    }
+
+    /// One line about the site: pages, people, errors and warnings.
+    pub fn summary(&self, pages: usize) -> String {
+        let errors = self.report.count(Severity::Error);
+        let warnings = self.report.count(Severity::Warning);
+        format!(
+            "{pages} pages for {} young people: {errors} {}, {warnings} {}",
+            self.repo.people.len(),
+            if errors == 1 { "error" } else { "errors" },
+            if warnings == 1 { "warning" } else { "warnings" },
+        )
+    }
+
+    /// Builds what updates one person at a time need (done once, after the site is up).
+    pub fn index(&mut self) {
+        if self.indexed {
+            return;
+        }
+        let started = Instant::now();
+        self.files_by = load::files_by_person(&self.root);
+        self.mentions = self.repo.people.par_iter().map(|p| (p.id.clone(), mentions(p))).collect();
+        let mut docs: BTreeMap<String, Vec<Doc>> =
+            self.repo.people.iter().map(|p| (p.id.clone(), Vec::new())).collect();
+        for d in search::documents(&self.repo) {
+            docs.entry(d.person.clone()).or_default().push(d);
+        }
+        self.docs = docs.into_iter().map(|(k, v)| (k, Arc::new(v))).collect();
+        self.indexed = true;
+        self.lap("indexing", started);
+    }
+
+    /// The problems to show in the browser now.
+    pub fn problems(&self) -> Vec<Problem> {
+        self.problems.values().flatten().map(Problem::of).collect()
+    }
+
+    /// Carries the problems of files still broken over from the model this one replaces.
+    pub fn keep_problems(&mut self, old: &Model) {
+        for (name, list) in &old.problems {
+            let still: Vec<Diagnostic> = self
+                .report
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error && list.iter().any(|p| p.file == d.file))
+                .cloned()
+                .collect();
+            if !still.is_empty() {
+                self.problems.insert(name.clone(), still);
+            }
+        }
+    }
+
+    /// Takes in a batch of changes under `records/`, publishing each stage of pages as it is ready.
+    pub fn update(&mut self, batch: &Batch, publish: &mut dyn FnMut(Stage)) -> Result<Updated, String> {
+        self.index();
+        let mut started = Instant::now();
+        let mut done = Updated::default();
+        let mut set_changed = Vec::new();
+        let mut touched = Vec::new();
+        for name in &batch.people {
+            let loaded = load::load_person(&self.root, name);
+            let errors = self.errors_in_edited(name, batch, &loaded);
+            let exists = self.repo.person(name).is_some();
+            if errors.is_empty() {
+                self.problems.remove(name);
+            } else {
+                self.problems.insert(name.clone(), errors);
+                // Nothing good to keep for someone new: show what can be read.
+                if exists {
+                    done.held.push(name.clone());
+                    continue;
+                }
+            }
+            if self.replace(name, loaded) {
+                set_changed.push(name.clone());
+            }
+            done.applied.push(name.clone());
+            touched.extend(batch.files.iter().filter(|f| territory(f) == Some(name)).filter_map(|f| {
+                match paths::site_target(f) {
+                    Some((path, None)) if path.contains("/files/") => Some(path),
+                    _ => None,
+                }
+            }));
+        }
+        let applied: BTreeSet<&str> = done.applied.iter().map(String::as_str).collect();
+        let mut dependents = BTreeSet::new();
+        for name in &set_changed {
+            for (who, named) in &self.mentions {
+                if who != name && !applied.contains(who.as_str()) && named.contains(name) {
+                    dependents.insert(who.clone());
+                }
+            }
+        }
+        done.dependents = dependents.into_iter().collect();
+        let targets: BTreeSet<String> = done.applied.iter().chain(&done.dependents).cloned().collect();
+        if targets.is_empty() {
+            return Ok(done);
+        }
+        self.recheck(&targets);
+        started = self.lap("reading and checking", started);
+
+        let site_view = SiteView::new(&self.repo.config, self.today);
+        let by_person = render::diagnostics_by_person(&self.report);
+        let none = Vec::new();
+        let mut stage = Stage { patches: Vec::new(), touched };
+        for name in &targets {
+            let mut files = Vec::new();
+            if let Some(person) = self.repo.person(name) {
+                let diags = by_person.get(name.as_str()).unwrap_or(&none);
+                let pages =
+                    render::person_pages(&self.repo, person, diags, self.today, &self.theme, &site_view, &self.links)?;
+                files = store::pages(pages);
+                files.extend(render::attachment_copies(&self.repo, person).map(|(p, from)| (p, Served::File(from))));
+            }
+            stage.patches.push(Patch { prefix: Some(format!("{}/", paths::person_dir(name))), files });
+        }
+        publish(stage);
+        started = self.lap("person pages", started);
+
+        let diags_of = |p: &Person| by_person.get(p.id.as_str()).unwrap_or(&none);
+        let dashboard = render::dashboard(&self.repo, &self.report, self.today, &self.theme, &site_view, &diags_of)?;
+        let (advisers, rest): (Vec<_>, Vec<_>) = dashboard.into_iter().partition(|(p, _)| p.starts_with("advisers/"));
+        let mut summary = rest;
+        summary
+            .push((paths::REPORT.to_string(), render::report_page(&self.repo, &self.report, &self.theme, &site_view)?));
+        summary.extend(render::board_pages(&self.repo, self.today, &self.theme, &site_view)?);
+        publish(Stage {
+            patches: vec![
+                Patch { prefix: Some("advisers/".into()), files: store::pages(advisers) },
+                Patch { prefix: None, files: store::pages(summary) },
+            ],
+            touched: Vec::new(),
+        });
+        self.lap("summary pages", started);
+
+        if !done.applied.is_empty() {
+            done.search = Some(SearchJob {
+                seq: 0,
+                docs: self.docs.values().cloned().collect(),
+                config: self.repo.config.clone(),
+                today: self.today,
+            });
+        }
+        Ok(done)
+    }
+
+    /// Error diagnostics that loading reports for the files being edited in this entry: those
+    /// changed in the batch, and those that already had problems.
+    fn errors_in_edited(&self, name: &str, batch: &Batch, loaded: &PersonLoad) -> Vec<Diagnostic> {
+        let mut edited: BTreeSet<&str> =
+            batch.files.iter().filter(|f| territory(f) == Some(name)).map(String::as_str).collect();
+        if let Some(old) = self.problems.get(name) {
+            edited.extend(old.iter().map(|d| d.file.as_str()));
+        }
+        let mut diags: Vec<Diagnostic> =
+            loaded.diagnostics.iter().filter(|d| edited.contains(d.file.as_str())).cloned().collect();
+        check::settle(&self.repo.config, &mut diags);
+        diags.retain(|d| d.severity == Severity::Error);
+        diags
+    }
+
+    /// Puts a freshly read entry of `records/` in place of the old one; returns whether its
+    /// set of files changed (which matters to whoever links to it).
+    fn replace(&mut self, name: &str, loaded: PersonLoad) -> bool {
+        let prefix = format!("records/{name}/");
+        let old_sources: Vec<String> = self
+            .repo
+            .sources
+            .range::<str, _>((std::ops::Bound::Included(prefix.as_str()), std::ops::Bound::Unbounded))
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .map(|(k, _)| k.clone())
+            .collect();
+        let at = self.repo.people.binary_search_by(|p| p.id.as_str().cmp(name));
+        let old_attachments = at.ok().map(|i| self.repo.people[i].attachments.clone()).unwrap_or_default();
+        let new_attachments = loaded.person.as_ref().map(|p| p.attachments.clone()).unwrap_or_default();
+        let old_set: BTreeSet<&String> = old_sources.iter().chain(&old_attachments).collect();
+        let new_set: BTreeSet<&String> = loaded.sources.keys().chain(&new_attachments).collect();
+        let set_changed = old_set != new_set;
+
+        for path in old_sources.iter().chain(&old_attachments) {
+            self.repo.sources.remove(path);
+            self.links.remove(path);
+        }
+        for path in loaded.sources.keys().chain(&new_attachments) {
+            self.links.insert(path.clone());
+        }
+        self.repo.sources.extend(loaded.sources);
+        self.repo.diagnostics.retain(|d| territory(&d.file) != Some(name));
+        self.repo.diagnostics.extend(loaded.diagnostics);
+        let old_files = self.files_by.remove(name).unwrap_or(0);
+        if loaded.files > 0 {
+            self.files_by.insert(name.to_string(), loaded.files);
+        }
+        self.repo.files = self.repo.files + loaded.files - old_files.min(self.repo.files);
+        match (at, loaded.person) {
+            (Ok(i), Some(person)) => self.repo.people[i] = person,
+            (Ok(i), None) => {
+                self.repo.people.remove(i);
+            }
+            (Err(i), Some(person)) => self.repo.people.insert(i, person),
+            (Err(_), None) => {}
+        }
+        match self.repo.person(name) {
+            Some(person) => {
+                self.mentions.insert(name.to_string(), mentions(person));
+                let one = Repository {
+                    config: self.repo.config.clone(),
+                    people: vec![person.clone()],
+                    ..Repository::default()
+                };
+                self.docs.insert(name.to_string(), Arc::new(search::documents(&one)));
+            }
+            None => {
+                self.mentions.remove(name);
+                self.docs.remove(name);
+            }
+        }
+        set_changed
+    }
+
+    /// Checks these entries of `records/` again and puts their diagnostics into the report.
+    fn recheck(&mut self, targets: &BTreeSet<String>) {
+        let touched = |file: &str| territory(file).is_some_and(|t| targets.contains(t));
+        self.report.diagnostics.retain(|d| !touched(&d.file));
+        let mut fresh: Vec<Diagnostic> = self.repo.diagnostics.iter().filter(|d| touched(&d.file)).cloned().collect();
+        for name in targets {
+            if let Some(person) = self.repo.person(name) {
+                fresh.extend(check::check_person(&self.repo, self.today, person));
+            }
+        }
+        check::settle(&self.repo.config, &mut fresh);
+        self.report.diagnostics.extend(fresh);
+        self.report.diagnostics.sort_by(|a, b| (&a.file, a.pos, a.rule).cmp(&(&b.file, b.pos, b.rule)));
+        self.report.files = self.repo.files + 1;
+    }
+
+    fn lap(&self, what: &str, since: Instant) -> Instant {
+        if self.trace {
+            eprintln!("  {what}: {:.1} ms", since.elapsed().as_secs_f64() * 1000.0);
+        }
+        Instant::now()
+    }
+}
+
+/// The path segments a person's records name after a `/`: every way a relative link can reach
+/// another person's folder passes through `../<id>/`, so this holds the id of anyone they link to.
+fn mentions(person: &Person) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for source in person.sources() {
+        let text = source.body();
+        for (i, _) in text.match_indices('/') {
+            let rest = &text[i + 1..];
+            let end =
+                rest.find(|c: char| c == '/' || c.is_whitespace() || ")]>\"'#?".contains(c)).unwrap_or(rest.len());
+            if end > 0 && end <= 64 && !rest[..end].starts_with('.') {
+                out.insert(rest[..end].to_string());
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn territories() {
+        assert_eq!(territory("records/yp-1/notes/x.md"), Some("yp-1"));
+        assert_eq!(territory("records/yp-1"), Some("yp-1"));
+        assert_eq!(territory("records/stray.txt"), Some("stray.txt"));
+        assert_eq!(territory("waymark.yaml"), None);
+        assert_eq!(territory("records/"), None);
+    }
+}
