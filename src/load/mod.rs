@@ -111,10 +111,13 @@ pub struct PersonLoad {
 /// Reads one entry of `records/` (`name` is a person id or a stray file's name) exactly as
 /// [`load`] reads it as part of the whole repository, so `waymark serve` can reload one person.
 pub fn load_person(root: &Path, name: &str) -> PersonLoad {
-    if name.is_empty() || name == "." || name == ".." || name.contains(['/', '\\']) {
+    let entry = root.join("records").join(name);
+    // A name that is gone (a folder deleted) holds nothing, as it would in a full load.
+    let gone = std::fs::symlink_metadata(&entry).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound);
+    if gone || name.is_empty() || name == "." || name == ".." || name.contains(['/', '\\']) {
         return PersonLoad::default();
     }
-    let (jobs, folders, mut diagnostics) = walk_from(root, &root.join("records").join(name), 0);
+    let (jobs, folders, mut diagnostics) = walk_from(root, &entry, 0);
     let files = jobs.len();
     let (people, sources) = assemble(&jobs, folders, &mut diagnostics);
     PersonLoad { person: people.into_values().next(), sources, diagnostics, files }

@@ -22,6 +22,15 @@ const MAX_STREAMS: usize = 64;
 /// How often an idle event stream is written to, so a closed connection is noticed and its thread ends.
 pub const KEEP_ALIVE: Duration = Duration::from_secs(10);
 
+/// [`KEEP_ALIVE`], or `WAYMARK_SERVE_KEEPALIVE_MS` (tests use a short one).
+pub fn keep_alive() -> Duration {
+    std::env::var("WAYMARK_SERVE_KEEPALIVE_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map(Duration::from_millis)
+        .unwrap_or(KEEP_ALIVE)
+}
+
 /// What the request threads share.
 #[derive(Debug)]
 pub struct Context {
@@ -33,6 +42,8 @@ pub struct Context {
     pub root: std::path::PathBuf,
     /// Event streams open now.
     pub streams: AtomicUsize,
+    /// How often idle event streams are written to.
+    pub keep_alive: Duration,
 }
 
 /// Accepts requests for ever, each on a thread of its own.
@@ -179,7 +190,7 @@ fn stream(ctx: &Context, request: Request, target: &str) {
     }
     ok = ok && out.flush().is_ok();
     while ok {
-        let message = match rx.recv_timeout(KEEP_ALIVE) {
+        let message = match rx.recv_timeout(ctx.keep_alive) {
             Ok(m) if m.is_empty() => continue,
             Ok(m) => m,
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => std::sync::Arc::from(": keep-alive\n\n"),

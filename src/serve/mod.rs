@@ -78,6 +78,7 @@ pub fn run(opts: &Options) -> Result<(), String> {
         hub: hub.clone(),
         root: root.clone(),
         streams: AtomicUsize::new(0),
+        keep_alive: http::keep_alive(),
     });
     std::thread::Builder::new()
         .name("waymark-http".into())

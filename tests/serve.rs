@@ -1,0 +1,352 @@
+//! `waymark serve` end to end: the real binary on temporary repositories, real files edited
+//! while it runs, and answers read over real sockets.
+//!
+//! Time limits are generous ([`live::PATIENCE`]) so a slow CI machine passes; on a quiet
+//! machine each step takes milliseconds. Every person and member of staff here is fictional.
+
+mod common;
+mod live;
+
+use common::{Repo, NOTE, PROFILE, TODAY};
+use live::{Server, PATIENCE};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// The person's page, as events name it (a site path) ...
+const PAGE: &str = "people/yp-0001/index.html";
+/// ... and as a browser asks for it.
+const PAGE_URL: &str = "/people/yp-0001/index.html";
+const NOTE_PATH: &str = "records/yp-0001/notes/2026-11-20-visit.md";
+
+fn bin() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_waymark"))
+}
+
+fn serve(repo: &Repo) -> Server {
+    Server::start(bin(), repo.root(), TODAY, &[])
+}
+
+/// A note of 2026-11-20 with this body.
+fn note(body: &str) -> String {
+    format!("---\ndate: 2026-11-20\nauthor: sam-okafor\nkind: visit\n---\n{body}\n")
+}
+
+/// How many rebuilds the server has reported.
+fn rebuilds(server: &Server) -> usize {
+    server.stdout().iter().filter(|l| l.starts_with("updated ") || l.starts_with("rebuilt ")).count()
+}
+
+#[test]
+fn serves_pages_with_their_types_and_reloads_an_edited_page() {
+    let repo = Repo::clean();
+    let server = serve(&repo);
+    for (path, kind) in [
+        ("/", "text/html; charset=utf-8"),
+        ("/people/yp-0001/", "text/html; charset=utf-8"),
+        ("/report.html", "text/html; charset=utf-8"),
+        ("/static/style.css", "text/css; charset=utf-8"),
+        ("/static/search.js", "text/javascript; charset=utf-8"),
+        ("/search/manifest.js", "text/javascript; charset=utf-8"),
+        ("/board/care-leavers.csv", "text/csv; charset=utf-8"),
+        ("/people/yp-0001/files/letter.txt", "text/plain; charset=utf-8"),
+        ("/_waymark/live.js", "text/javascript; charset=utf-8"),
+    ] {
+        let r = server.get(path);
+        assert_eq!(r.status, 200, "{path}");
+        assert_eq!(r.header("content-type"), Some(kind), "{path}");
+        assert_eq!(r.header("cache-control"), Some("no-store"), "{path}");
+        assert_eq!(r.header("x-content-type-options"), Some("nosniff"), "{path}");
+    }
+    assert_eq!(server.get("/people/yp-0001/files/letter.txt").text(), "A fictional letter.\n");
+    let page = server.get("/people/yp-0001/index.html");
+    let html = page.text();
+    assert!(page.header("content-security-policy").is_some_and(|c| c.contains("script-src 'self'")));
+    assert!(html.contains("http-equiv=\"Content-Security-Policy\""), "the page keeps its own policy");
+    assert_eq!(html.matches("/_waymark/live.js").count(), 1, "one live-reload script, added when served");
+    assert!(!html.contains("<script>"), "no inline script");
+    assert_eq!(server.get("/people/yp-0001").status, 301, "a folder without its slash is redirected");
+    assert_eq!(server.get("/people/yp-0001").header("location"), Some("/people/yp-0001/"));
+    assert_eq!(server.get("/nowhere.html").status, 404);
+
+    let events = server.events(None);
+    let written = Instant::now();
+    repo.write(NOTE_PATH, note("Helped with the college bus pass form."));
+    let event = events.wait(PATIENCE, |e| e.reloads(PAGE)).expect("a reload event naming the edited page");
+    assert!(
+        !event.data["paths"].as_array().expect("paths").iter().any(|p| p.as_str() == Some("static/style.css")),
+        "only changed files are named: {event:?}"
+    );
+    eprintln!("save to reload event: {:?}", event.at - written);
+    assert!(server.get(PAGE_URL).text().contains("college bus pass"), "the new text is served");
+}
+
+#[test]
+fn a_page_that_changed_before_it_listened_is_reloaded_when_it_does() {
+    let repo = Repo::clean();
+    let server = serve(&repo);
+    let html = server.get(PAGE_URL).text();
+    let served_at: u64 = html
+        .split("data-gen=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .and_then(|s| s.parse().ok())
+        .expect("the page says when it was served");
+    let events = server.events(None);
+    repo.write(NOTE_PATH, note("Changed while the page was loading."));
+    events.wait(PATIENCE, |e| e.reloads(PAGE)).expect("reload");
+    let late = server.events(Some((PAGE, served_at)));
+    late.wait(PATIENCE, |e| e.reloads(PAGE)).expect("a page that missed the change is told at once");
+    let other = server.events(Some(("people/yp-0001/plan.html", served_at)));
+    let told = other.wait(Duration::from_millis(500), |e| e.name == "reload");
+    assert!(told.is_none(), "an unchanged page is not: {told:?}");
+}
+
+#[test]
+fn paths_outside_the_site_are_refused() {
+    let outside = tempfile::tempdir().expect("temp dir");
+    let secret = outside.path().join("secret.txt");
+    std::fs::write(&secret, "SECRET-OUTSIDE").expect("write");
+    let repo = Repo::clean();
+    repo.write("Cargo.toml", "SECRET-IN-ROOT");
+    std::os::unix::fs::symlink(&secret, repo.path("records/yp-0001/files/link.txt")).expect("symlink");
+    std::os::unix::fs::symlink(outside.path(), repo.path("records/yp-0001/files/dir")).expect("symlink");
+    let server = serve(&repo);
+    for target in [
+        "/../Cargo.toml",
+        "/%2e%2e/Cargo.toml",
+        "/%2e%2e/",
+        "/..%2f..%2fetc/passwd",
+        "/..%2F..%2Fetc%2Fpasswd",
+        "//etc/passwd",
+        "/static/../../x",
+        "/static/../../../Cargo.toml",
+        "/..\\..\\Cargo.toml",
+        "/static%5c..%5c..%5cCargo.toml",
+        "/%5c%5cserver%5cshare",
+        "/C:/Windows/win.ini",
+        "/people/yp-0001/files/link.txt",
+        "/people/yp-0001/files/dir/secret.txt",
+        "/Cargo.toml",
+        "/records/yp-0001/profile.md",
+        "/waymark.yaml",
+        "/a%00b",
+        "/%252e%252e/Cargo.toml",
+        "http://example.org/",
+        "*",
+    ] {
+        let r = server.get(target);
+        assert!(r.status == 400 || r.status == 404, "{target} answered {}", r.status);
+        assert!(!r.text().contains("SECRET"), "{target} leaked a file");
+    }
+
+    assert!(server.get(PAGE_URL).text().contains("symbolic link"), "links are reported on the person's page");
+
+    // An attachment swapped for a link while serving is not followed either: it is refused at
+    // once, and reported as a problem with the file just changed.
+    let events = server.events(None);
+    std::fs::remove_file(repo.path("records/yp-0001/files/letter.txt")).expect("remove");
+    std::os::unix::fs::symlink(&secret, repo.path("records/yp-0001/files/letter.txt")).expect("symlink");
+    let r = server.get("/people/yp-0001/files/letter.txt");
+    assert!(r.status == 404 && !r.text().contains("SECRET"), "a swapped-in link is refused at once");
+    let told = events.wait(PATIENCE, |e| e.name == "problems").expect("the link is reported");
+    assert_eq!(told.data["problems"][0]["file"], "records/yp-0001/files/letter.txt", "{told:?}");
+    let r = server.get("/people/yp-0001/files/letter.txt");
+    assert!(r.status == 404 && !r.text().contains("SECRET"));
+}
+
+#[test]
+fn a_broken_record_shows_an_overlay_over_the_last_good_page_until_fixed() {
+    let repo = Repo::clean();
+    let server = serve(&repo);
+    let events = server.events(None);
+    repo.write(NOTE_PATH, note("First version, saved cleanly."));
+    events.wait(PATIENCE, |e| e.reloads(PAGE)).expect("reload");
+    // Line 3 loses its colon: the front matter is no longer YAML.
+    repo.write(NOTE_PATH, "---\ndate: 2026-11-20\nauthor sam-okafor: [\nkind: visit\n---\nSecond version, broken.\n");
+    let problem = events.wait(PATIENCE, |e| e.name == "problems").expect("a problems event");
+    let list = problem.data["problems"].as_array().expect("a list");
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0]["file"], NOTE_PATH);
+    assert!(list[0]["line"].as_u64().is_some_and(|l| (2..=5).contains(&l)), "{list:?}");
+    assert!(list[0]["message"].as_str().is_some_and(|m| m.contains("YAML")), "{list:?}");
+    let page = server.get(PAGE_URL).text();
+    assert!(page.contains("First version") && !page.contains("Second version"), "the last good page stays");
+    // A page opened now is told at once.
+    let fresh = server.events(None);
+    fresh.wait(PATIENCE, |e| e.name == "problems" && e.data["problems"][0]["file"] == NOTE_PATH).expect("told");
+    assert!(server.stdout().iter().any(|l| l.contains(NOTE_PATH) && l.starts_with("problem:")));
+
+    repo.write(NOTE_PATH, note("Third version, fixed."));
+    let cleared = events
+        .wait(PATIENCE, |e| e.name == "problems" && e.data["problems"].as_array().is_some_and(|a| a.is_empty()))
+        .expect("the overlay is cleared");
+    assert!(cleared.data["problems"].as_array().is_some_and(Vec::is_empty));
+    server.wait_for_page(PAGE_URL, "the fixed text", |r| r.text().contains("Third version"));
+}
+
+#[test]
+fn a_burst_of_500_new_notes_ends_in_one_consistent_site() {
+    let repo = Repo::clean();
+    let server = serve(&repo);
+    let before = rebuilds(&server);
+    for i in 0..500 {
+        let day = 1 + i % 28;
+        let month = 1 + (i / 28) % 10;
+        let path = format!("records/yp-0001/notes/2026-{month:02}-{day:02}-burst-{i:03}.md");
+        let body =
+            format!("---\ndate: 2026-{month:02}-{day:02}\nauthor: sam-okafor\n---\nBurst note number N{i:03}X.\n");
+        repo.write(&path, body);
+    }
+    let page =
+        server.wait_for_page(PAGE_URL, "all 500 notes", |r| (0..500).all(|i| r.text().contains(&format!("N{i:03}X"))));
+    assert_eq!(page.status, 200);
+    let made = rebuilds(&server) - before;
+    assert!((1..=25).contains(&made), "500 writes made {made} rebuilds: {:?}", server.stdout());
+    // The summary pages agree with the person's page.
+    let report = server.get("/report.html");
+    assert_eq!(report.status, 200);
+    let dashboard = server.get("/").text();
+    assert!(dashboard.contains("Jordan"), "the dashboard still lists the person");
+}
+
+#[test]
+fn saving_by_rename_and_editor_scratch_files() {
+    let repo = Repo::clean();
+    let server = serve(&repo);
+    let events = server.events(None);
+    // What vim does: probe the folder, write a swap file, write a new file and rename it over the old.
+    let notes = repo.path("records/yp-0001/notes");
+    std::fs::write(notes.join("4913"), "").expect("probe");
+    std::fs::remove_file(notes.join("4913")).expect("probe gone");
+    std::fs::write(notes.join(".2026-11-20-visit.md.swp"), "swap").expect("swap");
+    std::fs::write(notes.join("2026-11-20-visit.md~"), NOTE).expect("backup");
+    let tmp = notes.join("2026-11-20-visit.md.tmp");
+    std::fs::write(&tmp, note("Saved by renaming a new file into place.")).expect("write");
+    std::fs::rename(&tmp, repo.path(NOTE_PATH)).expect("rename");
+    events.wait(PATIENCE, |e| e.reloads(PAGE)).expect("the rename reloads the page");
+    server.wait_for_page(PAGE_URL, "the renamed-in text", |r| r.text().contains("renaming a new file"));
+    std::fs::remove_file(notes.join(".2026-11-20-visit.md.swp")).expect("swap gone");
+    std::fs::remove_file(notes.join("2026-11-20-visit.md~")).expect("backup gone");
+    // Scratch files alone cause no rebuild.
+    std::thread::sleep(Duration::from_millis(300));
+    let settled = rebuilds(&server);
+    std::fs::write(notes.join(".scratch.swp"), "x").expect("swap");
+    std::fs::write(notes.join("4913"), "").expect("probe");
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(rebuilds(&server), settled, "scratch files alone rebuild nothing: {:?}", server.stdout());
+}
+
+#[test]
+fn people_can_arrive_and_leave_while_serving() {
+    let repo = Repo::clean();
+    let server = serve(&repo);
+    assert_eq!(server.get("/people/yp-0002/index.html").status, 404);
+    repo.write("records/yp-0002/profile.md", PROFILE.replace("Jordan Example", "Riley Newcomer"));
+    repo.write("records/yp-0002/notes/2026-11-21-first-visit.md", note("First visit to Riley."));
+    let page = server.wait_for_page("/people/yp-0002/index.html", "the new person", |r| {
+        r.status == 200 && r.text().contains("First visit to Riley")
+    });
+    assert!(page.text().contains("Riley Newcomer"));
+    server.wait_for_page("/", "the new person on the dashboard", |r| r.text().contains("Riley Newcomer"));
+    std::fs::remove_dir_all(repo.path("records/yp-0002")).expect("remove the folder");
+    server.wait_for_page("/people/yp-0002/index.html", "the person gone", |r| r.status == 404);
+    server.wait_for_page("/", "the dashboard without them", |r| !r.text().contains("Riley Newcomer"));
+}
+
+#[test]
+fn links_between_people_follow_the_files_they_name() {
+    let repo = Repo::clean();
+    repo.write(
+        "records/yp-0001/notes/2026-11-21-joint.md",
+        note("Joint visit, see [Riley's note](../../yp-0002/notes/2026-11-21-first-visit.md)."),
+    );
+    let server = serve(&repo);
+    // (Templates write `/` as `&#x2F;`, so the checks look at the end of the message.)
+    let broken = "2026-11-21-first-visit.md, which does not exist";
+    assert!(server.get("/report.html").text().contains(broken), "the link is broken at first");
+    let events = server.events(None);
+    repo.write("records/yp-0002/profile.md", PROFILE.replace("Jordan Example", "Riley Newcomer"));
+    repo.write("records/yp-0002/notes/2026-11-21-first-visit.md", note("First visit to Riley."));
+    events.wait(PATIENCE, |e| e.reloads(PAGE)).expect("the linking person's page is rebuilt too");
+    server.wait_for_page("/report.html", "the link mended", |r| !r.text().contains(broken));
+    assert!(server.get(PAGE_URL).text().contains("../yp-0002/index.html#note-2026-11-21-first-visit"));
+}
+
+#[test]
+fn settings_and_theme_changes_rebuild_everything() {
+    let repo = Repo::clean();
+    let server = serve(&repo);
+    let config = std::fs::read_to_string(repo.path("waymark.yaml")).expect("read");
+    let events = server.events(None);
+    repo.write("waymark.yaml", config.replace("Example Leaving Care Service", "Renamed Care Service"));
+    events.wait(PATIENCE, |e| e.reloads(PAGE)).expect("pages reload");
+    server.wait_for_page("/", "the new name", |r| r.text().contains("Renamed Care Service"));
+    repo.write("themes/default/static/extra.txt", "added by the theme");
+    server.wait_for_page("/static/extra.txt", "the theme's new file", |r| r.status == 200);
+    // A template that does not compile keeps the site and says why.
+    repo.write("themes/default/templates/report.html", "{% if %}");
+    events
+        .wait(PATIENCE, |e| e.name == "problems" && e.data["problems"][0]["message"].as_str().is_some())
+        .expect("told");
+    assert_eq!(server.get("/report.html").status, 200, "the last good site is still served");
+    std::fs::remove_file(repo.path("themes/default/templates/report.html")).expect("remove");
+    events
+        .wait(PATIENCE, |e| e.name == "problems" && e.data["problems"].as_array().is_some_and(Vec::is_empty))
+        .expect("cleared");
+}
+
+#[test]
+fn closed_event_streams_end_their_threads() {
+    let repo = Repo::clean();
+    let server = Server::start_with(bin(), repo.root(), TODAY, &[], &[("WAYMARK_SERVE_KEEPALIVE_MS", "100")], PATIENCE);
+    let threads = || std::fs::read_dir(format!("/proc/{}/task", server.pid())).map(|d| d.count()).unwrap_or(0);
+    let _warm = server.get("/");
+    std::thread::sleep(Duration::from_millis(300));
+    let before = threads();
+    let streams: Vec<_> = (0..20).map(|_| server.events(None)).collect();
+    assert!(threads() >= before + 20, "each stream has a thread");
+    drop(streams);
+    let deadline = Instant::now() + PATIENCE;
+    while threads() > before + 2 {
+        assert!(Instant::now() < deadline, "stream threads did not end: {} left, {} before", threads(), before);
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn bind_warns_and_a_plain_build_has_no_live_reload() {
+    let repo = Repo::clean();
+    let quiet = serve(&repo);
+    assert!(quiet.stderr().is_empty(), "no warning on 127.0.0.1: {:?}", quiet.stderr());
+    assert!(quiet.addr.ip().is_loopback());
+    drop(quiet);
+    let open = Server::start(bin(), repo.root(), TODAY, &["--bind", "0.0.0.0"]);
+    let deadline = Instant::now() + PATIENCE;
+    while !open.stderr().iter().any(|l| l.contains("personal data")) {
+        assert!(Instant::now() < deadline, "no warning for --bind: {:?}", open.stderr());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(open.stderr().iter().any(|l| l.contains("0.0.0.0")));
+    drop(open);
+
+    let out = tempfile::tempdir().expect("temp dir");
+    let site = out.path().join("public");
+    common::waymark()
+        .arg("--root")
+        .arg(repo.root())
+        .args(["--today", TODAY, "build", "--output"])
+        .arg(&site)
+        .assert()
+        .success();
+    let mut pages = 0;
+    for entry in walkdir::WalkDir::new(&site) {
+        let entry = entry.expect("walk");
+        if entry.file_type().is_file() {
+            let text = String::from_utf8_lossy(&std::fs::read(entry.path()).expect("read")).into_owned();
+            assert!(!text.contains("_waymark"), "{} mentions live reload", entry.path().display());
+            pages += usize::from(entry.path().extension().is_some_and(|e| e == "html"));
+        }
+    }
+    assert!(pages > 3);
+    assert!(!site.join("_waymark").exists());
+}
