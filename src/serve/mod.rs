@@ -89,6 +89,7 @@ pub fn run(opts: &Options) -> Result<(), String> {
     }
     let searcher = spawn_search(store.clone(), hub.clone())?;
     model.index();
+    println!("watching {} for changes", root.display());
 
     let mut needs_full = false;
     while let Some(signals) = watch::gather(&rx, watch::QUIET, watch::CAP) {
