@@ -101,16 +101,19 @@
     title.style.fontWeight = "bold";
     title.style.margin = "0 0 0.5rem";
     title.textContent =
-      "A record could not be read, so this page shows it as it was before the last save:";
+      "Waymark could not take in the last save, so this page shows the records as they were before it:";
     overlay.appendChild(title);
     var list = document.createElement("ul");
     list.style.margin = "0";
     problems.forEach(function (p) {
       var item = document.createElement("li");
-      var where = document.createElement("code");
-      where.textContent = p.file + ":" + p.line + ":" + p.column;
-      item.appendChild(where);
-      item.appendChild(document.createTextNode(" " + p.message));
+      if (p.file) {
+        var where = document.createElement("code");
+        where.textContent = p.file + ":" + p.line + ":" + p.column;
+        item.appendChild(where);
+        item.appendChild(document.createTextNode(" "));
+      }
+      item.appendChild(document.createTextNode(p.message));
       if (p.help) {
         var help = document.createElement("div");
         help.style.opacity = "0.8";

@@ -91,106 +91,137 @@ pub fn run(opts: &Options) -> Result<(), String> {
     model.index();
     println!("watching {} for changes", root.display());
 
-    let mut needs_full = false;
+    let mut worker = Worker { root: root.clone(), store, hub, searcher, model, stale: false };
     while let Some(signals) = watch::gather(&rx, watch::QUIET, watch::CAP) {
         let mut batch = Batch::of(&root, &signals);
         watcher.take(&batch);
-        if date(opts) != model.today {
+        let today = date(opts);
+        if today != worker.model.today {
             batch.everything = true;
         }
-        if batch.is_empty() && !needs_full {
-            continue;
+        if !batch.is_empty() || worker.stale {
+            worker.handle(&batch, today);
         }
-        let today = date(opts);
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            rebuild(&root, today, &mut model, &batch, needs_full, &store, &hub, &searcher)
-        }));
-        needs_full = match outcome {
-            Ok(Ok(())) => false,
-            Ok(Err(message)) => {
-                eprintln!("error: {message}");
-                true
-            }
-            Err(_) => {
-                eprintln!("error: the rebuild stopped unexpectedly; everything will be read again at the next change");
-                true
-            }
-        };
     }
     Err("the file watcher stopped".into())
 }
 
-/// Handles one batch: everything again, or the people it names.
-#[allow(clippy::too_many_arguments)]
-fn rebuild(
-    root: &Path,
-    today: Date,
-    model: &mut Model,
-    batch: &Batch,
-    full: bool,
-    store: &Store,
-    hub: &Hub,
-    searcher: &Sender<SearchJob>,
-) -> Result<(), String> {
-    let started = Instant::now();
-    if full || batch.everything {
-        let (mut fresh, site) = match Model::build(root, today) {
-            Ok(built) => built,
-            Err(message) => {
-                hub.set_problems(vec![Problem {
-                    file: crate::config::CONFIG_FILE.into(),
-                    line: 1,
-                    column: 1,
-                    message: message.clone(),
-                    help: None,
-                }]);
-                return Err(format!("{message}\n  The site stays as it was until this is put right."));
+/// Why a rebuild failed.
+enum Failed {
+    /// Nothing was changed: the site and the model are as they were.
+    Kept(String),
+    /// The model may be half updated: read everything again.
+    Stale(String),
+}
+
+/// The rebuild worker's state.
+struct Worker {
+    root: PathBuf,
+    store: Arc<Store>,
+    hub: Arc<Hub>,
+    searcher: Sender<SearchJob>,
+    model: Model,
+    /// The model may not match the records (a rebuild failed half way): read everything next time.
+    stale: bool,
+}
+
+impl Worker {
+    /// Handles one batch; never panics, and a failure leaves the last good site served.
+    fn handle(&mut self, batch: &Batch, today: Date) {
+        // Past a quarter of everyone, reading everything at once is quicker than one by one.
+        let many = batch.people.len() > (self.model.people() / 4).max(50);
+        let full = batch.everything || self.stale || many;
+        match self.attempt(full, batch, today) {
+            Ok(()) => self.stale = false,
+            Err(Failed::Kept(message)) => {
+                eprintln!("error: {message}\n  The site stays as it was until this is put right.")
             }
-        };
-        let changed = store.replace_all(store::files_of(site), store.next_seq());
-        hub.announce(&changed);
-        fresh.keep_problems(model);
-        *model = fresh;
-        hub.set_problems(model.problems());
+            Err(Failed::Stale(message)) => {
+                eprintln!("error: {message}\n  Everything will be read again.");
+                self.stale = true;
+                // Try at once rather than waiting for the next save.
+                if let Ok(()) | Err(Failed::Kept(_)) = self.attempt(true, batch, today) {
+                    self.stale = false;
+                }
+            }
+        }
+    }
+
+    /// One rebuild, with any panic turned into a failure that reads everything again.
+    fn attempt(&mut self, full: bool, batch: &Batch, today: Date) -> Result<(), Failed> {
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            if full {
+                self.everything(today)
+            } else {
+                self.people(batch)
+            }
+        }));
+        outcome.unwrap_or_else(|_| Err(Failed::Stale("the rebuild stopped unexpectedly".into())))
+    }
+
+    /// Reads, checks and renders everything again, and swaps the new site in.
+    fn everything(&mut self, today: Date) -> Result<(), Failed> {
+        let started = Instant::now();
+        let (mut fresh, site) = Model::build(&self.root, today).map_err(|message| {
+            let help = Some("the site stays as it was until this is put right".to_string());
+            self.hub.set_problems(vec![Problem {
+                file: String::new(),
+                line: 0,
+                column: 0,
+                message: message.clone(),
+                help,
+            }]);
+            Failed::Kept(message)
+        })?;
+        let changed = self.store.replace_all(store::files_of(site), self.store.next_seq());
+        self.hub.announce(&changed);
+        fresh.keep_problems(&self.model);
+        self.model = fresh;
+        self.hub.set_problems(self.model.problems());
         let ms = started.elapsed().as_millis();
         println!("rebuilt everything in {ms} ms: {}", plural(changed.len(), "site file changed", "site files changed"));
-        model.index();
-        return Ok(());
+        self.model.index();
+        Ok(())
     }
-    let mut changed = 0;
-    let mut publish = |stage: Stage| {
-        let mut paths = stage.touched;
-        for patch in stage.patches {
-            paths.extend(store.patch(patch.prefix.as_deref(), patch.files, &|_| false));
-        }
-        changed += paths.len();
-        hub.announce(&paths);
-    };
-    let done = model.update(batch, &mut publish)?;
-    let problems = model.problems();
-    for p in &problems {
-        if !hub.problems().contains(p) {
+
+    /// Reads the people a batch names again and renders what they affect.
+    fn people(&mut self, batch: &Batch) -> Result<(), Failed> {
+        let started = Instant::now();
+        let mut changed = 0;
+        let (store, hub) = (&self.store, &self.hub);
+        let mut publish = |stage: Stage| {
+            let mut paths = stage.touched;
+            for patch in stage.patches {
+                paths.extend(store.patch(patch.prefix.as_deref(), patch.files, &|_| false));
+            }
+            changed += paths.len();
+            hub.announce(&paths);
+        };
+        let done = self.model.update(batch, &mut publish).map_err(Failed::Stale)?;
+        let problems = self.model.problems();
+        let shown = self.hub.problems();
+        for p in problems.iter().filter(|p| !shown.contains(p)) {
             println!("problem: {}:{}:{}: {}", p.file, p.line, p.column, p.message);
         }
+        self.hub.set_problems(problems);
+        if let Some(mut job) = done.search {
+            job.seq = self.store.next_seq();
+            // The search thread only ends with the process.
+            let _ = self.searcher.send(job);
+        }
+        let what = match batch.files.len() {
+            1 => batch.files.iter().next().cloned().unwrap_or_default(),
+            n => format!("{n} paths under records/"),
+        };
+        if !done.applied.is_empty() || !done.dependents.is_empty() {
+            let ms = started.elapsed().as_millis();
+            println!("updated {what} in {ms} ms: {}", plural(changed, "site file changed", "site files changed"));
+        }
+        if !done.held.is_empty() {
+            println!("kept the last good pages of {} until the problem above is fixed", done.held.join(", "));
+        }
+        Ok(())
     }
-    hub.set_problems(problems);
-    if let Some(mut job) = done.search {
-        job.seq = store.next_seq();
-        // The search thread only ends with the process.
-        let _ = searcher.send(job);
-    }
-    let what = match batch.files.len() {
-        1 => batch.files.iter().next().cloned().unwrap_or_default(),
-        n => format!("{n} paths under records/"),
-    };
-    if !done.applied.is_empty() || !done.dependents.is_empty() {
-        let ms = started.elapsed().as_millis();
-        println!("updated {what} in {ms} ms: {}", plural(changed, "site file changed", "site files changed"));
-    }
-    if !done.held.is_empty() {
-        println!("kept the last good pages of {} until the problem above is fixed", done.held.join(", "));
-    }
-    Ok(())
 }
 
 /// `1 thing` or `n things`.
@@ -202,6 +233,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 /// skipped for the newest.
 fn spawn_search(store: Arc<Store>, hub: Arc<Hub>) -> Result<Sender<SearchJob>, String> {
     let (tx, rx): (Sender<SearchJob>, Receiver<SearchJob>) = channel();
+    let trace = std::env::var_os("WAYMARK_SERVE_TRACE").is_some_and(|v| v == "1");
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .thread_name(|_| "waymark-search-pool".into())
@@ -214,10 +246,14 @@ fn spawn_search(store: Arc<Store>, hub: Arc<Hub>) -> Result<Sender<SearchJob>, S
                 while let Ok(newer) = rx.try_recv() {
                     job = newer;
                 }
+                let started = Instant::now();
                 let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pool.install(|| job.run())));
                 match built {
                     Ok(files) => hub.announce(&store.patch_search(job.seq, files)),
                     Err(_) => eprintln!("error: rebuilding the search index stopped unexpectedly"),
+                }
+                if trace {
+                    eprintln!("  search index: {:.1} ms", started.elapsed().as_secs_f64() * 1000.0);
                 }
             }
         })

@@ -161,6 +161,11 @@ impl Model {
         Ok((model, site))
     }
 
+    /// How many young people there are.
+    pub fn people(&self) -> usize {
+        self.repo.people.len()
+    }
+
     /// One line about the site: pages, people, errors and warnings.
     pub fn summary(&self, pages: usize) -> String {
         let errors = self.report.count(Severity::Error);
@@ -264,19 +269,22 @@ impl Model {
         let site_view = SiteView::new(&self.repo.config, self.today);
         let by_person = render::diagnostics_by_person(&self.report);
         let none = Vec::new();
-        let mut stage = Stage { patches: Vec::new(), touched };
-        for name in &targets {
-            let mut files = Vec::new();
-            if let Some(person) = self.repo.person(name) {
-                let diags = by_person.get(name.as_str()).unwrap_or(&none);
-                let pages =
-                    render::person_pages(&self.repo, person, diags, self.today, &self.theme, &site_view, &self.links)?;
-                files = store::pages(pages);
-                files.extend(render::attachment_copies(&self.repo, person).map(|(p, from)| (p, Served::File(from))));
-            }
-            stage.patches.push(Patch { prefix: Some(format!("{}/", paths::person_dir(name))), files });
-        }
-        publish(stage);
+        let patches = targets
+            .par_iter()
+            .map(|name| {
+                let mut files = Vec::new();
+                if let Some(person) = self.repo.person(name) {
+                    let diags = by_person.get(name.as_str()).unwrap_or(&none);
+                    let (repo, theme, links) = (&self.repo, &self.theme, &self.links);
+                    let pages = render::person_pages(repo, person, diags, self.today, theme, &site_view, links)?;
+                    files = store::pages(pages);
+                    let copies = render::attachment_copies(repo, person);
+                    files.extend(copies.map(|(p, from)| (p, Served::File(from))));
+                }
+                Ok(Patch { prefix: Some(format!("{}/", paths::person_dir(name))), files })
+            })
+            .collect::<Result<Vec<Patch>, String>>()?;
+        publish(Stage { patches, touched });
         started = self.lap("person pages", started);
 
         let diags_of = |p: &Person| by_person.get(p.id.as_str()).unwrap_or(&none);
