@@ -65,12 +65,7 @@ fn author_mismatch(repo: &Repository, history: &History, note: &crate::model::No
     if commit.boundary || commit.author_email.trim().eq_ignore_ascii_case(email.trim()) {
         return;
     }
-    let committer = match repo
-        .config
-        .staff
-        .iter()
-        .find(|s| s.email.as_deref().is_some_and(|e| e.trim().eq_ignore_ascii_case(commit.author_email.trim())))
-    {
+    let committer = match repo.config.staff_by_email(&commit.author_email) {
         Some(s) => format!("{} ({})", s.name, commit.author_email),
         None => format!("{} <{}>", commit.author_name, commit.author_email),
     };

@@ -5,6 +5,7 @@
 
 pub mod board;
 pub mod charts;
+pub mod history;
 pub mod markdown;
 pub mod paths;
 pub mod search;
@@ -16,6 +17,7 @@ use crate::diag::Diagnostic;
 use crate::model::date::Date;
 use crate::model::{Person, Repository};
 use crate::site::Site;
+use history::SiteHistory;
 use markdown::Links;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -29,6 +31,7 @@ pub fn render(
     report: &Report,
     today: Date,
     theme: &Theme,
+    history: &SiteHistory,
     done: &(dyn Fn() + Sync),
 ) -> Result<Site, String> {
     let site_view = SiteView::new(&repo.config, today);
@@ -45,11 +48,22 @@ pub fn render(
     let per_person: Vec<Result<Vec<(String, String)>, String>> = repo
         .people
         .par_iter()
-        .map(|person| {
-            let pages = person_pages(repo, person, diags_of(person), today, theme, &site_view, &links);
-            done();
-            pages
-        })
+        // One git handle per worker: libgit2 repositories are not shared between threads.
+        .map_init(
+            || history.repository(),
+            |git, person| {
+                let ctx = PersonCtx { diags: diags_of(person), today, theme, site: &site_view, links: &links, history };
+                let mut pages = person_pages(repo, person, &ctx);
+                if let Ok(pages) = &mut pages {
+                    match history_pages(person, &ctx, git.as_ref()) {
+                        Ok(more) => pages.extend(more),
+                        Err(e) => return Err(e),
+                    }
+                }
+                done();
+                pages
+            },
+        )
         .collect();
 
     let mut site = Site::default();
@@ -60,6 +74,8 @@ pub fn render(
     let board_view = board::board(&repo.people, &repo.config, today, paths::href(paths::BOARD, paths::BOARD_CSV));
     site.add(paths::BOARD, page(theme, "board.html", paths::BOARD, &site_view, board_view)?);
     site.add(paths::BOARD_CSV, board::care_leavers_csv(&repo.people, today));
+    let recent = history.recent_page(history.repository().as_ref());
+    site.add(paths::CHANGES, page(theme, "history.html", paths::CHANGES, &site_view, recent)?);
     for pages in per_person {
         for (path, html) in pages? {
             site.add(path, html);
@@ -159,16 +175,32 @@ fn dashboard<'d>(
     Ok(pages)
 }
 
-/// The person's page, and their plan and passport pages where they have them.
-fn person_pages(
-    repo: &Repository,
-    person: &Person,
-    diags: &[&Diagnostic],
+/// What rendering one person's pages needs besides the person.
+struct PersonCtx<'a> {
+    diags: &'a [&'a Diagnostic],
     today: Date,
-    theme: &Theme,
-    site: &SiteView,
-    links: &Links,
+    theme: &'a Theme,
+    site: &'a SiteView,
+    links: &'a Links,
+    history: &'a SiteHistory<'a>,
+}
+
+/// The person's history pages: their timeline and one page per record.
+fn history_pages(
+    person: &Person,
+    ctx: &PersonCtx,
+    git: Option<&git2::Repository>,
 ) -> Result<Vec<(String, String)>, String> {
+    ctx.history
+        .person_pages(person, git)
+        .into_iter()
+        .map(|(at, view)| Ok((at.clone(), page(ctx.theme, "history.html", &at, ctx.site, view)?)))
+        .collect()
+}
+
+/// The person's page, and their plan and passport pages where they have them.
+fn person_pages(repo: &Repository, person: &Person, ctx: &PersonCtx) -> Result<Vec<(String, String)>, String> {
+    let PersonCtx { diags, today, theme, site, links, history } = *ctx;
     let config = &repo.config;
     let id = &person.id;
     let mut out = Vec::new();
@@ -185,7 +217,7 @@ fn person_pages(
             Some(LinkView { text, href: paths::href(&here, &target) })
         })
         .collect();
-    let view = PersonView {
+    let mut view = PersonView {
         person: PersonHeader::new(person, &here),
         profile: person.profile.as_ref().map(|p| ProfileView::new(p, config, today, links)),
         diagnostics: sorted.iter().map(|d| DiagView::new(d, Some(person), &here)).collect(),
@@ -199,7 +231,16 @@ fn person_pages(
         outcomes: person.outcomes.iter().rev().map(|o| OutcomeView::new(o, config, &here, links)).collect(),
         attachments,
         report_href: paths::href(&here, paths::REPORT),
+        profile_changed: person.profile.as_ref().and_then(|p| history.last_changed(&p.source.path, &here)),
+        plan_changed: person.plan.as_ref().and_then(|p| history.last_changed(&p.source.path, &here)),
     };
+
+    for note in view.note_months.iter_mut().flat_map(|m| m.notes.iter_mut()) {
+        note.changed = history.last_changed(&note.file, &here);
+    }
+    for o in &mut view.outcomes {
+        o.changed = history.last_changed(&o.file, &here);
+    }
     out.push((here.clone(), page(theme, "person.html", &here, site, view)?));
 
     if has_plan_page(person) {
@@ -212,6 +253,7 @@ fn person_pages(
                 .as_ref()
                 .and_then(|p| p.personal_adviser.as_ref())
                 .map(|a| config.staff(&a.value).map(|s| s.name.clone()).unwrap_or_else(|| a.value.clone())),
+            changed: person.plan.as_ref().and_then(|p| history.last_changed(&p.source.path, &at)),
         };
         out.push((at.clone(), page(theme, "plan.html", &at, site, view)?));
     }
@@ -220,6 +262,7 @@ fn person_pages(
         let view = PassportPage {
             person: PersonHeader::new(person, &at),
             passport: person.passport.as_ref().map(|p| PassportView::new(p, &at, links)),
+            changed: person.passport.as_ref().and_then(|p| history.last_changed(&p.source.path, &at)),
         };
         out.push((at.clone(), page(theme, "passport.html", &at, site, &view)?));
         let css = format!("{}/passport.css", paths::person_dir(id));
