@@ -1,7 +1,8 @@
 //! Rendering: Markdown bodies, templates and the pages of the site, in memory.
 //!
 //! [`render`] turns a loaded repository and its check report into a
-//! [`Site`](crate::site::Site); [`crate::site::write`] puts it on disk.
+//! [`Site`](crate::site::Site) in memory; [`render_to`] hands each file to a
+//! [`Sink`](crate::site::Sink) as it is made, such as a [`Staging`](crate::site::Staging) folder.
 
 pub mod board;
 pub mod charts;
@@ -16,7 +17,7 @@ use crate::check::Report;
 use crate::diag::Diagnostic;
 use crate::model::date::Date;
 use crate::model::{Person, Repository};
-use crate::site::Site;
+use crate::site::{Content, Sink, Site};
 use history::SiteHistory;
 use markdown::Links;
 use rayon::prelude::*;
@@ -24,7 +25,7 @@ use std::collections::HashMap;
 use templates::Theme;
 use views::*;
 
-/// Renders every page of the site, and lists the attachments and static files to copy;
+/// Renders every page of the site into memory, with the attachments and static files to copy;
 /// `done` is called once per young person rendered (for a progress bar).
 pub fn render(
     repo: &Repository,
@@ -34,6 +35,24 @@ pub fn render(
     history: &SiteHistory,
     done: &(dyn Fn() + Sync),
 ) -> Result<Site, String> {
+    let site = std::sync::Mutex::new(Site::default());
+    render_to(&site, repo, report, today, theme, history, done)?;
+    Ok(site.into_inner().unwrap_or_else(|e| e.into_inner()))
+}
+
+/// Renders every page of the site into `sink` as each is made, so a build can write pages
+/// while it renders others instead of holding the whole site in memory.
+pub fn render_to(
+    sink: &dyn Sink,
+    repo: &Repository,
+    report: &Report,
+    today: Date,
+    theme: &Theme,
+    history: &SiteHistory,
+    done: &(dyn Fn() + Sync),
+) -> Result<(), String> {
+    let put = |path: String, content: Content| sink.put(path, content).map_err(|e| e.to_string());
+    let bytes = |path: String, text: String| put(path, Content::Bytes(text.into_bytes()));
     let site_view = SiteView::new(&repo.config, today);
     let links = Links::new(repo);
     let mut by_person: HashMap<&str, Vec<&Diagnostic>> = HashMap::new();
@@ -45,59 +64,52 @@ pub fn render(
     let none = Vec::new();
     let diags_of = |p: &Person| by_person.get(p.id.as_str()).unwrap_or(&none);
 
-    let per_person: Vec<Result<Vec<(String, String)>, String>> = repo
-        .people
+    repo.people
         .par_iter()
         // One git handle per worker: libgit2 repositories are not shared between threads.
         .map_init(
             || history.repository(),
             |git, person| {
                 let ctx = PersonCtx { diags: diags_of(person), today, theme, site: &site_view, links: &links, history };
-                let mut pages = person_pages(repo, person, &ctx);
-                if let Ok(pages) = &mut pages {
-                    match history_pages(person, &ctx, git.as_ref()) {
-                        Ok(more) => pages.extend(more),
-                        Err(e) => return Err(e),
-                    }
+                for (path, html) in person_pages(repo, person, &ctx)? {
+                    bytes(path, html)?;
+                }
+                for (path, html) in history_pages(person, &ctx, git.as_ref())? {
+                    bytes(path, html)?;
                 }
                 done();
-                pages
+                Ok::<(), String>(())
             },
         )
-        .collect();
+        .collect::<Result<(), String>>()?;
 
-    let mut site = Site::default();
     for (path, html) in dashboard(repo, report, today, theme, &site_view, &diags_of)? {
-        site.add(path, html);
+        bytes(path, html)?;
     }
-    site.add(paths::REPORT, report_page(repo, report, theme, &site_view)?);
+    bytes(paths::REPORT.into(), report_page(repo, report, theme, &site_view)?)?;
     let board_view = board::board(&repo.people, &repo.config, today, paths::href(paths::BOARD, paths::BOARD_CSV));
-    site.add(paths::BOARD, page(theme, "board.html", paths::BOARD, &site_view, board_view)?);
-    site.add(paths::BOARD_CSV, board::care_leavers_csv(&repo.people, today));
+    bytes(paths::BOARD.into(), page(theme, "board.html", paths::BOARD, &site_view, board_view)?)?;
+    bytes(paths::BOARD_CSV.into(), board::care_leavers_csv(&repo.people, today))?;
     let recent = history.recent_page(history.repository().as_ref());
-    site.add(paths::CHANGES, page(theme, "history.html", paths::CHANGES, &site_view, recent)?);
-    for pages in per_person {
-        for (path, html) in pages? {
-            site.add(path, html);
-        }
-    }
+    bytes(paths::CHANGES.into(), page(theme, "history.html", paths::CHANGES, &site_view, recent)?)?;
     for person in &repo.people {
         for attachment in &person.attachments {
             if let Some((path, None)) = paths::site_target(attachment) {
                 if path.contains("/files/") {
-                    site.copy(path, attachment.split('/').fold(repo.root.clone(), |p, s| p.join(s)));
+                    put(path, Content::Copy(attachment.split('/').fold(repo.root.clone(), |p, s| p.join(s))))?;
                 }
             }
         }
     }
-    site.add(search::PAGE, page(theme, "search.html", search::PAGE, &site_view, search::page_view(&repo.config))?);
+    let search_page = page(theme, "search.html", search::PAGE, &site_view, search::page_view(&repo.config))?;
+    bytes(search::PAGE.into(), search_page)?;
     for (path, text) in search::build(repo, today).files {
-        site.add(path, text);
+        bytes(path, text)?;
     }
-    for (name, bytes) in &theme.statics {
-        site.add(format!("static/{name}"), bytes.clone());
+    for (name, data) in &theme.statics {
+        put(format!("static/{name}"), Content::Bytes(data.clone()))?;
     }
-    Ok(site)
+    Ok(())
 }
 
 /// Renders a template for the page at `page`.
