@@ -237,3 +237,28 @@ fn an_uncommitted_edit_is_flagged_on_the_record() {
     let report = text(&out, "report.html");
     assert!(report.contains("has changes not yet committed to git"), "the site's report has the git rules too");
 }
+
+#[test]
+fn a_restricted_notes_changes_stay_on_its_young_persons_pages() {
+    let repo = Repo::clean();
+    let secret = NOTE.replace("minutes: 45\n", "minutes: 45\nrestricted: true\n");
+    repo.write("records/yp-0001/notes/2026-11-20-visit.md", &secret);
+    git(&repo, SAM, "2026-01-01", &["init", "-q"]);
+    commit(&repo, SAM, "2026-11-20", "Visit note");
+    repo.write(
+        "records/yp-0001/notes/2026-11-20-visit.md",
+        secret.replace("Visited at the flat", "Visited at the refuge"),
+    );
+    commit(&repo, SAM, "2026-11-21", "Correct where the visit was");
+    let (_keep, out) = build(repo.root());
+    let own = site::read(&out.join("people/yp-0001/history/notes/2026-11-20-visit.html"));
+    assert!(
+        own.contains("<ins>refuge</ins>") || own.contains("<ins>refuge."),
+        "shown on the note's own history: {own}"
+    );
+    assert!(own.contains("restricted note"));
+    let recent = site::read(&out.join("changes.html"));
+    assert!(recent.contains("Correct where the visit was"), "the commit is listed");
+    assert!(!recent.contains("refuge"), "but not what the restricted note says");
+    assert!(site::decode_entities(&recent).contains("What changed is shown on the young person's own history page."));
+}

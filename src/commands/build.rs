@@ -19,7 +19,7 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &BuildArgs) -> Re
     let repo = crate::load::load(&root)?;
     progress.stage("checking", None);
     let report = crate::check::check_with(&repo, today, Some(&git));
-    let history = SiteHistory::new(&git.history, &repo.config, &git.uncommitted);
+    let history = SiteHistory::new(&git.history, &repo, &git.uncommitted);
     let theme = Theme::load(&repo.root, &repo.config.theme).map_err(Fatal)?;
     let output = output_folder(&repo.root, &repo.config.output, args.output.as_deref())?;
     progress.stage("rendering and writing pages", Some(repo.people.len() as u64));

@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::history::diff::{self, Words};
 use crate::history::{Change, ChangeKind, Entry, FileState, History};
 use crate::model::date::display_date;
-use crate::model::Person;
+use crate::model::{Person, Repository};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -25,6 +25,8 @@ const BODY_LINES: usize = 40;
 pub struct SiteHistory<'a> {
     history: &'a History,
     config: &'a Config,
+    /// Restricted notes, whose changes are shown only on their young person's own pages.
+    restricted: std::collections::HashSet<&'a str>,
     uncommitted: HashMap<&'a str, FileState>,
     /// Changes to files in `records/<id>/` (at the time of the change, or moved out of it), by
     /// person id, so a person's timeline need not scan every path.
@@ -74,6 +76,8 @@ pub struct EntryView {
 /// What one commit did to one file.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChangeView {
+    /// A restricted note: shown with a banner, and its changes only on its young person's pages.
+    pub restricted: bool,
     /// `added`, `modified`, `deleted` or `moved`.
     pub kind: &'static str,
     /// The record as people name it (`Note 2026-11-02-visit`, `Pathway plan`).
@@ -142,7 +146,7 @@ pub type Details = HashMap<(usize, Arc<str>), crate::history::diff::Detail>;
 
 impl<'a> SiteHistory<'a> {
     /// The site's view of `history`; `uncommitted` is git status of the record files.
-    pub fn new(history: &'a History, config: &'a Config, uncommitted: &'a [(String, FileState)]) -> SiteHistory<'a> {
+    pub fn new(history: &'a History, repo: &'a Repository, uncommitted: &'a [(String, FileState)]) -> SiteHistory<'a> {
         let mut by_person: HashMap<&str, Vec<&Change>> = HashMap::new();
         let person_of = |path: &'a str| path.strip_prefix("records/").and_then(|r| r.split_once('/')).map(|(id, _)| id);
         for change in history.git().into_iter().flat_map(|g| g.paths.values().flatten()) {
@@ -154,7 +158,14 @@ impl<'a> SiteHistory<'a> {
         }
         SiteHistory {
             history,
-            config,
+            config: &repo.config,
+            restricted: repo
+                .people
+                .iter()
+                .flat_map(|p| &p.notes)
+                .filter(|n| n.restricted)
+                .map(|n| n.source.path.as_str())
+                .collect(),
             uncommitted: uncommitted.iter().map(|(p, s)| (p.as_str(), *s)).collect(),
             by_person,
         }
@@ -245,6 +256,7 @@ impl<'a> SiteHistory<'a> {
         intro: String,
         entries: &[Entry<'_>],
         details: &Details,
+        own_pages: bool,
     ) -> HistoryPage {
         HistoryPage {
             person: None,
@@ -253,7 +265,7 @@ impl<'a> SiteHistory<'a> {
             subject_href: None,
             none_reason: self.history.reason().map(String::from),
             partial: self.history.is_shallow(),
-            entries: entries.iter().map(|e| self.entry(e, here, details)).collect(),
+            entries: entries.iter().map(|e| self.entry(e, here, details, own_pages)).collect(),
             pending: None,
         }
     }
@@ -276,6 +288,7 @@ impl<'a> SiteHistory<'a> {
             ),
             &entries,
             &details,
+            true,
         );
         page.person = Some(PersonHeader::new(person, &at));
         page.subject_href = Some(paths::href(&at, &paths::person_page(&person.id)));
@@ -304,6 +317,7 @@ impl<'a> SiteHistory<'a> {
                 ),
                 &record_entries,
                 &details,
+                true,
             );
             page.person = Some(PersonHeader::new(person, &at));
             page.subject_href = paths::site_target(path).map(|(p, anchor)| link(&at, &p, anchor.as_deref()));
@@ -321,10 +335,10 @@ impl<'a> SiteHistory<'a> {
             "The last {} commits that changed the records, newest first. Each young person's page links to all of theirs.",
             entries.len()
         );
-        self.page(paths::CHANGES, "Recent changes".into(), intro, &entries, &details)
+        self.page(paths::CHANGES, "Recent changes".into(), intro, &entries, &details, false)
     }
 
-    fn entry(&self, e: &Entry<'_>, here: &str, details: &Details) -> EntryView {
+    fn entry(&self, e: &Entry<'_>, here: &str, details: &Details, own_pages: bool) -> EntryView {
         let c = e.commit;
         let mut lines = c.message.trim_end().lines();
         let summary = lines.next().unwrap_or("").trim().to_string();
@@ -339,12 +353,16 @@ impl<'a> SiteHistory<'a> {
             summary,
             body,
             boundary: c.boundary,
-            changes: e.changes.iter().map(|ch| self.change(ch, here, details)).collect(),
+            changes: e.changes.iter().map(|ch| self.change(ch, here, details, own_pages)).collect(),
         }
     }
 
-    fn change(&self, ch: &Change, here: &str, details: &Details) -> ChangeView {
-        let detail = details.get(&(ch.commit, ch.path.clone()));
+    /// One change; `own_pages` is false on pages beyond the young person's own, where a
+    /// restricted note's changes are left out (FORMAT.md keeps restricted notes out of bundles).
+    fn change(&self, ch: &Change, here: &str, details: &Details, own_pages: bool) -> ChangeView {
+        let now = self.history.resolve_path(&ch.path).filter(|p| self.exists_now(p));
+        let restricted = now.as_deref().is_some_and(|p| self.restricted.contains(p));
+        let detail = details.get(&(ch.commit, ch.path.clone())).filter(|_| own_pages || !restricted);
         let mut lines: Vec<Vec<WordView>> = detail
             .map(|d| {
                 diff::changed_line_runs(&d.body)
@@ -356,8 +374,8 @@ impl<'a> SiteHistory<'a> {
         let more_lines = lines.len().saturating_sub(BODY_LINES);
         lines.truncate(BODY_LINES);
         // Links go to the record as it is now: a later move or deletion leaves this path behind.
-        let now = self.history.resolve_path(&ch.path).filter(|p| self.exists_now(p));
         ChangeView {
+            restricted,
             kind: ch.kind.as_str(),
             what: record_name(&ch.path),
             path: ch.path.to_string(),
@@ -466,8 +484,8 @@ mod tests {
     #[test]
     fn no_git_means_no_lines_and_a_reason() {
         let history = History::None("this folder is not in a git repository".into());
-        let config = Config::default();
-        let site = SiteHistory::new(&history, &config, &[]);
+        let repo = Repository::default();
+        let site = SiteHistory::new(&history, &repo, &[]);
         assert!(!site.available());
         assert_eq!(site.last_changed("records/yp-1/profile.md", "people/yp-1/index.html"), None);
         let page = site.recent_page(None);
