@@ -141,6 +141,12 @@ impl Config {
         self.staff.iter().find(|s| s.id == id)
     }
 
+    /// The staff member whose email this is (compared as git users type them: trimmed, any case).
+    pub fn staff_by_email(&self, email: &str) -> Option<&Staff> {
+        let email = email.trim();
+        self.staff.iter().find(|s| s.email.as_deref().is_some_and(|e| e.trim().eq_ignore_ascii_case(email)))
+    }
+
     /// The outcome scale with this id.
     pub fn scale(&self, id: &str) -> Option<&OutcomeScale> {
         self.outcome_scales.iter().find(|s| s.id == id)

@@ -8,8 +8,12 @@ use std::time::Duration;
 const SHOW_AFTER: Duration = Duration::from_secs(1);
 
 /// Progress of a command through its stages; silent when stderr is not a terminal.
+///
+/// With `WAYMARK_TIMINGS=1` in the environment, each stage's wall time is printed to stderr
+/// when the next begins, so a benchmark can tell where a build spends its time.
 pub struct Progress {
     bar: ProgressBar,
+    timings: Option<std::sync::Mutex<(&'static str, std::time::Instant)>>,
 }
 
 impl Progress {
@@ -26,11 +30,24 @@ impl Progress {
                 }
             });
         }
-        Progress { bar }
+        let timings = std::env::var_os("WAYMARK_TIMINGS")
+            .is_some_and(|v| v == "1")
+            .then(|| std::sync::Mutex::new(("starting", std::time::Instant::now())));
+        Progress { bar, timings }
+    }
+
+    /// Prints how long the stage that is ending took, when timings are asked for.
+    fn lap(&self, next: &'static str) {
+        if let Some(t) = &self.timings {
+            let mut t = t.lock().unwrap_or_else(|e| e.into_inner());
+            eprintln!("timing: {:<32} {:>8.3} s", t.0, t.1.elapsed().as_secs_f64());
+            *t = (next, std::time::Instant::now());
+        }
     }
 
     /// Enters a stage: a spinner when its size is unknown, a bar when it is `len` steps.
     pub fn stage(&self, message: &'static str, len: Option<u64>) {
+        self.lap(message);
         let template = match len {
             Some(_) => "{spinner} {msg} [{bar:30}] {pos}/{len}",
             None => "{spinner} {msg}",
@@ -50,6 +67,7 @@ impl Progress {
 
     /// Clears the bar so the summary line stands alone.
     pub fn finish(&self) {
+        self.lap("done");
         self.bar.finish_and_clear();
     }
 }

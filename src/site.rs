@@ -112,85 +112,142 @@ pub fn check_output(output: &Path) -> Result<(), WriteError> {
     }
 }
 
-/// Writes the site to `output`: a new folder beside it, then swapped in whole.
+/// Where rendered files go: kept in memory (a [`Site`] in a mutex) or written straight into a
+/// [`Staging`] folder, so a large build need not hold every page at once.
+pub trait Sink: Sync {
+    /// Takes one file of the site.
+    fn put(&self, path: String, content: Content) -> Result<(), WriteError>;
+}
+
+impl Sink for std::sync::Mutex<Site> {
+    fn put(&self, path: String, content: Content) -> Result<(), WriteError> {
+        // A poisoned lock only means another thread panicked mid-push; the list is still whole.
+        let mut site = self.lock().unwrap_or_else(|e| e.into_inner());
+        site.files.push(SiteFile { path, content });
+        Ok(())
+    }
+}
+
+/// A new site being written into a folder beside the output, swapped in whole by [`Staging::finish`];
+/// dropped unfinished, it removes its folder and leaves the old site as it was.
+pub struct Staging {
+    output: PathBuf,
+    fresh: PathBuf,
+    old: PathBuf,
+    files: std::sync::atomic::AtomicUsize,
+    pages: std::sync::atomic::AtomicUsize,
+    finished: bool,
+}
+
+impl Staging {
+    /// Checks that `output` may be replaced and makes the new folder beside it.
+    pub fn new(output: &Path) -> Result<Staging, WriteError> {
+        check_output(output)?;
+        let name = output.file_name().ok_or_else(|| WriteError::NotAFolder(output.to_path_buf()))?;
+        let parent = match output.parent() {
+            Some(p) if p.as_os_str().is_empty() => Path::new("."),
+            Some(p) => p,
+            None => return Err(WriteError::NotAFolder(output.to_path_buf())),
+        };
+        if !parent.is_dir() {
+            return Err(WriteError::NoParent(output.to_path_buf()));
+        }
+        let stamp = format!(
+            "{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
+        );
+        let fresh = parent.join(format!(".{}.waymark-new-{stamp}", name.to_string_lossy()));
+        let old = parent.join(format!(".{}.waymark-old-{stamp}", name.to_string_lossy()));
+        std::fs::create_dir(&fresh).map_err(|e| WriteError::Io(fresh.clone(), e))?;
+        Ok(Staging {
+            output: output.to_path_buf(),
+            fresh,
+            old,
+            files: Default::default(),
+            pages: Default::default(),
+            finished: false,
+        })
+    }
+
+    /// How many HTML pages have been written so far.
+    pub fn pages(&self) -> usize {
+        self.pages.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Writes the marker and swaps the new folder in; returns the files written (marker not counted).
+    pub fn finish(mut self) -> Result<usize, WriteError> {
+        let marker = self.fresh.join(MARKER);
+        std::fs::write(&marker, "This folder was made by `waymark build` and is replaced whole by the next build.\n")
+            .map_err(|e| WriteError::Io(marker, e))?;
+        // Swap: the old site moves aside, the new one takes its name, the old one goes.
+        let had_old = self.output.exists();
+        if had_old {
+            std::fs::rename(&self.output, &self.old).map_err(|e| WriteError::Io(self.output.clone(), e))?;
+        }
+        if let Err(e) = std::fs::rename(&self.fresh, &self.output) {
+            if had_old {
+                let _ = std::fs::rename(&self.old, &self.output);
+            }
+            return Err(WriteError::Io(self.output.clone(), e));
+        }
+        self.finished = true;
+        if had_old {
+            std::fs::remove_dir_all(&self.old).map_err(|e| WriteError::Io(self.old.clone(), e))?;
+        }
+        Ok(self.files.load(std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, path: String, content: Content) -> Result<(), WriteError> {
+        if !crate::render::paths::safe_relative(&path) || path == MARKER {
+            return Err(WriteError::BadPath(path));
+        }
+        let dest = path.split('/').fold(self.fresh.clone(), |p, s| p.join(s));
+        if let Some(folder) = dest.parent() {
+            // Several threads may make the same folder; create_dir_all accepts one that appears meanwhile.
+            std::fs::create_dir_all(folder).map_err(|e| WriteError::Io(folder.to_path_buf(), e))?;
+        }
+        match content {
+            Content::Bytes(b) => std::fs::write(&dest, b).map_err(|e| WriteError::Io(dest.clone(), e))?,
+            Content::Copy(from) => {
+                // Never follow a link out of the records: copy regular files only.
+                let meta = std::fs::symlink_metadata(&from).map_err(|e| WriteError::Io(from.clone(), e))?;
+                if meta.is_file() {
+                    std::fs::copy(&from, &dest).map_err(|e| WriteError::Io(dest.clone(), e))?;
+                }
+            }
+        }
+        self.files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if path.ends_with(".html") {
+            self.pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_dir_all(&self.fresh);
+        }
+    }
+}
+
+/// Writes a site held in memory to `output`: a new folder beside it, then swapped in whole.
 ///
 /// Returns the number of files written (the marker not counted).
 pub fn write(site: &Site, output: &Path) -> Result<usize, WriteError> {
-    check_output(output)?;
-    let name = output.file_name().ok_or_else(|| WriteError::NotAFolder(output.to_path_buf()))?;
-    let parent = match output.parent() {
-        Some(p) if p.as_os_str().is_empty() => Path::new("."),
-        Some(p) => p,
-        None => return Err(WriteError::NotAFolder(output.to_path_buf())),
-    };
-    if !parent.is_dir() {
-        return Err(WriteError::NoParent(output.to_path_buf()));
-    }
-    for f in &site.files {
-        if !crate::render::paths::safe_relative(&f.path) || f.path == MARKER {
-            return Err(WriteError::BadPath(f.path.clone()));
-        }
-    }
-    let stamp = format!(
-        "{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
-    );
-    let fresh = parent.join(format!(".{}.waymark-new-{stamp}", name.to_string_lossy()));
-    std::fs::create_dir(&fresh).map_err(|e| WriteError::Io(fresh.clone(), e))?;
-    if let Err(e) = fill(site, &fresh) {
-        let _ = std::fs::remove_dir_all(&fresh);
-        return Err(e);
-    }
-    // Swap: the old site moves aside, the new one takes its name, the old one goes.
-    let old = parent.join(format!(".{}.waymark-old-{stamp}", name.to_string_lossy()));
-    let had_old = output.exists();
-    if had_old {
-        if let Err(e) = std::fs::rename(output, &old) {
-            let _ = std::fs::remove_dir_all(&fresh);
-            return Err(WriteError::Io(output.to_path_buf(), e));
-        }
-    }
-    if let Err(e) = std::fs::rename(&fresh, output) {
-        if had_old {
-            let _ = std::fs::rename(&old, output);
-        }
-        let _ = std::fs::remove_dir_all(&fresh);
-        return Err(WriteError::Io(output.to_path_buf(), e));
-    }
-    if had_old {
-        std::fs::remove_dir_all(&old).map_err(|e| WriteError::Io(old.clone(), e))?;
-    }
-    Ok(site.files.len())
-}
-
-/// Writes every file of the site, and the marker, into the new folder `dir`: folders first,
-/// then the files in parallel.
-fn fill(site: &Site, dir: &Path) -> Result<(), WriteError> {
     use rayon::prelude::*;
-    let dest = |path: &str| path.split('/').fold(dir.to_path_buf(), |p, s| p.join(s));
-    let folders: std::collections::BTreeSet<PathBuf> =
-        site.files.iter().filter_map(|f| dest(&f.path).parent().map(Path::to_path_buf)).collect();
-    for folder in folders {
-        std::fs::create_dir_all(&folder).map_err(|e| WriteError::Io(folder.clone(), e))?;
+    // Refuse a bad path before anything is written.
+    if let Some(f) = site.files.iter().find(|f| !crate::render::paths::safe_relative(&f.path) || f.path == MARKER) {
+        check_output(output)?;
+        return Err(WriteError::BadPath(f.path.clone()));
     }
-    site.files.par_iter().try_for_each(|f| {
-        let dest = dest(&f.path);
-        match &f.content {
-            Content::Bytes(b) => std::fs::write(&dest, b).map_err(|e| WriteError::Io(dest.clone(), e)),
-            Content::Copy(from) => {
-                // Never follow a link out of the records: copy regular files only.
-                let meta = std::fs::symlink_metadata(from).map_err(|e| WriteError::Io(from.clone(), e))?;
-                if meta.is_file() {
-                    std::fs::copy(from, &dest).map_err(|e| WriteError::Io(dest.clone(), e))?;
-                }
-                Ok(())
-            }
-        }
-    })?;
-    let marker = dir.join(MARKER);
-    std::fs::write(&marker, "This folder was made by `waymark build` and is replaced whole by the next build.\n")
-        .map_err(|e| WriteError::Io(marker, e))
+    let staging = Staging::new(output)?;
+    site.files.par_iter().try_for_each(|f| staging.put(f.path.clone(), f.content.clone()))?;
+    staging.finish()
 }
 
 #[cfg(test)]
@@ -227,6 +284,20 @@ mod tests {
         let file = dir.path().join("file");
         std::fs::write(&file, "x").expect("write");
         assert!(matches!(write(&site("x"), &file), Err(WriteError::NotAFolder(_))));
+    }
+
+    #[test]
+    fn a_build_that_stops_halfway_leaves_the_old_site_and_no_folder_behind() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let out = dir.path().join("public");
+        write(&site("old"), &out).expect("first build");
+        let staging = Staging::new(&out).expect("staging");
+        staging.put("index.html".into(), Content::Bytes(b"half".to_vec())).expect("put");
+        assert!(matches!(staging.put("../x".into(), Content::Bytes(Vec::new())), Err(WriteError::BadPath(_))));
+        assert_eq!(staging.pages(), 1);
+        drop(staging);
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).expect("read"), "old");
+        assert_eq!(std::fs::read_dir(dir.path()).expect("list").count(), 1, "only the old site is left");
     }
 
     #[test]

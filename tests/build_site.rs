@@ -4,7 +4,7 @@
 
 mod site;
 
-use site::chromium;
+use site::{check_site, chromium, decode_entities, files, read};
 use std::path::{Path, PathBuf};
 
 const TODAY: &str = "2026-11-24";
@@ -156,28 +156,6 @@ fn build(root: &Path) -> PathBuf {
     root.join("public")
 }
 
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// Every file under a folder.
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).expect("list") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 /// The text between `from` and the next `to` after it.
 fn between<'a>(text: &'a str, from: &str, to: &str) -> &'a str {
     let start = text.find(from).unwrap_or_else(|| panic!("{from:?} not found")) + from.len();
@@ -271,96 +249,6 @@ fn the_sample_repository_builds_into_a_private_site() {
         assert!(out.join("people").join(&id).join("index.html").is_file(), "{id:?} has a page");
     }
     check_site(&out);
-}
-
-/// Checks every file of a built site: nothing refers to another host, every page carries the
-/// privacy headers, and every link names a file (and anchor) in the site.
-fn check_site(out: &Path) {
-    let all = files(out);
-    let pages: Vec<&PathBuf> = all.iter().filter(|p| p.extension().is_some_and(|e| e == "html")).collect();
-    assert!(pages.len() >= 7, "{pages:?}");
-    for file in &all {
-        let bytes = std::fs::read(file).expect("read");
-        let text = String::from_utf8_lossy(&bytes);
-        for scheme in ["http://", "https://", "//evil", "evil.example"] {
-            assert!(!text.contains(scheme), "{} mentions {scheme}", file.display());
-        }
-    }
-    let mut checked = 0;
-    for page in pages {
-        let html = read(page);
-        for meta in [
-            r#"<meta name="robots" content="noindex,nofollow">"#,
-            r#"<meta name="referrer" content="no-referrer">"#,
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'",
-        ] {
-            assert!(html.contains(meta), "{} lacks {meta}", page.display());
-        }
-        assert!(!html.contains("style=\""), "{}: no inline styles", page.display());
-        for url in urls(&html) {
-            checked += 1;
-            let (path, fragment) = url.split_once('#').unwrap_or((&url, ""));
-            let target_page =
-                if path.is_empty() { page.to_path_buf() } else { page.with_file_name("").join(percent_decode(path)) };
-            if !fragment.is_empty() {
-                let target_html = read(&target_page);
-                let id = format!("id=\"{}\"", percent_decode(fragment));
-                assert!(decode_entities(&target_html).contains(&id), "{}: {url} names no anchor there", page.display());
-            }
-            if path.is_empty() {
-                continue;
-            }
-            assert!(!path.contains(':') && !path.starts_with('/'), "{}: {url} is not relative", page.display());
-            assert!(path.ends_with(".html") || !path.ends_with('/'), "{}: {url} names no file", page.display());
-            let target = page.parent().expect("in a folder").join(percent_decode(path));
-            let target = target.canonicalize().unwrap_or_else(|_| panic!("{}: {url} does not resolve", page.display()));
-            assert!(target.starts_with(out.canonicalize().expect("out")), "{}: {url} leaves the site", page.display());
-            assert!(target.is_file(), "{}: {url} is not a file", page.display());
-        }
-    }
-    assert!(checked > 50, "the link checker checked {checked} links");
-}
-
-/// Every `href` and `src` value in a page, with HTML entities decoded.
-fn urls(html: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for attr in [" href=\"", " src=\""] {
-        let mut rest = html;
-        while let Some(i) = rest.find(attr) {
-            rest = &rest[i + attr.len()..];
-            let end = rest.find('"').expect("attribute closes");
-            out.push(decode_entities(&rest[..end]));
-            rest = &rest[end..];
-        }
-    }
-    out
-}
-
-fn decode_entities(s: &str) -> String {
-    s.replace("&#x2F;", "/")
-        .replace("&#x27;", "'")
-        .replace("&quot;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            if let Some(Ok(v)) = s.get(i + 1..i + 3).map(|h| u8::from_str_radix(h, 16)) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[test]

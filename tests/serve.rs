@@ -97,7 +97,7 @@ fn a_page_that_changed_before_it_listened_is_reloaded_when_it_does() {
     let late = server.events(Some((PAGE, served_at)));
     late.wait(PATIENCE, |e| e.reloads(PAGE)).expect("a page that missed the change is told at once");
     let other = server.events(Some(("people/yp-0001/plan.html", served_at)));
-    let told = other.wait(Duration::from_millis(500), |e| e.name == "reload");
+    let told = other.wait(Duration::from_millis(500), |e| e.reloads("people/yp-0001/plan.html"));
     assert!(told.is_none(), "an unchanged page is not: {told:?}");
 }
 

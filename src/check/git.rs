@@ -41,6 +41,20 @@ pub(crate) fn check(repo: &Repository, git: &GitState, out: &mut Vec<Diagnostic>
     }
 }
 
+/// Runs the git rules on one entry of `records/` (a person's folder, or a stray file there).
+pub(crate) fn check_entry(repo: &Repository, git: &GitState, name: &str, out: &mut Vec<Diagnostic>) {
+    if git.history.git().is_none() {
+        return;
+    }
+    let folder = format!("records/{name}");
+    let inside = |path: &str| path == folder || path.strip_prefix(&folder).is_some_and(|rest| rest.starts_with('/'));
+    let files: Vec<(String, FileState)> = git.uncommitted.iter().filter(|(p, _)| inside(p)).cloned().collect();
+    uncommitted(&files, out);
+    for note in repo.person(name).into_iter().flat_map(|p| &p.notes) {
+        author_mismatch(repo, &git.history, note, out);
+    }
+}
+
 fn uncommitted(files: &[(String, FileState)], out: &mut Vec<Diagnostic>) {
     for (path, state) in files {
         let (message, help) = match state {
@@ -65,12 +79,7 @@ fn author_mismatch(repo: &Repository, history: &History, note: &crate::model::No
     if commit.boundary || commit.author_email.trim().eq_ignore_ascii_case(email.trim()) {
         return;
     }
-    let committer = match repo
-        .config
-        .staff
-        .iter()
-        .find(|s| s.email.as_deref().is_some_and(|e| e.trim().eq_ignore_ascii_case(commit.author_email.trim())))
-    {
+    let committer = match repo.config.staff_by_email(&commit.author_email) {
         Some(s) => format!("{} ({})", s.name, commit.author_email),
         None => format!("{} <{}>", commit.author_name, commit.author_email),
     };

@@ -54,12 +54,16 @@ pub fn check_with(repo: &Repository, today: Date, git: Option<&GitState>) -> Rep
     Report { diagnostics, files: repo.files + 1 }
 }
 
-/// What the rules that look across one person's records find as of `today`, with
-/// severities as configured (loading's own diagnostics and the git rules not included).
+/// What the rules find in one entry of `records/` (a person's folder, or a stray file) as of
+/// `today`, with severities as configured; loading's own diagnostics are not included. With a
+/// history, the git rules run on the entry's files too.
 ///
 /// Links into other people's records are judged against the whole repository.
-pub fn check_person(repo: &Repository, today: Date, person: &Person) -> Vec<Diagnostic> {
-    let mut out = person_rules(repo, today, person);
+pub fn check_person(repo: &Repository, today: Date, name: &str, git: Option<&GitState>) -> Vec<Diagnostic> {
+    let mut out = repo.person(name).map(|person| person_rules(repo, today, person)).unwrap_or_default();
+    if let Some(git) = git {
+        git::check_entry(repo, git, name, &mut out);
+    }
     settle(&repo.config, &mut out);
     out
 }

@@ -1,9 +1,10 @@
 //! `waymark build`: load, check, render and write the site; print a summary.
 
-use super::{open, today, Fatal};
+use super::{find, today, Fatal};
 use crate::cli::BuildArgs;
 use crate::diag::Severity;
 use crate::progress::Progress;
+use crate::render::history::SiteHistory;
 use crate::render::templates::Theme;
 use std::path::{Path, PathBuf};
 
@@ -11,16 +12,22 @@ use std::path::{Path, PathBuf};
 pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &BuildArgs) -> Result<u8, Fatal> {
     let today = today(today_arg)?;
     let progress = Progress::start();
+    let root = find(root)?;
+    progress.stage("reading history", None);
+    let git = crate::check::GitState::open(&root);
     progress.stage("reading records", None);
-    let repo = open(root)?;
+    let repo = crate::load::load(&root)?;
     progress.stage("checking", None);
-    let report = crate::check::check(&repo, today);
+    let report = crate::check::check_with(&repo, today, Some(&git));
+    let history = SiteHistory::new(&git.history, &repo, &git.uncommitted);
     let theme = Theme::load(&repo.root, &repo.config.theme).map_err(Fatal)?;
     let output = output_folder(&repo.root, &repo.config.output, args.output.as_deref())?;
-    progress.stage("rendering pages", Some(repo.people.len() as u64));
-    let site = crate::render::render(&repo, &report, today, &theme, &|| progress.step()).map_err(Fatal)?;
-    progress.stage("writing the site", None);
-    let written = crate::site::write(&site, &output);
+    progress.stage("rendering and writing pages", Some(repo.people.len() as u64));
+    let staging = crate::site::Staging::new(&output).map_err(|e| Fatal(e.to_string()))?;
+    crate::render::render_to(&staging, &repo, &report, today, &theme, &history, &|| progress.step()).map_err(Fatal)?;
+    let pages = staging.pages();
+    progress.stage("swapping the new site in", None);
+    let written = staging.finish();
     progress.finish();
     written.map_err(|e| Fatal(e.to_string()))?;
     let errors = report.count(Severity::Error);
@@ -28,7 +35,7 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &BuildArgs) -> Re
     let shown = output.strip_prefix(std::env::current_dir().unwrap_or_default()).unwrap_or(&output);
     println!(
         "built {} pages for {} young people into {}: {errors} {}, {warnings} {}. Open {} in a browser.",
-        site.pages(),
+        pages,
         repo.people.len(),
         shown.display(),
         if errors == 1 { "error" } else { "errors" },

@@ -3,7 +3,7 @@
 use super::{open, Fatal};
 use crate::cli::HistoryArgs;
 use crate::config::Config;
-use crate::history::{Change, ChangeKind, CommitInfo, Entry, History};
+use crate::history::{Change, ChangeKind, Entry, History};
 use crate::model::date::display_date;
 use crate::model::Repository;
 use std::fmt::Write as _;
@@ -85,7 +85,7 @@ pub fn render(repo: &Repository, history: &History, target: &str) -> Result<Stri
 
 fn write_entry(out: &mut String, config: &Config, e: &Entry<'_>, strip: &str) {
     let c = e.commit;
-    let _ = writeln!(out, "\n{}  {}  {}", display_date(c.date()), author(config, c), c.short_id());
+    let _ = writeln!(out, "\n{}  {}  {}", display_date(c.date()), c.author_shown(config), c.short_id());
     for line in c.message.trim_end().lines() {
         let _ = writeln!(out, "    {line}");
     }
@@ -119,17 +119,6 @@ fn write_detail(out: &mut String, history: &History, git: &git2::Repository, ch:
     if total > DETAIL_LINES {
         let _ = writeln!(out, "      … and {} more", total - DETAIL_LINES);
     }
-}
-
-/// The staff member's name when the commit's email is in `waymark.yaml`, else the name and email in the commit.
-pub fn author(config: &Config, c: &CommitInfo) -> String {
-    let email = c.author_email.trim();
-    config
-        .staff
-        .iter()
-        .find(|s| s.email.as_deref().is_some_and(|e| e.trim().eq_ignore_ascii_case(email)))
-        .map(|s| s.name.clone())
-        .unwrap_or_else(|| format!("{} <{}>", c.author_name, c.author_email))
 }
 
 fn describe(ch: &Change, strip: &str) -> String {

@@ -175,17 +175,60 @@ pub fn words(old: &str, new: &str) -> Vec<Words> {
     out
 }
 
-/// The changed lines of a word diff, marked up as `[-removed-]{+added+}` (git's plain word diff).
-pub fn changed_lines(body: &[Words]) -> Vec<String> {
-    let mut text = String::new();
+/// The lines of a word diff that hold a change, each as its runs of words (no line breaks inside).
+pub fn changed_line_runs(body: &[Words]) -> Vec<Vec<Words>> {
+    let mut lines: Vec<Vec<Words>> = vec![Vec::new()];
     for w in body {
-        match w {
-            Words::Same(s) => text.push_str(s),
-            Words::Added(s) => text.push_str(&format!("{{+{}+}}", s.trim_end_matches('\n'))),
-            Words::Removed(s) => text.push_str(&format!("[-{}-]", s.trim_end_matches('\n'))),
+        let (text, make): (&str, fn(String) -> Words) = match w {
+            Words::Same(s) => (s, Words::Same),
+            Words::Added(s) => (s, Words::Added),
+            Words::Removed(s) => (s, Words::Removed),
+        };
+        let mut parts = text.split('\n');
+        if let Some(first) = parts.next() {
+            push_run(&mut lines, first, make);
+        }
+        for part in parts {
+            lines.push(Vec::new());
+            push_run(&mut lines, part, make);
         }
     }
-    text.lines().filter(|l| l.contains("{+") || l.contains("[-")).map(|l| l.trim().to_string()).collect()
+    lines
+        .into_iter()
+        .filter(|l| l.iter().any(|w| !matches!(w, Words::Same(_))))
+        .map(|mut l| {
+            if let Some(Words::Same(s)) = l.first_mut() {
+                *s = s.trim_start().to_string();
+            }
+            if let Some(Words::Same(s)) = l.last_mut() {
+                *s = s.trim_end().to_string();
+            }
+            l.retain(|w| !matches!(w, Words::Same(s) if s.is_empty()));
+            l
+        })
+        .collect()
+}
+
+fn push_run(lines: &mut [Vec<Words>], text: &str, make: fn(String) -> Words) {
+    if let (Some(line), false) = (lines.last_mut(), text.is_empty()) {
+        line.push(make(text.to_string()));
+    }
+}
+
+/// The changed lines of a word diff, marked up as `[-removed-]{+added+}` (git's plain word diff).
+pub fn changed_lines(body: &[Words]) -> Vec<String> {
+    changed_line_runs(body)
+        .iter()
+        .map(|line| {
+            line.iter()
+                .map(|w| match w {
+                    Words::Same(s) => s.clone(),
+                    Words::Added(s) => format!("{{+{s}+}}"),
+                    Words::Removed(s) => format!("[-{s}-]"),
+                })
+                .collect::<String>()
+        })
+        .collect()
 }
 
 #[cfg(test)]

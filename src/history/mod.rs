@@ -60,6 +60,15 @@ impl CommitInfo {
         self.message.lines().next().unwrap_or("").trim()
     }
 
+    /// The author as people know them: the staff member's name when the commit's email is in
+    /// `waymark.yaml`, else the name and email written in the commit.
+    pub fn author_shown(&self, config: &crate::config::Config) -> String {
+        match config.staff_by_email(&self.author_email) {
+            Some(s) => s.name.clone(),
+            None => format!("{} <{}>", self.author_name, self.author_email),
+        }
+    }
+
     /// The day the author made the commit, in the author's time zone.
     pub fn date(&self) -> Date {
         let local = self.time + i64::from(self.offset_minutes) * 60;
@@ -247,22 +256,36 @@ impl History {
     /// Every commit that changed files whose current path starts with `prefix`, newest first.
     pub fn timeline(&self, prefix: &str) -> Vec<Entry<'_>> {
         let Some(g) = self.git() else { return Vec::new() };
+        self.entries(g.paths.keys().filter(|p| p.starts_with(prefix)).map(|p| &**p))
+    }
+
+    /// Every commit that changed any of these files (by current path), newest first.
+    pub fn entries<'p>(&self, paths: impl IntoIterator<Item = &'p str>) -> Vec<Entry<'_>> {
+        let Some(g) = self.git() else { return Vec::new() };
+        self.group(paths.into_iter().flat_map(|p| g.paths.get(p).into_iter().flatten()))
+    }
+
+    /// These changes grouped by commit, newest first.
+    pub fn group<'h>(&'h self, changes: impl IntoIterator<Item = &'h Change>) -> Vec<Entry<'h>> {
+        let Some(g) = self.git() else { return Vec::new() };
         let mut by_commit: BTreeMap<usize, Vec<&Change>> = BTreeMap::new();
-        for (path, changes) in &g.paths {
-            if path.starts_with(prefix) {
-                for c in changes {
-                    by_commit.entry(c.commit).or_default().push(c);
-                }
+        for c in changes {
+            by_commit.entry(c.commit).or_default().push(c);
+        }
+        collect_entries(g, by_commit)
+    }
+
+    /// The last `n` commits that changed something under the root, newest first, with their changes.
+    pub fn recent(&self, n: usize) -> Vec<Entry<'_>> {
+        let Some(g) = self.git() else { return Vec::new() };
+        let first = g.commits.len().saturating_sub(n);
+        let mut by_commit: BTreeMap<usize, Vec<&Change>> = BTreeMap::new();
+        for changes in g.paths.values() {
+            for c in changes.iter().filter(|c| c.commit >= first) {
+                by_commit.entry(c.commit).or_default().push(c);
             }
         }
-        by_commit
-            .into_iter()
-            .rev()
-            .filter_map(|(i, mut changes)| {
-                changes.sort_by(|a, b| a.path.cmp(&b.path));
-                Some(Entry { commit: g.commits.get(i)?, changes })
-            })
-            .collect()
+        collect_entries(g, by_commit)
     }
 
     /// The current path of a file given by any path it has had, if git knows it.
@@ -299,6 +322,18 @@ impl History {
         let Some(g) = self.git() else { return Ok(Vec::new()) };
         walk::status(g, records_prefix)
     }
+}
+
+/// Entries newest first, each commit's changes sorted by path.
+fn collect_entries<'a>(g: &'a GitHistory, by_commit: BTreeMap<usize, Vec<&'a Change>>) -> Vec<Entry<'a>> {
+    by_commit
+        .into_iter()
+        .rev()
+        .filter_map(|(i, mut changes)| {
+            changes.sort_by(|a, b| a.path.cmp(&b.path));
+            Some(Entry { commit: g.commits.get(i)?, changes })
+        })
+        .collect()
 }
 
 /// What git status says about a file that differs from HEAD.

@@ -1,10 +1,12 @@
 //! Rendering: Markdown bodies, templates and the pages of the site, in memory.
 //!
 //! [`render`] turns a loaded repository and its check report into a
-//! [`Site`](crate::site::Site); [`crate::site::write`] puts it on disk.
+//! [`Site`](crate::site::Site) in memory; [`render_to`] hands each file to a
+//! [`Sink`](crate::site::Sink) as it is made, such as a [`Staging`](crate::site::Staging) folder.
 
 pub mod board;
 pub mod charts;
+pub mod history;
 pub mod markdown;
 pub mod paths;
 pub mod search;
@@ -15,64 +17,90 @@ use crate::check::Report;
 use crate::diag::Diagnostic;
 use crate::model::date::Date;
 use crate::model::{Person, Repository};
-use crate::site::Site;
+use crate::site::{Content, Sink, Site};
+use history::SiteHistory;
 use markdown::Links;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use templates::Theme;
 use views::*;
 
-/// Renders every page of the site, and lists the attachments and static files to copy;
+/// Renders every page of the site into memory, with the attachments and static files to copy;
 /// `done` is called once per young person rendered (for a progress bar).
 pub fn render(
     repo: &Repository,
     report: &Report,
     today: Date,
     theme: &Theme,
+    history: &SiteHistory,
     done: &(dyn Fn() + Sync),
 ) -> Result<Site, String> {
+    let site = std::sync::Mutex::new(Site::default());
+    render_to(&site, repo, report, today, theme, history, done)?;
+    Ok(site.into_inner().unwrap_or_else(|e| e.into_inner()))
+}
+
+/// Renders every page of the site into `sink` as each is made, so a build can write pages
+/// while it renders others instead of holding the whole site in memory.
+pub fn render_to(
+    sink: &dyn Sink,
+    repo: &Repository,
+    report: &Report,
+    today: Date,
+    theme: &Theme,
+    history: &SiteHistory,
+    done: &(dyn Fn() + Sync),
+) -> Result<(), String> {
+    let put = |path: String, content: Content| sink.put(path, content).map_err(|e| e.to_string());
+    let bytes = |path: String, text: String| put(path, Content::Bytes(text.into_bytes()));
     let site_view = SiteView::new(&repo.config, today);
     let links = Links::new(repo);
     let by_person = diagnostics_by_person(report);
     let none = Vec::new();
     let diags_of = |p: &Person| by_person.get(p.id.as_str()).unwrap_or(&none);
 
-    let per_person: Vec<Result<Vec<(String, String)>, String>> = repo
-        .people
+    repo.people
         .par_iter()
-        .map(|person| {
-            let pages = person_pages(repo, person, diags_of(person), today, theme, &site_view, &links);
-            done();
-            pages
-        })
-        .collect();
+        // One git handle per worker: libgit2 repositories are not shared between threads.
+        .map_init(
+            || history.repository(),
+            |git, person| {
+                let ctx = PersonCtx { diags: diags_of(person), today, theme, site: &site_view, links: &links, history };
+                for (path, html) in person_pages(repo, person, &ctx)? {
+                    bytes(path, html)?;
+                }
+                for (path, html) in history_pages(person, &ctx, git.as_ref())? {
+                    bytes(path, html)?;
+                }
+                done();
+                Ok::<(), String>(())
+            },
+        )
+        .collect::<Result<(), String>>()?;
 
-    let mut site = Site::default();
     for (path, html) in dashboard(repo, report, today, theme, &site_view, &diags_of)? {
-        site.add(path, html);
+        bytes(path, html)?;
     }
-    site.add(paths::REPORT, report_page(repo, report, theme, &site_view)?);
+    bytes(paths::REPORT.into(), report_page(repo, report, theme, &site_view)?)?;
     for (path, text) in board_pages(repo, today, theme, &site_view)? {
-        site.add(path, text);
+        bytes(path, text)?;
     }
-    for pages in per_person {
-        for (path, html) in pages? {
-            site.add(path, html);
-        }
-    }
+    let recent = history.recent_page(history.repository().as_ref());
+    bytes(paths::CHANGES.into(), page(theme, "history.html", paths::CHANGES, &site_view, recent)?)?;
     for person in &repo.people {
         for (path, from) in attachment_copies(repo, person) {
-            site.copy(path, from);
+            put(path, Content::Copy(from))?;
         }
     }
-    site.add(search::PAGE, page(theme, "search.html", search::PAGE, &site_view, search::page_view(&repo.config))?);
+    let search_page = page(theme, "search.html", search::PAGE, &site_view, search::page_view(&repo.config))?;
+    bytes(search::PAGE.into(), search_page)?;
     for (path, text) in search::build(repo, today).files {
-        site.add(path, text);
+        bytes(path, text)?;
     }
-    for (name, bytes) in &theme.statics {
-        site.add(format!("static/{name}"), bytes.clone());
+    for (name, data) in &theme.statics {
+        put(format!("static/{name}"), Content::Bytes(data.clone()))?;
     }
-    Ok(site)
+    Ok(())
 }
 
 /// Each person's diagnostics, by person id.
@@ -188,16 +216,36 @@ pub(crate) fn dashboard<'d>(
     Ok(pages)
 }
 
+/// What rendering one person's pages needs besides the person.
+pub(crate) struct PersonCtx<'a> {
+    pub(crate) diags: &'a [&'a Diagnostic],
+    pub(crate) today: Date,
+    pub(crate) theme: &'a Theme,
+    pub(crate) site: &'a SiteView,
+    pub(crate) links: &'a Links,
+    pub(crate) history: &'a SiteHistory<'a>,
+}
+
+/// The person's history pages: their timeline and one page per record.
+pub(crate) fn history_pages(
+    person: &Person,
+    ctx: &PersonCtx,
+    git: Option<&git2::Repository>,
+) -> Result<Vec<(String, String)>, String> {
+    ctx.history
+        .person_pages(person, git)
+        .into_iter()
+        .map(|(at, view)| Ok((at.clone(), page(ctx.theme, "history.html", &at, ctx.site, view)?)))
+        .collect()
+}
+
 /// The person's page, and their plan and passport pages where they have them.
 pub(crate) fn person_pages(
     repo: &Repository,
     person: &Person,
-    diags: &[&Diagnostic],
-    today: Date,
-    theme: &Theme,
-    site: &SiteView,
-    links: &Links,
+    ctx: &PersonCtx,
 ) -> Result<Vec<(String, String)>, String> {
+    let PersonCtx { diags, today, theme, site, links, history } = *ctx;
     let config = &repo.config;
     let id = &person.id;
     let mut out = Vec::new();
@@ -214,7 +262,7 @@ pub(crate) fn person_pages(
             Some(LinkView { text, href: paths::href(&here, &target) })
         })
         .collect();
-    let view = PersonView {
+    let mut view = PersonView {
         person: PersonHeader::new(person, &here),
         profile: person.profile.as_ref().map(|p| ProfileView::new(p, config, today, links)),
         diagnostics: sorted.iter().map(|d| DiagView::new(d, Some(person), &here)).collect(),
@@ -228,7 +276,16 @@ pub(crate) fn person_pages(
         outcomes: person.outcomes.iter().rev().map(|o| OutcomeView::new(o, config, &here, links)).collect(),
         attachments,
         report_href: paths::href(&here, paths::REPORT),
+        profile_changed: person.profile.as_ref().and_then(|p| history.last_changed(&p.source.path, &here)),
+        plan_changed: person.plan.as_ref().and_then(|p| history.last_changed(&p.source.path, &here)),
     };
+
+    for note in view.note_months.iter_mut().flat_map(|m| m.notes.iter_mut()) {
+        note.changed = history.last_changed(&note.file, &here);
+    }
+    for o in &mut view.outcomes {
+        o.changed = history.last_changed(&o.file, &here);
+    }
     out.push((here.clone(), page(theme, "person.html", &here, site, view)?));
 
     if has_plan_page(person) {
@@ -241,6 +298,7 @@ pub(crate) fn person_pages(
                 .as_ref()
                 .and_then(|p| p.personal_adviser.as_ref())
                 .map(|a| config.staff(&a.value).map(|s| s.name.clone()).unwrap_or_else(|| a.value.clone())),
+            changed: person.plan.as_ref().and_then(|p| history.last_changed(&p.source.path, &at)),
         };
         out.push((at.clone(), page(theme, "plan.html", &at, site, view)?));
     }
@@ -249,6 +307,7 @@ pub(crate) fn person_pages(
         let view = PassportPage {
             person: PersonHeader::new(person, &at),
             passport: person.passport.as_ref().map(|p| PassportView::new(p, &at, links)),
+            changed: person.passport.as_ref().and_then(|p| history.last_changed(&p.source.path, &at)),
         };
         out.push((at.clone(), page(theme, "passport.html", &at, site, &view)?));
         let css = format!("{}/passport.css", paths::person_dir(id));

@@ -8,6 +8,9 @@
 //! people/<id>/plan.html               pathway plan
 //! people/<id>/passport.html           health passport
 //! people/<id>/files/...               attachments, copied
+//! people/<id>/history.html            timeline: every change to any of their records
+//! people/<id>/history/<record>.html   one record's history (`history/notes/<stem>.html`, `history/profile.html`)
+//! changes.html                        recent changes across the repository
 //! search/index.html                   search page (`?q=` and filters in the address)
 //! search/manifest.js, t/, d/          search index, loaded by script tags
 //! ```
@@ -27,6 +30,26 @@ pub const BOARD_CSV: &str = "board/care-leavers.csv";
 
 /// The search page.
 pub const SEARCH: &str = "search/index.html";
+
+/// The recent changes page.
+pub const CHANGES: &str = "changes.html";
+
+/// A person's timeline: every change to their records.
+pub fn person_history(id: &str) -> String {
+    format!("people/{id}/history.html")
+}
+
+/// The history page of a record (`records/<id>/notes/x.md` → `people/<id>/history/notes/x.html`);
+/// `None` for paths that are not records the site shows (attachments, stray files).
+pub fn record_history(repo_path: &str) -> Option<String> {
+    let (page, _) = site_target(repo_path)?;
+    let rest = repo_path.strip_prefix("records/")?;
+    let (id, inside) = rest.split_once('/')?;
+    if page.contains("/files/") {
+        return None;
+    }
+    Some(format!("people/{id}/history/{}.html", inside.strip_suffix(".md")?))
+}
 
 /// The folder of a person's pages.
 pub fn person_dir(id: &str) -> String {
@@ -173,6 +196,23 @@ mod tests {
         assert_eq!(site_target("records/yp-1/files/../../x"), None);
         assert_eq!(site_target("waymark.yaml"), None);
         assert_eq!(site_target("records/yp-1/other.md"), None);
+    }
+
+    #[test]
+    fn records_have_history_pages() {
+        assert_eq!(record_history("records/yp-1/profile.md").as_deref(), Some("people/yp-1/history/profile.html"));
+        assert_eq!(
+            record_history("records/yp-1/notes/2026-01-02-visit.md").as_deref(),
+            Some("people/yp-1/history/notes/2026-01-02-visit.html")
+        );
+        assert_eq!(
+            record_history("records/yp-1/outcomes/2026-01-02.md").as_deref(),
+            Some("people/yp-1/history/outcomes/2026-01-02.html")
+        );
+        assert_eq!(record_history("records/yp-1/files/letter.pdf"), None);
+        assert_eq!(record_history("records/yp-1/other.md"), None);
+        assert_eq!(record_history("waymark.yaml"), None);
+        assert_eq!(person_history("yp-1"), "people/yp-1/history.html");
     }
 
     #[test]

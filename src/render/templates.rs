@@ -20,6 +20,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("passport.html", include_str!("../../themes/default/templates/passport.html")),
     ("report.html", include_str!("../../themes/default/templates/report.html")),
     ("search.html", include_str!("../../themes/default/templates/search.html")),
+    ("history.html", include_str!("../../themes/default/templates/history.html")),
     ("passport.css", include_str!("../../themes/default/templates/passport.css")),
 ];
 

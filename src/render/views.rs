@@ -3,6 +3,7 @@
 //! Everything here is plain text or numbers except fields named `html`, which
 //! hold sanitised Markdown, and fields named `href`, which are site links.
 
+use super::history::LastChanged;
 use super::markdown::{self, Links, Place};
 use super::paths;
 use crate::config::Config;
@@ -570,6 +571,8 @@ pub struct NoteView {
     pub file: String,
     /// The body.
     pub html: String,
+    /// Its last commit, from git.
+    pub changed: Option<LastChanged>,
 }
 
 impl NoteView {
@@ -586,6 +589,7 @@ impl NoteView {
             file: n.source.path.clone(),
             html: body_html(&n.source, page, &anchor, links),
             anchor,
+            changed: None,
         }
     }
 }
@@ -639,6 +643,10 @@ pub struct OutcomeView {
     pub scores: Vec<ScoreView>,
     /// The body.
     pub html: String,
+    /// The file.
+    pub file: String,
+    /// Its last commit, from git.
+    pub changed: Option<LastChanged>,
 }
 
 impl OutcomeView {
@@ -666,6 +674,8 @@ impl OutcomeView {
             scores,
             html: body_html(&o.source, page, &anchor, links),
             anchor,
+            file: o.source.path.clone(),
+            changed: None,
         }
     }
 }
@@ -909,6 +919,8 @@ pub struct PersonHeader {
     pub plan_href: Option<String>,
     /// Link to their passport page.
     pub passport_href: Option<String>,
+    /// Link to the timeline of changes to their records.
+    pub history_href: String,
 }
 
 impl PersonHeader {
@@ -923,6 +935,7 @@ impl PersonHeader {
             person_href: paths::href(page, &paths::person_page(&person.id)),
             plan_href: has_plan_page(person).then(|| paths::href(page, &paths::plan_page(&person.id))),
             passport_href: has_passport_page(person).then(|| paths::href(page, &paths::passport_page(&person.id))),
+            history_href: paths::href(page, &paths::person_history(&person.id)),
         }
     }
 }
@@ -956,6 +969,10 @@ pub struct PersonView {
     pub attachments: Vec<LinkView>,
     /// Link to the report.
     pub report_href: String,
+    /// The profile's last commit, from git.
+    pub profile_changed: Option<LastChanged>,
+    /// The plan's last commit, from git.
+    pub plan_changed: Option<LastChanged>,
 }
 
 /// The plan page.
@@ -967,6 +984,8 @@ pub struct PlanPage {
     pub plan: Option<PlanView>,
     /// Personal adviser's name.
     pub adviser: Option<String>,
+    /// The plan's last commit, from git.
+    pub changed: Option<LastChanged>,
 }
 
 /// The passport page.
@@ -976,6 +995,8 @@ pub struct PassportPage {
     pub person: PersonHeader,
     /// The passport, when it could be read.
     pub passport: Option<PassportView>,
+    /// The passport's last commit, from git.
+    pub changed: Option<LastChanged>,
 }
 
 /// The diagnostics of one file in the report.

@@ -23,11 +23,12 @@
 use super::hub::Problem;
 use super::store::{self, Served};
 use super::watch::Batch;
-use crate::check::{self, Report};
+use crate::check::{self, GitState, Report};
 use crate::diag::{Diagnostic, Severity};
 use crate::load::{self, PersonLoad};
 use crate::model::date::Date;
 use crate::model::{Person, Repository};
+use crate::render::history::SiteHistory;
 use crate::render::markdown::Links;
 use crate::render::search::{self, Doc};
 use crate::render::templates::Theme;
@@ -43,10 +44,29 @@ use std::time::Instant;
 /// A change to the served site: these files, and with a prefix, no others under it.
 #[derive(Debug)]
 pub struct Patch {
-    /// Files under this prefix that are not in `files` are removed.
+    /// Files under this prefix that are not in `files` are removed ...
     pub prefix: Option<String>,
+    /// ... unless this accepts them.
+    pub keep: fn(&str) -> bool,
     /// Files to set.
     pub files: Vec<(String, Served)>,
+}
+
+impl Patch {
+    /// Sets these files, removing nothing.
+    fn set(files: Vec<(String, Served)>) -> Patch {
+        Patch { prefix: None, keep: |_| false, files }
+    }
+
+    /// Sets these files, removing every other under `prefix`.
+    fn under(prefix: String, files: Vec<(String, Served)>) -> Patch {
+        Patch { prefix: Some(prefix), keep: |_| false, files }
+    }
+}
+
+/// Whether a site path is one of a person's history pages (rendered in a later stage).
+fn is_history_page(path: &str) -> bool {
+    path.ends_with("/history.html") || path.contains("/history/")
 }
 
 /// One step of an update, published as soon as it is ready so the page being edited
@@ -105,6 +125,8 @@ pub struct Model {
     pub today: Date,
     repo: Repository,
     report: Report,
+    /// The history and git status the site shows (status kept up to date for changed folders).
+    git: GitState,
     theme: Theme,
     links: Links,
     indexed: bool,
@@ -139,16 +161,20 @@ pub fn territory(file: &str) -> Option<&str> {
 impl Model {
     /// Loads, checks and renders the whole repository, as `waymark build` does, without writing it.
     pub fn build(root: &Path, today: Date) -> Result<(Model, Site), String> {
+        // As `waymark build` does: git status before the records are in memory.
+        let git = GitState::open(root);
         let repo = load::load(root).map_err(|e| e.to_string())?;
-        let report = check::check(&repo, today);
+        let report = check::check_with(&repo, today, Some(&git));
         let theme = Theme::load(&repo.root, &repo.config.theme)?;
-        let site = render::render(&repo, &report, today, &theme, &|| {})?;
+        let history = SiteHistory::new(&git.history, &repo, &git.uncommitted);
+        let site = render::render(&repo, &report, today, &theme, &history, &|| {})?;
         let links = Links::new(&repo);
         let model = Model {
             root: root.to_path_buf(),
             today,
             repo,
             report,
+            git,
             theme,
             links,
             indexed: false,
@@ -241,6 +267,7 @@ impl Model {
             if self.replace(name, loaded) {
                 set_changed.push(name.clone());
             }
+            self.refresh_status(name);
             done.applied.push(name.clone());
             touched.extend(batch.files.iter().filter(|f| territory(f) == Some(name)).filter_map(|f| {
                 match paths::site_target(f) {
@@ -268,20 +295,26 @@ impl Model {
 
         let site_view = SiteView::new(&self.repo.config, self.today);
         let by_person = render::diagnostics_by_person(&self.report);
+        let history = SiteHistory::new(&self.git.history, &self.repo, &self.git.uncommitted);
         let none = Vec::new();
+        let ctx_of = |name: &str| render::PersonCtx {
+            diags: by_person.get(name).unwrap_or(&none),
+            today: self.today,
+            theme: &self.theme,
+            site: &site_view,
+            links: &self.links,
+            history: &history,
+        };
         let patches = targets
             .par_iter()
             .map(|name| {
-                let mut files = Vec::new();
-                if let Some(person) = self.repo.person(name) {
-                    let diags = by_person.get(name.as_str()).unwrap_or(&none);
-                    let (repo, theme, links) = (&self.repo, &self.theme, &self.links);
-                    let pages = render::person_pages(repo, person, diags, self.today, theme, &site_view, links)?;
-                    files = store::pages(pages);
-                    let copies = render::attachment_copies(repo, person);
-                    files.extend(copies.map(|(p, from)| (p, Served::File(from))));
-                }
-                Ok(Patch { prefix: Some(format!("{}/", paths::person_dir(name))), files })
+                let prefix = format!("{}/", paths::person_dir(name));
+                let Some(person) = self.repo.person(name) else { return Ok(Patch::under(prefix, Vec::new())) };
+                let mut files = store::pages(render::person_pages(&self.repo, person, &ctx_of(name))?);
+                let copies = render::attachment_copies(&self.repo, person);
+                files.extend(copies.map(|(p, from)| (p, Served::File(from))));
+                // History pages come last, in their own stage.
+                Ok(Patch { prefix: Some(prefix), keep: is_history_page, files })
             })
             .collect::<Result<Vec<Patch>, String>>()?;
         publish(Stage { patches, touched });
@@ -294,14 +327,27 @@ impl Model {
         summary
             .push((paths::REPORT.to_string(), render::report_page(&self.repo, &self.report, &self.theme, &site_view)?));
         summary.extend(render::board_pages(&self.repo, self.today, &self.theme, &site_view)?);
-        publish(Stage {
-            patches: vec![
-                Patch { prefix: Some("advisers/".into()), files: store::pages(advisers) },
-                Patch { prefix: None, files: store::pages(summary) },
-            ],
-            touched: Vec::new(),
-        });
-        self.lap("summary pages", started);
+        let patches = vec![Patch::under("advisers/".into(), store::pages(advisers)), Patch::set(store::pages(summary))];
+        publish(Stage { patches, touched: Vec::new() });
+        started = self.lap("summary pages", started);
+
+        let patches = targets
+            .par_iter()
+            .filter_map(|name| self.repo.person(name).map(|person| (name, person)))
+            .map_init(
+                // One git handle per worker: libgit2 repositories are not shared between threads.
+                || history.repository(),
+                |git, (name, person)| {
+                    let pages = render::history_pages(person, &ctx_of(name), git.as_ref())?;
+                    let (timeline, records): (Vec<_>, Vec<_>) =
+                        store::pages(pages).into_iter().partition(|(p, _)| p.ends_with("/history.html"));
+                    let prefix = format!("{}/history/", paths::person_dir(name));
+                    Ok([Patch::under(prefix, records), Patch::set(timeline)])
+                },
+            )
+            .collect::<Result<Vec<[Patch; 2]>, String>>()?;
+        publish(Stage { patches: patches.into_iter().flatten().collect(), touched: Vec::new() });
+        self.lap("history pages", started);
 
         if !done.applied.is_empty() {
             done.search = Some(SearchJob {
@@ -394,14 +440,27 @@ impl Model {
         self.report.diagnostics.retain(|d| !touched(&d.file));
         let mut fresh: Vec<Diagnostic> = self.repo.diagnostics.iter().filter(|d| touched(&d.file)).cloned().collect();
         for name in targets {
-            if let Some(person) = self.repo.person(name) {
-                fresh.extend(check::check_person(&self.repo, self.today, person));
-            }
+            fresh.extend(check::check_person(&self.repo, self.today, name, Some(&self.git)));
         }
         check::settle(&self.repo.config, &mut fresh);
         self.report.diagnostics.extend(fresh);
         self.report.diagnostics.sort_by(|a, b| (&a.file, a.pos, a.rule).cmp(&(&b.file, b.pos, b.rule)));
         self.report.files = self.repo.files + 1;
+    }
+
+    /// Takes git status again for one entry of `records/`, so its files' "not yet committed"
+    /// lines and `uncommitted` diagnostics follow the edits.
+    fn refresh_status(&mut self, name: &str) {
+        let started = Instant::now();
+        let folder = format!("records/{name}");
+        let inside = |p: &str| p == folder || p.strip_prefix(&folder).is_some_and(|rest| rest.starts_with('/'));
+        // A failing status (a locked index, say) leaves the last one in place.
+        if let Ok(now) = self.git.history.uncommitted(&folder) {
+            self.git.uncommitted.retain(|(p, _)| !inside(p));
+            self.git.uncommitted.extend(now.into_iter().filter(|(p, _)| inside(p)));
+            self.git.uncommitted.sort_by(|a, b| a.0.cmp(&b.0));
+        }
+        self.lap("git status", started);
     }
 
     fn lap(&self, what: &str, since: Instant) -> Instant {

@@ -5,6 +5,8 @@
 
 #![allow(dead_code)]
 
+pub mod git;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
