@@ -350,3 +350,38 @@ fn bind_warns_and_a_plain_build_has_no_live_reload() {
     assert!(pages > 3);
     assert!(!site.join("_waymark").exists());
 }
+
+#[test]
+fn history_and_uncommitted_edits_are_shown_as_build_shows_them() {
+    let repo = Repo::clean();
+    repo.git(&["init", "-q"]);
+    common::git::commit(&repo, common::git::SAM, "2026-11-20", "Records for Jordan");
+    repo.write(NOTE_PATH, note("Visited at the flat, corrected."));
+    // A record changed twice has a history page of its own.
+    common::git::commit(&repo, common::git::SAM, "2026-11-21", "Correct the visit note");
+    let server = serve(&repo);
+    let timeline = server.get("/people/yp-0001/history.html");
+    assert_eq!(timeline.status, 200);
+    assert!(timeline.text().contains("Records for Jordan"));
+    assert!(!server.get(PAGE_URL).text().contains("not yet committed"), "everything is committed at first");
+
+    let events = server.events(None);
+    repo.write(NOTE_PATH, note("Edited after the commit."));
+    events.wait(PATIENCE, |e| e.reloads(PAGE)).expect("reload");
+    server.wait_for_page(PAGE_URL, "the edit marked as not committed", |r| r.text().contains("not yet committed"));
+    server
+        .wait_for_page("/report.html", "the uncommitted diagnostic", |r| r.text().contains("not yet committed to git"));
+    let record = server.wait_for_page("/people/yp-0001/history/notes/2026-11-20-visit.html", "the pending line", |r| {
+        r.text().contains("not yet committed")
+    });
+    assert!(record.text().contains("Correct the visit note"), "the history pages are still there");
+
+    // Saved back as committed: git status, asked after the pages are out, puts the guess right.
+    repo.write(NOTE_PATH, note("Visited at the flat, corrected."));
+    server.wait_for_page(PAGE_URL, "the note clean again", |r| {
+        r.text().contains("corrected") && !r.text().contains("not yet committed")
+    });
+
+    repo.write("records/yp-0001/notes/2026-11-22-new.md", "---\ndate: 2026-11-22\nauthor: sam-okafor\n---\nNew.\n");
+    server.wait_for_page(PAGE_URL, "the new note marked as not in git", |r| r.text().contains("not yet in git"));
+}

@@ -147,7 +147,8 @@ pub type Details = HashMap<(usize, Arc<str>), crate::history::diff::Detail>;
 impl<'a> SiteHistory<'a> {
     /// The site's view of `history`; `uncommitted` is git status of the record files.
     pub fn new(history: &'a History, repo: &'a Repository, uncommitted: &'a [(String, FileState)]) -> SiteHistory<'a> {
-        let mut by_person: HashMap<&str, Vec<&Change>> = HashMap::new();
+        let mut view = SiteHistory::without_timelines(history, repo, uncommitted);
+        let by_person = &mut view.by_person;
         let person_of = |path: &'a str| path.strip_prefix("records/").and_then(|r| r.split_once('/')).map(|(id, _)| id);
         for change in history.git().into_iter().flat_map(|g| g.paths.values().flatten()) {
             let to = person_of(&change.path);
@@ -156,6 +157,17 @@ impl<'a> SiteHistory<'a> {
                 by_person.entry(id).or_default().push(change);
             }
         }
+        view
+    }
+
+    /// A view for "last changed" lines and record pages only: people's timelines come out
+    /// empty. Quicker to make than [`SiteHistory::new`], which indexes every change by person
+    /// (`waymark serve` makes one for each save).
+    pub fn without_timelines(
+        history: &'a History,
+        repo: &'a Repository,
+        uncommitted: &'a [(String, FileState)],
+    ) -> SiteHistory<'a> {
         SiteHistory {
             history,
             config: &repo.config,
@@ -167,7 +179,7 @@ impl<'a> SiteHistory<'a> {
                 .map(|n| n.source.path.as_str())
                 .collect(),
             uncommitted: uncommitted.iter().map(|(p, s)| (p.as_str(), *s)).collect(),
-            by_person,
+            by_person: HashMap::new(),
         }
     }
 

@@ -209,12 +209,14 @@ impl Worker {
             // The search thread only ends with the process.
             let _ = self.searcher.send(job);
         }
+        let ms = started.elapsed().as_millis();
+        // Git status reads the whole index, so it is taken once the pages are out.
+        self.model.verify_status(&done.applied, &mut publish).map_err(Failed::Stale)?;
         let what = match batch.files.len() {
             1 => batch.files.iter().next().cloned().unwrap_or_default(),
             n => format!("{n} paths under records/"),
         };
         if !done.applied.is_empty() || !done.dependents.is_empty() {
-            let ms = started.elapsed().as_millis();
             println!("updated {what} in {ms} ms: {}", plural(changed, "site file changed", "site files changed"));
         }
         if !done.held.is_empty() {
