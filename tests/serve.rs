@@ -385,3 +385,22 @@ fn history_and_uncommitted_edits_are_shown_as_build_shows_them() {
     repo.write("records/yp-0001/notes/2026-11-22-new.md", "---\ndate: 2026-11-22\nauthor: sam-okafor\n---\nNew.\n");
     server.wait_for_page(PAGE_URL, "the new note marked as not in git", |r| r.text().contains("not yet in git"));
 }
+
+#[test]
+fn the_search_index_follows_the_records() {
+    let repo = Repo::clean();
+    let server = serve(&repo);
+    let events = server.events(None);
+    repo.write(NOTE_PATH, note("Talked about zanzibarquux at length."));
+    let event = events.wait(PATIENCE, |e| {
+        e.name == "reload"
+            && e.data["paths"].as_array().is_some_and(|a| {
+                a.iter()
+                    .filter_map(|p| p.as_str())
+                    .filter(|p| p.starts_with("search/"))
+                    .any(|p| server.get(&format!("/{p}")).text().contains("zanzibarquux"))
+            })
+    });
+    let found = event.is_some();
+    assert!(found, "the search files with the new word are announced");
+}

@@ -226,6 +226,10 @@ impl Worker {
     }
 }
 
+/// The search index is rebuilt once saves have paused this long (it takes seconds on a large
+/// repository, in the background, until it can be updated one person at a time).
+const SEARCH_QUIET: std::time::Duration = std::time::Duration::from_millis(1000);
+
 /// `1 thing` or `n things`.
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -245,7 +249,9 @@ fn spawn_search(store: Arc<Store>, hub: Arc<Hub>) -> Result<Sender<SearchJob>, S
         .name("waymark-search".into())
         .spawn(move || {
             while let Ok(mut job) = rx.recv() {
-                while let Ok(newer) = rx.try_recv() {
+                // Wait for saves to pause, so a run of saves costs one build, and none competes
+                // with the pages of the next save for the processor.
+                while let Ok(newer) = rx.recv_timeout(SEARCH_QUIET) {
                     job = newer;
                 }
                 let started = Instant::now();
