@@ -404,3 +404,15 @@ fn the_search_index_follows_the_records() {
     let found = event.is_some();
     assert!(found, "the search files with the new word are announced");
 }
+
+#[test]
+fn a_repository_without_records_picks_them_up_when_they_appear() {
+    let repo = Repo::new();
+    let server = serve(&repo);
+    assert_eq!(server.get(PAGE_URL).status, 404);
+    repo.add_clean_person("yp-0001");
+    server.wait_for_page(PAGE_URL, "the first person", |r| r.status == 200 && r.text().contains("Visited at the flat"));
+    // The new folder is watched too.
+    repo.write(NOTE_PATH, note("Second visit, after records/ appeared."));
+    server.wait_for_page(PAGE_URL, "the edit", |r| r.text().contains("after records"));
+}
