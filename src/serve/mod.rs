@@ -65,6 +65,18 @@ pub fn run(opts: &Options) -> Result<(), String> {
     let address = server.server_addr().to_ip().ok_or("the server has no network address")?;
     // Watch before building, so nothing saved during the first build is missed.
     let (tx, rx) = channel();
+    if opts.today.is_none() {
+        // Without --today the site follows the calendar: what is due changes at midnight.
+        let tick = tx.clone();
+        std::thread::Builder::new()
+            .name("waymark-clock".into())
+            .spawn(move || {
+                while tick.send(Signal::Tick).is_ok() {
+                    std::thread::sleep(std::time::Duration::from_secs(60));
+                }
+            })
+            .map_err(|e| format!("cannot start the clock thread: {e}"))?;
+    }
     let mut watcher = Watch::start(&root, tx)?;
     let started = Instant::now();
     let (mut model, site) = Model::build(&root, date(opts))?;

@@ -28,6 +28,8 @@ pub enum Signal {
     Limit,
     /// The watcher reported another error.
     Error(String),
+    /// Time passed (a clock tick, so the site can follow the calendar with no file changing).
+    Tick,
 }
 
 /// The signal for one notify callback, if it is one that matters.
@@ -134,6 +136,7 @@ impl Batch {
                 Signal::Rescan => b.everything = true,
                 Signal::Limit => b.limit = true,
                 Signal::Error(e) => b.errors.push(e.clone()),
+                Signal::Tick => {}
             }
         }
         b
