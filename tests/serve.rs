@@ -6,6 +6,7 @@
 
 mod common;
 mod live;
+mod site;
 
 use common::{Repo, NOTE, PROFILE, TODAY};
 use live::{Server, PATIENCE};
@@ -415,4 +416,23 @@ fn a_repository_without_records_picks_them_up_when_they_appear() {
     // The new folder is watched too.
     repo.write(NOTE_PATH, note("Second visit, after records/ appeared."));
     server.wait_for_page(PAGE_URL, "the edit", |r| r.text().contains("after records"));
+}
+
+#[test]
+fn a_browser_shows_the_overlay_under_the_pages_own_policy() {
+    let Some(browser) = site::chromium() else { return };
+    let repo = Repo::clean();
+    let server = serve(&repo);
+    let events = server.events(None);
+    repo.write(NOTE_PATH, note("First version, saved cleanly."));
+    events.wait(PATIENCE, |e| e.reloads(PAGE)).expect("reload");
+    repo.write(NOTE_PATH, "---\ndate: 2026-11-20\nauthor sam-okafor: [\n---\nBroken <b>bold</b>.\n");
+    events.wait(PATIENCE, |e| e.name == "problems").expect("problems");
+    let profile = tempfile::tempdir().expect("profile");
+    let url = format!("http://{}{PAGE_URL}", server.addr);
+    let dom = site::headless_url(browser, profile.path(), &url, &["--dump-dom".to_string()]);
+    // The overlay is built with textContent, so the note's markup shows as text, never as HTML.
+    assert!(dom.contains("id=\"waymark-problems\""), "the live script ran under the page's policy:\n{dom}");
+    assert!(dom.contains(NOTE_PATH), "the overlay names the file");
+    assert!(dom.contains("First version"), "the last good page is underneath");
 }

@@ -148,14 +148,36 @@ fn event(name: &str, data: &serde_json::Value) -> Arc<str> {
     Arc::from(format!("event: {name}\ndata: {data}\n\n"))
 }
 
-/// Adds the live-reload script to an HTML page, just before `</body>` (or at the end).
-pub fn inject(html: &[u8], generation: u64) -> Vec<u8> {
-    let tag = format!("<script src=\"/{SCRIPT}\" data-waymark-live data-gen=\"{generation}\" defer></script>\n");
+/// Adds the live-reload script to an HTML page, just before `</body>` (or at the end), with
+/// the generation the page is served at and the problems shown now (so the overlay is there
+/// from the start, not only once the event stream connects).
+pub fn inject(html: &[u8], generation: u64, problems: &[Problem]) -> Vec<u8> {
+    let problems = serde_json::to_string(problems).unwrap_or_else(|_| "[]".into());
+    let tag = format!(
+        "<script src=\"/{SCRIPT}\" data-waymark-live data-gen=\"{generation}\" data-problems=\"{}\" defer></script>\n",
+        attribute(&problems)
+    );
     let at = html.windows(7).rposition(|w| w.eq_ignore_ascii_case(b"</body>")).unwrap_or(html.len());
     let mut out = Vec::with_capacity(html.len() + tag.len());
     out.extend_from_slice(&html[..at]);
     out.extend_from_slice(tag.as_bytes());
     out.extend_from_slice(&html[at..]);
+    out
+}
+
+/// Text made safe inside a double-quoted HTML attribute.
+fn attribute(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
     out
 }
 
@@ -181,11 +203,16 @@ mod tests {
 
     #[test]
     fn the_script_goes_before_the_body_ends() {
-        let page = inject(b"<html><body><p>x</p></body></html>", 3);
+        let page = inject(b"<html><body><p>x</p></body></html>", 3, &[]);
         let text = String::from_utf8(page).expect("utf-8");
-        assert!(text.contains(
-            "<p>x</p><script src=\"/_waymark/live.js\" data-waymark-live data-gen=\"3\" defer></script>\n</body>"
-        ));
-        assert!(String::from_utf8(inject(b"<p>no body end", 1)).expect("utf-8").ends_with("</script>\n"));
+        let tag = "<script src=\"/_waymark/live.js\" data-waymark-live data-gen=\"3\" data-problems=\"[]\" defer>";
+        assert!(text.contains(&format!("<p>x</p>{tag}</script>\n</body>")), "{text}");
+        assert!(String::from_utf8(inject(b"<p>no body end", 1, &[])).expect("utf-8").ends_with("</script>\n"));
+        let evil =
+            Problem { file: "a\"><script>x</script>".into(), line: 1, column: 1, message: "'&".into(), help: None };
+        let text = String::from_utf8(inject(b"</body>", 1, &[evil])).expect("utf-8");
+        assert!(
+            !text.contains("<script>x") && text.contains("&quot;&gt;&lt;script&gt;") && text.contains("&#39;&amp;")
+        );
     }
 }

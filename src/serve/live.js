@@ -127,6 +127,11 @@
   }
 
   restoreScroll();
+  try {
+    showProblems(JSON.parse(script.getAttribute("data-problems") || "[]"));
+  } catch (e) {
+    // The stream sends the problems again once it connects.
+  }
   if (!window.EventSource) {
     return;
   }

@@ -1,8 +1,8 @@
 //! `waymark serve`: the site built in memory, served on this computer, rebuilt as records change.
 //!
 //! Threads: the rebuild worker (the caller's thread) owns the [`model::Model`] and the
-//! watcher, and gathers file events into batches; tiny_http accepts connections and each
-//! request is answered on a thread of its own ([`http`]); one thread rebuilds the search
+//! watcher, and gathers file events into batches; each connection to the web server is
+//! answered on a thread of its own ([`http`]); one thread rebuilds the search
 //! index after the pages are announced, with a one-thread rayon pool so it never holds up
 //! the rayon workers a rebuild uses. The site is never written to disk.
 
@@ -56,13 +56,13 @@ pub fn run(opts: &Options) -> Result<(), String> {
     let root = opts.root.clone();
     let date = |o: &Options| o.today.unwrap_or_else(|| chrono::Local::now().date_naive());
     // Bind first, so a port in use is reported before a long build.
-    let server = tiny_http::Server::http(SocketAddr::new(opts.addr, opts.port)).map_err(|e| {
+    let listener = std::net::TcpListener::bind(SocketAddr::new(opts.addr, opts.port)).map_err(|e| {
         format!(
             "cannot listen on {}: {e}.\n  Choose another port with --port N (0 picks a free one).",
             SocketAddr::new(opts.addr, opts.port)
         )
     })?;
-    let address = server.server_addr().to_ip().ok_or("the server has no network address")?;
+    let address = listener.local_addr().map_err(|e| format!("the server has no network address: {e}"))?;
     // Watch before building, so nothing saved during the first build is missed.
     let (tx, rx) = channel();
     if opts.today.is_none() {
@@ -90,11 +90,12 @@ pub fn run(opts: &Options) -> Result<(), String> {
         hub: hub.clone(),
         root: root.clone(),
         streams: AtomicUsize::new(0),
+        connections: AtomicUsize::new(0),
         keep_alive: http::keep_alive(),
     });
     std::thread::Builder::new()
         .name("waymark-http".into())
-        .spawn(move || http::run(server, ctx))
+        .spawn(move || http::run(listener, ctx))
         .map_err(|e| format!("cannot start the server: {e}"))?;
     if opts.open {
         open_browser(&url);

@@ -42,6 +42,12 @@ pub fn chromium() -> Option<&'static str> {
 /// Runs headless Chromium on `page` opened from `file://` (with `query` appended) and extra
 /// arguments, giving up after two minutes; returns what it printed.
 pub fn headless(browser: &str, profile: &Path, page: &Path, query: &str, args: &[String]) -> String {
+    headless_url(browser, profile, &format!("file://{}{query}", page.display()), args)
+}
+
+/// Runs headless Chromium on `url` with extra arguments, giving up after two minutes; returns
+/// what it printed.
+pub fn headless_url(browser: &str, profile: &Path, url: &str, args: &[String]) -> String {
     let out = std::process::Command::new("timeout")
         .arg("120")
         .arg(browser)
@@ -50,11 +56,11 @@ pub fn headless(browser: &str, profile: &Path, page: &Path, query: &str, args: &
         .args(["--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic"])
         .arg(format!("--user-data-dir={}", profile.display()))
         .args(args)
-        .arg(format!("file://{}{query}", page.display()))
+        .arg(url)
         .stderr(std::process::Stdio::null())
         .output()
         .expect("chromium runs");
-    assert!(out.status.success(), "chromium failed on {}", page.display());
+    assert!(out.status.success(), "chromium failed on {url}");
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
