@@ -11,14 +11,18 @@
 
 mod cache;
 pub mod diff;
+mod paths;
+mod text;
 mod tree;
 mod walk;
 
+pub use paths::Paths;
+pub use text::Text;
+
 use crate::model::date::Date;
 use git2::Oid;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 /// Where the cache lives, relative to the records root.
 pub const CACHE_DIR: &str = ".waymark/cache";
@@ -28,16 +32,16 @@ pub const CACHE_DIR: &str = ".waymark/cache";
 pub struct CommitInfo {
     /// The commit's id.
     pub id: Oid,
-    /// Author's name as written in the commit (shared: a team has few authors).
-    pub author_name: Arc<str>,
+    /// Author's name as written in the commit.
+    pub author_name: Text,
     /// Author's email as written in the commit.
-    pub author_email: Arc<str>,
+    pub author_email: Text,
     /// Author time, seconds since the Unix epoch.
     pub time: i64,
     /// Author's offset from UTC in minutes, so the date is the author's own.
     pub offset_minutes: i32,
     /// The full commit message.
-    pub message: String,
+    pub message: Text,
     /// A shallow clone's boundary: its parents are not in the repository, so its changes are only "as first seen".
     pub boundary: bool,
 }
@@ -100,9 +104,9 @@ pub struct Change {
     /// What happened.
     pub kind: ChangeKind,
     /// The file's path at that commit, relative to the records root.
-    pub path: Arc<str>,
+    pub path: Text,
     /// For a move, the path it had before.
-    pub from: Option<Arc<str>>,
+    pub from: Option<Text>,
     /// The blob before the change (none when added).
     pub old_blob: Option<Oid>,
     /// The blob after the change (none when deleted).
@@ -152,7 +156,7 @@ pub struct GitHistory {
     /// Every commit that changed something under the root, oldest first (new commits are appended).
     pub commits: Vec<CommitInfo>,
     /// Changes by the file's newest path (relative to the records root), newest first.
-    pub paths: HashMap<Arc<str>, Vec<Change>>,
+    pub paths: Paths,
     /// What this extraction cost.
     pub stats: Stats,
 }
@@ -224,7 +228,7 @@ impl History {
 
     /// Changes to the file now at `path` (relative to the records root), newest first.
     pub fn changes(&self, path: &str) -> &[Change] {
-        self.git().and_then(|g| g.paths.get(path)).map(Vec::as_slice).unwrap_or(&[])
+        self.git().and_then(|g| g.paths.get(path)).unwrap_or(&[])
     }
 
     /// The commit a change belongs to.
@@ -248,11 +252,9 @@ impl History {
     pub fn timeline(&self, prefix: &str) -> Vec<Entry<'_>> {
         let Some(g) = self.git() else { return Vec::new() };
         let mut by_commit: BTreeMap<usize, Vec<&Change>> = BTreeMap::new();
-        for (path, changes) in &g.paths {
-            if path.starts_with(prefix) {
-                for c in changes {
-                    by_commit.entry(c.commit).or_default().push(c);
-                }
+        for (_, changes) in g.paths.under(prefix) {
+            for c in changes {
+                by_commit.entry(c.commit).or_default().push(c);
             }
         }
         by_commit
