@@ -623,7 +623,7 @@ fn decode_paths<I: Read>(
     let mut runs = Sorted::with_capacity(n_keys);
     for _ in 0..n_keys {
         let key = key_text.next(r.len()?)?;
-        let len = r.len()?;
+        let len = r.u32()?;
         if len == 0 {
             return Err("the cache lists a path with no changes".into());
         }

@@ -14,8 +14,15 @@ use std::hash::BuildHasher;
 #[derive(Debug, Clone)]
 struct Slot {
     key: Text,
-    start: usize,
-    len: usize,
+    start: u32,
+    len: u32,
+}
+
+/// Positions and counts are 32-bit, as in the cache, so each path costs 24 bytes here, not 32,
+/// and each index entry 4, not 8: on a load of 100,000 paths that is a megabyte less memory to
+/// fault in. Four billion changes would not fit in memory (or a cache) in the first place.
+fn small(n: usize) -> u32 {
+    n as u32
 }
 
 /// The changes of every file, by the file's newest path (relative to the records root), newest first.
@@ -26,9 +33,9 @@ pub struct Paths {
     /// Paths and their runs; a path moved away leaves a dead slot until the next compaction.
     slots: Vec<Slot>,
     /// The live slots, by path.
-    order: Vec<usize>,
+    order: Vec<u32>,
     /// Finds a path's slot.
-    index: HashTable<usize>,
+    index: HashTable<u32>,
     /// Changes in no live run (runs replaced by longer ones, paths moved away).
     dead: usize,
 }
@@ -39,7 +46,7 @@ fn hash(key: &str) -> u64 {
 
 impl Paths {
     /// Paths from runs in strictly increasing order of path, their changes one after another.
-    fn from_sorted_runs(keys: Vec<(Text, usize)>, changes: Vec<Change>) -> Paths {
+    fn from_sorted_runs(keys: Vec<(Text, u32)>, changes: Vec<Change>) -> Paths {
         let mut b = Sorted::with_capacity(keys.len());
         for (key, len) in keys {
             b.push(key, len);
@@ -51,19 +58,23 @@ impl Paths {
         let mut index = HashTable::with_capacity(slots.len());
         for (i, s) in slots.iter().enumerate() {
             // Keys are distinct, so no search is needed; the closure rehashes only if the table grows.
-            index.insert_unique(hash(&s.key), i, |&j: &usize| hash(&slots[j].key));
+            index.insert_unique(hash(&s.key), small(i), |&j: &u32| hash(&slots[j as usize].key));
         }
-        let order = (0..slots.len()).collect();
+        let order = (0..small(slots.len())).collect();
         Paths { changes, slots, order, index, dead: 0 }
     }
 
-    fn slot(&self, path: &str) -> Option<usize> {
-        self.index.find(hash(path), |&i| *self.slots[i].key == *path).copied()
+    fn slot(&self, path: &str) -> Option<u32> {
+        self.index.find(hash(path), |&i| *self.key(i) == *path).copied()
     }
 
-    fn run(&self, slot: usize) -> &[Change] {
-        let s = &self.slots[slot];
-        self.changes.get(s.start..s.start + s.len).unwrap_or(&[])
+    fn key(&self, slot: u32) -> &Text {
+        &self.slots[slot as usize].key
+    }
+
+    fn run(&self, slot: u32) -> &[Change] {
+        let s = &self.slots[slot as usize];
+        self.changes.get(s.start as usize..(s.start + s.len) as usize).unwrap_or(&[])
     }
 
     /// How many files have history.
@@ -83,7 +94,7 @@ impl Paths {
 
     /// The stored path equal to `path`, with its changes.
     pub fn get_key_value(&self, path: &str) -> Option<(&Text, &[Change])> {
-        self.slot(path).map(|i| (&self.slots[i].key, self.run(i)))
+        self.slot(path).map(|i| (self.key(i), self.run(i)))
     }
 
     /// Whether the file now at `path` has history.
@@ -93,70 +104,69 @@ impl Paths {
 
     /// Every file and its changes, in order of path.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&Text, &[Change])> + ExactSizeIterator + '_ {
-        self.order.iter().map(|&i| (&self.slots[i].key, self.run(i)))
+        self.order.iter().map(|&i| (self.key(i), self.run(i)))
     }
 
     /// Every path, in order.
     pub fn keys(&self) -> impl DoubleEndedIterator<Item = &Text> + ExactSizeIterator + '_ {
-        self.order.iter().map(|&i| &self.slots[i].key)
+        self.order.iter().map(|&i| self.key(i))
     }
 
     /// The files whose path starts with `prefix`, in order of path.
     pub fn under(&self, prefix: &str) -> impl DoubleEndedIterator<Item = (&Text, &[Change])> + ExactSizeIterator + '_ {
-        let from = self.order.partition_point(|&i| *self.slots[i].key < *prefix);
+        let from = self.order.partition_point(|&i| **self.key(i) < *prefix);
         // Past `from`, the paths with the prefix come first.
-        let len = self.order[from..].partition_point(|&i| self.slots[i].key.starts_with(prefix));
-        self.order[from..from + len].iter().map(|&i| (&self.slots[i].key, self.run(i)))
+        let len = self.order[from..].partition_point(|&i| self.key(i).starts_with(prefix));
+        self.order[from..from + len].iter().map(|&i| (self.key(i), self.run(i)))
     }
 
     /// Replaces the runs of `updates` (adding paths not yet known), after dropping the paths in `removed`.
     pub(super) fn update(&mut self, updates: Vec<(Text, Vec<Change>)>, removed: &[Text]) {
         for key in removed {
             let Some(i) = self.slot(key) else { continue };
-            let h = hash(key);
-            if let Ok(entry) = self.index.find_entry(h, |&j| j == i) {
+            if let Ok(entry) = self.index.find_entry(hash(key), |&j| j == i) {
                 entry.remove();
             }
-            if let Ok(at) = self.order.binary_search_by(|&j| self.slots[j].key.as_str().cmp(key)) {
+            if let Ok(at) = self.order.binary_search_by(|&j| self.key(j).as_str().cmp(key)) {
                 self.order.remove(at);
             }
-            self.dead += std::mem::take(&mut self.slots[i].len);
+            self.dead += std::mem::take(&mut self.slots[i as usize].len) as usize;
         }
         let mut added = Vec::new();
         for (key, run) in updates {
-            let (start, len) = (self.changes.len(), run.len());
+            let (start, len) = (small(self.changes.len()), small(run.len()));
             self.changes.extend(run);
             match self.slot(&key) {
                 Some(i) => {
-                    self.dead += self.slots[i].len;
-                    self.slots[i].start = start;
-                    self.slots[i].len = len;
+                    let slot = &mut self.slots[i as usize];
+                    self.dead += slot.len as usize;
+                    (slot.start, slot.len) = (start, len);
                 }
                 None => {
-                    let i = self.slots.len();
+                    let i = small(self.slots.len());
                     let h = hash(&key);
                     self.slots.push(Slot { key, start, len });
                     let slots = &self.slots;
-                    self.index.insert_unique(h, i, |&j: &usize| hash(&slots[j].key));
+                    self.index.insert_unique(h, i, |&j: &u32| hash(&slots[j as usize].key));
                     added.push(i);
                 }
             }
         }
-        let slots = &self.slots;
+        let key = |i: u32| &self.slots[i as usize].key;
         if added.len() <= 16 {
             // A few new files (the usual run after a commit or two): moving the list up costs less
             // than building a new one, which would be fresh memory for the kernel to hand out.
             for i in added {
-                let at = self.order.partition_point(|&j| slots[j].key < slots[i].key);
+                let at = self.order.partition_point(|&j| key(j) < key(i));
                 self.order.insert(at, i);
             }
         } else {
-            added.sort_by(|&a, &b| slots[a].key.cmp(&slots[b].key));
+            added.sort_by(|&a, &b| key(a).cmp(key(b)));
             let old = std::mem::take(&mut self.order);
             let mut merged = Vec::with_capacity(old.len() + added.len());
             let (mut a, mut b) = (old.into_iter().peekable(), added.into_iter().peekable());
             while let (Some(&x), Some(&y)) = (a.peek(), b.peek()) {
-                if slots[x].key <= slots[y].key {
+                if key(x) <= key(y) {
                     merged.push(x);
                     a.next();
                 } else {
@@ -178,9 +188,8 @@ impl Paths {
         let mut changes = Vec::with_capacity(self.changes.len() - self.dead);
         let mut keys = Vec::with_capacity(self.order.len());
         for &i in &self.order {
-            let s = &self.slots[i];
-            changes.extend_from_slice(&self.changes[s.start..s.start + s.len]);
-            keys.push((s.key.clone(), s.len));
+            changes.extend_from_slice(self.run(i));
+            keys.push((self.key(i).clone(), self.slots[i as usize].len));
         }
         *self = Paths::from_sorted_runs(keys, changes);
     }
@@ -200,12 +209,12 @@ impl Sorted {
 
     /// Adds the path `key`, whose `len` changes follow the previous path's; false (and nothing added)
     /// unless `key` sorts after the previous path.
-    pub(super) fn push(&mut self, key: Text, len: usize) -> bool {
+    pub(super) fn push(&mut self, key: Text, len: u32) -> bool {
         if self.slots.last().is_some_and(|last| last.key >= key) {
             return false;
         }
-        self.slots.push(Slot { key, start: self.total, len });
-        self.total = self.total.saturating_add(len);
+        self.slots.push(Slot { key, start: small(self.total), len });
+        self.total = self.total.saturating_add(len as usize);
         true
     }
 
@@ -215,7 +224,7 @@ impl Sorted {
     }
 
     /// Each path and its number of changes, in order.
-    pub(super) fn runs(&self) -> impl Iterator<Item = (&Text, usize)> + '_ {
+    pub(super) fn runs(&self) -> impl Iterator<Item = (&Text, u32)> + '_ {
         self.slots.iter().map(|s| (&s.key, s.len))
     }
 

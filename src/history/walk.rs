@@ -322,7 +322,9 @@ fn walk_commit(
 
 /// Names each difference, pairing a deleted and an added file with the same content as a move.
 fn classify(raw: Vec<Raw>) -> Vec<(ChangeKind, Raw, Option<String>)> {
-    let empty_blob = Oid::hash_object(git2::ObjectType::Blob, b"").ok();
+    // The id of the empty file, `git hash-object /dev/null`: hashed once, not once a commit.
+    static EMPTY_BLOB: std::sync::OnceLock<Option<Oid>> = std::sync::OnceLock::new();
+    let empty_blob = *EMPTY_BLOB.get_or_init(|| Oid::hash_object(git2::ObjectType::Blob, b"").ok());
     let mut deleted: HashMap<Oid, Vec<usize>> = HashMap::new();
     for (i, r) in raw.iter().enumerate() {
         if let (Some(old), None) = (r.old, r.new) {
