@@ -70,10 +70,10 @@ fn main() -> Res<()> {
     at(base)?;
     println!("repository: {} (a clone of {})", work.display(), corpus.display());
     if cold {
-        let (mut git, mut ours) = (Vec::new(), Vec::new());
+        let (mut git, mut ours, mut git_cpu, mut our_cpu) = (vec![], vec![], vec![], vec![]);
         // Alternated, so a burst of load elsewhere hurts both sides alike.
         for _ in 0..cold_runs {
-            let t = Instant::now();
+            let (t, before) = (Instant::now(), children_cpu());
             let status = Command::new("git")
                 .args(["log", "--name-only", "--format=%H"])
                 .current_dir(&work)
@@ -83,16 +83,22 @@ fn main() -> Res<()> {
                 return Err("git log failed".into());
             }
             git.push(t.elapsed());
+            git_cpu.push(children_cpu() - before);
+            let before = children_cpu();
             ours.push(timed_child(&exe, &work, None)?.call);
+            our_cpu.push(children_cpu() - before);
         }
-        let (g, o) = (Summary::of(git), Summary::of(ours));
-        println!("git log --name-only --format=%H: {g}");
-        println!("cold extraction, no cache:       {o}");
-        println!(
-            "cold / git log: {:.2}x (medians), {:.2}x (minimums)",
-            o.median.as_secs_f64() / g.median.as_secs_f64(),
-            o.min.as_secs_f64() / g.min.as_secs_f64()
-        );
+        let ratio = |a: &Summary, b: &Summary| {
+            format!(
+                "{:.2}x (medians), {:.2}x (minimums)",
+                a.median.as_secs_f64() / b.median.as_secs_f64(),
+                a.min.as_secs_f64() / b.min.as_secs_f64()
+            )
+        };
+        let (g, o, gc, oc) = (Summary::of(git), Summary::of(ours), Summary::of(git_cpu), Summary::of(our_cpu));
+        println!("git log --name-only --format=%H: wall {g}; CPU {gc}");
+        println!("cold extraction, no cache:       wall {o}; CPU {oc}");
+        println!("cold / git log: wall {}; CPU {}", ratio(&o, &g), ratio(&oc, &gc));
     }
 
     // The cache as a run at the base commit leaves it: one snapshot, no segments. One saved by an
@@ -231,8 +237,20 @@ fn usage() -> (Duration, i64) {
     let mut u: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: the pointer is to a live local of the type getrusage fills.
     unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
-    let tv = |t: libc::timeval| Duration::from_micros(t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64);
     (tv(u.ru_utime) + tv(u.ru_stime), u.ru_minflt)
+}
+
+/// CPU time (user and system) of the children this process has waited for so far.
+fn children_cpu() -> Duration {
+    // SAFETY: as in `usage`.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: as in `usage`.
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut u) };
+    tv(u.ru_utime) + tv(u.ru_stime)
+}
+
+fn tv(t: libc::timeval) -> Duration {
+    Duration::from_micros(t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64)
 }
 
 /// Median and minimum of some timings.
