@@ -514,7 +514,8 @@ fn history_command_names_staff_and_shows_messages_newest_first() {
 }
 
 /// Times history extraction on a large repository: `WAYMARK_BENCH_REPO=/tmp/hist100k cargo test --release
-/// --test history -- --ignored --nocapture bench`. Not run by default.
+/// --test history -- --ignored --nocapture bench`. Not run by default. `examples/bench_history.rs`
+/// compares the cold walk with `git log` and times the warm path in a new process, as the issue asks.
 #[test]
 #[ignore]
 fn bench_history_extraction() {

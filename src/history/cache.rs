@@ -881,8 +881,11 @@ mod tests {
         for cut in 0..payload.len() {
             assert!(matches!(read_payload(&payload[..cut]), Err(ReadError::Corrupt(_))), "cut at {cut}");
         }
-        // Renamed in place to sort last: the paths are then out of order.
         let at = payload.windows(7).position(|w| w == b"gone.md").expect("the path is in the text");
+        let mut bad = payload.clone();
+        bad[at] = 0xff;
+        assert!(matches!(read_payload(&bad), Err(ReadError::Corrupt(e)) if e.contains("UTF-8")));
+        // Renamed in place to sort last: the paths are then out of order.
         let mut payload = payload;
         payload[at] = b'z';
         assert!(matches!(read_payload(&payload), Err(ReadError::Corrupt(e)) if e.contains("out of order")));
