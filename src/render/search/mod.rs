@@ -5,11 +5,16 @@
 //!
 //! ```text
 //! search/manifest.js     people, staff, note kinds, the first term of each term chunk,
-//!                        the date of each run of documents; loaded first
+//!                        the date of each run of documents, the shared dictionary; loaded first
 //! search/t/<n>.js        a run of terms in sorted order, each with its postings, in one
 //!                        string (see [`encode::front_coded`])
 //! search/d/<n>.js        DOC_CHUNK documents: filters, link and text, for the results shown
 //! ```
+//!
+//! Each chunk is deflated and written as Z85 text (see [`encode`]); document chunks are
+//! deflated against a dictionary of sample records, sent once in the manifest, so a chunk of
+//! a few short records still shares the phrasing of all the others. Search keeps the whole
+//! text of every record, for snippets and phrases, and that text is most of the index.
 //!
 //! Documents are numbered oldest first, so a date range is a range of numbers and recency
 //! comes from the number. A posting is a document number and a BM25 term weight quantised
@@ -29,6 +34,7 @@ use crate::model::date::Date;
 use crate::model::vocab::NoteKind;
 use crate::model::vocab::Vocab;
 use crate::model::{Person, Repository, Source};
+use encode::Deflater;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde_json::json;
@@ -41,9 +47,9 @@ pub const PAGE: &str = paths::SEARCH;
 /// The manifest, loaded first.
 pub const MANIFEST: &str = "search/manifest.js";
 /// Documents per document chunk: small, because a page of results loads up to one chunk per result.
-pub const DOC_CHUNK: usize = 8;
-/// Rough size of a term chunk: a query of a few words loads a few of these.
-pub const TERM_CHUNK_BYTES: usize = 16 * 1024;
+pub const DOC_CHUNK: usize = 16;
+/// Rough size of a term chunk before it is deflated: a query of a few words loads a few of these.
+pub const TERM_CHUNK_BYTES: usize = 32 * 1024;
 
 /// BM25 saturation.
 const K1: f64 = 1.2;
@@ -355,31 +361,37 @@ pub fn build_from(docs: Vec<Doc>, config: &Config, today: Date) -> SearchIndex {
     }
     entries.sort_by(|a, b| a.0.cmp(&b.0));
 
-    let mut files = Vec::new();
-    let mut firsts: Vec<String> = Vec::new();
-    for (i, chunk) in term_chunks(&entries, TERM_CHUNK_BYTES).into_iter().enumerate() {
-        firsts.push(chunk[0].0.clone());
-        files.push((format!("search/t/{i}.js"), script("addTerms", i, &json!(encode::front_coded(chunk)))));
-    }
-    for (i, chunk) in docs.chunks(DOC_CHUNK).enumerate() {
-        let rows: Vec<serde_json::Value> = chunk
-            .iter()
-            .map(|d| {
-                json!([
-                    d.kind,
-                    person_index.get(d.person.as_str()).copied().unwrap_or(0),
-                    d.note_kind.map(|k| k.as_str()).unwrap_or(""),
-                    d.author.as_ref().and_then(|a| staff.iter().position(|(id, _)| id == a)).map_or(-1, |i| i as i64),
-                    d.date.map(|d| d.to_string()).unwrap_or_default(),
-                    short_href(&d.href, &d.person),
-                    d.text,
-                ])
-            })
-            .collect();
-        files.push((format!("search/d/{i}.js"), script("addDocs", i, &json!(rows))));
-    }
+    // Deflating is the costliest step after counting terms, so every file is compressed in parallel.
+    let plain = Deflater::new(b"");
+    let chunks = term_chunks(&entries, TERM_CHUNK_BYTES);
+    let firsts: Vec<&str> = chunks.iter().map(|c| c[0].0.as_str()).collect();
+    let mut files: Vec<(String, String)> = chunks
+        .par_iter()
+        .enumerate()
+        .map(|(i, chunk)| {
+            (format!("search/t/{i}.js"), packed("addTerms", i, &plain, encode::front_coded(chunk).as_bytes()))
+        })
+        .collect();
+    let row = |d: &Doc| {
+        let author = d.author.as_ref().and_then(|a| staff.iter().position(|(id, _)| id == a));
+        json!([
+            d.kind,
+            person_index.get(d.person.as_str()).copied().unwrap_or(0),
+            d.note_kind.map(|k| k.as_str()).unwrap_or(""),
+            author.map_or(-1, |i| i as i64),
+            d.date.map(|d| d.to_string()).unwrap_or_default(),
+            short_href(&d.href, &d.person),
+            d.text,
+        ])
+        .to_string()
+    };
+    let shared = Deflater::new(&dictionary(&docs, &row));
+    files.par_extend(docs.par_chunks(DOC_CHUNK).enumerate().map(|(i, chunk)| {
+        let rows: Vec<String> = chunk.iter().map(&row).collect();
+        (format!("search/d/{i}.js"), packed("addDocs", i, &shared, format!("[{}]", rows.join(",")).as_bytes()))
+    }));
     let manifest = json!({
-        "version": 1,
+        "version": 2,
         "docs": n,
         "docChunk": DOC_CHUNK,
         "today": today.to_string(),
@@ -389,6 +401,7 @@ pub fn build_from(docs: Vec<Doc>, config: &Config, today: Date) -> SearchIndex {
         "staff": staff,
         "chunks": firsts,
         "dates": date_runs(&docs, today),
+        "dictionary": { "prefix": encode::z85(shared.prefix()), "length": shared.dictionary_len() },
     });
     files.push((MANIFEST.to_string(), format!("window.waymarkSearch.init({manifest});\n")));
     SearchIndex { files, docs: n, terms }
@@ -415,9 +428,28 @@ fn short_href(href: &str, person: &str) -> String {
     }
 }
 
-/// One index file: a call handing its data to the page's search code.
-fn script(method: &str, i: usize, data: &serde_json::Value) -> String {
-    format!("window.waymarkSearch.{method}({i},{data});\n")
+/// One index file: a call handing the page `data`, deflated and as [`encode::z85`] text.
+fn packed(method: &str, i: usize, deflater: &Deflater, data: &[u8]) -> String {
+    format!("window.waymarkSearch.{method}({i},\"{}\");\n", encode::z85(&deflater.compress(data)))
+}
+
+/// The shared dictionary for document files: whole rows of records spread evenly through
+/// the years, so it holds the phrasing, names and places records share. It is at most a
+/// 32nd of all the text (a small repository gains less from it than it costs), and at
+/// most deflate's window.
+fn dictionary(docs: &[Doc], row: &(dyn Fn(&Doc) -> String + Sync)) -> Vec<u8> {
+    let text: usize = docs.iter().map(|d| d.text.len()).sum();
+    let cap = (text / 32).min(encode::WINDOW);
+    let mean = text / docs.len().max(1) + 1;
+    let step = (docs.len() * mean / cap.max(1)).max(1);
+    let mut out = Vec::with_capacity(cap);
+    for d in docs.iter().step_by(step) {
+        let r = row(d);
+        if out.len() + r.len() <= cap {
+            out.extend_from_slice(r.as_bytes());
+        }
+    }
+    out
 }
 
 /// Splits sorted (term, postings) entries into runs of about `target` bytes; a term is
@@ -494,14 +526,21 @@ mod tests {
         }
     }
 
+    /// What an index file hands the page, inflated after `prefix` (the dictionary's compressed
+    /// form, or nothing), with the dictionary's bytes still in front.
+    fn unpack(file: &str, prefix: &[u8]) -> Vec<u8> {
+        let z85 = file.split('"').nth(1).expect("a quoted string");
+        let stream = [prefix, &encode::unz85(z85).expect("Z85")].concat();
+        miniz_oxide::inflate::decompress_to_vec(&stream).expect("raw deflate")
+    }
+
     /// The postings of a term, decoded: (document, weight).
     fn postings_of(index: &SearchIndex, term: &str) -> Vec<(u64, u64)> {
         for (path, text) in &index.files {
             if !path.starts_with("search/t/") {
                 continue;
             }
-            let json = &text[text.find(',').map_or(0, |i| i + 1)..text.rfind(')').unwrap_or(0)];
-            let coded: String = serde_json::from_str(json).unwrap_or_default();
+            let coded = String::from_utf8(unpack(text, b"")).expect("UTF-8");
             let parts: Vec<&str> = coded.split(' ').collect();
             let mut prev = String::new();
             for pair in parts.chunks(2) {
@@ -544,6 +583,45 @@ mod tests {
         assert!(postings_of(&index, "#t:note").is_empty());
         let manifest = index.files.iter().find(|(p, _)| p == MANIFEST).map(|(_, t)| t.as_str()).unwrap_or("");
         assert!(manifest.contains(r#""runs":"fBcB""#), "{manifest}");
+    }
+
+    #[test]
+    fn document_files_inflate_after_the_shared_dictionary() {
+        let texts: Vec<String> = (0..40)
+            .map(|i| {
+                format!("Visit {i}: talked about the college bus pass, the rent and a budget. {}", "Calm. ".repeat(i))
+            })
+            .collect();
+        let docs: Vec<Doc> =
+            texts.iter().enumerate().map(|(i, t)| doc("yp-a", &format!("2026-01-{:02}", i % 28 + 1), t)).collect();
+        let mut sorted = docs.clone();
+        sorted.sort_by_key(|d| d.date);
+        let index = build_from(
+            sorted.clone(),
+            &Config::default(),
+            crate::model::date::parse_date("2026-11-24").unwrap_or_default(),
+        );
+        let file = |path: &str| index.files.iter().find(|(p, _)| p == path).map(|(_, t)| t.as_str()).unwrap_or("");
+        let manifest: serde_json::Value = serde_json::from_str(
+            file(MANIFEST).trim_start_matches("window.waymarkSearch.init(").trim_end_matches(");\n"),
+        )
+        .expect("manifest JSON");
+        let dictionary = &manifest["dictionary"];
+        let skip = dictionary["length"].as_u64().expect("length") as usize;
+        let text: usize = texts.iter().map(String::len).sum();
+        assert!(skip > 0 && skip <= text / 32, "{skip} of {text}");
+        let prefix = encode::unz85(dictionary["prefix"].as_str().expect("prefix")).expect("Z85");
+        let mut rows = Vec::new();
+        for i in 0..40usize.div_ceil(DOC_CHUNK) {
+            let bytes = unpack(file(&format!("search/d/{i}.js")), &prefix);
+            let chunk: Vec<serde_json::Value> = serde_json::from_slice(&bytes[skip..]).expect("rows");
+            assert_eq!(chunk.len(), DOC_CHUNK.min(40 - i * DOC_CHUNK));
+            rows.extend(chunk);
+        }
+        let shown: Vec<&str> = rows.iter().map(|r| r[6].as_str().unwrap_or("")).collect();
+        assert_eq!(shown, sorted.iter().map(|d| d.text.as_str()).collect::<Vec<_>>());
+        assert_eq!(rows[0][4], "2026-01-01");
+        assert_eq!(rows[0][5], "#note-2026-01-01", "the link without its person's folder");
     }
 
     #[test]

@@ -2,7 +2,8 @@
 // The index is a set of small scripts written by `waymark build` (src/render/search):
 // search/manifest.js first, then only the term chunks (search/t/N.js) a query needs and
 // the document chunks (search/d/N.js) of the results shown. Each hands its data to
-// window.waymarkSearch. Record text is only ever put on the page as text nodes.
+// window.waymarkSearch, deflated and written as Z85 text; the browser's own
+// DecompressionStream inflates it. Record text is only ever put on the page as text nodes.
 (function () {
   "use strict";
 
@@ -167,7 +168,40 @@
     return { ids: all, weights: [] };
   }
 
-  var state = { manifest: null, terms: {}, docs: {}, waiting: {}, dates: null };
+  var Z85 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
+  var Z85_VALUE = {};
+  for (var z = 0; z < Z85.length; z++) Z85_VALUE[Z85.charCodeAt(z)] = z;
+
+  // Z85 text back to bytes: five characters for four bytes; a short last group of n + 1
+  // characters is padded with the highest digit and gives n bytes (encode.rs, z85).
+  function unz85(text) {
+    var out = new Uint8Array(Math.floor(text.length / 5) * 4 + Math.max(0, (text.length % 5) - 1));
+    var o = 0;
+    for (var i = 0; i < text.length; i += 5) {
+      var n = 0;
+      for (var j = i; j < i + 5; j++) n = n * 85 + (j < text.length ? Z85_VALUE[text.charCodeAt(j)] : 84);
+      var count = Math.min(4, text.length - i - 1);
+      for (var k = 0; k < count; k++) out[o++] = (n / Math.pow(256, 3 - k)) & 255;
+    }
+    return out;
+  }
+
+  var canInflate = typeof DecompressionStream === "function" && typeof Blob === "function" && typeof Response === "function";
+
+  // Inflates a raw deflate stream that is `prefix` (the shared dictionary's compressed form,
+  // or nothing) followed by `bytes`; resolves with what follows the dictionary's `skip` bytes.
+  function inflate(prefix, bytes, skip) {
+    var stream = new Blob([prefix, bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    return new Response(stream).arrayBuffer().then(function (buffer) { return new Uint8Array(buffer, skip); });
+  }
+
+  var state = { manifest: null, terms: {}, docs: {}, waiting: {}, dates: null, prefix: null };
+
+  // The shared dictionary's compressed form, decoded once.
+  function dictionaryPrefix() {
+    if (!state.prefix) state.prefix = unz85(state.manifest.dictionary.prefix);
+    return state.prefix;
+  }
 
   function arrived(key, data) {
     var list = state.waiting[key] || [];
@@ -503,6 +537,10 @@
       el.status.textContent = "Type a word to search every note, plan, passport, profile and outcome reading.";
       return;
     }
+    if (!canInflate) {
+      el.status.textContent = "This browser is too old to search the records offline: please use a current Firefox, Chrome, Edge or Safari.";
+      return;
+    }
     el.status.textContent = "Searching…";
     rank(query, f).then(function (ranked) {
       if (mine !== run) return;
@@ -581,22 +619,30 @@
       if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
       else start();
     },
-    addTerms: function (i, coded) {
-      // Each term is written as how much it shares with the one before, then the rest.
-      var map = new Map(), keys = [], parts = coded ? coded.split(" ") : [], prev = "";
-      for (var k = 0; k + 1 < parts.length; k += 2) {
-        var chars = Array.from(prev);
-        var term = chars.slice(0, DIGITS.indexOf(parts[k][0])).join("") + parts[k].slice(1);
-        map.set(term, parts[k + 1]);
-        keys.push(term);
-        prev = term;
-      }
-      state.terms[i] = { map: map, keys: keys };
-      arrived("t" + i, state.terms[i]);
+    addTerms: function (i, packed) {
+      if (!canInflate) return arrived("t" + i, null);
+      inflate(new Uint8Array(0), unz85(packed), 0).then(function (bytes) {
+        // Each term is written as how much it shares with the one before, then the rest.
+        var coded = new TextDecoder().decode(bytes);
+        var map = new Map(), keys = [], parts = coded ? coded.split(" ") : [], prev = "";
+        for (var k = 0; k + 1 < parts.length; k += 2) {
+          var chars = Array.from(prev);
+          var term = chars.slice(0, DIGITS.indexOf(parts[k][0])).join("") + parts[k].slice(1);
+          map.set(term, parts[k + 1]);
+          keys.push(term);
+          prev = term;
+        }
+        state.terms[i] = { map: map, keys: keys };
+        arrived("t" + i, state.terms[i]);
+      }).catch(function () { arrived("t" + i, null); });
     },
-    addDocs: function (i, rows) {
-      state.docs[i] = rows;
-      arrived("d" + i, rows);
+    addDocs: function (i, packed) {
+      if (!canInflate) return arrived("d" + i, null);
+      var dictionary = state.manifest.dictionary;
+      inflate(dictionaryPrefix(), unz85(packed), dictionary.length).then(function (bytes) {
+        state.docs[i] = JSON.parse(new TextDecoder().decode(bytes));
+        arrived("d" + i, state.docs[i]);
+      }).catch(function () { arrived("d" + i, null); });
     },
     stem: stem,
     words: words
