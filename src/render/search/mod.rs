@@ -362,14 +362,14 @@ pub fn build_from(docs: Vec<Doc>, config: &Config, today: Date) -> SearchIndex {
     entries.sort_by(|a, b| a.0.cmp(&b.0));
 
     // Deflating is the costliest step after counting terms, so every file is compressed in parallel.
-    let plain = Deflater::new(b"");
+    let codes = Deflater::codes();
     let chunks = term_chunks(&entries, TERM_CHUNK_BYTES);
     let firsts: Vec<&str> = chunks.iter().map(|c| c[0].0.as_str()).collect();
     let mut files: Vec<(String, String)> = chunks
         .par_iter()
         .enumerate()
         .map(|(i, chunk)| {
-            (format!("search/t/{i}.js"), packed("addTerms", i, &plain, encode::front_coded(chunk).as_bytes()))
+            (format!("search/t/{i}.js"), packed("addTerms", i, &codes, encode::front_coded(chunk).as_bytes()))
         })
         .collect();
     let row = |d: &Doc| {
@@ -385,7 +385,7 @@ pub fn build_from(docs: Vec<Doc>, config: &Config, today: Date) -> SearchIndex {
         ])
         .to_string()
     };
-    let shared = Deflater::new(&dictionary(&docs, &row));
+    let shared = Deflater::text(&dictionary(&docs, &row));
     files.par_extend(docs.par_chunks(DOC_CHUNK).enumerate().map(|(i, chunk)| {
         let rows: Vec<String> = chunk.iter().map(&row).collect();
         (format!("search/d/{i}.js"), packed("addDocs", i, &shared, format!("[{}]", rows.join(",")).as_bytes()))
