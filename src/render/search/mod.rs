@@ -240,62 +240,46 @@ fn plain(source: &Source) -> String {
 /// Builds the index files for a repository.
 pub fn build(repo: &Repository, today: Date) -> SearchIndex {
     let mut docs = documents(repo);
+    sort(&mut docs, today);
+    build_from(docs, &repo.config, today)
+}
+
+/// Puts documents in index order: oldest first, undated records as `today`.
+pub fn sort(docs: &mut [Doc], today: Date) {
     docs.sort_by(|a, b| {
         (a.date.unwrap_or(today), &a.person, &a.href).cmp(&(b.date.unwrap_or(today), &b.person, &b.href))
     });
-    build_from(docs, &repo.config, today)
 }
 
 /// Builds the index files for documents already in order (oldest first).
 pub fn build_from(docs: Vec<Doc>, config: &Config, today: Date) -> SearchIndex {
-    let analyser = Analyser::default();
-    let n = docs.len();
-    let mut people: Vec<(String, String, String)> = Vec::new();
-    let mut person_index: HashMap<&str, usize> = HashMap::new();
-    let mut staff: Vec<(String, String)> = config.staff.iter().map(|s| (s.id.clone(), s.name.clone())).collect();
-    for d in &docs {
-        if !person_index.contains_key(d.person.as_str()) {
-            person_index.insert(&d.person, people.len());
-            people.push((d.person.clone(), d.name.clone(), paths::encode(&d.person)));
-        }
-        if let Some(a) = &d.author {
-            if !staff.iter().any(|(id, _)| id == a) {
-                staff.push((a.clone(), a.clone()));
-            }
-        }
-    }
+    let (postings, len_of) = count_terms(&docs);
+    let terms = postings.len();
+    let entries = entries(postings.into_par_iter().map(|(t, p)| (t.to_string(), p)), &len_of, &docs);
+    let lists = Lists::of(&docs, config);
+    let shared = Deflater::text(&dictionary(&docs, &|d| lists.row(d)));
+    let files = files(&docs, &entries, &lists, today, &shared, &|_, _| true);
+    let files = files.into_iter().filter_map(|(path, packed)| Some((path, packed?))).collect();
+    SearchIndex { files, docs: docs.len(), terms }
+}
 
-    // Term frequencies, in parallel: this is most of the work. Each worker folds its documents
-    // straight into postings of (document, frequency), so no per-document map outlives its
-    // document (holding 100,000 of them at once took a gigabyte).
-    type Postings = FxHashMap<Arc<str>, Vec<(u32, u32)>>;
-    type Worker = (FxHashMap<String, Arc<str>>, Postings, Vec<(u32, u32)>);
-    let (raw, lens): (Postings, Vec<(u32, u32)>) = docs
+/// Term postings: for each term, the documents holding it and how often, in document order.
+type Counts<T> = FxHashMap<T, Vec<(u32, u32)>>;
+
+/// Counts every term of every document, in parallel (most of the work of a build), and
+/// the length of each document in words.
+fn count_terms(docs: &[Doc]) -> (Counts<Arc<str>>, Vec<u32>) {
+    let analyser = Analyser::default();
+    // Each worker folds its documents straight into postings of (document, frequency), so no
+    // per-document map outlives its document (holding 100,000 of them at once took a gigabyte).
+    type Worker = (FxHashMap<String, Arc<str>>, Counts<Arc<str>>, Vec<(u32, u32)>);
+    let (raw, lens): (Counts<Arc<str>>, Vec<(u32, u32)>) = docs
         .par_iter()
         .enumerate()
         .fold(
             || (FxHashMap::default(), FxHashMap::default(), Vec::new()),
             |(mut stems, mut post, mut lens): Worker, (i, d)| {
-                // Stemming is most of the work and the same words recur, so each worker remembers its
-                // stems, shared rather than copied for every occurrence.
-                let mut tf: FxHashMap<Arc<str>, u32> = FxHashMap::default();
-                let mut len = 0;
-                let mut word = String::new();
-                let mut count = |_, raw: &str| {
-                    tokenise::lowercase_into(raw, &mut word);
-                    let stem = match stems.get(word.as_str()) {
-                        Some(s) => s.clone(),
-                        None => {
-                            let s: Arc<str> = analyser.stem(&word).into();
-                            stems.insert(word.clone(), s.clone());
-                            s
-                        }
-                    };
-                    *tf.entry(stem).or_default() += 1;
-                    len += 1;
-                };
-                tokenise::each_word(&d.meta, &mut count);
-                tokenise::each_word(&d.text, &mut count);
+                let (tf, len) = term_frequencies(&analyser, &mut stems, d);
                 for (term, f) in tf {
                     post.entry(term).or_default().push((i as u32, f));
                 }
@@ -314,20 +298,58 @@ pub fn build_from(docs: Vec<Doc>, config: &Config, today: Date) -> SearchIndex {
                 (a, la)
             },
         );
-    let mut len_of = vec![0u32; n];
+    let mut len_of = vec![0u32; docs.len()];
     for (i, len) in lens {
         len_of[i as usize] = len;
     }
+    (raw, len_of)
+}
+
+/// How often each term occurs in a document, and its length in words. Stemming is most of
+/// the work and the same words recur, so the caller keeps `stems` from one document to the
+/// next, shared rather than copied for every occurrence.
+fn term_frequencies(
+    analyser: &Analyser,
+    stems: &mut FxHashMap<String, Arc<str>>,
+    d: &Doc,
+) -> (FxHashMap<Arc<str>, u32>, u32) {
+    let mut tf: FxHashMap<Arc<str>, u32> = FxHashMap::default();
+    let mut len = 0;
+    let mut word = String::new();
+    let mut count = |_, raw: &str| {
+        tokenise::lowercase_into(raw, &mut word);
+        let stem = match stems.get(word.as_str()) {
+            Some(s) => s.clone(),
+            None => {
+                let s: Arc<str> = analyser.stem(&word).into();
+                stems.insert(word.clone(), s.clone());
+                s
+            }
+        };
+        *tf.entry(stem).or_default() += 1;
+        len += 1;
+    };
+    tokenise::each_word(&d.meta, &mut count);
+    tokenise::each_word(&d.text, &mut count);
+    (tf, len)
+}
+
+/// Every term's postings (document order), weighted, with the filter keys, encoded and
+/// sorted by term.
+fn entries(
+    postings: impl ParallelIterator<Item = (String, Vec<(u32, u32)>)>,
+    len_of: &[u32],
+    docs: &[Doc],
+) -> Vec<(String, String)> {
+    let n = docs.len();
     let avg = len_of.iter().map(|l| f64::from(*l)).sum::<f64>() / n.max(1) as f64;
-    let postings: HashMap<Arc<str>, Vec<(u32, u8)>> = raw
-        .into_par_iter()
-        .map(|(term, mut list)| {
-            list.sort_unstable_by_key(|p| p.0);
-            let weighted = list.into_iter().map(|(doc, f)| (doc, weight(f, len_of[doc as usize], avg))).collect();
-            (term, weighted)
+    let mut entries: Vec<(String, String)> = postings
+        .map(|(term, list)| {
+            let weighted: Vec<(u32, u8)> =
+                list.into_iter().map(|(doc, f)| (doc, weight(f, len_of[doc as usize], avg))).collect();
+            (term, encode::postings(&weighted))
         })
         .collect();
-    let terms = postings.len();
     let mut filters: HashMap<String, Vec<(u32, u8)>> = HashMap::new();
     for (i, d) in docs.iter().enumerate() {
         let mut add = |key: String| filters.entry(key).or_default().push((i as u32, 0));
@@ -340,8 +362,6 @@ pub fn build_from(docs: Vec<Doc>, config: &Config, today: Date) -> SearchIndex {
             add(format!("#a:{}", paths::encode(a)));
         }
     }
-    let mut entries: Vec<(String, String)> =
-        postings.into_par_iter().map(|(t, p)| (t.to_string(), encode::postings(&p))).collect();
     for (key, list) in filters {
         let encoded = if list.len() * 2 > n {
             let mut without = Vec::with_capacity(n - list.len());
@@ -359,24 +379,44 @@ pub fn build_from(docs: Vec<Doc>, config: &Config, today: Date) -> SearchIndex {
         };
         entries.push((key, encoded));
     }
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    entries
+}
 
-    // Deflating is the costliest step after counting terms, so every file is compressed in parallel.
-    let codes = Deflater::codes();
-    let chunks = term_chunks(&entries, TERM_CHUNK_BYTES);
-    let firsts: Vec<&str> = chunks.iter().map(|c| c[0].0.as_str()).collect();
-    let mut files: Vec<(String, String)> = chunks
-        .par_iter()
-        .enumerate()
-        .map(|(i, chunk)| {
-            (format!("search/t/{i}.js"), packed("addTerms", i, &codes, encode::front_coded(chunk).as_bytes()))
-        })
-        .collect();
-    let row = |d: &Doc| {
-        let author = d.author.as_ref().and_then(|a| staff.iter().position(|(id, _)| id == a));
+/// The people and staff the manifest lists, which document rows name by number.
+struct Lists<'a> {
+    /// Id, name as shown, and id as in links, in order of each person's first record.
+    people: Vec<(String, String, String)>,
+    person_index: HashMap<&'a str, usize>,
+    /// Id and name: the configured staff, then any other author.
+    staff: Vec<(String, String)>,
+}
+
+impl<'a> Lists<'a> {
+    fn of(docs: &'a [Doc], config: &Config) -> Self {
+        let mut people: Vec<(String, String, String)> = Vec::new();
+        let mut person_index: HashMap<&str, usize> = HashMap::new();
+        let mut staff: Vec<(String, String)> = config.staff.iter().map(|s| (s.id.clone(), s.name.clone())).collect();
+        for d in docs {
+            if !person_index.contains_key(d.person.as_str()) {
+                person_index.insert(&d.person, people.len());
+                people.push((d.person.clone(), d.name.clone(), paths::encode(&d.person)));
+            }
+            if let Some(a) = &d.author {
+                if !staff.iter().any(|(id, _)| id == a) {
+                    staff.push((a.clone(), a.clone()));
+                }
+            }
+        }
+        Lists { people, person_index, staff }
+    }
+
+    /// A document as its chunk holds it: type, person, note kind, author, date, link, text.
+    fn row(&self, d: &Doc) -> String {
+        let author = d.author.as_ref().and_then(|a| self.staff.iter().position(|(id, _)| id == a));
         json!([
             d.kind,
-            person_index.get(d.person.as_str()).copied().unwrap_or(0),
+            self.person_index.get(d.person.as_str()).copied().unwrap_or(0),
             d.note_kind.map(|k| k.as_str()).unwrap_or(""),
             author.map_or(-1, |i| i as i64),
             d.date.map(|d| d.to_string()).unwrap_or_default(),
@@ -384,27 +424,58 @@ pub fn build_from(docs: Vec<Doc>, config: &Config, today: Date) -> SearchIndex {
             d.text,
         ])
         .to_string()
-    };
-    let shared = Deflater::text(&dictionary(&docs, &row));
+    }
+}
+
+/// Every index file's path and, where `wanted(path, content)` says so, its packed content
+/// (`None` for a file the caller already has). Term chunks are Huffman-coded; document
+/// chunks are deflated with `shared`, whose dictionary the manifest carries.
+fn files(
+    docs: &[Doc],
+    entries: &[(String, String)],
+    lists: &Lists,
+    today: Date,
+    shared: &Deflater,
+    wanted: &(dyn Fn(&str, &[u8]) -> bool + Sync),
+) -> Vec<(String, Option<String>)> {
+    // Deflating is the costliest step after counting terms, so every file is compressed in parallel.
+    let codes = Deflater::codes();
+    let chunks = term_chunks(entries, TERM_CHUNK_BYTES);
+    let firsts: Vec<&str> = chunks.iter().map(|c| c[0].0.as_str()).collect();
+    let mut files: Vec<(String, Option<String>)> = chunks
+        .par_iter()
+        .enumerate()
+        .map(|(i, chunk)| {
+            let path = format!("search/t/{i}.js");
+            let data = encode::front_coded(chunk);
+            let packed = wanted(&path, data.as_bytes()).then(|| packed("addTerms", i, &codes, data.as_bytes()));
+            (path, packed)
+        })
+        .collect();
     files.par_extend(docs.par_chunks(DOC_CHUNK).enumerate().map(|(i, chunk)| {
-        let rows: Vec<String> = chunk.iter().map(&row).collect();
-        (format!("search/d/{i}.js"), packed("addDocs", i, &shared, format!("[{}]", rows.join(",")).as_bytes()))
+        let path = format!("search/d/{i}.js");
+        let rows: Vec<String> = chunk.iter().map(|d| lists.row(d)).collect();
+        let data = format!("[{}]", rows.join(","));
+        let packed = wanted(&path, data.as_bytes()).then(|| packed("addDocs", i, shared, data.as_bytes()));
+        (path, packed)
     }));
     let manifest = json!({
         "version": 2,
-        "docs": n,
+        "docs": docs.len(),
         "docChunk": DOC_CHUNK,
         "today": today.to_string(),
         "types": TYPES,
         "kinds": NoteKind::NAMES,
-        "people": people,
-        "staff": staff,
+        "people": lists.people,
+        "staff": lists.staff,
         "chunks": firsts,
-        "dates": date_runs(&docs, today),
+        "dates": date_runs(docs, today),
         "dictionary": { "prefix": encode::z85(shared.prefix()), "length": shared.dictionary_len() },
     });
-    files.push((MANIFEST.to_string(), format!("window.waymarkSearch.init({manifest});\n")));
-    SearchIndex { files, docs: n, terms }
+    let manifest = format!("window.waymarkSearch.init({manifest});\n");
+    let packed = wanted(MANIFEST, manifest.as_bytes()).then_some(manifest);
+    files.push((MANIFEST.to_string(), packed));
+    files
 }
 
 /// The BM25 weight of a term found `tf` times in a document of `len` words (the average
@@ -437,7 +508,7 @@ fn packed(method: &str, i: usize, deflater: &Deflater, data: &[u8]) -> String {
 /// the years, so it holds the phrasing, names and places records share. It is at most a
 /// 32nd of all the text (a small repository gains less from it than it costs), and at
 /// most deflate's window.
-fn dictionary(docs: &[Doc], row: &(dyn Fn(&Doc) -> String + Sync)) -> Vec<u8> {
+fn dictionary(docs: &[Doc], row: &dyn Fn(&Doc) -> String) -> Vec<u8> {
     let text: usize = docs.iter().map(|d| d.text.len()).sum();
     let cap = (text / 32).min(encode::WINDOW);
     let mean = text / docs.len().max(1) + 1;
