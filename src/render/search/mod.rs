@@ -25,6 +25,7 @@
 //! Phrases are checked against the stored text of the candidates shown.
 
 pub mod encode;
+pub mod live;
 pub mod tokenise;
 
 use super::paths;
@@ -245,8 +246,9 @@ pub fn build(repo: &Repository, today: Date) -> SearchIndex {
 }
 
 /// Puts documents in index order: oldest first, undated records as `today`.
-pub fn sort(docs: &mut [Doc], today: Date) {
+pub fn sort<D: std::borrow::Borrow<Doc>>(docs: &mut [D], today: Date) {
     docs.sort_by(|a, b| {
+        let (a, b) = (a.borrow(), b.borrow());
         (a.date.unwrap_or(today), &a.person, &a.href).cmp(&(b.date.unwrap_or(today), &b.person, &b.href))
     });
 }
@@ -255,11 +257,11 @@ pub fn sort(docs: &mut [Doc], today: Date) {
 pub fn build_from(docs: Vec<Doc>, config: &Config, today: Date) -> SearchIndex {
     let (postings, len_of) = count_terms(&docs);
     let terms = postings.len();
+    let docs: Vec<&Doc> = docs.iter().collect();
     let entries = entries(postings.into_par_iter().map(|(t, p)| (t.to_string(), p)), &len_of, &docs);
     let lists = Lists::of(&docs, config);
     let shared = Deflater::text(&dictionary(&docs, &|d| lists.row(d)));
-    let files = files(&docs, &entries, &lists, today, &shared, &|_, _| true);
-    let files = files.into_iter().filter_map(|(path, packed)| Some((path, packed?))).collect();
+    let files = files(&docs, &entries, &lists, today, &shared).files;
     SearchIndex { files, docs: docs.len(), terms }
 }
 
@@ -339,7 +341,7 @@ fn term_frequencies(
 fn entries(
     postings: impl ParallelIterator<Item = (String, Vec<(u32, u32)>)>,
     len_of: &[u32],
-    docs: &[Doc],
+    docs: &[&Doc],
 ) -> Vec<(String, String)> {
     let n = docs.len();
     let avg = len_of.iter().map(|l| f64::from(*l)).sum::<f64>() / n.max(1) as f64;
@@ -363,52 +365,65 @@ fn entries(
         }
     }
     for (key, list) in filters {
-        let encoded = if list.len() * 2 > n {
-            let mut without = Vec::with_capacity(n - list.len());
-            let mut it = list.iter().map(|p| p.0).peekable();
-            for i in 0..n as u32 {
-                if it.peek() == Some(&i) {
-                    it.next();
-                } else {
-                    without.push((i, 0));
-                }
-            }
-            format!("!{}", encode::postings(&without))
-        } else {
-            encode::postings(&list)
-        };
-        entries.push((key, encoded));
+        let docs: Vec<u32> = list.into_iter().map(|p| p.0).collect();
+        entries.push((key, filter_postings(&docs, n as u32)));
     }
     entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     entries
 }
 
+/// A filter's postings: the documents (ascending) that have it or, when most of the `n`
+/// documents do, `!` and those that do not.
+fn filter_postings(docs: &[u32], n: u32) -> String {
+    if docs.len() * 2 <= n as usize {
+        let list: Vec<(u32, u8)> = docs.iter().map(|d| (*d, 0)).collect();
+        return encode::postings(&list);
+    }
+    let mut without = Vec::with_capacity(n as usize - docs.len());
+    let mut it = docs.iter().peekable();
+    for i in 0..n {
+        if it.peek() == Some(&&i) {
+            it.next();
+        } else {
+            without.push((i, 0));
+        }
+    }
+    format!("!{}", encode::postings(&without))
+}
+
 /// The people and staff the manifest lists, which document rows name by number.
-struct Lists<'a> {
+struct Lists {
     /// Id, name as shown, and id as in links, in order of each person's first record.
     people: Vec<(String, String, String)>,
-    person_index: HashMap<&'a str, usize>,
+    person_index: HashMap<String, usize>,
     /// Id and name: the configured staff, then any other author.
     staff: Vec<(String, String)>,
 }
 
-impl<'a> Lists<'a> {
-    fn of(docs: &'a [Doc], config: &Config) -> Self {
-        let mut people: Vec<(String, String, String)> = Vec::new();
-        let mut person_index: HashMap<&str, usize> = HashMap::new();
-        let mut staff: Vec<(String, String)> = config.staff.iter().map(|s| (s.id.clone(), s.name.clone())).collect();
+impl Lists {
+    fn of(docs: &[&Doc], config: &Config) -> Self {
+        let staff = config.staff.iter().map(|s| (s.id.clone(), s.name.clone())).collect();
+        let mut lists = Lists { people: Vec::new(), person_index: HashMap::new(), staff };
         for d in docs {
-            if !person_index.contains_key(d.person.as_str()) {
-                person_index.insert(&d.person, people.len());
-                people.push((d.person.clone(), d.name.clone(), paths::encode(&d.person)));
-            }
-            if let Some(a) = &d.author {
-                if !staff.iter().any(|(id, _)| id == a) {
-                    staff.push((a.clone(), a.clone()));
-                }
+            lists.add(d);
+        }
+        lists
+    }
+
+    /// Lists the document's person and author if they are new; a known person's name is updated.
+    fn add(&mut self, d: &Doc) {
+        match self.person_index.get(d.person.as_str()) {
+            Some(&i) => self.people[i].1.clone_from(&d.name),
+            None => {
+                self.person_index.insert(d.person.clone(), self.people.len());
+                self.people.push((d.person.clone(), d.name.clone(), paths::encode(&d.person)));
             }
         }
-        Lists { people, person_index, staff }
+        if let Some(a) = &d.author {
+            if !self.staff.iter().any(|(id, _)| id == a) {
+                self.staff.push((a.clone(), a.clone()));
+            }
+        }
     }
 
     /// A document as its chunk holds it: type, person, note kind, author, date, link, text.
@@ -427,41 +442,64 @@ impl<'a> Lists<'a> {
     }
 }
 
-/// Every index file's path and, where `wanted(path, content)` says so, its packed content
-/// (`None` for a file the caller already has). Term chunks are Huffman-coded; document
-/// chunks are deflated with `shared`, whose dictionary the manifest carries.
-fn files(
-    docs: &[Doc],
-    entries: &[(String, String)],
+/// Every index file: term chunks Huffman-coded, document chunks deflated with `shared`,
+/// whose dictionary the manifest carries.
+fn files(docs: &[&Doc], entries: &[(String, String)], lists: &Lists, today: Date, shared: &Deflater) -> Files {
+    // Deflating is the costliest step after counting terms, so every file is compressed in parallel.
+    let chunks = term_chunks(entries, TERM_CHUNK_BYTES);
+    let firsts: Vec<String> = chunks.iter().map(|c| c[0].0.clone()).collect();
+    let mut files: Vec<(String, String)> =
+        chunks.par_iter().enumerate().map(|(i, chunk)| term_file(i, &encode::front_coded(chunk))).collect();
+    files.par_extend(docs.par_chunks(DOC_CHUNK).enumerate().map(|(i, chunk)| {
+        let rows: Vec<String> = chunk.iter().map(|d| lists.row(d)).collect();
+        doc_file(i, &rows, shared)
+    }));
+    let dates = date_runs(docs, today);
+    files.push(manifest(docs.len(), lists, &firsts, dates.clone(), today, shared, None));
+    Files { files, firsts, dates }
+}
+
+/// The index files, and what a live index keeps of how they were cut.
+struct Files {
+    files: Vec<(String, String)>,
+    /// The first term of each term chunk.
+    firsts: Vec<String>,
+    /// The dates of the documents, as the manifest has them.
+    dates: serde_json::Value,
+}
+
+/// Term chunk `i`, from its entries in [`encode::front_coded`] form.
+fn term_file(i: usize, coded: &str) -> (String, String) {
+    (format!("search/t/{i}.js"), packed("addTerms", i, &Deflater::codes(), coded.as_bytes()))
+}
+
+/// Document chunk `i`, from its rows (JSON).
+fn doc_file(i: usize, rows: &[String], shared: &Deflater) -> (String, String) {
+    (format!("search/d/{i}.js"), packed("addDocs", i, shared, format!("[{}]", rows.join(",")).as_bytes()))
+}
+
+/// Documents a live index has changed since the build it started from: from `first` on, the
+/// date of each document (numbers no longer in date order), and the numbers no longer used.
+struct Moved<'a> {
+    first: usize,
+    dates: &'a [String],
+    gone: &'a [u32],
+}
+
+/// The manifest, for `n` documents, whose dates are `dates` (see [`date_runs`]) except
+/// those `moved` lists.
+fn manifest(
+    n: usize,
     lists: &Lists,
+    firsts: &[String],
+    dates: serde_json::Value,
     today: Date,
     shared: &Deflater,
-    wanted: &(dyn Fn(&str, &[u8]) -> bool + Sync),
-) -> Vec<(String, Option<String>)> {
-    // Deflating is the costliest step after counting terms, so every file is compressed in parallel.
-    let codes = Deflater::codes();
-    let chunks = term_chunks(entries, TERM_CHUNK_BYTES);
-    let firsts: Vec<&str> = chunks.iter().map(|c| c[0].0.as_str()).collect();
-    let mut files: Vec<(String, Option<String>)> = chunks
-        .par_iter()
-        .enumerate()
-        .map(|(i, chunk)| {
-            let path = format!("search/t/{i}.js");
-            let data = encode::front_coded(chunk);
-            let packed = wanted(&path, data.as_bytes()).then(|| packed("addTerms", i, &codes, data.as_bytes()));
-            (path, packed)
-        })
-        .collect();
-    files.par_extend(docs.par_chunks(DOC_CHUNK).enumerate().map(|(i, chunk)| {
-        let path = format!("search/d/{i}.js");
-        let rows: Vec<String> = chunk.iter().map(|d| lists.row(d)).collect();
-        let data = format!("[{}]", rows.join(","));
-        let packed = wanted(&path, data.as_bytes()).then(|| packed("addDocs", i, shared, data.as_bytes()));
-        (path, packed)
-    }));
-    let manifest = json!({
+    moved: Option<Moved>,
+) -> (String, String) {
+    let mut manifest = json!({
         "version": 2,
-        "docs": docs.len(),
+        "docs": n,
         "docChunk": DOC_CHUNK,
         "today": today.to_string(),
         "types": TYPES,
@@ -469,13 +507,14 @@ fn files(
         "people": lists.people,
         "staff": lists.staff,
         "chunks": firsts,
-        "dates": date_runs(docs, today),
+        "dates": dates,
         "dictionary": { "prefix": encode::z85(shared.prefix()), "length": shared.dictionary_len() },
     });
-    let manifest = format!("window.waymarkSearch.init({manifest});\n");
-    let packed = wanted(MANIFEST, manifest.as_bytes()).then_some(manifest);
-    files.push((MANIFEST.to_string(), packed));
-    files
+    if let Some(m) = moved {
+        manifest["late"] = json!({ "first": m.first, "dates": m.dates });
+        manifest["gone"] = json!(m.gone);
+    }
+    (MANIFEST.to_string(), format!("window.waymarkSearch.init({manifest});\n"))
 }
 
 /// The BM25 weight of a term found `tf` times in a document of `len` words (the average
@@ -508,7 +547,7 @@ fn packed(method: &str, i: usize, deflater: &Deflater, data: &[u8]) -> String {
 /// the years, so it holds the phrasing, names and places records share. It is at most a
 /// 32nd of all the text (a small repository gains less from it than it costs), and at
 /// most deflate's window.
-fn dictionary(docs: &[Doc], row: &dyn Fn(&Doc) -> String) -> Vec<u8> {
+fn dictionary(docs: &[&Doc], row: &dyn Fn(&Doc) -> String) -> Vec<u8> {
     let text: usize = docs.iter().map(|d| d.text.len()).sum();
     let cap = (text / 32).min(encode::WINDOW);
     let mean = text / docs.len().max(1) + 1;
@@ -546,7 +585,7 @@ pub fn term_chunks(entries: &[(String, String)], target: usize) -> Vec<&[(String
 
 /// The first date and, for each later date, the gap in days and in document numbers, as VLQ;
 /// undated records sort as `today`.
-fn date_runs(docs: &[Doc], today: Date) -> serde_json::Value {
+fn date_runs(docs: &[&Doc], today: Date) -> serde_json::Value {
     let mut runs = String::new();
     let mut first: Option<Date> = None;
     let mut prev: Option<(Date, usize)> = None;

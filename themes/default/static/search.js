@@ -255,7 +255,17 @@
     return state.dates;
   }
 
+  // A live index (waymark serve) numbers documents added or re-dated after the build from
+  // manifest.late.first on, with their own dates, and lists the numbers it no longer uses in
+  // manifest.gone; a plain build has neither.
+  function builtDocs() {
+    var m = state.manifest;
+    return m.late ? m.late.first : m.docs;
+  }
+
   function dayOfDoc(id) {
+    var late = state.manifest.late;
+    if (late && id >= late.first) return dayNumber(late.dates[id - late.first]);
     var r = dateRuns(), lo = 0, hi = r.starts.length - 1;
     while (lo < hi) {
       var mid = (lo + hi + 1) >> 1;
@@ -264,15 +274,27 @@
     return r.days[lo];
   }
 
-  // Documents [from, to) whose dates lie in the range (either end may be empty).
+  // The documents whose dates lie in the range (either end may be empty): those numbered in
+  // date order form the run [lo, hi); has(d) answers for any document.
   function dateRange(from, to) {
-    var r = dateRuns(), n = state.manifest.docs, lo = 0, hi = n;
+    var r = dateRuns(), n = builtDocs(), lo = 0, hi = n;
     for (var i = 0; i < r.days.length; i++) {
       var end = i + 1 < r.starts.length ? r.starts[i + 1] : n;
       if (from && r.days[i] < dayNumber(from)) lo = end;
       if (to && r.days[i] > dayNumber(to) && hi === n) hi = r.starts[i];
     }
-    return [lo, Math.max(lo, hi)];
+    hi = Math.max(lo, hi);
+    var gone = new Set(state.manifest.gone || []);
+    var first = from ? dayNumber(from) : -Infinity, last = to ? dayNumber(to) : Infinity;
+    return {
+      lo: lo,
+      hi: hi,
+      has: function (d) {
+        if (d < n) return d >= lo && d < hi && !gone.has(d);
+        var day = dayOfDoc(d);
+        return day >= first && day <= last && !gone.has(d);
+      }
+    };
   }
 
   // ---- Queries ----
@@ -371,7 +393,7 @@
       var began = performance.now();
       var perWord = got[0], sets = got[1];
       var ok = function (d) {
-        if (d < range[0] || d >= range[1]) return false;
+        if (!range.has(d)) return false;
         for (var i = 0; i < sets.length; i++) if (!sets[i].has(d)) return false;
         return true;
       };
@@ -395,7 +417,8 @@
       if (scores) {
         scores.forEach(function (s, d) { if (ok(d)) out.push({ id: d, score: s * recency(d) }); });
       } else if (keys.length || filters.from || filters.to) {
-        for (var d = range[0]; d < range[1]; d++) if (ok(d)) out.push({ id: d, score: recency(d) });
+        for (var d = range.lo; d < range.hi; d++) if (ok(d)) out.push({ id: d, score: recency(d) });
+        for (d = builtDocs(); d < n; d++) if (ok(d)) out.push({ id: d, score: recency(d) });
       }
       out.sort(function (a, b) { return b.score - a.score || b.id - a.id; });
       out.ms = Math.round(performance.now() - began);
