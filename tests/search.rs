@@ -181,6 +181,40 @@ fn every_page_has_a_search_box_and_the_page_allows_it() {
     assert!(out.join("search/manifest.js").is_file());
 }
 
+/// A live index (as `waymark serve` keeps) re-dates one note and drops another: the page
+/// reads the dates of documents numbered out of order, and skips numbers no longer used.
+#[test]
+fn the_page_reads_a_live_update() {
+    let Some(browser) = chromium() else { return };
+    let repo = repository();
+    let out = build(repo.path());
+    let today = waymark::model::date::parse_date(TODAY).expect("date");
+    let mut records = waymark::load::load(repo.path()).expect("loads");
+    let (mut live, _) = waymark::render::search::live::LiveIndex::new(&records, today);
+    let person = records.people.iter_mut().find(|p| p.id == "yp-0002").expect("Sky");
+    person.notes.retain(|n| !n.source.path.ends_with("2025-01-15-visit.md"));
+    let fees = person.notes.iter_mut().find(|n| n.source.path.ends_with("2026-09-10-phone.md")).expect("note");
+    fees.date.value = waymark::model::date::parse_date("2024-05-01").expect("date");
+    let changes = live.update(&records, "yp-0002");
+    assert!(changes.written.iter().any(|(p, _)| p == "search/manifest.js"));
+    for (path, text) in changes.written {
+        std::fs::write(out.join(path), text).expect("write");
+    }
+    let page = out.join("search/index.html");
+    let chrome = repo.path().join("chrome");
+    let search = |q: &str| results(&dump(browser, &chrome, &page, q));
+    let fees = "../people/yp-0002/index.html#note-2026-09-10-phone";
+    assert_eq!(
+        search("?q=envelope"),
+        ["../people/yp-0002/index.html#note-2026-11-10-visit"],
+        "the dropped note is gone"
+    );
+    assert_eq!(search("?q=fees&to=2024-12-31"), [fees], "found by its new date");
+    assert_eq!(search("?q=fees&from=2026-01-01"), Vec::<String>::new(), "not by its old one");
+    assert_eq!(search("?from=2024-01-01&to=2024-12-31"), [fees], "a date range alone");
+    assert_eq!(search("?person=yp-0002&to=2025-12-31"), [fees], "the dropped note is in no filter");
+}
+
 /// The page's stemmer agrees with the index's (rust-stemmers) on every word of a varied list.
 #[test]
 fn the_page_stems_as_the_index_does() {

@@ -23,6 +23,9 @@
 //! percent-encoded as in links, so a key never holds a space); a filter
 //! held by most documents stores the documents *without* it instead (`!` first).
 //! Phrases are checked against the stored text of the candidates shown.
+//!
+//! [`build`] writes the whole index; [`live::LiveIndex`] starts from the same files and then
+//! replaces one young person's records at a time, for `waymark serve`.
 
 pub mod encode;
 pub mod live;
