@@ -169,6 +169,21 @@ fn commits_from(repo: &Repository, head: Oid, hide: Option<Oid>) -> Result<Vec<O
 /// process more than the rest of a one-commit update: `cached` is an ancestor of `head` exactly
 /// when it is a parent of one of the commits reachable from `head` but not from `cached`.
 fn new_commits(repo: &Repository, head: Oid, cached: Oid) -> Result<Option<Vec<Oid>>, git2::Error> {
+    // The usual case, a few commits in a line on top of the cached one, needs no revision walk
+    // (whose setup parses more commits than there are new ones): follow single parents back.
+    let mut line = Vec::new();
+    let mut at = head;
+    while line.len() < 64 {
+        let Ok(commit) = repo.find_commit(at) else { break };
+        line.push(at);
+        let mut parents = commit.parent_ids();
+        match (parents.next(), parents.next()) {
+            (Some(p), None) if p == cached => return Ok(Some(line)),
+            (Some(p), None) => at = p,
+            // A merge or a first commit: the walk below sorts it out.
+            _ => break,
+        }
+    }
     let Ok(oids) = commits_from(repo, head, Some(cached)) else { return Ok(None) };
     // The oldest new commit is the likeliest child of the cached one.
     for &oid in oids.iter().rev() {
