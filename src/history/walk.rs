@@ -109,15 +109,15 @@ fn extract_from(
         };
     }
 
-    let mut oids = match &base {
+    let new = match &base {
         Some(b) => new_commits(repo, head, b.head)?,
         None => None,
     };
-    if base.is_some() && oids.is_none() {
+    if base.is_some() && new.is_none() {
         base = None;
         stats.cache = CacheUse::Rebuilt("HEAD is not a descendant of the cached commit".into());
     }
-    let oids = match oids.take() {
+    let oids = match new {
         Some(oids) => oids,
         None => commits_from(repo, head, None)?,
     };
