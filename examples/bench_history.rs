@@ -9,10 +9,18 @@
 //! The corpus is cloned without a checkout to `target/bench-history/` (or `--work`; its pack is
 //! hard-linked), so the commit this harness adds never touches the corpus itself. The cache the
 //! runs start from is kept there too, and made again (a cold walk) only when this build cannot
-//! read it, so `--work` keeps two builds being compared from rebuilding each other's. Every timed run is a new process
-//! (this program started again with a hidden argument), as `waymark build` or `check` would be;
-//! the figure reported is the time `History::open_with_cache` took in it, and beside it the
-//! process's whole wall time. Take figures on a quiet machine: the medians say how noisy it was.
+//! read it, so `--work` keeps two builds being compared from rebuilding each other's.
+//!
+//! Every timed run is a new process (this program started again with a hidden argument), as
+//! `waymark build` or `check` would be; the figures are what `History::open_with_cache` took in
+//! it (wall time, CPU time of all its threads, page faults) and the process's whole wall time.
+//! CPU time and page faults change little with load from other processes; wall time does, so
+//! take it on a quiet machine, or compare builds run by turns.
+//!
+//! To compare with an earlier revision, build this file against it and give each its own work
+//! folder, e.g. `git archive REV | tar -x -C /tmp/rev`, copy this file into `/tmp/rev/examples/`,
+//! build there with `CARGO_TARGET_DIR` set to this target folder, keep the binary, and run it with
+//! `--corpus target/bench-corpus/n100000 --work target/bench-history-rev`.
 
 use git2::{Oid, Repository, Signature, Time};
 use std::error::Error;

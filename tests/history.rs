@@ -132,8 +132,11 @@ fn a_moved_folder_keeps_every_files_history_and_old_names_find_it() {
 #[test]
 fn a_change_merged_from_a_branch_belongs_to_the_branch_commit() {
     let repo = Repo::clean();
+    repo.write(".gitignore", ".waymark/\n");
     git(&repo, SAM, "2026-01-01", &["init", "-q"]);
     commit(&repo, SAM, "2026-01-01", "First records");
+    let cache = repo.path(".waymark/cache");
+    History::open_with_cache(repo.root(), &cache);
     git(&repo, SAM, "2026-02-01", &["checkout", "-q", "-b", "move"]);
     repo.write("records/yp-0001/profile.md", PROFILE.replace("type: semi-independent", "type: independent"));
     let branch = commit(&repo, AMIRA, "2026-02-01", "Moved into own flat");
@@ -154,6 +157,11 @@ fn a_change_merged_from_a_branch_belongs_to_the_branch_commit() {
         git_history(&h).commits.iter().all(|c| c.summary() != "Merge branch move"),
         "the merge changed nothing itself"
     );
+    // The cache made before the branch is extended through the merge, not rebuilt.
+    let extended = History::open_with_cache(repo.root(), &cache);
+    let e = git_history(&extended);
+    assert_eq!((e.stats.cache.clone(), e.stats.walked, e.stats.from_cache), (CacheUse::Extended, 3, 1));
+    assert_same(&extended, &h);
 }
 
 #[test]
