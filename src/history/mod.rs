@@ -11,14 +11,18 @@
 
 mod cache;
 pub mod diff;
+mod paths;
+mod text;
 mod tree;
 mod walk;
 
+pub use paths::Paths;
+pub use text::Text;
+
 use crate::model::date::Date;
 use git2::Oid;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 /// Where the cache lives, relative to the records root.
 pub const CACHE_DIR: &str = ".waymark/cache";
@@ -28,16 +32,16 @@ pub const CACHE_DIR: &str = ".waymark/cache";
 pub struct CommitInfo {
     /// The commit's id.
     pub id: Oid,
-    /// Author's name as written in the commit (shared: a team has few authors).
-    pub author_name: Arc<str>,
+    /// Author's name as written in the commit.
+    pub author_name: Text,
     /// Author's email as written in the commit.
-    pub author_email: Arc<str>,
+    pub author_email: Text,
     /// Author time, seconds since the Unix epoch.
     pub time: i64,
     /// Author's offset from UTC in minutes, so the date is the author's own.
     pub offset_minutes: i32,
     /// The full commit message.
-    pub message: String,
+    pub message: Text,
     /// A shallow clone's boundary: its parents are not in the repository, so its changes are only "as first seen".
     pub boundary: bool,
 }
@@ -109,9 +113,9 @@ pub struct Change {
     /// What happened.
     pub kind: ChangeKind,
     /// The file's path at that commit, relative to the records root.
-    pub path: Arc<str>,
+    pub path: Text,
     /// For a move, the path it had before.
-    pub from: Option<Arc<str>>,
+    pub from: Option<Text>,
     /// The blob before the change (none when added).
     pub old_blob: Option<Oid>,
     /// The blob after the change (none when deleted).
@@ -161,7 +165,7 @@ pub struct GitHistory {
     /// Every commit that changed something under the root, oldest first (new commits are appended).
     pub commits: Vec<CommitInfo>,
     /// Changes by the file's newest path (relative to the records root), newest first.
-    pub paths: HashMap<Arc<str>, Vec<Change>>,
+    pub paths: Paths,
     /// What this extraction cost.
     pub stats: Stats,
 }
@@ -233,7 +237,7 @@ impl History {
 
     /// Changes to the file now at `path` (relative to the records root), newest first.
     pub fn changes(&self, path: &str) -> &[Change] {
-        self.git().and_then(|g| g.paths.get(path)).map(Vec::as_slice).unwrap_or(&[])
+        self.git().and_then(|g| g.paths.get(path)).unwrap_or(&[])
     }
 
     /// The commit a change belongs to.
@@ -256,7 +260,7 @@ impl History {
     /// Every commit that changed files whose current path starts with `prefix`, newest first.
     pub fn timeline(&self, prefix: &str) -> Vec<Entry<'_>> {
         let Some(g) = self.git() else { return Vec::new() };
-        self.entries(g.paths.keys().filter(|p| p.starts_with(prefix)).map(|p| &**p))
+        self.group(g.paths.under(prefix).flat_map(|(_, changes)| changes))
     }
 
     /// Every commit that changed any of these files (by current path), newest first.
@@ -280,7 +284,7 @@ impl History {
         let Some(g) = self.git() else { return Vec::new() };
         let first = g.commits.len().saturating_sub(n);
         let mut by_commit: BTreeMap<usize, Vec<&Change>> = BTreeMap::new();
-        for changes in g.paths.values() {
+        for (_, changes) in g.paths.iter() {
             for c in changes.iter().filter(|c| c.commit >= first) {
                 by_commit.entry(c.commit).or_default().push(c);
             }

@@ -13,7 +13,6 @@ use crate::model::date::display_date;
 use crate::model::{Person, Repository};
 use serde::Serialize;
 use std::collections::HashMap;
-use std::sync::Arc;
 
 /// How many commits the recent changes page lists.
 pub const RECENT: usize = 100;
@@ -142,7 +141,7 @@ pub struct HistoryPage {
 }
 
 /// Field and word changes of one person's modified records, worked out once.
-pub type Details = HashMap<(usize, Arc<str>), crate::history::diff::Detail>;
+pub type Details = HashMap<(usize, String), crate::history::diff::Detail>;
 
 impl<'a> SiteHistory<'a> {
     /// The site's view of `history`; `uncommitted` is git status of the record files.
@@ -150,7 +149,7 @@ impl<'a> SiteHistory<'a> {
         let mut view = SiteHistory::without_timelines(history, repo, uncommitted);
         let by_person = &mut view.by_person;
         let person_of = |path: &'a str| path.strip_prefix("records/").and_then(|r| r.split_once('/')).map(|(id, _)| id);
-        for change in history.git().into_iter().flat_map(|g| g.paths.values().flatten()) {
+        for change in history.git().into_iter().flat_map(|g| g.paths.iter().flat_map(|(_, c)| c)) {
             let to = person_of(&change.path);
             let from = change.from.as_deref().and_then(person_of);
             for id in to.into_iter().chain(from.filter(|f| Some(*f) != to)) {
@@ -253,7 +252,7 @@ impl<'a> SiteHistory<'a> {
         for e in entries {
             for ch in &e.changes {
                 if let Some(d) = self.history.detail(git, ch) {
-                    out.insert((ch.commit, ch.path.clone()), d);
+                    out.insert((ch.commit, ch.path.to_string()), d);
                 }
             }
         }
@@ -374,7 +373,7 @@ impl<'a> SiteHistory<'a> {
     fn change(&self, ch: &Change, here: &str, details: &Details, own_pages: bool) -> ChangeView {
         let now = self.history.resolve_path(&ch.path).filter(|p| self.exists_now(p));
         let restricted = now.as_deref().is_some_and(|p| self.restricted.contains(p));
-        let detail = details.get(&(ch.commit, ch.path.clone())).filter(|_| own_pages || !restricted);
+        let detail = details.get(&(ch.commit, ch.path.to_string())).filter(|_| own_pages || !restricted);
         let mut lines: Vec<Vec<WordView>> = detail
             .map(|d| {
                 diff::changed_line_runs(&d.body)

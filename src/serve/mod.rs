@@ -2,9 +2,7 @@
 //!
 //! Threads: the rebuild worker (the caller's thread) owns the [`model::Model`] and the
 //! watcher, and gathers file events into batches; each connection to the web server is
-//! answered on a thread of its own ([`http`]); one thread rebuilds the search
-//! index after the pages are announced, with a one-thread rayon pool so it never holds up
-//! the rayon workers a rebuild uses. The site is never written to disk.
+//! answered on a thread of its own ([`http`]). The site is never written to disk.
 
 pub mod http;
 pub mod hub;
@@ -15,12 +13,12 @@ pub mod watch;
 
 use crate::model::date::Date;
 use hub::{Hub, Problem};
-use model::{Model, SearchJob, Stage};
+use model::{Model, Stage};
 use notify::{RecursiveMode, Watcher as _};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicUsize;
-use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::mpsc::{channel, Sender};
 use std::sync::Arc;
 use std::time::Instant;
 use store::Store;
@@ -100,11 +98,10 @@ pub fn run(opts: &Options) -> Result<(), String> {
     if opts.open {
         open_browser(&url);
     }
-    let searcher = spawn_search(store.clone(), hub.clone())?;
     model.index();
     println!("watching {} for changes", root.display());
 
-    let mut worker = Worker { root: root.clone(), store, hub, searcher, model, stale: false };
+    let mut worker = Worker { root: root.clone(), store, hub, model, stale: false };
     while let Some(signals) = watch::gather(&rx, watch::QUIET, watch::CAP) {
         let mut batch = Batch::of(&root, &signals);
         watcher.take(&batch);
@@ -132,7 +129,6 @@ struct Worker {
     root: PathBuf,
     store: Arc<Store>,
     hub: Arc<Hub>,
-    searcher: Sender<SearchJob>,
     model: Model,
     /// The model may not match the records (a rebuild failed half way): read everything next time.
     stale: bool,
@@ -186,7 +182,7 @@ impl Worker {
             }]);
             Failed::Kept(message)
         })?;
-        let changed = self.store.replace_all(store::files_of(site), self.store.next_seq());
+        let changed = self.store.replace_all(store::files_of(site));
         self.hub.announce(&changed);
         fresh.keep_problems(&self.model);
         self.model = fresh;
@@ -204,6 +200,7 @@ impl Worker {
         let (store, hub) = (&self.store, &self.hub);
         let mut publish = |stage: Stage| {
             let mut paths = stage.touched;
+            paths.extend(store.remove(&stage.removed));
             for patch in stage.patches {
                 paths.extend(store.patch(patch.prefix.as_deref(), patch.files, &|_| false));
             }
@@ -217,11 +214,6 @@ impl Worker {
             println!("problem: {}:{}:{}: {}", p.file, p.line, p.column, p.message);
         }
         self.hub.set_problems(problems);
-        if let Some(mut job) = done.search {
-            job.seq = self.store.next_seq();
-            // The search thread only ends with the process.
-            let _ = self.searcher.send(job);
-        }
         let ms = started.elapsed().as_millis();
         // Git status reads the whole index, so it is taken once the pages are out.
         self.model.verify_status(&done.applied, &mut publish).map_err(Failed::Stale)?;
@@ -239,47 +231,9 @@ impl Worker {
     }
 }
 
-/// The search index is rebuilt once saves have paused this long (it takes seconds on a large
-/// repository, in the background, until it can be updated one person at a time).
-const SEARCH_QUIET: std::time::Duration = std::time::Duration::from_millis(1000);
-
 /// `1 thing` or `n things`.
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// Starts the thread that rebuilds the search index; jobs that pile up while it works are
-/// skipped for the newest.
-fn spawn_search(store: Arc<Store>, hub: Arc<Hub>) -> Result<Sender<SearchJob>, String> {
-    let (tx, rx): (Sender<SearchJob>, Receiver<SearchJob>) = channel();
-    let trace = std::env::var_os("WAYMARK_SERVE_TRACE").is_some_and(|v| v == "1");
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .thread_name(|_| "waymark-search-pool".into())
-        .build()
-        .map_err(|e| format!("cannot start the search thread: {e}"))?;
-    std::thread::Builder::new()
-        .name("waymark-search".into())
-        .spawn(move || {
-            while let Ok(mut job) = rx.recv() {
-                // Wait for saves to pause, so a run of saves costs one build, and none competes
-                // with the pages of the next save for the processor.
-                while let Ok(newer) = rx.recv_timeout(SEARCH_QUIET) {
-                    job = newer;
-                }
-                let started = Instant::now();
-                let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pool.install(|| job.run())));
-                match built {
-                    Ok(files) => hub.announce(&store.patch_search(job.seq, files)),
-                    Err(_) => eprintln!("error: rebuilding the search index stopped unexpectedly"),
-                }
-                if trace {
-                    eprintln!("  search index: {:.1} ms", started.elapsed().as_secs_f64() * 1000.0);
-                }
-            }
-        })
-        .map_err(|e| format!("cannot start the search thread: {e}"))?;
-    Ok(tx)
 }
 
 /// The file watcher, and what it has said about the watch limit.

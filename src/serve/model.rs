@@ -31,7 +31,7 @@ use crate::model::date::Date;
 use crate::model::{Person, Repository};
 use crate::render::history::SiteHistory;
 use crate::render::markdown::Links;
-use crate::render::search::{self, Doc};
+use crate::render::search::live::LiveIndex;
 use crate::render::templates::Theme;
 use crate::render::views::SiteView;
 use crate::render::{self, paths};
@@ -39,7 +39,6 @@ use crate::site::Site;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Instant;
 
 /// A change to the served site: these files, and with a prefix, no others under it.
@@ -78,32 +77,8 @@ pub struct Stage {
     pub patches: Vec<Patch>,
     /// Paths whose content changed on disk though their entry did not (attachments).
     pub touched: Vec<String>,
-}
-
-/// Everything the search index is built from, handed to the search thread.
-#[derive(Debug, Clone)]
-pub struct SearchJob {
-    /// Orders builds: an older one never replaces a newer.
-    pub seq: u64,
-    /// Each person's documents.
-    pub docs: Vec<Arc<Vec<Doc>>>,
-    /// The settings.
-    pub config: crate::config::Config,
-    /// The date the site is built for.
-    pub today: Date,
-}
-
-impl SearchJob {
-    /// Builds the index files, documents oldest first as [`search::build`] orders them.
-    pub fn run(&self) -> Vec<(String, Served)> {
-        let mut docs: Vec<Doc> = self.docs.iter().flat_map(|d| d.iter().cloned()).collect();
-        let today = self.today;
-        docs.sort_by(|a, b| {
-            (a.date.unwrap_or(today), &a.person, &a.href).cmp(&(b.date.unwrap_or(today), &b.person, &b.href))
-        });
-        let index = search::build_from(docs, &self.config, today);
-        index.files.into_iter().map(|(p, text)| (p, Served::Bytes(Arc::new(text.into_bytes())))).collect()
-    }
+    /// Paths the site no longer has.
+    pub removed: Vec<String>,
 }
 
 /// What an update did.
@@ -115,8 +90,6 @@ pub struct Updated {
     pub held: Vec<String>,
     /// Other people checked and rendered again because they link to a changed folder.
     pub dependents: Vec<String>,
-    /// The search index to build, when any record changed.
-    pub search: Option<SearchJob>,
 }
 
 /// The in-memory state of a served repository.
@@ -135,8 +108,8 @@ pub struct Model {
     files_by: BTreeMap<String, usize>,
     /// The path segments each person's records mention, to find who links to whom.
     mentions: HashMap<String, BTreeSet<String>>,
-    /// Each person's search documents.
-    docs: BTreeMap<String, Arc<Vec<Doc>>>,
+    /// The search index, updated one person at a time.
+    search: Option<LiveIndex>,
     /// Error diagnostics of files being edited, by entry of `records/`.
     problems: BTreeMap<String, Vec<Diagnostic>>,
     /// Print how long each step takes (`WAYMARK_SERVE_TRACE=1`).
@@ -181,7 +154,7 @@ impl Model {
             indexed: false,
             files_by: BTreeMap::new(),
             mentions: HashMap::new(),
-            docs: BTreeMap::new(),
+            search: None,
             problems: BTreeMap::new(),
             trace: std::env::var_os("WAYMARK_SERVE_TRACE").is_some_and(|v| v == "1"),
         };
@@ -213,12 +186,8 @@ impl Model {
         let started = Instant::now();
         self.files_by = load::files_by_person(&self.root);
         self.mentions = self.repo.people.par_iter().map(|p| (p.id.clone(), mentions(p))).collect();
-        let mut docs: BTreeMap<String, Vec<Doc>> =
-            self.repo.people.iter().map(|p| (p.id.clone(), Vec::new())).collect();
-        for d in search::documents(&self.repo) {
-            docs.entry(d.person.clone()).or_default().push(d);
-        }
-        self.docs = docs.into_iter().map(|(k, v)| (k, Arc::new(v))).collect();
+        // Its files are those the build just rendered, so only the index itself is kept.
+        self.search = Some(LiveIndex::new(&self.repo, self.today).0);
         self.indexed = true;
         self.lap("indexing", started);
     }
@@ -294,12 +263,7 @@ impl Model {
         self.lap("reading", started);
         self.rerender(&targets, touched, publish)?;
         if !done.applied.is_empty() {
-            done.search = Some(SearchJob {
-                seq: 0,
-                docs: self.docs.values().cloned().collect(),
-                config: self.repo.config.clone(),
-                today: self.today,
-            });
+            self.reindex(&done.applied, publish);
         }
         Ok(done)
     }
@@ -333,7 +297,7 @@ impl Model {
                 Ok(Patch { prefix: Some(prefix), keep: is_history_page, files })
             })
             .collect::<Result<Vec<Patch>, String>>()?;
-        publish(Stage { patches, touched });
+        publish(Stage { patches, touched, removed: Vec::new() });
         started = self.lap("person pages", started);
 
         let diags_of = |p: &Person| by_person.get(p.id.as_str()).unwrap_or(&none);
@@ -344,7 +308,7 @@ impl Model {
             .push((paths::REPORT.to_string(), render::report_page(&self.repo, &self.report, &self.theme, &site_view)?));
         summary.extend(render::board_pages(&self.repo, self.today, &self.theme, &site_view)?);
         let patches = vec![Patch::under("advisers/".into(), store::pages(advisers)), Patch::set(store::pages(summary))];
-        publish(Stage { patches, touched: Vec::new() });
+        publish(Stage { patches, ..Stage::default() });
         started = self.lap("summary pages", started);
 
         let history = SiteHistory::new(&self.git.history, &self.repo, &self.git.uncommitted);
@@ -364,9 +328,25 @@ impl Model {
                 },
             )
             .collect::<Result<Vec<[Patch; 2]>, String>>()?;
-        publish(Stage { patches: patches.into_iter().flatten().collect(), touched: Vec::new() });
+        publish(Stage { patches: patches.into_iter().flatten().collect(), ..Stage::default() });
         self.lap("history pages", started);
         Ok(())
+    }
+
+    /// Puts these people's records into the search index and publishes the files that changed.
+    fn reindex(&mut self, names: &[String], publish: &mut dyn FnMut(Stage)) {
+        let started = Instant::now();
+        let Some(search) = self.search.as_mut() else { return };
+        let mut stage = Stage::default();
+        let mut written = Vec::new();
+        for name in names {
+            let changes = search.update(&self.repo, name);
+            written.extend(changes.written);
+            stage.removed.extend(changes.removed);
+        }
+        stage.patches.push(Patch::set(store::pages(written)));
+        publish(stage);
+        self.lap("search index", started);
     }
 
     /// What rendering one person's pages needs besides the person.
@@ -465,20 +445,9 @@ impl Model {
             (Err(_), None) => {}
         }
         match self.repo.person(name) {
-            Some(person) => {
-                self.mentions.insert(name.to_string(), mentions(person));
-                let one = Repository {
-                    config: self.repo.config.clone(),
-                    people: vec![person.clone()],
-                    ..Repository::default()
-                };
-                self.docs.insert(name.to_string(), Arc::new(search::documents(&one)));
-            }
-            None => {
-                self.mentions.remove(name);
-                self.docs.remove(name);
-            }
-        }
+            Some(person) => self.mentions.insert(name.to_string(), mentions(person)),
+            None => self.mentions.remove(name),
+        };
         set_changed
     }
 

@@ -6,7 +6,6 @@
 use crate::site::{Content, Site};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 /// One file of the served site.
@@ -54,47 +53,33 @@ pub fn pages(list: Vec<(String, String)>) -> Vec<(String, Served)> {
 /// The site shared between the rebuild worker and the request threads.
 #[derive(Debug, Default)]
 pub struct Store {
-    inner: RwLock<Inner>,
-    /// Numbers search builds and full rebuilds in the order they were started.
-    seq: AtomicU64,
-}
-
-#[derive(Debug, Default)]
-struct Inner {
-    files: Files,
-    /// The newest search build applied (see [`Store::patch_search`]).
-    search_seq: u64,
+    inner: RwLock<Files>,
 }
 
 impl Store {
     /// A store holding `files`.
     pub fn new(files: Files) -> Store {
-        Store { inner: RwLock::new(Inner { files, search_seq: 0 }), seq: AtomicU64::new(0) }
-    }
-
-    /// A number for a new search build or full rebuild, greater than any before it.
-    pub fn next_seq(&self) -> u64 {
-        self.seq.fetch_add(1, Ordering::SeqCst) + 1
+        Store { inner: RwLock::new(files) }
     }
 
     /// How many HTML pages the site has.
     pub fn pages(&self) -> usize {
-        self.read(|i| i.files.keys().filter(|p| p.ends_with(".html")).count())
+        self.read(|i| i.keys().filter(|p| p.ends_with(".html")).count())
     }
 
     /// The file at a site path.
     pub fn get(&self, path: &str) -> Option<Served> {
-        self.read(|i| i.files.get(path).cloned())
+        self.read(|i| i.get(path).cloned())
     }
 
     /// Whether the site has a file at this path.
     pub fn contains(&self, path: &str) -> bool {
-        self.read(|i| i.files.contains_key(path))
+        self.read(|i| i.contains_key(path))
     }
 
     /// How many files the site has.
     pub fn len(&self) -> usize {
-        self.read(|i| i.files.len())
+        self.read(|i| i.len())
     }
 
     /// Whether the site has no files.
@@ -102,19 +87,17 @@ impl Store {
         self.len() == 0
     }
 
-    /// Replaces the whole site (after a full rebuild, which includes search build `seq`);
-    /// returns the paths added, changed or removed.
-    pub fn replace_all(&self, files: Files, seq: u64) -> Vec<String> {
+    /// Replaces the whole site (after a full rebuild); returns the paths added, changed or removed.
+    pub fn replace_all(&self, files: Files) -> Vec<String> {
         self.write(|inner| {
             let mut changed: Vec<String> = files
                 .iter()
-                .filter(|(p, f)| inner.files.get(*p).is_none_or(|old| !old.same(f)))
+                .filter(|(p, f)| inner.get(*p).is_none_or(|old| !old.same(f)))
                 .map(|(p, _)| p.clone())
                 .collect();
-            changed.extend(inner.files.keys().filter(|p| !files.contains_key(*p)).cloned());
+            changed.extend(inner.keys().filter(|p| !files.contains_key(*p)).cloned());
             changed.sort();
-            inner.files = files;
-            inner.search_seq = inner.search_seq.max(seq);
+            *inner = files;
             changed
         })
     }
@@ -130,20 +113,12 @@ impl Store {
         self.write(|inner| patch(inner, prefix, files, keep))
     }
 
-    /// Replaces the search index's files with those of search build `seq`, unless a newer
-    /// build (or a full rebuild) got there first. Returns the paths that changed.
-    pub fn patch_search(&self, seq: u64, files: Vec<(String, Served)>) -> Vec<String> {
-        self.write(|inner| {
-            if seq <= inner.search_seq {
-                return Vec::new();
-            }
-            inner.search_seq = seq;
-            let page = crate::render::search::PAGE;
-            patch(inner, Some("search/"), files, &|p| p == page)
-        })
+    /// Removes these paths; returns those it held.
+    pub fn remove(&self, paths: &[String]) -> Vec<String> {
+        self.write(|inner| paths.iter().filter(|p| inner.remove(p.as_str()).is_some()).cloned().collect())
     }
 
-    fn read<T>(&self, f: impl FnOnce(&Inner) -> T) -> T {
+    fn read<T>(&self, f: impl FnOnce(&Files) -> T) -> T {
         // A panic elsewhere while holding the lock leaves the map whole (every change is one
         // insert or remove), so a poisoned lock is still safe to use.
         match self.inner.read() {
@@ -152,7 +127,7 @@ impl Store {
         }
     }
 
-    fn write<T>(&self, f: impl FnOnce(&mut Inner) -> T) -> T {
+    fn write<T>(&self, f: impl FnOnce(&mut Files) -> T) -> T {
         match self.inner.write() {
             Ok(mut guard) => f(&mut guard),
             Err(poisoned) => f(&mut poisoned.into_inner()),
@@ -161,7 +136,7 @@ impl Store {
 }
 
 fn patch(
-    inner: &mut Inner,
+    inner: &mut Files,
     prefix: Option<&str>,
     files: Vec<(String, Served)>,
     keep: &dyn Fn(&str) -> bool,
@@ -170,20 +145,19 @@ fn patch(
     if let Some(prefix) = prefix {
         let new: std::collections::HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
         let gone: Vec<String> = inner
-            .files
             .range::<str, _>((std::ops::Bound::Included(prefix), std::ops::Bound::Unbounded))
             .take_while(|(p, _)| p.starts_with(prefix))
             .filter(|(p, _)| !new.contains(p.as_str()) && !keep(p))
             .map(|(p, _)| p.clone())
             .collect();
         for p in gone {
-            inner.files.remove(&p);
+            inner.remove(&p);
             changed.push(p);
         }
     }
     for (path, served) in files {
-        if inner.files.get(&path).is_none_or(|old| !old.same(&served)) {
-            inner.files.insert(path.clone(), served);
+        if inner.get(&path).is_none_or(|old| !old.same(&served)) {
+            inner.insert(path.clone(), served);
             changed.push(path);
         }
     }
@@ -214,11 +188,11 @@ mod tests {
         let changed = store.patch(None, vec![("index.html".into(), bytes("new"))], &|_| false);
         assert_eq!(changed, vec!["index.html".to_string()]);
 
-        assert_eq!(store.patch_search(2, vec![("search/t/1.js".into(), bytes("t1"))]).len(), 2);
-        assert!(store.contains("search/index.html"), "the search page is not part of the index");
-        assert!(store.patch_search(1, vec![]).is_empty(), "an older search build is dropped");
-        let changed = store.replace_all(Files::new(), 5);
-        assert_eq!(changed.len(), 5, "{changed:?}");
-        assert!(store.patch_search(4, vec![]).is_empty(), "a build older than the full rebuild is dropped");
+        assert_eq!(
+            store.remove(&["search/t/0.js".to_string(), "nowhere".to_string()]),
+            vec!["search/t/0.js".to_string()]
+        );
+        let changed = store.replace_all(Files::new());
+        assert_eq!(changed.len(), 4, "{changed:?}");
     }
 }

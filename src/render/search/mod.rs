@@ -5,11 +5,16 @@
 //!
 //! ```text
 //! search/manifest.js     people, staff, note kinds, the first term of each term chunk,
-//!                        the date of each run of documents; loaded first
+//!                        the date of each run of documents, the shared dictionary; loaded first
 //! search/t/<n>.js        a run of terms in sorted order, each with its postings, in one
 //!                        string (see [`encode::front_coded`])
 //! search/d/<n>.js        DOC_CHUNK documents: filters, link and text, for the results shown
 //! ```
+//!
+//! Each chunk is deflated and written as Z85 text (see [`encode`]); document chunks are
+//! deflated against a dictionary of sample records, sent once in the manifest, so a chunk of
+//! a few short records still shares the phrasing of all the others. Search keeps the whole
+//! text of every record, for snippets and phrases, and that text is most of the index.
 //!
 //! Documents are numbered oldest first, so a date range is a range of numbers and recency
 //! comes from the number. A posting is a document number and a BM25 term weight quantised
@@ -18,8 +23,12 @@
 //! percent-encoded as in links, so a key never holds a space); a filter
 //! held by most documents stores the documents *without* it instead (`!` first).
 //! Phrases are checked against the stored text of the candidates shown.
+//!
+//! [`build`] writes the whole index; [`live::LiveIndex`] starts from the same files and then
+//! replaces one young person's records at a time, for `waymark serve`.
 
 pub mod encode;
+pub mod live;
 pub mod tokenise;
 
 use super::paths;
@@ -29,6 +38,7 @@ use crate::model::date::Date;
 use crate::model::vocab::NoteKind;
 use crate::model::vocab::Vocab;
 use crate::model::{Person, Repository, Source};
+use encode::Deflater;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde_json::json;
@@ -41,9 +51,9 @@ pub const PAGE: &str = paths::SEARCH;
 /// The manifest, loaded first.
 pub const MANIFEST: &str = "search/manifest.js";
 /// Documents per document chunk: small, because a page of results loads up to one chunk per result.
-pub const DOC_CHUNK: usize = 8;
-/// Rough size of a term chunk: a query of a few words loads a few of these.
-pub const TERM_CHUNK_BYTES: usize = 16 * 1024;
+pub const DOC_CHUNK: usize = 16;
+/// Rough size of a term chunk before it is deflated: a query of a few words loads a few of these.
+pub const TERM_CHUNK_BYTES: usize = 32 * 1024;
 
 /// BM25 saturation.
 const K1: f64 = 1.2;
@@ -234,62 +244,47 @@ fn plain(source: &Source) -> String {
 /// Builds the index files for a repository.
 pub fn build(repo: &Repository, today: Date) -> SearchIndex {
     let mut docs = documents(repo);
+    sort(&mut docs, today);
+    build_from(docs, &repo.config, today)
+}
+
+/// Puts documents in index order: oldest first, undated records as `today`.
+pub fn sort<D: std::borrow::Borrow<Doc>>(docs: &mut [D], today: Date) {
     docs.sort_by(|a, b| {
+        let (a, b) = (a.borrow(), b.borrow());
         (a.date.unwrap_or(today), &a.person, &a.href).cmp(&(b.date.unwrap_or(today), &b.person, &b.href))
     });
-    build_from(docs, &repo.config, today)
 }
 
 /// Builds the index files for documents already in order (oldest first).
 pub fn build_from(docs: Vec<Doc>, config: &Config, today: Date) -> SearchIndex {
-    let analyser = Analyser::default();
-    let n = docs.len();
-    let mut people: Vec<(String, String, String)> = Vec::new();
-    let mut person_index: HashMap<&str, usize> = HashMap::new();
-    let mut staff: Vec<(String, String)> = config.staff.iter().map(|s| (s.id.clone(), s.name.clone())).collect();
-    for d in &docs {
-        if !person_index.contains_key(d.person.as_str()) {
-            person_index.insert(&d.person, people.len());
-            people.push((d.person.clone(), d.name.clone(), paths::encode(&d.person)));
-        }
-        if let Some(a) = &d.author {
-            if !staff.iter().any(|(id, _)| id == a) {
-                staff.push((a.clone(), a.clone()));
-            }
-        }
-    }
+    let (postings, len_of) = count_terms(&docs);
+    let terms = postings.len();
+    let docs: Vec<&Doc> = docs.iter().collect();
+    let entries = entries(postings.into_par_iter().map(|(t, p)| (t.to_string(), p)), &len_of, &docs);
+    let lists = Lists::of(&docs, config);
+    let shared = Deflater::text(&dictionary(&docs, &|d| lists.row(d)));
+    let files = files(&docs, &entries, &lists, today, &shared).files;
+    SearchIndex { files, docs: docs.len(), terms }
+}
 
-    // Term frequencies, in parallel: this is most of the work. Each worker folds its documents
-    // straight into postings of (document, frequency), so no per-document map outlives its
-    // document (holding 100,000 of them at once took a gigabyte).
-    type Postings = FxHashMap<Arc<str>, Vec<(u32, u32)>>;
-    type Worker = (FxHashMap<String, Arc<str>>, Postings, Vec<(u32, u32)>);
-    let (raw, lens): (Postings, Vec<(u32, u32)>) = docs
+/// Term postings: for each term, the documents holding it and how often, in document order.
+type Counts<T> = FxHashMap<T, Vec<(u32, u32)>>;
+
+/// Counts every term of every document, in parallel (most of the work of a build), and
+/// the length of each document in words.
+fn count_terms(docs: &[Doc]) -> (Counts<Arc<str>>, Vec<u32>) {
+    let analyser = Analyser::default();
+    // Each worker folds its documents straight into postings of (document, frequency), so no
+    // per-document map outlives its document (holding 100,000 of them at once took a gigabyte).
+    type Worker = (FxHashMap<String, Arc<str>>, Counts<Arc<str>>, Vec<(u32, u32)>);
+    let (raw, lens): (Counts<Arc<str>>, Vec<(u32, u32)>) = docs
         .par_iter()
         .enumerate()
         .fold(
             || (FxHashMap::default(), FxHashMap::default(), Vec::new()),
             |(mut stems, mut post, mut lens): Worker, (i, d)| {
-                // Stemming is most of the work and the same words recur, so each worker remembers its
-                // stems, shared rather than copied for every occurrence.
-                let mut tf: FxHashMap<Arc<str>, u32> = FxHashMap::default();
-                let mut len = 0;
-                let mut word = String::new();
-                let mut count = |_, raw: &str| {
-                    tokenise::lowercase_into(raw, &mut word);
-                    let stem = match stems.get(word.as_str()) {
-                        Some(s) => s.clone(),
-                        None => {
-                            let s: Arc<str> = analyser.stem(&word).into();
-                            stems.insert(word.clone(), s.clone());
-                            s
-                        }
-                    };
-                    *tf.entry(stem).or_default() += 1;
-                    len += 1;
-                };
-                tokenise::each_word(&d.meta, &mut count);
-                tokenise::each_word(&d.text, &mut count);
+                let (tf, len) = term_frequencies(&analyser, &mut stems, d);
                 for (term, f) in tf {
                     post.entry(term).or_default().push((i as u32, f));
                 }
@@ -308,20 +303,58 @@ pub fn build_from(docs: Vec<Doc>, config: &Config, today: Date) -> SearchIndex {
                 (a, la)
             },
         );
-    let mut len_of = vec![0u32; n];
+    let mut len_of = vec![0u32; docs.len()];
     for (i, len) in lens {
         len_of[i as usize] = len;
     }
+    (raw, len_of)
+}
+
+/// How often each term occurs in a document, and its length in words. Stemming is most of
+/// the work and the same words recur, so the caller keeps `stems` from one document to the
+/// next, shared rather than copied for every occurrence.
+fn term_frequencies(
+    analyser: &Analyser,
+    stems: &mut FxHashMap<String, Arc<str>>,
+    d: &Doc,
+) -> (FxHashMap<Arc<str>, u32>, u32) {
+    let mut tf: FxHashMap<Arc<str>, u32> = FxHashMap::default();
+    let mut len = 0;
+    let mut word = String::new();
+    let mut count = |_, raw: &str| {
+        tokenise::lowercase_into(raw, &mut word);
+        let stem = match stems.get(word.as_str()) {
+            Some(s) => s.clone(),
+            None => {
+                let s: Arc<str> = analyser.stem(&word).into();
+                stems.insert(word.clone(), s.clone());
+                s
+            }
+        };
+        *tf.entry(stem).or_default() += 1;
+        len += 1;
+    };
+    tokenise::each_word(&d.meta, &mut count);
+    tokenise::each_word(&d.text, &mut count);
+    (tf, len)
+}
+
+/// Every term's postings (document order), weighted, with the filter keys, encoded and
+/// sorted by term.
+fn entries(
+    postings: impl ParallelIterator<Item = (String, Vec<(u32, u32)>)>,
+    len_of: &[u32],
+    docs: &[&Doc],
+) -> Vec<(String, String)> {
+    let n = docs.len();
     let avg = len_of.iter().map(|l| f64::from(*l)).sum::<f64>() / n.max(1) as f64;
-    let postings: HashMap<Arc<str>, Vec<(u32, u8)>> = raw
-        .into_par_iter()
-        .map(|(term, mut list)| {
-            list.sort_unstable_by_key(|p| p.0);
-            let weighted = list.into_iter().map(|(doc, f)| (doc, weight(f, len_of[doc as usize], avg))).collect();
-            (term, weighted)
+    let mut entries: Vec<(String, String)> = postings
+        .map(|(term, list)| {
+            let weighted: Vec<(u32, u8)> =
+                list.into_iter().map(|(doc, f)| (doc, weight(f, len_of[doc as usize], avg))).collect();
+            (term, encode::postings(&weighted))
         })
         .collect();
-    let terms = postings.len();
     let mut filters: HashMap<String, Vec<(u32, u8)>> = HashMap::new();
     for (i, d) in docs.iter().enumerate() {
         let mut add = |key: String| filters.entry(key).or_default().push((i as u32, 0));
@@ -334,64 +367,157 @@ pub fn build_from(docs: Vec<Doc>, config: &Config, today: Date) -> SearchIndex {
             add(format!("#a:{}", paths::encode(a)));
         }
     }
-    let mut entries: Vec<(String, String)> =
-        postings.into_par_iter().map(|(t, p)| (t.to_string(), encode::postings(&p))).collect();
     for (key, list) in filters {
-        let encoded = if list.len() * 2 > n {
-            let mut without = Vec::with_capacity(n - list.len());
-            let mut it = list.iter().map(|p| p.0).peekable();
-            for i in 0..n as u32 {
-                if it.peek() == Some(&i) {
-                    it.next();
-                } else {
-                    without.push((i, 0));
-                }
-            }
-            format!("!{}", encode::postings(&without))
-        } else {
-            encode::postings(&list)
-        };
-        entries.push((key, encoded));
+        let docs: Vec<u32> = list.into_iter().map(|p| p.0).collect();
+        entries.push((key, filter_postings(&docs, n as u32)));
     }
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    entries
+}
 
-    let mut files = Vec::new();
-    let mut firsts: Vec<String> = Vec::new();
-    for (i, chunk) in term_chunks(&entries, TERM_CHUNK_BYTES).into_iter().enumerate() {
-        firsts.push(chunk[0].0.clone());
-        files.push((format!("search/t/{i}.js"), script("addTerms", i, &json!(encode::front_coded(chunk)))));
+/// A filter's postings: the documents (ascending) that have it or, when most of the `n`
+/// documents do, `!` and those that do not.
+fn filter_postings(docs: &[u32], n: u32) -> String {
+    if docs.len() * 2 <= n as usize {
+        let list: Vec<(u32, u8)> = docs.iter().map(|d| (*d, 0)).collect();
+        return encode::postings(&list);
     }
-    for (i, chunk) in docs.chunks(DOC_CHUNK).enumerate() {
-        let rows: Vec<serde_json::Value> = chunk
-            .iter()
-            .map(|d| {
-                json!([
-                    d.kind,
-                    person_index.get(d.person.as_str()).copied().unwrap_or(0),
-                    d.note_kind.map(|k| k.as_str()).unwrap_or(""),
-                    d.author.as_ref().and_then(|a| staff.iter().position(|(id, _)| id == a)).map_or(-1, |i| i as i64),
-                    d.date.map(|d| d.to_string()).unwrap_or_default(),
-                    short_href(&d.href, &d.person),
-                    d.text,
-                ])
-            })
-            .collect();
-        files.push((format!("search/d/{i}.js"), script("addDocs", i, &json!(rows))));
+    let mut without = Vec::with_capacity(n as usize - docs.len());
+    let mut it = docs.iter().peekable();
+    for i in 0..n {
+        if it.peek() == Some(&&i) {
+            it.next();
+        } else {
+            without.push((i, 0));
+        }
     }
-    let manifest = json!({
-        "version": 1,
+    format!("!{}", encode::postings(&without))
+}
+
+/// The people and staff the manifest lists, which document rows name by number.
+struct Lists {
+    /// Id, name as shown, and id as in links, in order of each person's first record.
+    people: Vec<(String, String, String)>,
+    person_index: HashMap<String, usize>,
+    /// Id and name: the configured staff, then any other author.
+    staff: Vec<(String, String)>,
+}
+
+impl Lists {
+    fn of(docs: &[&Doc], config: &Config) -> Self {
+        let staff = config.staff.iter().map(|s| (s.id.clone(), s.name.clone())).collect();
+        let mut lists = Lists { people: Vec::new(), person_index: HashMap::new(), staff };
+        for d in docs {
+            lists.add(d);
+        }
+        lists
+    }
+
+    /// Lists the document's person and author if they are new; a known person's name is updated.
+    fn add(&mut self, d: &Doc) {
+        match self.person_index.get(d.person.as_str()) {
+            Some(&i) => self.people[i].1.clone_from(&d.name),
+            None => {
+                self.person_index.insert(d.person.clone(), self.people.len());
+                self.people.push((d.person.clone(), d.name.clone(), paths::encode(&d.person)));
+            }
+        }
+        if let Some(a) = &d.author {
+            if !self.staff.iter().any(|(id, _)| id == a) {
+                self.staff.push((a.clone(), a.clone()));
+            }
+        }
+    }
+
+    /// A document as its chunk holds it: type, person, note kind, author, date, link, text.
+    fn row(&self, d: &Doc) -> String {
+        let author = d.author.as_ref().and_then(|a| self.staff.iter().position(|(id, _)| id == a));
+        json!([
+            d.kind,
+            self.person_index.get(d.person.as_str()).copied().unwrap_or(0),
+            d.note_kind.map(|k| k.as_str()).unwrap_or(""),
+            author.map_or(-1, |i| i as i64),
+            d.date.map(|d| d.to_string()).unwrap_or_default(),
+            short_href(&d.href, &d.person),
+            d.text,
+        ])
+        .to_string()
+    }
+}
+
+/// Every index file: term chunks Huffman-coded, document chunks deflated with `shared`,
+/// whose dictionary the manifest carries.
+fn files(docs: &[&Doc], entries: &[(String, String)], lists: &Lists, today: Date, shared: &Deflater) -> Files {
+    // Deflating is the costliest step after counting terms, so every file is compressed in parallel.
+    let chunks = term_chunks(entries, TERM_CHUNK_BYTES);
+    let firsts: Vec<String> = chunks.iter().map(|c| c[0].0.clone()).collect();
+    let mut files: Vec<(String, String)> =
+        chunks.par_iter().enumerate().map(|(i, chunk)| term_file(i, &encode::front_coded(chunk))).collect();
+    files.par_extend(docs.par_chunks(DOC_CHUNK).enumerate().map(|(i, chunk)| {
+        let rows: Vec<String> = chunk.iter().map(|d| lists.row(d)).collect();
+        doc_file(i, &rows, shared)
+    }));
+    let dates = date_runs(docs, today);
+    files.push(manifest(docs.len(), lists, &firsts, dates.clone(), today, shared, None));
+    Files { files, firsts, dates }
+}
+
+/// The index files, and what a live index keeps of how they were cut.
+struct Files {
+    files: Vec<(String, String)>,
+    /// The first term of each term chunk.
+    firsts: Vec<String>,
+    /// The dates of the documents, as the manifest has them.
+    dates: serde_json::Value,
+}
+
+/// Term chunk `i`, from its entries in [`encode::front_coded`] form.
+fn term_file(i: usize, coded: &str) -> (String, String) {
+    (format!("search/t/{i}.js"), packed("addTerms", i, &Deflater::codes(), coded.as_bytes()))
+}
+
+/// Document chunk `i`, from its rows (JSON).
+fn doc_file(i: usize, rows: &[String], shared: &Deflater) -> (String, String) {
+    (format!("search/d/{i}.js"), packed("addDocs", i, shared, format!("[{}]", rows.join(",")).as_bytes()))
+}
+
+/// Documents a live index has changed since the build it started from: from `first` on, the
+/// date of each document (numbers no longer in date order), and the numbers no longer used.
+struct Moved<'a> {
+    first: usize,
+    dates: &'a [String],
+    gone: &'a [u32],
+}
+
+/// The manifest, for `n` documents, whose dates are `dates` (see [`date_runs`]) except
+/// those `moved` lists.
+fn manifest(
+    n: usize,
+    lists: &Lists,
+    firsts: &[String],
+    dates: serde_json::Value,
+    today: Date,
+    shared: &Deflater,
+    moved: Option<Moved>,
+) -> (String, String) {
+    let mut manifest = json!({
+        "version": 2,
         "docs": n,
         "docChunk": DOC_CHUNK,
         "today": today.to_string(),
         "types": TYPES,
         "kinds": NoteKind::NAMES,
-        "people": people,
-        "staff": staff,
+        "people": lists.people,
+        "staff": lists.staff,
         "chunks": firsts,
-        "dates": date_runs(&docs, today),
+        "dates": dates,
+        "dictionary": { "prefix": encode::z85(shared.prefix()), "length": shared.dictionary_len() },
     });
-    files.push((MANIFEST.to_string(), format!("window.waymarkSearch.init({manifest});\n")));
-    SearchIndex { files, docs: n, terms }
+    if let Some(m) = moved {
+        manifest["late"] = json!({ "first": m.first, "dates": m.dates });
+        manifest["gone"] = json!(m.gone);
+    }
+    (MANIFEST.to_string(), format!("window.waymarkSearch.init({manifest});\n"))
 }
 
 /// The BM25 weight of a term found `tf` times in a document of `len` words (the average
@@ -415,9 +541,28 @@ fn short_href(href: &str, person: &str) -> String {
     }
 }
 
-/// One index file: a call handing its data to the page's search code.
-fn script(method: &str, i: usize, data: &serde_json::Value) -> String {
-    format!("window.waymarkSearch.{method}({i},{data});\n")
+/// One index file: a call handing the page `data`, deflated and as [`encode::z85`] text.
+fn packed(method: &str, i: usize, deflater: &Deflater, data: &[u8]) -> String {
+    format!("window.waymarkSearch.{method}({i},\"{}\");\n", encode::z85(&deflater.compress(data)))
+}
+
+/// The shared dictionary for document files: whole rows of records spread evenly through
+/// the years, so it holds the phrasing, names and places records share. It is at most a
+/// 32nd of all the text (a small repository gains less from it than it costs), and at
+/// most deflate's window.
+fn dictionary(docs: &[&Doc], row: &dyn Fn(&Doc) -> String) -> Vec<u8> {
+    let text: usize = docs.iter().map(|d| d.text.len()).sum();
+    let cap = (text / 32).min(encode::WINDOW);
+    let mean = text / docs.len().max(1) + 1;
+    let step = (docs.len() * mean / cap.max(1)).max(1);
+    let mut out = Vec::with_capacity(cap);
+    for d in docs.iter().step_by(step) {
+        let r = row(d);
+        if out.len() + r.len() <= cap {
+            out.extend_from_slice(r.as_bytes());
+        }
+    }
+    out
 }
 
 /// Splits sorted (term, postings) entries into runs of about `target` bytes; a term is
@@ -443,7 +588,7 @@ pub fn term_chunks(entries: &[(String, String)], target: usize) -> Vec<&[(String
 
 /// The first date and, for each later date, the gap in days and in document numbers, as VLQ;
 /// undated records sort as `today`.
-fn date_runs(docs: &[Doc], today: Date) -> serde_json::Value {
+fn date_runs(docs: &[&Doc], today: Date) -> serde_json::Value {
     let mut runs = String::new();
     let mut first: Option<Date> = None;
     let mut prev: Option<(Date, usize)> = None;
@@ -494,14 +639,21 @@ mod tests {
         }
     }
 
+    /// What an index file hands the page, inflated after `prefix` (the dictionary's compressed
+    /// form, or nothing), with the dictionary's bytes still in front.
+    fn unpack(file: &str, prefix: &[u8]) -> Vec<u8> {
+        let z85 = file.split('"').nth(1).expect("a quoted string");
+        let stream = [prefix, &encode::unz85(z85).expect("Z85")].concat();
+        miniz_oxide::inflate::decompress_to_vec(&stream).expect("raw deflate")
+    }
+
     /// The postings of a term, decoded: (document, weight).
     fn postings_of(index: &SearchIndex, term: &str) -> Vec<(u64, u64)> {
         for (path, text) in &index.files {
             if !path.starts_with("search/t/") {
                 continue;
             }
-            let json = &text[text.find(',').map_or(0, |i| i + 1)..text.rfind(')').unwrap_or(0)];
-            let coded: String = serde_json::from_str(json).unwrap_or_default();
+            let coded = String::from_utf8(unpack(text, b"")).expect("UTF-8");
             let parts: Vec<&str> = coded.split(' ').collect();
             let mut prev = String::new();
             for pair in parts.chunks(2) {
@@ -544,6 +696,45 @@ mod tests {
         assert!(postings_of(&index, "#t:note").is_empty());
         let manifest = index.files.iter().find(|(p, _)| p == MANIFEST).map(|(_, t)| t.as_str()).unwrap_or("");
         assert!(manifest.contains(r#""runs":"fBcB""#), "{manifest}");
+    }
+
+    #[test]
+    fn document_files_inflate_after_the_shared_dictionary() {
+        let texts: Vec<String> = (0..40)
+            .map(|i| {
+                format!("Visit {i}: talked about the college bus pass, the rent and a budget. {}", "Calm. ".repeat(i))
+            })
+            .collect();
+        let docs: Vec<Doc> =
+            texts.iter().enumerate().map(|(i, t)| doc("yp-a", &format!("2026-01-{:02}", i % 28 + 1), t)).collect();
+        let mut sorted = docs.clone();
+        sorted.sort_by_key(|d| d.date);
+        let index = build_from(
+            sorted.clone(),
+            &Config::default(),
+            crate::model::date::parse_date("2026-11-24").unwrap_or_default(),
+        );
+        let file = |path: &str| index.files.iter().find(|(p, _)| p == path).map(|(_, t)| t.as_str()).unwrap_or("");
+        let manifest: serde_json::Value = serde_json::from_str(
+            file(MANIFEST).trim_start_matches("window.waymarkSearch.init(").trim_end_matches(");\n"),
+        )
+        .expect("manifest JSON");
+        let dictionary = &manifest["dictionary"];
+        let skip = dictionary["length"].as_u64().expect("length") as usize;
+        let text: usize = texts.iter().map(String::len).sum();
+        assert!(skip > 0 && skip <= text / 32, "{skip} of {text}");
+        let prefix = encode::unz85(dictionary["prefix"].as_str().expect("prefix")).expect("Z85");
+        let mut rows = Vec::new();
+        for i in 0..40usize.div_ceil(DOC_CHUNK) {
+            let bytes = unpack(file(&format!("search/d/{i}.js")), &prefix);
+            let chunk: Vec<serde_json::Value> = serde_json::from_slice(&bytes[skip..]).expect("rows");
+            assert_eq!(chunk.len(), DOC_CHUNK.min(40 - i * DOC_CHUNK));
+            rows.extend(chunk);
+        }
+        let shown: Vec<&str> = rows.iter().map(|r| r[6].as_str().unwrap_or("")).collect();
+        assert_eq!(shown, sorted.iter().map(|d| d.text.as_str()).collect::<Vec<_>>());
+        assert_eq!(rows[0][4], "2026-01-01");
+        assert_eq!(rows[0][5], "#note-2026-01-01", "the link without its person's folder");
     }
 
     #[test]

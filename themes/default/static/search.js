@@ -2,7 +2,8 @@
 // The index is a set of small scripts written by `waymark build` (src/render/search):
 // search/manifest.js first, then only the term chunks (search/t/N.js) a query needs and
 // the document chunks (search/d/N.js) of the results shown. Each hands its data to
-// window.waymarkSearch. Record text is only ever put on the page as text nodes.
+// window.waymarkSearch, deflated and written as Z85 text; the browser's own
+// DecompressionStream inflates it. Record text is only ever put on the page as text nodes.
 (function () {
   "use strict";
 
@@ -167,7 +168,40 @@
     return { ids: all, weights: [] };
   }
 
-  var state = { manifest: null, terms: {}, docs: {}, waiting: {}, dates: null };
+  var Z85 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
+  var Z85_VALUE = {};
+  for (var z = 0; z < Z85.length; z++) Z85_VALUE[Z85.charCodeAt(z)] = z;
+
+  // Z85 text back to bytes: five characters for four bytes; a short last group of n + 1
+  // characters is padded with the highest digit and gives n bytes (encode.rs, z85).
+  function unz85(text) {
+    var out = new Uint8Array(Math.floor(text.length / 5) * 4 + Math.max(0, (text.length % 5) - 1));
+    var o = 0;
+    for (var i = 0; i < text.length; i += 5) {
+      var n = 0;
+      for (var j = i; j < i + 5; j++) n = n * 85 + (j < text.length ? Z85_VALUE[text.charCodeAt(j)] : 84);
+      var count = Math.min(4, text.length - i - 1);
+      for (var k = 0; k < count; k++) out[o++] = (n / Math.pow(256, 3 - k)) & 255;
+    }
+    return out;
+  }
+
+  var canInflate = typeof DecompressionStream === "function" && typeof Blob === "function" && typeof Response === "function";
+
+  // Inflates a raw deflate stream that is `prefix` (the shared dictionary's compressed form,
+  // or nothing) followed by `bytes`; resolves with what follows the dictionary's `skip` bytes.
+  function inflate(prefix, bytes, skip) {
+    var stream = new Blob([prefix, bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    return new Response(stream).arrayBuffer().then(function (buffer) { return new Uint8Array(buffer, skip); });
+  }
+
+  var state = { manifest: null, terms: {}, docs: {}, waiting: {}, dates: null, prefix: null };
+
+  // The shared dictionary's compressed form, decoded once.
+  function dictionaryPrefix() {
+    if (!state.prefix) state.prefix = unz85(state.manifest.dictionary.prefix);
+    return state.prefix;
+  }
 
   function arrived(key, data) {
     var list = state.waiting[key] || [];
@@ -221,7 +255,17 @@
     return state.dates;
   }
 
+  // A live index (waymark serve) numbers documents added or re-dated after the build from
+  // manifest.late.first on, with their own dates, and lists the numbers it no longer uses in
+  // manifest.gone; a plain build has neither.
+  function builtDocs() {
+    var m = state.manifest;
+    return m.late ? m.late.first : m.docs;
+  }
+
   function dayOfDoc(id) {
+    var late = state.manifest.late;
+    if (late && id >= late.first) return dayNumber(late.dates[id - late.first]);
     var r = dateRuns(), lo = 0, hi = r.starts.length - 1;
     while (lo < hi) {
       var mid = (lo + hi + 1) >> 1;
@@ -230,15 +274,27 @@
     return r.days[lo];
   }
 
-  // Documents [from, to) whose dates lie in the range (either end may be empty).
+  // The documents whose dates lie in the range (either end may be empty): those numbered in
+  // date order form the run [lo, hi); has(d) answers for any document.
   function dateRange(from, to) {
-    var r = dateRuns(), n = state.manifest.docs, lo = 0, hi = n;
+    var r = dateRuns(), n = builtDocs(), lo = 0, hi = n;
     for (var i = 0; i < r.days.length; i++) {
       var end = i + 1 < r.starts.length ? r.starts[i + 1] : n;
       if (from && r.days[i] < dayNumber(from)) lo = end;
       if (to && r.days[i] > dayNumber(to) && hi === n) hi = r.starts[i];
     }
-    return [lo, Math.max(lo, hi)];
+    hi = Math.max(lo, hi);
+    var gone = new Set(state.manifest.gone || []);
+    var first = from ? dayNumber(from) : -Infinity, last = to ? dayNumber(to) : Infinity;
+    return {
+      lo: lo,
+      hi: hi,
+      has: function (d) {
+        if (d < n) return d >= lo && d < hi && !gone.has(d);
+        var day = dayOfDoc(d);
+        return day >= first && day <= last && !gone.has(d);
+      }
+    };
   }
 
   // ---- Queries ----
@@ -337,7 +393,7 @@
       var began = performance.now();
       var perWord = got[0], sets = got[1];
       var ok = function (d) {
-        if (d < range[0] || d >= range[1]) return false;
+        if (!range.has(d)) return false;
         for (var i = 0; i < sets.length; i++) if (!sets[i].has(d)) return false;
         return true;
       };
@@ -361,7 +417,8 @@
       if (scores) {
         scores.forEach(function (s, d) { if (ok(d)) out.push({ id: d, score: s * recency(d) }); });
       } else if (keys.length || filters.from || filters.to) {
-        for (var d = range[0]; d < range[1]; d++) if (ok(d)) out.push({ id: d, score: recency(d) });
+        for (var d = range.lo; d < range.hi; d++) if (ok(d)) out.push({ id: d, score: recency(d) });
+        for (d = builtDocs(); d < n; d++) if (ok(d)) out.push({ id: d, score: recency(d) });
       }
       out.sort(function (a, b) { return b.score - a.score || b.id - a.id; });
       out.ms = Math.round(performance.now() - began);
@@ -503,6 +560,10 @@
       el.status.textContent = "Type a word to search every note, plan, passport, profile and outcome reading.";
       return;
     }
+    if (!canInflate) {
+      el.status.textContent = "This browser is too old to search the records offline: please use a current Firefox, Chrome, Edge or Safari.";
+      return;
+    }
     el.status.textContent = "Searching…";
     rank(query, f).then(function (ranked) {
       if (mine !== run) return;
@@ -581,22 +642,30 @@
       if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
       else start();
     },
-    addTerms: function (i, coded) {
-      // Each term is written as how much it shares with the one before, then the rest.
-      var map = new Map(), keys = [], parts = coded ? coded.split(" ") : [], prev = "";
-      for (var k = 0; k + 1 < parts.length; k += 2) {
-        var chars = Array.from(prev);
-        var term = chars.slice(0, DIGITS.indexOf(parts[k][0])).join("") + parts[k].slice(1);
-        map.set(term, parts[k + 1]);
-        keys.push(term);
-        prev = term;
-      }
-      state.terms[i] = { map: map, keys: keys };
-      arrived("t" + i, state.terms[i]);
+    addTerms: function (i, packed) {
+      if (!canInflate) return arrived("t" + i, null);
+      inflate(new Uint8Array(0), unz85(packed), 0).then(function (bytes) {
+        // Each term is written as how much it shares with the one before, then the rest.
+        var coded = new TextDecoder().decode(bytes);
+        var map = new Map(), keys = [], parts = coded ? coded.split(" ") : [], prev = "";
+        for (var k = 0; k + 1 < parts.length; k += 2) {
+          var chars = Array.from(prev);
+          var term = chars.slice(0, DIGITS.indexOf(parts[k][0])).join("") + parts[k].slice(1);
+          map.set(term, parts[k + 1]);
+          keys.push(term);
+          prev = term;
+        }
+        state.terms[i] = { map: map, keys: keys };
+        arrived("t" + i, state.terms[i]);
+      }).catch(function () { arrived("t" + i, null); });
     },
-    addDocs: function (i, rows) {
-      state.docs[i] = rows;
-      arrived("d" + i, rows);
+    addDocs: function (i, packed) {
+      if (!canInflate) return arrived("d" + i, null);
+      var dictionary = state.manifest.dictionary;
+      inflate(dictionaryPrefix(), unz85(packed), dictionary.length).then(function (bytes) {
+        state.docs[i] = JSON.parse(new TextDecoder().decode(bytes));
+        arrived("d" + i, state.docs[i]);
+      }).catch(function () { arrived("d" + i, null); });
     },
     stem: stem,
     words: words

@@ -1,0 +1,563 @@
+//! The search index kept in memory by a long-running process (`waymark serve`), updated one
+//! young person at a time without rebuilding the rest.
+//!
+//! It starts as exactly the files [`super::build`] writes. After that the layout stays put,
+//! so an update rewrites only the chunks whose contents changed:
+//!
+//! - a document keeps its number while its date does not change; a new or re-dated document
+//!   takes the next number, and one removed leaves a hole. The manifest then lists the
+//!   dates of the documents numbered since the build (`late`) and the holes (`gone`), since
+//!   numbers are no longer in date order;
+//! - term chunks keep the first terms they started with, and a new term joins the chunk
+//!   whose range holds it;
+//! - weights use the average record length of the start, and document chunks the dictionary
+//!   of the start.
+//!
+//! So after updates the files differ from a fresh build's, but a query finds the same
+//! records, with the same weights but for a record whose weight a new average would round
+//! to the next of the eight levels. A restart (a fresh build) tidies the layout; a change to
+//! `waymark.yaml` (staff names, whether restricted notes are searched) needs one.
+
+use super::encode::{self, Deflater};
+use super::tokenise::Analyser;
+use super::{
+    dictionary, doc_file, filter_postings, manifest, person_docs, term_file, weight, Doc, Lists, Moved, TYPES,
+};
+use crate::config::Config;
+use crate::model::date::Date;
+use crate::model::Repository;
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Bound;
+use std::sync::Arc;
+
+/// A search index that can replace one young person's records without a full rebuild.
+pub struct LiveIndex {
+    config: Config,
+    today: Date,
+    /// Average document length at the start, which weighs every later document too.
+    avg: f64,
+    /// Compressor for document chunks, primed with the dictionary the manifest sends.
+    shared: Deflater,
+    analyser: Analyser,
+    /// Stems of the words seen so far, since stemming is most of counting.
+    stems: FxHashMap<String, Arc<str>>,
+    /// Documents by number; `None` for a number no longer used.
+    slots: Vec<Option<Slot>>,
+    /// Numbers of each person's documents.
+    by_person: HashMap<String, Vec<u32>>,
+    /// Documents numbered before this were built in date order, and `dates` has their dates.
+    first_late: usize,
+    dates: serde_json::Value,
+    /// Every term seen, by number.
+    ids: FxHashMap<Arc<str>, u32>,
+    terms: Vec<Arc<str>>,
+    /// Postings by term number: (document, weight), ascending.
+    postings: Vec<Vec<(u32, u8)>>,
+    /// Documents with each filter key, ascending.
+    filters: HashMap<String, Vec<u32>>,
+    /// Every term and filter key with its encoded postings, in order.
+    entries: BTreeMap<String, String>,
+    /// The first key of each term chunk.
+    firsts: Vec<String>,
+    lists: Lists,
+    /// The manifest as last written.
+    manifest: String,
+}
+
+/// A document's terms and how often each occurs.
+type TermCounts = Vec<(Arc<str>, u32)>;
+
+/// One document as the index holds it.
+struct Slot {
+    href: String,
+    date: Option<Date>,
+    /// Its row in the document chunk, and the words searched but not shown: together, all
+    /// that tells whether an update changed it.
+    row: String,
+    meta: String,
+    /// (term number, weight).
+    terms: Vec<(u32, u8)>,
+    /// Its filter keys.
+    keys: Vec<String>,
+}
+
+/// The files an update changed.
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// Site path and new content of each file written or rewritten.
+    pub written: Vec<(String, String)>,
+    /// Site paths of files the index no longer has (none while the layout stays put).
+    pub removed: Vec<String>,
+}
+
+/// What an update has touched so far.
+#[derive(Default)]
+struct Touched {
+    terms: FxHashSet<u32>,
+    keys: BTreeSet<String>,
+    doc_chunks: BTreeSet<usize>,
+}
+
+impl LiveIndex {
+    /// Indexes a whole repository; gives the index and its files, which are exactly those
+    /// [`super::build`] writes.
+    pub fn new(repo: &Repository, today: Date) -> (Self, Vec<(String, String)>) {
+        let mut docs = super::documents(repo);
+        super::sort(&mut docs, today);
+        // Counts as lists, not maps: a map for each of 100,000 documents held at once is a gigabyte.
+        let counted: Vec<(TermCounts, u32)> = docs
+            .par_iter()
+            .map_init(
+                || (Analyser::default(), FxHashMap::default()),
+                |(analyser, stems), d| {
+                    let (tf, len) = super::term_frequencies(analyser, stems, d);
+                    (tf.into_iter().collect(), len)
+                },
+            )
+            .collect();
+        let avg = counted.iter().map(|(_, len)| f64::from(*len)).sum::<f64>() / docs.len().max(1) as f64;
+        let refs: Vec<&Doc> = docs.iter().collect();
+        let lists = Lists::of(&refs, &repo.config);
+        let shared = Deflater::text(&dictionary(&refs, &|d| lists.row(d)));
+        let mut live = LiveIndex {
+            config: repo.config.clone(),
+            today,
+            avg,
+            shared,
+            analyser: Analyser::default(),
+            stems: FxHashMap::default(),
+            slots: Vec::with_capacity(docs.len()),
+            by_person: HashMap::new(),
+            first_late: docs.len(),
+            dates: serde_json::Value::Null,
+            ids: FxHashMap::default(),
+            terms: Vec::new(),
+            postings: Vec::new(),
+            filters: HashMap::new(),
+            entries: BTreeMap::new(),
+            firsts: Vec::new(),
+            lists,
+            manifest: String::new(),
+        };
+        let mut touched = Touched::default();
+        for (d, (tf, len)) in docs.iter().zip(counted) {
+            let number = live.slots.len() as u32;
+            live.slots.push(None);
+            live.by_person.entry(d.person.clone()).or_default().push(number);
+            live.put(number, d, tf, len, &mut touched);
+        }
+        live.encode(&touched);
+        let entries: Vec<(String, String)> = live.entries.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let files = super::files(&refs, &entries, &live.lists, today, &live.shared);
+        live.firsts = files.firsts;
+        live.dates = files.dates;
+        live.manifest = files.files.last().map(|(_, m)| m.clone()).unwrap_or_default();
+        (live, files.files)
+    }
+
+    /// Replaces the records of the person `id` with those `repo` now holds (none if the
+    /// person is gone), and gives the files that changed.
+    pub fn update(&mut self, repo: &Repository, id: &str) -> Changes {
+        let docs = repo.person(id).map(|p| person_docs(p, &self.config)).unwrap_or_default();
+        let mut old: HashMap<String, u32> = HashMap::new();
+        for n in self.by_person.remove(id).unwrap_or_default() {
+            if let Some(slot) = &self.slots[n as usize] {
+                old.insert(slot.href.clone(), n);
+            }
+        }
+        let mut touched = Touched::default();
+        let mut numbers = Vec::with_capacity(docs.len());
+        for d in &docs {
+            self.lists.add(d);
+            let kept = old.remove(&d.href).and_then(|n| {
+                let slot = self.slots[n as usize].as_ref()?;
+                if slot.row == self.lists.row(d) && slot.meta == d.meta {
+                    return Some(n);
+                }
+                // Changed: rewritten in place, unless its date moved (numbers before
+                // `first_late` must stay in date order), when it takes a new number.
+                let same_date = slot.date == d.date || n as usize >= self.first_late;
+                self.remove(n, &mut touched);
+                let n = if same_date { n } else { self.next() };
+                let (tf, len) = super::term_frequencies(&self.analyser, &mut self.stems, d);
+                self.put(n, d, tf, len, &mut touched);
+                Some(n)
+            });
+            let n = kept.unwrap_or_else(|| {
+                let n = self.next();
+                let (tf, len) = super::term_frequencies(&self.analyser, &mut self.stems, d);
+                self.put(n, d, tf, len, &mut touched);
+                n
+            });
+            numbers.push(n);
+        }
+        for n in old.into_values() {
+            self.remove(n, &mut touched);
+        }
+        if !numbers.is_empty() {
+            self.by_person.insert(id.to_string(), numbers);
+        }
+        let changed = self.encode(&touched);
+        self.files(&changed, &touched)
+    }
+
+    /// A new document number, at the end.
+    fn next(&mut self) -> u32 {
+        self.slots.push(None);
+        (self.slots.len() - 1) as u32
+    }
+
+    /// Puts document `d` (counted: `tf`, `len`) at number `n`, which is empty.
+    fn put(&mut self, n: u32, d: &Doc, tf: impl IntoIterator<Item = (Arc<str>, u32)>, len: u32, touched: &mut Touched) {
+        let mut terms = Vec::new();
+        for (term, f) in tf {
+            let next = self.terms.len() as u32;
+            let id = *self.ids.entry(term.clone()).or_insert(next);
+            if id == next {
+                self.terms.push(term);
+                self.postings.push(Vec::new());
+            }
+            let w = weight(f, len, self.avg);
+            insert_sorted(&mut self.postings[id as usize], (n, w), |p| p.0);
+            touched.terms.insert(id);
+            terms.push((id, w));
+        }
+        let mut keys = vec![format!("#t:{}", TYPES[d.kind]), format!("#p:{}", crate::render::paths::encode(&d.person))];
+        keys.extend(d.note_kind.map(|k| format!("#k:{}", k.as_str())));
+        keys.extend(d.author.as_ref().map(|a| format!("#a:{}", crate::render::paths::encode(a))));
+        for key in &keys {
+            insert_sorted(self.filters.entry(key.clone()).or_default(), n, |d| *d);
+            touched.keys.insert(key.clone());
+        }
+        touched.doc_chunks.insert(n as usize / super::DOC_CHUNK);
+        let row = self.lists.row(d);
+        self.slots[n as usize] =
+            Some(Slot { href: d.href.clone(), date: d.date, row, meta: d.meta.clone(), terms, keys });
+    }
+
+    /// Takes document `n` out of every posting list, leaving its number empty.
+    fn remove(&mut self, n: u32, touched: &mut Touched) {
+        let Some(slot) = self.slots[n as usize].take() else { return };
+        for (id, _) in slot.terms {
+            let list = &mut self.postings[id as usize];
+            if let Ok(at) = list.binary_search_by_key(&n, |p| p.0) {
+                list.remove(at);
+            }
+            touched.terms.insert(id);
+        }
+        for key in slot.keys {
+            if let Some(list) = self.filters.get_mut(&key) {
+                if let Ok(at) = list.binary_search(&n) {
+                    list.remove(at);
+                }
+            }
+            touched.keys.insert(key);
+        }
+        touched.doc_chunks.insert(n as usize / super::DOC_CHUNK);
+    }
+
+    /// Encodes again the postings of every touched term and filter key, and gives the keys
+    /// whose postings changed. A filter held by most documents is stored as those without
+    /// it, so those change when documents are added.
+    fn encode(&mut self, touched: &Touched) -> BTreeSet<String> {
+        let n = self.slots.len() as u32;
+        let terms = touched
+            .terms
+            .iter()
+            .map(|&id| (self.terms[id as usize].to_string(), encode::postings(&self.postings[id as usize])));
+        let filters = self
+            .filters
+            .iter()
+            .filter(|(key, list)| touched.keys.contains(*key) || list.len() * 2 > n as usize)
+            .map(|(key, list)| (key.clone(), filter_postings(list, n)));
+        let mut changed = BTreeSet::new();
+        for (key, coded) in terms.chain(filters).collect::<Vec<_>>() {
+            // An empty list means no document has it: the key goes. (A filter everyone has
+            // is `!` and nothing, which is kept.)
+            let had = if coded.is_empty() {
+                self.entries.remove(&key)
+            } else {
+                self.entries.insert(key.clone(), coded.clone())
+            };
+            if had.as_deref() != Some(coded.as_str()).filter(|c| !c.is_empty()) {
+                changed.insert(key);
+            }
+        }
+        changed
+    }
+
+    /// Packs the term chunks holding the `changed` keys, the document chunks `touched` names,
+    /// and the manifest if it changed.
+    fn files(&mut self, changed: &BTreeSet<String>, touched: &Touched) -> Changes {
+        let chunk_of = |key: &str| self.firsts.partition_point(|f| f.as_str() <= key).saturating_sub(1);
+        let chunks: BTreeSet<usize> = changed.iter().map(|k| chunk_of(k)).collect();
+        let n = self.slots.len() as u32;
+        let mut written: Vec<(String, String)> = chunks
+            .into_par_iter()
+            .map(|i| {
+                // Chunk 0 also takes any new key before its first.
+                let from = if i == 0 { Bound::Unbounded } else { Bound::Included(self.firsts[i].as_str()) };
+                let to = self.firsts.get(i + 1).map_or(Bound::Unbounded, |t| Bound::Excluded(t.as_str()));
+                let run: Vec<(String, String)> =
+                    self.entries.range::<str, _>((from, to)).map(|(k, v)| (k.clone(), v.clone())).collect();
+                term_file(i, &encode::front_coded(&run))
+            })
+            .collect();
+        written.par_extend(touched.doc_chunks.par_iter().map(|&c| {
+            let end = ((c + 1) * super::DOC_CHUNK).min(self.slots.len());
+            let rows: Vec<String> = self.slots[c * super::DOC_CHUNK..end]
+                .iter()
+                .map(|s| s.as_ref().map_or_else(|| "null".to_string(), |s| s.row.clone()))
+                .collect();
+            doc_file(c, &rows, &self.shared)
+        }));
+        let late: Vec<String> = self.slots[self.first_late..]
+            .iter()
+            .map(|s| s.as_ref().and_then(|s| s.date).unwrap_or(self.today).to_string())
+            .collect();
+        let gone: Vec<u32> = (0..n).filter(|&i| self.slots[i as usize].is_none()).collect();
+        let moved = (!late.is_empty() || !gone.is_empty()).then_some(Moved {
+            first: self.first_late,
+            dates: &late,
+            gone: &gone,
+        });
+        let (path, text) =
+            manifest(n as usize, &self.lists, &self.firsts, self.dates.clone(), self.today, &self.shared, moved);
+        if text != self.manifest {
+            self.manifest.clone_from(&text);
+            written.push((path, text));
+        }
+        Changes { written, removed: Vec::new() }
+    }
+}
+
+/// Inserts `item` into a list kept in ascending order of `key`, replacing one with the same key.
+fn insert_sorted<T>(list: &mut Vec<T>, item: T, key: impl Fn(&T) -> u32) {
+    match list.binary_search_by_key(&key(&item), &key) {
+        Ok(at) => list[at] = item,
+        Err(at) => list.insert(at, item),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::search::{build, MANIFEST};
+    use std::collections::BTreeMap as Map;
+
+    /// What the page reads from a packed file: its text, inflated after `prefix`.
+    fn unpack(file: &str, prefix: &[u8], skip: usize) -> String {
+        let packed = encode::unz85(file.split('"').nth(1).expect("quoted")).expect("Z85");
+        let stream = [prefix, &packed].concat();
+        let all = miniz_oxide::inflate::decompress_to_vec(&stream).expect("deflate");
+        String::from_utf8(all[skip..].to_vec()).expect("UTF-8")
+    }
+
+    /// An index as queries see it, with documents named by person and link, not number.
+    #[derive(Debug, PartialEq)]
+    struct View {
+        /// Each document: its row (with person and author by id) and date.
+        docs: Map<String, (String, String)>,
+        /// Each filter key: the documents it selects.
+        filters: Map<String, BTreeSet<String>>,
+        /// Each term: its documents and weights.
+        terms: Map<String, Map<String, u64>>,
+    }
+
+    fn view(files: &Map<String, String>) -> View {
+        let text = &files[MANIFEST];
+        let m: serde_json::Value =
+            serde_json::from_str(text.trim_start_matches("window.waymarkSearch.init(").trim_end_matches(");\n"))
+                .expect("manifest");
+        let n = m["docs"].as_u64().expect("docs") as usize;
+        let prefix = encode::unz85(m["dictionary"]["prefix"].as_str().expect("prefix")).expect("Z85");
+        let skip = m["dictionary"]["length"].as_u64().expect("length") as usize;
+        let people: Vec<String> = m["people"].as_array().expect("people").iter().map(|p| p[0].to_string()).collect();
+        let staff: Vec<String> = m["staff"].as_array().expect("staff").iter().map(|s| s[0].to_string()).collect();
+        // Dates: runs for the documents built in order, then the late ones.
+        let first = crate::model::date::parse_date(m["dates"]["first"].as_str().unwrap_or("2000-01-01")).expect("date");
+        let runs = encode::unvlq(m["dates"]["runs"].as_str().unwrap_or("")).expect("runs");
+        let built = m["late"]["first"].as_u64().map_or(n, |f| f as usize);
+        let mut dates = vec![first; built];
+        let (mut day, mut at) = (first, 0usize);
+        for pair in runs.chunks(2) {
+            day += chrono::Duration::days(pair[0] as i64);
+            at += pair[1] as usize;
+            dates[at..].iter_mut().for_each(|d| *d = day);
+        }
+        let mut dates: Vec<String> = dates.iter().map(|d| d.to_string()).collect();
+        for d in m["late"]["dates"].as_array().into_iter().flatten() {
+            dates.push(d.as_str().unwrap_or("").to_string());
+        }
+        let gone: BTreeSet<u64> = m["gone"].as_array().into_iter().flatten().filter_map(|g| g.as_u64()).collect();
+        // Documents, named by person and link.
+        let mut names = vec![String::new(); n];
+        let mut docs = Map::new();
+        for i in 0..n.div_ceil(crate::render::search::DOC_CHUNK) {
+            let rows: Vec<serde_json::Value> =
+                serde_json::from_str(&unpack(&files[&format!("search/d/{i}.js")], &prefix, skip)).expect("rows");
+            for (j, row) in rows.iter().enumerate() {
+                let number = i * crate::render::search::DOC_CHUNK + j;
+                if row.is_null() || gone.contains(&(number as u64)) {
+                    continue;
+                }
+                let person = &people[row[1].as_u64().expect("person") as usize];
+                let author = row[3].as_i64().and_then(|a| staff.get(a as usize)).cloned().unwrap_or_default();
+                let name = format!("{person} {}", row[5]);
+                let shown = format!("{} {} {author} {} {}", row[0], row[2], row[5], row[6]);
+                docs.insert(name.clone(), (shown, dates[number].clone()));
+                names[number] = name;
+            }
+        }
+        // Terms and filters.
+        let mut terms = Map::new();
+        let mut filters = Map::new();
+        for (path, text) in files.iter().filter(|(p, _)| p.starts_with("search/t/")) {
+            let coded = unpack(text, &[], 0);
+            let parts: Vec<&str> = coded.split(' ').collect();
+            let mut prev = String::new();
+            for pair in parts.chunks(2) {
+                let shared = encode::unvlq(&pair[0][..1]).expect("shared")[0] as usize;
+                let term: String = prev.chars().take(shared).chain(pair[0][1..].chars()).collect();
+                let negated = pair[1].starts_with('!');
+                let nums = encode::unvlq(pair[1].trim_start_matches('!')).expect("postings");
+                let mut next = 0;
+                let mut list = Map::new();
+                for p in nums {
+                    let d = next + (p >> encode::WEIGHT_BITS);
+                    next = d + 1;
+                    list.insert(d as usize, p & 7);
+                }
+                if term.starts_with('#') {
+                    let set: BTreeSet<String> = (0..n)
+                        .filter(|d| list.contains_key(d) != negated && !names[*d].is_empty())
+                        .map(|d| names[d].clone())
+                        .collect();
+                    filters.insert(term.clone(), set);
+                } else {
+                    let named = list.iter().map(|(d, w)| (names[*d].clone(), *w)).collect();
+                    assert!(terms.insert(term.clone(), named).is_none(), "{term} twice, in {path}");
+                }
+                prev = term;
+            }
+        }
+        View { docs, filters, terms }
+    }
+
+    fn repository(notes: &[(String, String, String)]) -> Repository {
+        let dir = tempfile_dir(notes.len());
+        let config = "organisation: Example Leaving Care Service\nstaff:\n  - id: sam-okafor\n    name: Sam Okafor\n    role: personal-adviser\n";
+        let mut files = vec![("waymark.yaml".to_string(), config.to_string())];
+        let mut people: Vec<&str> = notes.iter().map(|n| n.0.as_str()).collect();
+        people.dedup();
+        for person in people {
+            let profile = format!(
+                "---\nname: Person {person}\ndate_of_birth: 2008-03-14\nlegal_status: relevant\n---\nLikes football.\n"
+            );
+            files.push((format!("records/{person}/profile.md"), profile));
+        }
+        for (person, date, body) in notes {
+            let note = format!("---\ndate: {date}\nauthor: sam-okafor\nkind: visit\n---\n{body}\n");
+            files.push((format!("records/{person}/notes/{date}-visit.md"), note));
+        }
+        for (path, text) in files {
+            let path = dir.join(path);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, text).expect("write");
+        }
+        let repo = crate::load::load(&dir).expect("loads");
+        let _ = std::fs::remove_dir_all(&dir);
+        repo
+    }
+
+    /// A fresh folder for one repository of the test.
+    fn tempfile_dir(tag: usize) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("waymark-live-{}-{tag}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    fn apply(files: &mut Map<String, String>, changes: Changes) {
+        for path in &changes.removed {
+            files.remove(path);
+        }
+        files.extend(changes.written);
+    }
+
+    /// Weights may differ by one level: the live index keeps the average length of the start.
+    fn assert_query_equivalent(live: &Map<String, String>, fresh: &Map<String, String>) {
+        let (a, b) = (view(live), view(fresh));
+        assert_eq!(a.docs, b.docs);
+        assert_eq!(a.filters, b.filters);
+        assert_eq!(a.terms.keys().collect::<Vec<_>>(), b.terms.keys().collect::<Vec<_>>());
+        for (term, list) in &a.terms {
+            let other = &b.terms[term];
+            assert_eq!(list.keys().collect::<Vec<_>>(), other.keys().collect::<Vec<_>>(), "{term}");
+            for (doc, w) in list {
+                assert!(w.abs_diff(other[doc]) <= 1, "{term} in {doc}: {w} and {}", other[doc]);
+            }
+        }
+    }
+
+    #[test]
+    fn updates_find_what_a_fresh_build_finds() {
+        let today = crate::model::date::parse_date("2026-11-24").unwrap_or_default();
+        let mut notes: Vec<(String, String, String)> = (0..60)
+            .map(|i| {
+                let person = format!("yp-000{}", 1 + i % 3);
+                let date = format!("2026-{:02}-{:02}", 1 + i % 10, 1 + i % 27);
+                (person, date, format!("Visit {i}: talked about the college bus pass and a budget for food."))
+            })
+            .collect();
+        notes.sort();
+        let before = repository(&notes);
+        let (mut live, first) = LiveIndex::new(&before, today);
+        let mut files: Map<String, String> = first.into_iter().collect();
+        let fresh: Map<String, String> = build(&before, today).files.into_iter().collect();
+        assert_eq!(files, fresh, "at the start, exactly the files of a build");
+
+        // New words in the person's latest note: that document's chunk and the term chunk.
+        if let Some(last) = notes.iter_mut().filter(|n| n.0 == "yp-0002").max_by(|a, b| a.1.cmp(&b.1)) {
+            last.2.push_str(" Zebra.");
+        }
+        let repo = repository(&notes);
+        let changes = live.update(&repo, "yp-0002");
+        let paths: Vec<&str> = changes.written.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(paths.len(), 2, "{paths:?}");
+        apply(&mut files, changes);
+        assert_query_equivalent(&files, &build(&repo, today).files.into_iter().collect());
+
+        // Nothing changed: nothing written.
+        let again = live.update(&repo, "yp-0002");
+        assert!(again.written.is_empty() && again.removed.is_empty(), "{again:?}");
+
+        // An early note added, one removed, one re-dated, others reworded.
+        let first = notes.iter().position(|n| n.0 == "yp-0002").unwrap_or(0);
+        notes.remove(first);
+        notes.push(("yp-0002".into(), "2025-12-31".into(), "A dentist appointment, and a new tenancy.".into()));
+        if let Some(n) = notes.iter_mut().find(|n| n.0 == "yp-0002" && n.1.starts_with("2026-05")) {
+            n.1 = "2026-11-20".into();
+        }
+        for n in notes.iter_mut().filter(|n| n.0 == "yp-0002").take(3) {
+            n.2.push_str(" Universal Credit was paid late.");
+        }
+        let repo = repository(&notes);
+        apply(&mut files, live.update(&repo, "yp-0002"));
+        assert_query_equivalent(&files, &build(&repo, today).files.into_iter().collect());
+
+        // A new person, then one removed altogether.
+        notes.push(("yp-0004".into(), "2026-11-01".into(), "First meeting; talked about college.".into()));
+        let repo = repository(&notes);
+        apply(&mut files, live.update(&repo, "yp-0004"));
+        assert_query_equivalent(&files, &build(&repo, today).files.into_iter().collect());
+        notes.retain(|n| n.0 != "yp-0003");
+        let mut repo = repository(&notes);
+        repo.people.retain(|p| p.id != "yp-0003");
+        apply(&mut files, live.update(&repo, "yp-0003"));
+        let after = view(&files);
+        assert!(after.docs.keys().all(|d| !d.contains("yp-0003")), "{:?}", after.docs.keys());
+        assert_query_equivalent(&files, &build(&repo, today).files.into_iter().collect());
+    }
+}
