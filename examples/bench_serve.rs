@@ -74,7 +74,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         );
     }
     println!("\nlatency: from just before the write to the reload event for the person's page (30 ms of it is the debounce).");
-    println!("server ms: the server's own figure for the whole update, summary pages included (search follows in the background).");
+    println!("server ms: the server's own figure for the whole update: person, summary and history pages and the search index (git status is checked after).");
     Ok(())
 }
 
