@@ -5,40 +5,10 @@
 
 mod common;
 
+use common::git::{commit, git, git_in, AMIRA, SAM};
 use common::{Repo, NOTE, PROFILE};
 use std::path::Path;
 use waymark::history::{CacheUse, ChangeKind, History};
-
-const SAM: (&str, &str) = ("Sam Okafor", "sam.okafor@example.org");
-const AMIRA: (&str, &str) = ("Amira Hassan", "amira.hassan@example.org");
-
-/// Runs git in `dir` as `who` at `date` (both author and committer), so ids and dates are the same every run.
-fn git_in(dir: &Path, who: (&str, &str), date: &str, args: &[&str]) -> String {
-    let out = std::process::Command::new("git")
-        .args(["-c", &format!("user.name={}", who.0), "-c", &format!("user.email={}", who.1)])
-        .args(["-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", "-c", "protocol.file.allow=always"])
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .env("GIT_AUTHOR_DATE", format!("{date}T12:00:00+00:00"))
-        .env("GIT_COMMITTER_DATE", format!("{date}T12:00:00+00:00"))
-        .output()
-        .expect("run git");
-    assert!(out.status.success(), "git {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-fn git(repo: &Repo, who: (&str, &str), date: &str, args: &[&str]) -> String {
-    git_in(repo.root(), who, date, args)
-}
-
-/// Adds everything and commits it as `who` on `date`.
-fn commit(repo: &Repo, who: (&str, &str), date: &str, message: &str) -> String {
-    git(repo, who, date, &["add", "-A"]);
-    git(repo, who, date, &["commit", "-q", "-m", message]);
-    git(repo, who, date, &["rev-parse", "HEAD"])
-}
 
 fn note(author: &str, date: &str) -> String {
     NOTE.replace("author: sam-okafor", &format!("author: {author}")).replace("2026-11-20", date)
