@@ -16,6 +16,16 @@
 //! - **Everything else** the rules look at is the person's own records, the settings and the
 //!   date, so the rest of the report stays as it was.
 //!
+//! - **Git.** The history is read at the start (and at each full rebuild), so commits made
+//!   while serving show after a restart; the recent-changes page is not rebuilt. A saved
+//!   file's git status is guessed (modified if git knows the file, new if not) so the page
+//!   goes out at once, then asked of git, and the pages are rendered again if the guess was
+//!   wrong (a file saved back as it was committed).
+//!
+//! Each step is announced as soon as it is ready, so the page being edited reloads first:
+//! the person's pages, then the summary pages, their history pages, and the search chunks
+//! that changed ([`LiveIndex::update`]).
+//!
 //! When a changed file cannot be read (any error-severity diagnostic that loading reports for
 //! it: YAML syntax, missing or invalid fields...), that person keeps their last good pages
 //! and the problem is shown in the browser until the file is fixed.
