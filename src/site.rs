@@ -193,7 +193,7 @@ impl Staging {
         }
         self.finished = true;
         if had_old {
-            std::fs::remove_dir_all(&self.old).map_err(|e| WriteError::Io(self.old.clone(), e))?;
+            remove_tree(&self.old).map_err(|e| WriteError::Io(self.old.clone(), e))?;
         }
         Ok(self.files.load(std::sync::atomic::Ordering::Relaxed))
     }
@@ -233,6 +233,28 @@ impl Drop for Staging {
             let _ = std::fs::remove_dir_all(&self.fresh);
         }
     }
+}
+
+/// Removes a folder and everything in it, two levels of subfolders at a time in parallel:
+/// a large site's old copy (thousands of files per folder level) goes in a fraction of the
+/// time one thread takes, since each unlink waits on the file system.
+fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let mut folders = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        // Never follow a link out of the folder: only real folders are descended into.
+        if entry.file_type()?.is_dir() {
+            for inner in std::fs::read_dir(entry.path())? {
+                let inner = inner?;
+                if inner.file_type()?.is_dir() {
+                    folders.push(inner.path());
+                }
+            }
+        }
+    }
+    folders.par_iter().try_for_each(|f| std::fs::remove_dir_all(f))?;
+    std::fs::remove_dir_all(dir)
 }
 
 /// Writes a site held in memory to `output`: a new folder beside it, then swapped in whole.
