@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::git::{commit, git, git_in, AMIRA, SAM};
+use common::git::{commit, git, git_in, shallow_clone_of_profile_edits, AMIRA, SAM};
 use common::{Repo, NOTE, PROFILE};
 use std::path::Path;
 use waymark::history::{CacheUse, ChangeKind, History};
@@ -162,17 +162,7 @@ fn a_merge_that_resolves_a_conflict_is_a_change_of_its_own() {
 
 #[test]
 fn a_shallow_clone_is_partial() {
-    let repo = Repo::clean();
-    git(&repo, SAM, "2026-01-01", &["init", "-q"]);
-    commit(&repo, SAM, "2026-01-01", "First records");
-    for (i, day) in ["2026-02-01", "2026-03-01", "2026-04-01"].iter().enumerate() {
-        repo.write("records/yp-0001/profile.md", PROFILE.replace("Jordan is settling", &format!("Edit {i}: settling")));
-        commit(&repo, SAM, day, &format!("Edit {i}"));
-    }
-    let clones = tempfile::tempdir().expect("temp");
-    let url = format!("file://{}", repo.root().display());
-    git_in(clones.path(), SAM, "2026-05-01", &["clone", "-q", "--depth", "2", &url, "shallow"]);
-    let dst = clones.path().join("shallow");
+    let (_clones, dst) = shallow_clone_of_profile_edits();
     let h = History::open(&dst);
     assert!(h.is_shallow());
     let l = log(&h, "records/yp-0001/profile.md");

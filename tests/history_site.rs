@@ -6,7 +6,7 @@
 mod common;
 mod site;
 
-use common::git::{commit, git, git_in, AMIRA, SAM};
+use common::git::{commit, git, shallow_clone_of_profile_edits, AMIRA, SAM};
 use common::{Repo, NOTE, PLAN, PROFILE, TODAY};
 use std::path::{Path, PathBuf};
 
@@ -191,17 +191,8 @@ fn a_moved_note_keeps_its_history_and_a_merge_credits_the_branch_commit() {
 
 #[test]
 fn a_shallow_clone_says_its_history_is_partial() {
-    let repo = Repo::clean();
-    git(&repo, SAM, "2026-01-01", &["init", "-q"]);
-    commit(&repo, SAM, "2026-01-01", "First records");
-    for (i, day) in ["2026-02-01", "2026-03-01", "2026-04-01"].iter().enumerate() {
-        repo.write("records/yp-0001/profile.md", PROFILE.replace("Jordan is settling", &format!("Edit {i}: settling")));
-        commit(&repo, SAM, day, &format!("Edit {i}"));
-    }
-    let clones = tempfile::tempdir().expect("temp");
-    let url = format!("file://{}", repo.root().display());
-    git_in(clones.path(), SAM, "2026-05-01", &["clone", "-q", "--depth", "2", &url, "shallow"]);
-    let (_keep, out) = build(&clones.path().join("shallow"));
+    let (_clones, shallow) = shallow_clone_of_profile_edits();
+    let (_keep, out) = build(&shallow);
     let page = text(&out, "people/yp-0001/history/profile.html");
     assert!(page.contains("This history is partial: the repository is a shallow clone"), "{page}");
     assert!(page.contains("The shallow clone starts here"), "{page}");

@@ -1,7 +1,7 @@
 //! Running the `git` command on test repositories with fixed people and dates, so commit ids
 //! and dates are the same on every run. Every name and email here is fictional.
 
-use super::Repo;
+use super::{Repo, PROFILE};
 use std::path::Path;
 
 /// A member of staff in [`super::CONFIG`].
@@ -36,4 +36,21 @@ pub fn commit(repo: &Repo, who: (&str, &str), date: &str, message: &str) -> Stri
     git(repo, who, date, &["add", "-A"]);
     git(repo, who, date, &["commit", "-q", "-m", message]);
     git(repo, who, date, &["rev-parse", "HEAD"])
+}
+
+/// A clean repository whose profile is edited in three commits ("Edit 0" to "Edit 2") after
+/// "First records", cloned with `--depth 2`: returns the clones' folder (keep it alive) and the clone.
+pub fn shallow_clone_of_profile_edits() -> (tempfile::TempDir, std::path::PathBuf) {
+    let repo = Repo::clean();
+    git(&repo, SAM, "2026-01-01", &["init", "-q"]);
+    commit(&repo, SAM, "2026-01-01", "First records");
+    for (i, day) in ["2026-02-01", "2026-03-01", "2026-04-01"].iter().enumerate() {
+        repo.write("records/yp-0001/profile.md", PROFILE.replace("Jordan is settling", &format!("Edit {i}: settling")));
+        commit(&repo, SAM, day, &format!("Edit {i}"));
+    }
+    let clones = tempfile::tempdir().expect("temp");
+    let url = format!("file://{}", repo.root().display());
+    git_in(clones.path(), SAM, "2026-05-01", &["clone", "-q", "--depth", "2", &url, "shallow"]);
+    let dst = clones.path().join("shallow");
+    (clones, dst)
 }
