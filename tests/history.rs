@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::git::{commit, git, git_in, shallow_clone_of_profile_edits, AMIRA, SAM};
+use common::git::{commit, committed_clean, git, git_in, shallow_clone_of_profile_edits, AMIRA, SAM};
 use common::{Repo, NOTE, PROFILE};
 use std::path::Path;
 use waymark::history::{CacheUse, ChangeKind, History};
@@ -52,9 +52,7 @@ fn empty_repository_has_no_commits() {
 
 #[test]
 fn a_moved_record_keeps_its_history() {
-    let repo = Repo::clean();
-    git(&repo, SAM, "2026-01-01", &["init", "-q"]);
-    commit(&repo, SAM, "2026-01-01", "First records");
+    let repo = committed_clean();
     repo.write("records/yp-0001/notes/2026-11-20-visit.md", NOTE.replace("Visited", "Called in"));
     commit(&repo, SAM, "2026-02-01", "Correct the visit note");
     repo.mkdir("records/yp-0002/notes");
@@ -82,9 +80,7 @@ fn a_moved_record_keeps_its_history() {
 
 #[test]
 fn a_moved_folder_keeps_every_files_history_and_old_names_find_it() {
-    let repo = Repo::clean();
-    git(&repo, SAM, "2026-01-01", &["init", "-q"]);
-    commit(&repo, SAM, "2026-01-01", "First records");
+    let repo = committed_clean();
     git(&repo, SAM, "2026-02-01", &["mv", "records/yp-0001", "records/yp-0009"]);
     commit(&repo, SAM, "2026-02-01", "Renumber yp-0001 as yp-0009");
     let h = History::open(repo.root());
@@ -101,10 +97,7 @@ fn a_moved_folder_keeps_every_files_history_and_old_names_find_it() {
 
 #[test]
 fn a_change_merged_from_a_branch_belongs_to_the_branch_commit() {
-    let repo = Repo::clean();
-    repo.write(".gitignore", ".waymark/\n");
-    git(&repo, SAM, "2026-01-01", &["init", "-q"]);
-    commit(&repo, SAM, "2026-01-01", "First records");
+    let repo = committed_clean();
     let cache = repo.path(".waymark/cache");
     History::open_with_cache(repo.root(), &cache);
     git(&repo, SAM, "2026-02-01", &["checkout", "-q", "-b", "move"]);
@@ -136,9 +129,7 @@ fn a_change_merged_from_a_branch_belongs_to_the_branch_commit() {
 
 #[test]
 fn a_merge_that_resolves_a_conflict_is_a_change_of_its_own() {
-    let repo = Repo::clean();
-    git(&repo, SAM, "2026-01-01", &["init", "-q"]);
-    commit(&repo, SAM, "2026-01-01", "First records");
+    let repo = committed_clean();
     git(&repo, SAM, "2026-02-01", &["checkout", "-q", "-b", "side"]);
     repo.write("records/yp-0001/profile.md", PROFILE.replace("since: 2025-09-01", "since: 2025-09-02"));
     commit(&repo, AMIRA, "2026-02-01", "Side edit");
@@ -183,9 +174,7 @@ fn a_shallow_clone_is_partial() {
 
 #[test]
 fn a_detached_head_shows_history_up_to_that_commit() {
-    let repo = Repo::clean();
-    git(&repo, SAM, "2026-01-01", &["init", "-q"]);
-    commit(&repo, SAM, "2026-01-01", "First records");
+    let repo = committed_clean();
     repo.write("records/yp-0001/profile.md", PROFILE.replace("Jordan is", "Jordan was"));
     commit(&repo, SAM, "2026-02-01", "Later edit");
     git(&repo, SAM, "2026-02-02", &["checkout", "-q", "--detach", "HEAD~1"]);
@@ -196,9 +185,7 @@ fn a_detached_head_shows_history_up_to_that_commit() {
 
 #[test]
 fn a_file_deleted_and_added_again_shows_both() {
-    let repo = Repo::clean();
-    git(&repo, SAM, "2026-01-01", &["init", "-q"]);
-    commit(&repo, SAM, "2026-01-01", "First records");
+    let repo = committed_clean();
     let path = "records/yp-0001/notes/2026-11-20-visit.md";
     repo.remove(path);
     commit(&repo, SAM, "2026-02-01", "Remove note written in error");
@@ -236,10 +223,7 @@ fn records_root_in_a_subfolder_of_the_repository() {
 
 #[test]
 fn the_cache_walks_only_new_commits() {
-    let repo = Repo::clean();
-    repo.write(".gitignore", ".waymark/\n");
-    git(&repo, SAM, "2026-01-01", &["init", "-q"]);
-    commit(&repo, SAM, "2026-01-01", "First records");
+    let repo = committed_clean();
     for i in 0..5 {
         repo.write(
             &format!("records/yp-0001/notes/2026-0{}-01-visit.md", i + 1),
@@ -310,9 +294,7 @@ fn the_cache_walks_only_new_commits() {
 
 #[test]
 fn a_corrupt_truncated_or_stale_cache_is_rebuilt() {
-    let repo = Repo::clean();
-    git(&repo, SAM, "2026-01-01", &["init", "-q"]);
-    commit(&repo, SAM, "2026-01-01", "First records");
+    let repo = committed_clean();
     repo.write("records/yp-0001/profile.md", PROFILE.replace("Jordan is", "Jordan was"));
     commit(&repo, SAM, "2026-02-01", "Edit");
     let cache = repo.path(".waymark/cache");

@@ -6,7 +6,7 @@
 mod common;
 mod site;
 
-use common::git::{commit, git, shallow_clone_of_profile_edits, AMIRA, SAM};
+use common::git::{commit, committed_clean, git, shallow_clone_of_profile_edits, AMIRA, SAM};
 use common::{Repo, NOTE, PLAN, PROFILE, TODAY};
 use std::path::{Path, PathBuf};
 
@@ -159,10 +159,7 @@ fn a_person_has_one_timeline_and_the_repository_a_recent_changes_page() {
 
 #[test]
 fn a_moved_note_keeps_its_history_and_a_merge_credits_the_branch_commit() {
-    let repo = Repo::clean();
-    repo.write(".gitignore", ".waymark/\n");
-    git(&repo, SAM, "2026-01-01", &["init", "-q"]);
-    commit(&repo, SAM, "2026-01-01", "First records");
+    let repo = committed_clean();
     repo.add_clean_person("yp-0002");
     commit(&repo, SAM, "2026-01-02", "Second young person");
     git(&repo, SAM, "2026-02-01", &["checkout", "-q", "-b", "fix"]);

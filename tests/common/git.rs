@@ -31,6 +31,16 @@ pub fn git(repo: &Repo, who: (&str, &str), date: &str, args: &[&str]) -> String 
     git_in(repo.root(), who, date, args)
 }
 
+/// A clean repository ([`Repo::clean`]) with `.waymark/` git-ignored, committed by Sam on
+/// 2026-01-01 as "First records".
+pub fn committed_clean() -> Repo {
+    let repo = Repo::clean();
+    repo.write(".gitignore", ".waymark/\n");
+    git(&repo, SAM, "2026-01-01", &["init", "-q"]);
+    commit(&repo, SAM, "2026-01-01", "First records");
+    repo
+}
+
 /// Adds everything and commits it as `who` on `date`; returns the commit id.
 pub fn commit(repo: &Repo, who: (&str, &str), date: &str, message: &str) -> String {
     git(repo, who, date, &["add", "-A"]);
@@ -41,9 +51,7 @@ pub fn commit(repo: &Repo, who: (&str, &str), date: &str, message: &str) -> Stri
 /// A clean repository whose profile is edited in three commits ("Edit 0" to "Edit 2") after
 /// "First records", cloned with `--depth 2`: returns the clones' folder (keep it alive) and the clone.
 pub fn shallow_clone_of_profile_edits() -> (tempfile::TempDir, std::path::PathBuf) {
-    let repo = Repo::clean();
-    git(&repo, SAM, "2026-01-01", &["init", "-q"]);
-    commit(&repo, SAM, "2026-01-01", "First records");
+    let repo = committed_clean();
     for (i, day) in ["2026-02-01", "2026-03-01", "2026-04-01"].iter().enumerate() {
         repo.write("records/yp-0001/profile.md", PROFILE.replace("Jordan is settling", &format!("Edit {i}: settling")));
         commit(&repo, SAM, day, &format!("Edit {i}"));
