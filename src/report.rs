@@ -3,6 +3,7 @@
 use crate::check::Report;
 use crate::diag::{Diagnostic, Severity};
 use crate::model::Repository;
+use crate::term::visible;
 use std::fmt::Write as _;
 
 /// ANSI styles, or nothing when colour is off.
@@ -55,18 +56,13 @@ pub fn human(report: &Report, repo: &Repository, color: bool) -> String {
     out
 }
 
-/// Replaces control characters from record files so they cannot drive the terminal.
-fn printable(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() && c != '\t' { '\u{FFFD}' } else { c }).collect()
-}
-
 fn render_one(out: &mut String, d: &Diagnostic, repo: &Repository, style: &Style) {
     let _ = writeln!(
         out,
         "{}{}: {}",
         style.severity(d.severity),
         style.paint("1", &format!("[{}]", d.rule.name())),
-        style.paint("1", &printable(&d.message))
+        style.paint("1", &visible(&d.message))
     );
     let line_text = source_line(repo, &d.file, d.pos.line);
     let width = d.pos.line.to_string().len();
@@ -74,7 +70,7 @@ fn render_one(out: &mut String, d: &Diagnostic, repo: &Repository, style: &Style
     let _ = writeln!(out, "{pad}{} {}:{}:{}", style.paint("1;34", "-->"), d.file, d.pos.line, d.pos.col);
     if let Some(text) = line_text {
         let bar = style.paint("1;34", "|");
-        let (text, col) = excerpt(&printable(&text.replace('\t', " ")), (d.pos.col as usize).saturating_sub(1));
+        let (text, col) = excerpt(&visible(&text.replace('\t', " ")), (d.pos.col as usize).saturating_sub(1));
         let underline = "^".repeat(token_len(&text, col));
         let _ = writeln!(out, "{pad} {bar}");
         let _ = writeln!(out, "{} {bar} {text}", style.paint("1;34", &d.pos.line.to_string()));
@@ -86,7 +82,7 @@ fn render_one(out: &mut String, d: &Diagnostic, repo: &Repository, style: &Style
         );
     }
     if let Some(help) = &d.help {
-        let _ = writeln!(out, "{pad} {} {}: {}", style.paint("1;34", "="), style.paint("1", "help"), printable(help));
+        let _ = writeln!(out, "{pad} {} {}: {}", style.paint("1;34", "="), style.paint("1", "help"), visible(help));
     }
     out.push('\n');
 }
@@ -192,6 +188,6 @@ mod tests {
 
     #[test]
     fn control_characters_never_reach_the_terminal() {
-        assert_eq!(printable("a\x1b[31mb\tc"), "a\u{FFFD}[31mb\tc");
+        assert_eq!(visible("a\x1b[31mb\tc"), "a^[[31mb\tc");
     }
 }
