@@ -35,6 +35,37 @@ pub enum Command {
     /// output folder (use `waymark build` for a copy to keep or share). A record with an
     /// error is shown in the browser over the last good page until it is fixed.
     Serve(ServeArgs),
+    /// Make a statutory return from the records: `waymark return 903 --year 2026`.
+    #[command(name = "return", subcommand)]
+    Return(ReturnCommand),
+}
+
+/// The returns Waymark can make.
+#[derive(Debug, Subcommand)]
+pub enum ReturnCommand {
+    /// The DfE's care-leaver return (SSDA903 table OC3): OC3.csv to upload, and return.html to read.
+    ///
+    /// The cohort is every young person whose 17th to 21st birthday falls in the collection
+    /// year and who was relevant or former-relevant on that birthday; their status is read from
+    /// the records as they stood on that birthday in git.
+    #[command(name = "903")]
+    Ssda903(Return903Args),
+}
+
+/// Options of `waymark return 903`.
+#[derive(Debug, clap::Args)]
+pub struct Return903Args {
+    /// The collection year, named by the year it ends: 2026 is 1 April 2025 to 31 March 2026.
+    #[arg(long, value_name = "YYYY")]
+    pub year: i32,
+
+    /// Where to write OC3.csv and return.html; default: returns/ssda903-YYYY under the repository.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Make the return for a year that has not ended yet (birthdays still to come are left out).
+    #[arg(long)]
+    pub partial: bool,
 }
 
 /// Options of `waymark serve`.

@@ -10,6 +10,7 @@ pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod dfe;
 pub mod diag;
 pub mod history;
 pub mod load;

@@ -14,6 +14,7 @@ fn main() -> ExitCode {
         Command::Build(args) => commands::build::run(root, today, args),
         Command::History(args) => commands::history::run(root, args),
         Command::Serve(args) => commands::serve::run(root, today, args),
+        Command::Return(waymark::cli::ReturnCommand::Ssda903(args)) => commands::return_903::run(root, today, args),
     };
     match result {
         Ok(status) => ExitCode::from(status),

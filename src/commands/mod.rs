@@ -3,6 +3,7 @@
 pub mod build;
 pub mod check;
 pub mod history;
+pub mod return_903;
 pub mod serve;
 
 use crate::load::{self, LoadError};

@@ -21,6 +21,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("report.html", include_str!("../../themes/default/templates/report.html")),
     ("search.html", include_str!("../../themes/default/templates/search.html")),
     ("history.html", include_str!("../../themes/default/templates/history.html")),
+    ("return.html", include_str!("../../themes/default/templates/return.html")),
     ("passport.css", include_str!("../../themes/default/templates/passport.css")),
 ];
 

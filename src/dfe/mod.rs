@@ -1,0 +1,304 @@
+//! The DfE's care-leaver return (SSDA903 table OC3): who is in it, their status at the
+//! birthday the return asks about, the codes, and the DfE's own validation rules.
+//!
+//! [`build`] decides everything; `OC3.csv` ([`Return::csv`]) and `return.html` ([`page`]) only
+//! show what it decided.
+
+pub mod codes;
+pub mod cohort;
+pub mod page;
+pub mod rules;
+
+use crate::model::date::{age_on, Date};
+use crate::model::{Profile, Repository};
+use codes::{Codes, Problem};
+use cohort::CollectionYear;
+use std::sync::Arc;
+
+/// The commit whose records were read for a birthday.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitRef {
+    /// Short commit id.
+    pub id: String,
+    /// Its commit date.
+    pub date: Date,
+}
+
+/// The records as they stood on a date.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// The records.
+    pub repo: Arc<Repository>,
+    /// The commit they came from; `None` for today's files.
+    pub commit: Option<CommitRef>,
+}
+
+/// Where the status at each birthday comes from.
+pub trait AsOf {
+    /// Why statuses are not from git, when they are not (shown in `return.html`).
+    fn not_from_git(&self) -> Option<String>;
+    /// The records as they stood at the end of `date`; `None` when nothing was committed by then.
+    fn at(&mut self, date: Date) -> Result<Option<Snapshot>, String>;
+}
+
+/// Today's records stand for every birthday (no git, or git could not be read).
+pub struct TodayRecords {
+    /// Today's records.
+    pub repo: Arc<Repository>,
+    /// Why git is not used, in plain words.
+    pub why: String,
+}
+
+impl AsOf for TodayRecords {
+    fn not_from_git(&self) -> Option<String> {
+        Some(self.why.clone())
+    }
+
+    fn at(&mut self, _: Date) -> Result<Option<Snapshot>, String> {
+        Ok(Some(Snapshot { repo: self.repo.clone(), commit: None }))
+    }
+}
+
+/// What happened to one young person whose 17th to 21st birthday falls in the year.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// In the return with these codes; notes say which codes were written by convention.
+    In {
+        /// The codes written.
+        codes: Codes,
+        /// Codes written by convention (0 for not known).
+        notes: Vec<String>,
+    },
+    /// Not in the cohort, or the records cannot say: why.
+    LeftOut {
+        /// Why, in plain words.
+        reason: String,
+    },
+    /// In the cohort, but the record cannot give a row the DfE accepts.
+    Problems {
+        /// The profile file read (`records/<id>/profile.md`).
+        file: String,
+        /// Every reason.
+        problems: Vec<Problem>,
+    },
+}
+
+/// One young person with a 17th to 21st birthday in the year.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Person id (`CHILD`).
+    pub id: String,
+    /// Their name today.
+    pub name: String,
+    /// Date of birth, from today's record.
+    pub dob: Date,
+    /// Which birthday the return asks about.
+    pub age: u32,
+    /// That birthday.
+    pub birthday: Date,
+    /// The commit read for it, when statuses come from git.
+    pub as_of: Option<CommitRef>,
+    /// In, left out, or problems.
+    pub outcome: Outcome,
+}
+
+/// A young person the return could not consider at all (profile unreadable today).
+#[derive(Debug, Clone)]
+pub struct Unreadable {
+    /// Person id.
+    pub id: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// The return for one collection year.
+#[derive(Debug, Clone)]
+pub struct Return {
+    /// The collection year.
+    pub year: CollectionYear,
+    /// The date it was made as of.
+    pub today: Date,
+    /// Made before the year ended (`--partial`).
+    pub partial: bool,
+    /// Why statuses are today's and not from git, when they are.
+    pub not_from_git: Option<String>,
+    /// Everyone with a 17th to 21st birthday in the year, by id.
+    pub entries: Vec<Entry>,
+    /// People whose profile could not be read today.
+    pub unreadable: Vec<Unreadable>,
+    /// People with no 17th to 21st birthday in the year.
+    pub outside: usize,
+}
+
+impl Return {
+    /// The rows written: id, date of birth, codes.
+    pub fn rows(&self) -> impl Iterator<Item = (&Entry, &Codes)> {
+        self.entries.iter().filter_map(|e| match &e.outcome {
+            Outcome::In { codes, .. } => Some((e, codes)),
+            _ => None,
+        })
+    }
+
+    /// `OC3.csv`: exactly `CHILD,DOB,IN_TOUCH,ACTIV,ACCOM`, dates as DD/MM/YYYY.
+    pub fn csv(&self) -> String {
+        let mut out = String::from("CHILD,DOB,IN_TOUCH,ACTIV,ACCOM\r\n");
+        for (e, c) in self.rows() {
+            // Person ids are lowercase letters, digits and hyphens, so no field needs quoting.
+            out.push_str(&format!("{},{},{},{},{}\r\n", e.id, e.dob.format("%d/%m/%Y"), c.in_touch, c.activ, c.accom));
+        }
+        out
+    }
+}
+
+/// Why a return cannot be made at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused(pub String);
+
+/// Builds the return for `year` from today's records and the records as they stood at each birthday.
+///
+/// A year that has not ended by `today` is refused unless `partial`; then birthdays still to
+/// come are left out.
+pub fn build(
+    today_repo: &Repository,
+    year: CollectionYear,
+    today: Date,
+    partial: bool,
+    as_of: &mut dyn AsOf,
+) -> Result<Return, Refused> {
+    if !year.ended_by(today) && !partial {
+        return Err(Refused(format!(
+            "the {} collection year runs to {} and has not ended (today is {today}).\n  Pass --partial to see the return so far, or choose an earlier --year.",
+            year.label(),
+            year.end()
+        )));
+    }
+    let mut ret = Return {
+        year,
+        today,
+        partial: !year.ended_by(today),
+        not_from_git: as_of.not_from_git(),
+        entries: Vec::new(),
+        unreadable: Vec::new(),
+        outside: 0,
+    };
+    for person in &today_repo.people {
+        let Some(profile) = &person.profile else {
+            if person.has_profile_file {
+                ret.unreadable.push(Unreadable {
+                    id: person.id.clone(),
+                    reason:
+                        "profile.md cannot be read, so the date of birth is not known: run `waymark check` and fix it"
+                            .into(),
+                });
+            }
+            continue;
+        };
+        let dob = profile.date_of_birth.value;
+        let Some((age, birthday)) = year.cohort_birthday(dob) else {
+            ret.outside += 1;
+            continue;
+        };
+        let (as_of_commit, outcome) = if birthday > today {
+            (None, left_out(format!("their {} birthday, {birthday}, has not come yet", ordinal(age))))
+        } else {
+            match as_of.at(birthday) {
+                Err(why) => (None, left_out(format!("the records as they stood on {birthday} could not be read: {why}"))),
+                Ok(None) => (
+                    None,
+                    left_out(format!(
+                        "nothing had been committed to git by their birthday ({birthday}), so Waymark cannot say how things stood"
+                    )),
+                ),
+                Ok(Some(snap)) => {
+                    let outcome = at_birthday(&snap.repo, &person.id, age, birthday, dob, year);
+                    (snap.commit, outcome)
+                }
+            }
+        };
+        ret.entries.push(Entry {
+            id: person.id.clone(),
+            name: profile.display_name().to_string(),
+            dob,
+            age,
+            birthday,
+            as_of: as_of_commit,
+            outcome,
+        });
+    }
+    Ok(ret)
+}
+
+fn left_out(reason: String) -> Outcome {
+    Outcome::LeftOut { reason }
+}
+
+/// The outcome for one young person, from the records as they stood on their birthday.
+fn at_birthday(repo: &Repository, id: &str, age: u32, birthday: Date, dob: Date, year: CollectionYear) -> Outcome {
+    let Some(person) = repo.person(id) else {
+        return left_out(format!("there was no record of them on their birthday ({birthday})"));
+    };
+    let Some(p) = &person.profile else {
+        return left_out(format!(
+            "profile.md as it stood on their birthday ({birthday}) cannot be read, so their status then is not known"
+        ));
+    };
+    let status = p.legal_status.value;
+    if !cohort::counted(status) {
+        return left_out(format!(
+            "they were {} at their {} birthday: only relevant and former-relevant young people are in the return",
+            status.as_str(),
+            ordinal(age)
+        ));
+    }
+    let file = p.source.path.clone();
+    match codes::codes(p) {
+        Err(problems) => Outcome::Problems { file, problems },
+        Ok((codes, notes)) => {
+            let breaches = rules::breaches(&codes, dob, year);
+            if breaches.is_empty() {
+                Outcome::In { codes, notes }
+            } else {
+                Outcome::Problems { file, problems: breaches.iter().map(|b| breach_problem(b, p, birthday)).collect() }
+            }
+        }
+    }
+}
+
+/// A DfE rule broken by codes Waymark could make, as a problem in the profile.
+fn breach_problem(b: &rules::Breach, p: &Profile, birthday: Date) -> Problem {
+    let kind = p.accommodation.as_ref().and_then(|a| a.kind.as_ref());
+    let (field, pos, help) = match b.rule {
+        "3001" | "347" => (
+            "accommodation.type",
+            kind.map(|k| k.pos),
+            "the DfE asks about accommodation at the 17th birthday; staying put and foyers begin at 18. Correct the accommodation type if it was wrong",
+        ),
+        _ => ("date_of_birth", Some(p.date_of_birth.pos), "check the date of birth"),
+    };
+    let pos = pos.unwrap_or(crate::load::yaml::Pos::new(1, 1));
+    Problem {
+        field,
+        line: pos.line,
+        col: pos.col,
+        message: format!(
+            "{} (DfE rule {}; aged {} on {birthday})",
+            b.message,
+            b.rule,
+            age_on(p.date_of_birth.value, birthday)
+        ),
+        help: help.to_string(),
+        dfe_rule: b.rule,
+    }
+}
+
+/// `17th`, `21st`.
+pub fn ordinal(n: u32) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (1, 11) | (2, 12) | (3, 13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
