@@ -87,6 +87,7 @@ rules! {
     ContactOverdue => "contact-overdue", Warning;
     LeaveExpiring => "leave-expiring", Warning;
     NeetLong => "neet-long", Info;
+    AccommodationAge => "accommodation-age", Warning;
     RetentionReview => "retention-review", Info;
     Uncommitted => "uncommitted", Info;
     AuthorMismatch => "author-mismatch", Info;

@@ -4,6 +4,7 @@
 //! fields, paths). The rules here look across a person's records and at
 //! today's date. Each family of rules has its own file.
 
+mod accommodation;
 mod git;
 
 pub use git::GitState;
@@ -72,6 +73,7 @@ pub fn check_person(repo: &Repository, today: Date, name: &str, git: Option<&Git
 fn person_rules(repo: &Repository, today: Date, person: &Person) -> Vec<Diagnostic> {
     let mut c = Checker { repo, today, person, out: Vec::new() };
     people::check(&mut c);
+    accommodation::check(&mut c);
     plans::check(&mut c);
     notes::check(&mut c);
     links::check(&mut c);
