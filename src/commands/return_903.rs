@@ -36,17 +36,14 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &Return903Args) -
     let view = dfe::page::view(&ret, "");
     let shown = out.strip_prefix(std::env::current_dir().unwrap_or_default()).unwrap_or(&out);
     println!(
-        "wrote the {} care-leaver return into {}: {} in OC3.csv, {} with problems (no row written), {} left out.{} Read {} before uploading.",
+        "wrote the {} care-leaver return into {}: {} in OC3.csv, {} with problems (no row written), {} left out.{}{} Read {} before uploading.",
         year.label(),
         shown.display(),
         view.included.len(),
         view.problems.len(),
         view.left_out.len(),
-        match (&ret.not_from_git, ret.partial) {
-            (Some(_), _) => " Status was taken from today's records, not from git.",
-            (None, true) => " The year has not ended: the return is partial.",
-            (None, false) => "",
-        },
+        if ret.partial { " The year has not ended: the return is partial." } else { "" },
+        if ret.not_from_git.is_some() { " Status was taken from today's records, not from git." } else { "" },
         shown.join("return.html").display(),
     );
     Ok(if view.problems.is_empty() { 0 } else { 1 })
