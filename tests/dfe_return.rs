@@ -409,7 +409,7 @@ fn a_year_that_has_not_ended_is_refused_unless_partial() {
     let html = read(&out.join("return.html"));
     assert!(html.contains("id=\"partial\""));
     // Birthdays on 1 June 2025 have come; 30 September and 25 December have not.
-    assert!(html.contains("their 20th birthday, 2025-09-30, has not come yet"), "d is left out until then");
+    assert!(html.contains("their 20th birthday, 30 Sep 2025, has not come yet"), "d is left out until then");
     assert!(read(&out.join("OC3.csv")).contains("a-yes-full,01/06/2008,YES,F2,D1"));
 }
 
@@ -518,4 +518,79 @@ fn synthetic_repositories_pass_the_dfe_rules_for_two_years() {
         last = Some(out.join("OC3.csv"));
     }
     assert!(rows > 100, "two years of a 250-person repository give many rows ({rows})");
+}
+
+/// IN_TOUCH, ACTIV and ACCOM as the records stood on the birthday: the last commit on or before
+/// it; a birthday git holds nothing for is read from today's record, and the page says so.
+#[test]
+fn status_at_the_birthday_comes_from_git() {
+    use common::git::{commit, git, SAM};
+    let repo = Repo::new();
+    let yes = status("yes", "type: semi-independent, suitable: true", "type: other-education, hours: full-time");
+    let later = status("no", "type: independent, suitable: true", "type: neet-other");
+    repo.write("records/yp-a/profile.md", profile("former-relevant", "2007-06-01", &yes));
+    repo.write(
+        "records/yp-b/profile.md",
+        profile("looked-after", "2007-09-01", &status("yes", "type: foster, suitable: true", "type: neet-other")),
+    );
+    repo.write("records/yp-d/profile.md", profile("former-relevant", "2005-07-01", &yes));
+    git(&repo, SAM, "2025-01-10", &["init", "-q"]);
+    commit(&repo, SAM, "2025-01-10", "First records");
+    // On yp-d's 20th birthday itself: that day's commit counts.
+    repo.write(
+        "records/yp-d/profile.md",
+        profile(
+            "former-relevant",
+            "2005-07-01",
+            &status("refuses", "type: independent, suitable: false", "type: neet-other"),
+        ),
+    );
+    // After yp-a's 18th birthday (1 June): not what the return reads for yp-a.
+    repo.write("records/yp-a/profile.md", profile("former-relevant", "2007-06-01", &later));
+    commit(&repo, SAM, "2025-07-01", "yp-a moved; yp-d refuses contact");
+    // After yp-b's 18th birthday (1 September): they were still looked after on it.
+    repo.write(
+        "records/yp-b/profile.md",
+        profile(
+            "former-relevant",
+            "2007-09-01",
+            &status("yes", "type: staying-put, suitable: true", "type: neet-other"),
+        ),
+    );
+    commit(&repo, SAM, "2025-09-05", "yp-b staying put");
+    // yp-c's record was first committed after their 19th birthday (1 May).
+    repo.write("records/yp-c/profile.md", profile("former-relevant", "2006-05-01", &yes));
+    commit(&repo, SAM, "2025-12-01", "yp-c joins the service");
+    // An edit not yet committed does not change what git says of the past.
+    repo.write("records/yp-a/profile.md", profile("former-relevant", "2007-06-01", &status("died", "", "")));
+
+    let out = repo.path("out");
+    let (code, stdout, stderr) = make_return(&repo, TODAY, 2026, &out, &[]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(
+        read(&out.join("OC3.csv")),
+        "CHILD,DOB,IN_TOUCH,ACTIV,ACCOM\r\n\
+         yp-a,01/06/2007,YES,F2,D1\r\n\
+         yp-c,01/05/2006,YES,F2,D1\r\n\
+         yp-d,01/07/2005,REFU,G5,U2\r\n"
+    );
+    let html = read(&out.join("return.html"));
+    assert!(html.contains("id=\"from-git\""));
+    assert!(html.contains("they were looked-after at their 18th birthday"), "yp-b was in care on the birthday");
+    assert!(html.contains("commit ") && html.contains(" of 10 Jan 2025"), "yp-a's row names the commit read");
+    assert!(html.contains(" of 1 Jul 2025"), "yp-d's row names the birthday's own commit");
+    assert!(
+        html.contains("today&#x27;s record: there was no record of them in git by their birthday (1 May 2025)"),
+        "{html}"
+    );
+    assert!(html.contains("id=\"today-instead\""), "the page says one status came from today's record");
+
+    // Without git, today's records stand for every birthday, and the page says so.
+    std::fs::remove_dir_all(repo.path(".git")).expect("remove .git");
+    let (_, stdout, _) = make_return(&repo, TODAY, 2026, &out, &[]);
+    assert!(stdout.contains("not from git"), "{stdout}");
+    let csv = read(&out.join("OC3.csv"));
+    assert!(csv.contains("yp-a,01/06/2007,DIED,0,0\r\n"), "{csv}");
+    assert!(csv.contains("yp-b,01/09/2007,YES,G5,Z1\r\n"), "{csv}");
+    assert!(read(&out.join("return.html")).contains("id=\"not-from-git\""));
 }

@@ -2,7 +2,8 @@
 
 use super::{find, today, Fatal};
 use crate::cli::Return903Args;
-use crate::dfe::{self, cohort::CollectionYear, AsOf, TodayRecords};
+use crate::dfe::{self, cohort::CollectionYear, AsOf, GitRecords, TodayRecords};
+use crate::model::Repository;
 use crate::render::templates::Theme;
 use crate::site::Site;
 use std::path::{Path, PathBuf};
@@ -19,7 +20,7 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &Return903Args) -
     })?;
     let root = find(root)?;
     let repo = Arc::new(crate::load::load(&root)?);
-    let mut as_of = as_of(&root, repo.clone());
+    let mut as_of = as_of(&root, repo.clone(), year);
     let ret = dfe::build(&repo, year, today, args.partial, as_of.as_mut()).map_err(|e| Fatal(e.0))?;
 
     let theme = Theme::load(&repo.root, &repo.config.theme).map_err(Fatal)?;
@@ -50,13 +51,12 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &Return903Args) -
 }
 
 /// Where statuses at each birthday come from: git when the repository has history, else today's records.
-fn as_of(root: &Path, repo: Arc<Repository>) -> Box<dyn AsOf> {
-    let history = crate::history::History::open(root);
-    let why = history.reason().unwrap_or("git history could not be read").to_string();
-    Box::new(TodayRecords { repo, why })
+fn as_of(root: &Path, repo: Arc<Repository>, year: CollectionYear) -> Box<dyn AsOf> {
+    match GitRecords::open(root, year.start()) {
+        Ok(git) => Box::new(git),
+        Err(why) => Box::new(TodayRecords { repo, why }),
+    }
 }
-
-use crate::model::Repository;
 
 /// `--out` (relative to the working folder) or `returns/ssda903-YYYY` under the repository.
 fn out_folder(root: &Path, year: CollectionYear, arg: Option<&Path>) -> Result<PathBuf, Fatal> {

@@ -9,7 +9,7 @@ pub mod cohort;
 pub mod page;
 pub mod rules;
 
-use crate::model::date::{age_on, Date};
+use crate::model::date::{age_on, display_date, Date};
 use crate::model::{Profile, Repository};
 use codes::{Codes, Problem};
 use cohort::CollectionYear;
@@ -59,6 +59,56 @@ impl AsOf for TodayRecords {
     }
 }
 
+/// The records as they stood in git on each day: the last commit on HEAD's first-parent line
+/// on or before it ([`crate::history::Timeline`]), loaded with [`crate::load::load_at`].
+pub struct GitRecords {
+    root: std::path::PathBuf,
+    git: git2::Repository,
+    prefix: String,
+    timeline: crate::history::Timeline,
+    // Birthdays are asked for in date order, so the last commit loaded is the one most often asked again.
+    last: Option<(git2::Oid, Snapshot)>,
+}
+
+impl GitRecords {
+    /// Opens the git repository around `root`, with its first-parent line back to `since`;
+    /// `Err` says in plain words why git cannot be used.
+    pub fn open(root: &std::path::Path, since: Date) -> Result<GitRecords, String> {
+        let (git, prefix) = crate::history::open_repository(root)
+            .map_err(|e| format!("this folder is not in a git repository that can be read ({})", e.message()))?;
+        let timeline = crate::history::Timeline::since(&git, since)
+            .map_err(|e| format!("git history cannot be read ({})", e.message()))?;
+        if timeline.is_empty() {
+            return Err("the git repository has no commits yet".into());
+        }
+        Ok(GitRecords { root: root.to_path_buf(), git, prefix, timeline, last: None })
+    }
+}
+
+impl AsOf for GitRecords {
+    fn not_from_git(&self) -> Option<String> {
+        None
+    }
+
+    fn at(&mut self, date: Date) -> Result<Option<Snapshot>, String> {
+        let Some(oid) = self.timeline.at(date) else { return Ok(None) };
+        if let Some((last, snap)) = &self.last {
+            if *last == oid {
+                return Ok(Some(snap.clone()));
+            }
+        }
+        let repo = crate::load::load_at(&self.root, &self.git, &self.prefix, oid).map_err(|e| e.to_string())?;
+        let when = self.git.find_commit(oid).map(|c| c.committer().when()).map_err(|e| e.message().to_string())?;
+        let local = when.seconds() + i64::from(when.offset_minutes()) * 60;
+        let day = chrono::DateTime::from_timestamp(local, 0).map(|t| t.date_naive()).unwrap_or(date);
+        let hex = oid.to_string();
+        let commit = CommitRef { id: hex.get(..7).unwrap_or(&hex).to_string(), date: day };
+        let snap = Snapshot { repo: Arc::new(repo), commit: Some(commit) };
+        self.last = Some((oid, snap.clone()));
+        Ok(Some(snap))
+    }
+}
+
 /// What happened to one young person whose 17th to 21st birthday falls in the year.
 #[derive(Debug, Clone)]
 pub enum Outcome {
@@ -98,6 +148,8 @@ pub struct Entry {
     pub birthday: Date,
     /// The commit read for it, when statuses come from git.
     pub as_of: Option<CommitRef>,
+    /// Why today's record was read instead of git's, when git holds nothing for the birthday.
+    pub today_instead: Option<String>,
     /// In, left out, or problems.
     pub outcome: Outcome,
 }
@@ -181,6 +233,8 @@ pub fn build(
         unreadable: Vec::new(),
         outside: 0,
     };
+    // Asked in birthday order, so each commit is loaded once; listed again by id below.
+    let mut due = Vec::new();
     for person in &today_repo.people {
         let Some(profile) = &person.profile else {
             if person.has_profile_file {
@@ -198,20 +252,37 @@ pub fn build(
             ret.outside += 1;
             continue;
         };
+        due.push((birthday, age, person, profile));
+    }
+    due.sort_by_key(|(birthday, ..)| *birthday);
+    for (birthday, age, person, profile) in due {
+        let dob = profile.date_of_birth.value;
+        let mut today_instead = None;
         let (as_of_commit, outcome) = if birthday > today {
-            (None, left_out(format!("their {} birthday, {birthday}, has not come yet", ordinal(age))))
+            (None, left_out(format!("their {} birthday, {}, has not come yet", ordinal(age), display_date(birthday))))
         } else {
             match as_of.at(birthday) {
-                Err(why) => (None, left_out(format!("the records as they stood on {birthday} could not be read: {why}"))),
-                Ok(None) => (
+                Err(why) => (
                     None,
                     left_out(format!(
-                        "nothing had been committed to git by their birthday ({birthday}), so Waymark cannot say how things stood"
+                        "the records as they stood on {} could not be read: {why}",
+                        display_date(birthday)
                     )),
                 ),
-                Ok(Some(snap)) => {
-                    let outcome = at_birthday(&snap.repo, &person.id, age, birthday, dob, year);
-                    (snap.commit, outcome)
+                Ok(Some(snap)) if snap.repo.person(&person.id).is_some() => {
+                    (snap.commit, at_birthday(&snap.repo, &person.id, age, birthday, dob, year))
+                }
+                // No history covers this birthday: as without git, today's record stands in, and the page says so.
+                Ok(found) => {
+                    today_instead = Some(match found {
+                        Some(_) => {
+                            format!("there was no record of them in git by their birthday ({})", display_date(birthday))
+                        }
+                        None => {
+                            format!("nothing had been committed to git by their birthday ({})", display_date(birthday))
+                        }
+                    });
+                    (None, at_birthday(today_repo, &person.id, age, birthday, dob, year))
                 }
             }
         };
@@ -222,9 +293,11 @@ pub fn build(
             age,
             birthday,
             as_of: as_of_commit,
+            today_instead,
             outcome,
         });
     }
+    ret.entries.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(ret)
 }
 
@@ -235,11 +308,12 @@ fn left_out(reason: String) -> Outcome {
 /// The outcome for one young person, from the records as they stood on their birthday.
 fn at_birthday(repo: &Repository, id: &str, age: u32, birthday: Date, dob: Date, year: CollectionYear) -> Outcome {
     let Some(person) = repo.person(id) else {
-        return left_out(format!("there was no record of them on their birthday ({birthday})"));
+        return left_out(format!("there was no record of them on their birthday ({})", display_date(birthday)));
     };
     let Some(p) = &person.profile else {
         return left_out(format!(
-            "profile.md as it stood on their birthday ({birthday}) cannot be read, so their status then is not known"
+            "profile.md as it stood on their birthday ({}) cannot be read, so their status then is not known",
+            display_date(birthday)
         ));
     };
     let status = p.legal_status.value;
@@ -281,10 +355,11 @@ fn breach_problem(b: &rules::Breach, p: &Profile, birthday: Date) -> Problem {
         line: pos.line,
         col: pos.col,
         message: format!(
-            "{} (DfE rule {}; aged {} on {birthday})",
+            "{} (DfE rule {}; aged {} on {})",
             b.message,
             b.rule,
-            age_on(p.date_of_birth.value, birthday)
+            age_on(p.date_of_birth.value, birthday),
+            display_date(birthday)
         ),
         help: help.to_string(),
         dfe_rule: b.rule,

@@ -15,7 +15,7 @@ pub struct PersonView {
     pub dob: String,
     /// `18th birthday, 3 Jun 2025`.
     pub birthday: String,
-    /// `commit abc1234 of 1 Jun 2025`, or empty for today's records.
+    /// `commit abc1234 of 1 Jun 2025`, or why today's record was read instead.
     pub as_of: String,
     /// Codes written (`YES`, `F2`, `D1`), when in.
     pub codes: Option<[String; 3]>,
@@ -46,6 +46,8 @@ pub struct ReturnView {
     pub partial: bool,
     /// Why statuses are today's and not from git.
     pub not_from_git: Option<String>,
+    /// How many young people's status came from today's records because git held nothing for their birthday.
+    pub today_instead: usize,
     /// In the return.
     pub included: Vec<PersonView>,
     /// In the cohort by age, but a record cannot give a row the DfE accepts.
@@ -68,6 +70,7 @@ pub fn view(ret: &Return, organisation: &str) -> ReturnView {
         today: display_date(ret.today),
         partial: ret.partial,
         not_from_git: ret.not_from_git.clone(),
+        today_instead: ret.entries.iter().filter(|e| e.today_instead.is_some()).count(),
         included: Vec::new(),
         problems: Vec::new(),
         left_out: Vec::new(),
@@ -80,7 +83,11 @@ pub fn view(ret: &Return, organisation: &str) -> ReturnView {
             name: e.name.clone(),
             dob: display_date(e.dob),
             birthday: format!("{} birthday, {}", ordinal(e.age), display_date(e.birthday)),
-            as_of: e.as_of.as_ref().map(|c| format!("commit {} of {}", c.id, display_date(c.date))).unwrap_or_default(),
+            as_of: match (&e.as_of, &e.today_instead) {
+                (Some(c), _) => format!("commit {} of {}", c.id, display_date(c.date)),
+                (None, Some(why)) => format!("today's record: {why}"),
+                (None, None) => String::new(),
+            },
             codes: None,
             notes: Vec::new(),
             reason: None,
