@@ -19,7 +19,8 @@ fn main() -> ExitCode {
     match result {
         Ok(status) => ExitCode::from(status),
         Err(commands::Fatal(message)) => {
-            eprintln!("error: {message}");
+            // Messages quote paths and settings from the repository: no control character reaches the terminal.
+            eprintln!("error: {}", waymark::term::visible(&message));
             ExitCode::from(2)
         }
     }

@@ -67,7 +67,7 @@ fn render_one(out: &mut String, d: &Diagnostic, repo: &Repository, style: &Style
     let line_text = source_line(repo, &d.file, d.pos.line);
     let width = d.pos.line.to_string().len();
     let pad = " ".repeat(width);
-    let _ = writeln!(out, "{pad}{} {}:{}:{}", style.paint("1;34", "-->"), d.file, d.pos.line, d.pos.col);
+    let _ = writeln!(out, "{pad}{} {}:{}:{}", style.paint("1;34", "-->"), visible(&d.file), d.pos.line, d.pos.col);
     if let Some(text) = line_text {
         let bar = style.paint("1;34", "|");
         let (text, col) = excerpt(&visible(&text.replace('\t', " ")), (d.pos.col as usize).saturating_sub(1));

@@ -10,6 +10,23 @@ use std::path::{Path, PathBuf};
 /// The file that marks a folder as one Waymark made.
 pub const MARKER: &str = ".waymark-site";
 
+/// What names a build's new folder beside the output: `.<output>.waymark-new-<stamp>`.
+const NEW_INFIX: &str = ".waymark-new-";
+/// What names the old site's folder while it is being removed: `.<output>.waymark-old-<stamp>`.
+const OLD_INFIX: &str = ".waymark-old-";
+
+/// `.gitignore` patterns for the folders a build makes beside its output, which an interrupted
+/// build can leave behind (holding personal data) until the next build removes them.
+pub const LEFTOVER_GLOBS: &[&str] = &[".*.waymark-new-*", ".*.waymark-old-*"];
+
+/// Whether `name` (a file name beside the output folder `output_name`) is one of a build's
+/// temporary folders for that output.
+pub fn is_leftover(name: &str, output_name: &str) -> bool {
+    name.strip_prefix('.')
+        .and_then(|n| n.strip_prefix(output_name))
+        .is_some_and(|n| n.starts_with(NEW_INFIX) || n.starts_with(OLD_INFIX))
+}
+
 /// What goes into one file of the site.
 #[derive(Debug, Clone)]
 pub enum Content {
@@ -134,6 +151,8 @@ pub struct Staging {
     output: PathBuf,
     fresh: PathBuf,
     old: PathBuf,
+    /// Held open and locked while the build runs, so another build's tidying leaves this folder alone.
+    _lock: Option<std::fs::File>,
     files: std::sync::atomic::AtomicUsize,
     pages: std::sync::atomic::AtomicUsize,
     finished: bool,
@@ -157,13 +176,17 @@ impl Staging {
             std::process::id(),
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
         );
-        let fresh = parent.join(format!(".{}.waymark-new-{stamp}", name.to_string_lossy()));
-        let old = parent.join(format!(".{}.waymark-old-{stamp}", name.to_string_lossy()));
+        let name = name.to_string_lossy();
+        remove_leftovers(parent, &name);
+        let fresh = parent.join(format!(".{name}{NEW_INFIX}{stamp}"));
+        let old = parent.join(format!(".{name}{OLD_INFIX}{stamp}"));
         std::fs::create_dir(&fresh).map_err(|e| WriteError::Io(fresh.clone(), e))?;
+        let lock = std::fs::File::open(&fresh).ok().filter(|f| f.try_lock().is_ok());
         Ok(Staging {
             output: output.to_path_buf(),
             fresh,
             old,
+            _lock: lock,
             files: Default::default(),
             pages: Default::default(),
             finished: false,
@@ -180,20 +203,20 @@ impl Staging {
         let marker = self.fresh.join(MARKER);
         std::fs::write(&marker, "This folder was made by `waymark build` and is replaced whole by the next build.\n")
             .map_err(|e| WriteError::Io(marker, e))?;
-        // Swap: the old site moves aside, the new one takes its name, the old one goes.
-        let had_old = self.output.exists();
-        if had_old {
-            std::fs::rename(&self.output, &self.old).map_err(|e| WriteError::Io(self.output.clone(), e))?;
-        }
-        if let Err(e) = std::fs::rename(&self.fresh, &self.output) {
-            if had_old {
-                let _ = std::fs::rename(&self.old, &self.output);
-            }
-            return Err(WriteError::Io(self.output.clone(), e));
-        }
+        // The output is checked again: it may have changed while the pages were written.
+        check_output(&self.output)?;
+        let old = if std::fs::symlink_metadata(&self.output).is_ok() {
+            swap(&self.fresh, &self.output, &self.old).map_err(|e| WriteError::Io(self.output.clone(), e))?
+        } else {
+            std::fs::rename(&self.fresh, &self.output).map_err(|e| WriteError::Io(self.output.clone(), e))?;
+            None
+        };
         self.finished = true;
-        if had_old {
-            remove_tree(&self.old).map_err(|e| WriteError::Io(self.old.clone(), e))?;
+        if let Some(old) = old {
+            match remove_tree(&old) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(WriteError::Io(old, e)),
+                _ => {}
+            }
         }
         Ok(self.files.load(std::sync::atomic::Ordering::Relaxed))
     }
@@ -232,6 +255,53 @@ impl Drop for Staging {
         if !self.finished {
             let _ = std::fs::remove_dir_all(&self.fresh);
         }
+    }
+}
+
+/// Puts the folder `fresh` in the place of the existing `output`; returns where the old site now is.
+///
+/// On Linux one `renameat2(RENAME_EXCHANGE)` swaps the two names at once, so there is never a
+/// moment without the output folder and a build killed at any point leaves a whole site there.
+/// Elsewhere (or on a file system without it) the old site is renamed aside first.
+fn swap(fresh: &Path, output: &Path, aside: &Path) -> std::io::Result<Option<PathBuf>> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{renameat_with, RenameFlags, CWD};
+        match renameat_with(CWD, fresh, CWD, output, RenameFlags::EXCHANGE) {
+            // The old site now has the new folder's temporary name.
+            Ok(()) => return Ok(Some(fresh.to_path_buf())),
+            Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    std::fs::rename(output, aside)?;
+    if let Err(e) = std::fs::rename(fresh, output) {
+        let _ = std::fs::rename(aside, output);
+        return Err(e);
+    }
+    Ok(Some(aside.to_path_buf()))
+}
+
+/// Removes the temporary folders that interrupted builds into `output_name` left in `parent`,
+/// except those a running build still holds locked. Best effort: one that cannot be removed now
+/// is tried again by the next build.
+fn remove_leftovers(parent: &Path, output_name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        // Only real folders of ours: never follow a link, never touch anything else.
+        if !is_leftover(name, output_name) || !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let path = entry.path();
+        let lock = std::fs::File::open(&path);
+        if let Ok(lock) = &lock {
+            if let Err(std::fs::TryLockError::WouldBlock) = lock.try_lock() {
+                continue;
+            }
+        }
+        let _ = remove_tree(&path);
     }
 }
 
@@ -320,6 +390,42 @@ mod tests {
         drop(staging);
         assert_eq!(std::fs::read_to_string(out.join("index.html")).expect("read"), "old");
         assert_eq!(std::fs::read_dir(dir.path()).expect("list").count(), 1, "only the old site is left");
+    }
+
+    #[test]
+    fn leftovers_of_interrupted_builds_are_removed_by_the_next_one() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let out = dir.path().join("public");
+        write(&site("old"), &out).expect("first build");
+        for name in [".public.waymark-new-1-2", ".public.waymark-old-1-2"] {
+            std::fs::create_dir_all(dir.path().join(name).join("people/a")).expect("mkdir");
+            std::fs::write(dir.path().join(name).join("people/a/index.html"), "personal").expect("write");
+        }
+        // Not ours: another output's folders, a file of that name, a user's own folder.
+        std::fs::create_dir(dir.path().join(".other.waymark-new-1-2")).expect("mkdir");
+        std::fs::write(dir.path().join(".public.waymark-old-3-4"), "a file").expect("write");
+        std::fs::create_dir(dir.path().join("public.waymark-new-1-2")).expect("mkdir");
+        // A build still running holds its folder locked: it is left alone.
+        let running = Staging::new(&out).expect("a build in progress");
+        write(&site("new"), &out).expect("second build");
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into())
+            .collect();
+        names.sort();
+        assert_eq!(names.len(), 5, "{names:?}");
+        assert!(
+            names.iter().any(|n| n.starts_with(".public.waymark-new-") && dir.path().join(n).is_dir()),
+            "{names:?}"
+        );
+        assert!(
+            names.contains(&".other.waymark-new-1-2".to_string())
+                && names.contains(&"public.waymark-new-1-2".to_string())
+        );
+        assert!(names.contains(&".public.waymark-old-3-4".to_string()));
+        drop(running);
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).expect("read"), "new");
+        assert!(is_leftover(".public.waymark-new-9", "public") && !is_leftover(".public2.waymark-new-9", "public"));
     }
 
     #[test]

@@ -32,34 +32,45 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &BuildArgs) -> Re
     written.map_err(|e| Fatal(e.to_string()))?;
     let errors = report.count(Severity::Error);
     let warnings = report.count(Severity::Warning);
-    let shown = output.strip_prefix(std::env::current_dir().unwrap_or_default()).unwrap_or(&output);
+    let here = std::env::current_dir().ok().map(|h| super::real_path(&h)).unwrap_or_default();
+    let shown = output.strip_prefix(&here).unwrap_or(&output);
+    let shown = crate::term::visible(&shown.to_string_lossy()).into_owned();
+    let open = crate::term::visible(&Path::new(&shown).join("index.html").to_string_lossy()).into_owned();
     println!(
         "built {} pages for {} young people into {}: {errors} {}, {warnings} {}. Open {} in a browser.",
         pages,
         repo.people.len(),
-        shown.display(),
+        shown,
         if errors == 1 { "error" } else { "errors" },
         if warnings == 1 { "warning" } else { "warnings" },
-        shown.join("index.html").display(),
+        open,
     );
     Ok(if args.strict && errors > 0 { 1 } else { 0 })
 }
 
-/// The folder to build into: `--output` (relative to the working folder) or `site.output` under the root.
+/// The folder to build into: `--output` (relative to the working folder) or `site.output` under the root,
+/// as a real path (every link resolved), which is also the path written to.
 ///
-/// Refuses a folder inside `records/`, where the site would be read back as records.
-fn output_folder(root: &Path, configured: &str, arg: Option<&Path>) -> Result<PathBuf, Fatal> {
+/// Refuses the root itself and any folder inside `records/`, where the site would be read back as
+/// records; compared on real paths, so a link into `records/` is refused like the folder itself.
+pub fn output_folder(root: &Path, configured: &str, arg: Option<&Path>) -> Result<PathBuf, Fatal> {
     let here = std::env::current_dir().map_err(|e| Fatal(format!("cannot read the working folder: {e}")))?;
-    let output = match arg {
+    let given = match arg {
         Some(dir) if dir.is_absolute() => dir.to_path_buf(),
         Some(dir) => here.join(dir),
         None => root.join(configured),
     };
-    let output = super::normalise(&output);
-    let records = super::normalise(&root.join("records"));
-    if output.starts_with(&records) || output == super::normalise(root) {
+    let output = super::real_path(&given);
+    let root = super::real_path(root);
+    let records = super::real_path(&root.join("records"));
+    if output.starts_with(&records) || output == root {
+        let through = if output == super::normalise(&given) {
+            String::new()
+        } else {
+            format!(" ({} leads there through a link)", given.display())
+        };
         return Err(Fatal(format!(
-            "refusing to build into {}: that would mix the site with the records.\n  Choose a folder outside records/, such as public.",
+            "refusing to build into {}{through}: that would mix the site with the records.\n  Choose a folder outside records/, such as public.",
             output.display()
         )));
     }

@@ -58,7 +58,7 @@ pub fn render(repo: &Repository, history: &History, target: &str) -> Result<Stri
     };
     if let Some(reason) = history.reason() {
         let _ = writeln!(out, "{title}\n\nNo history: {reason}.");
-        return Ok(out);
+        return Ok(shown(out));
     }
     let n = entries.len();
     let _ = writeln!(out, "{title}: {n} {}, newest first.", if n == 1 { "commit" } else { "commits" });
@@ -80,7 +80,16 @@ pub fn render(repo: &Repository, history: &History, target: &str) -> Result<Stri
             }
         }
     }
-    Ok(out)
+    Ok(shown(out))
+}
+
+/// The text as it may reach a terminal: commit messages, author names, paths and changed
+/// words all come from git or records, so every control character in them is made visible.
+fn shown(out: String) -> String {
+    match crate::term::visible(&out) {
+        std::borrow::Cow::Borrowed(_) => out,
+        std::borrow::Cow::Owned(safe) => safe,
+    }
 }
 
 fn write_entry(out: &mut String, config: &Config, e: &Entry<'_>, strip: &str) {
@@ -135,8 +144,8 @@ fn root_relative(root: &Path, target: &str) -> Option<String> {
     let here = std::env::current_dir().ok();
     let candidates = [here.map(|h| h.join(given)), Some(root.join(given))];
     for abs in candidates.into_iter().flatten() {
-        let abs = resolve_existing(&abs);
-        if let Ok(rel) = abs.strip_prefix(resolve_existing(root)) {
+        let abs = super::real_path(&abs);
+        if let Ok(rel) = abs.strip_prefix(super::real_path(root)) {
             if abs.exists() || root.join(rel).exists() || rel.starts_with("records") {
                 let parts: Vec<String> =
                     rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
@@ -145,19 +154,6 @@ fn root_relative(root: &Path, target: &str) -> Option<String> {
         }
     }
     None
-}
-
-/// The canonical path, or for a deleted file its canonical folder joined with its name.
-fn resolve_existing(path: &Path) -> std::path::PathBuf {
-    if let Ok(p) = path.canonicalize() {
-        return p;
-    }
-    let out = super::normalise(path);
-    // The root is canonical; a deleted file's parent may still exist and be canonicalised.
-    match (out.parent().and_then(|p| p.canonicalize().ok()), out.file_name()) {
-        (Some(parent), Some(name)) => parent.join(name),
-        _ => out,
-    }
 }
 
 /// Writes `text` through the user's pager when stdout is a terminal, like git; plainly otherwise.

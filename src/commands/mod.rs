@@ -56,6 +56,29 @@ pub fn today(arg: Option<&str>) -> Result<Date, Fatal> {
     }
 }
 
+/// The real path of `path`, which need not exist yet: its deepest existing ancestor with every
+/// link resolved, then the rest of the path, so two names for one folder compare equal.
+pub(crate) fn real_path(path: &Path) -> std::path::PathBuf {
+    let mut base = path.to_path_buf();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = base.canonicalize() {
+            // The part that does not exist yet has no links to resolve, only `.` and `..` to fold.
+            let tail: std::path::PathBuf = rest.iter().rev().collect();
+            return normalise(&real.join(tail));
+        }
+        match (base.file_name(), base.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                base = parent.to_path_buf();
+            }
+            // `..` or `.` as the last component of a missing path: fold it and try again.
+            _ if base.parent().is_some() && base != normalise(&base) => base = normalise(&base),
+            _ => return normalise(path),
+        }
+    }
+}
+
 /// Removes `.` and `..` components without touching the disk (the path may not exist yet).
 pub(crate) fn normalise(path: &Path) -> std::path::PathBuf {
     let mut out = std::path::PathBuf::new();

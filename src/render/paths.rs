@@ -123,17 +123,23 @@ pub fn site_target(repo_path: &str) -> Option<(String, Option<String>)> {
     Some(target)
 }
 
-/// File types a browser would run as part of the site (scripts with the site's own rights).
-const ACTIVE: &[&str] = &["html", "htm", "xhtml", "shtml", "svg", "svgz", "xml", "xsl", "js", "mjs"];
+/// Attachment types that keep their names: documents and images people scan, which a browser
+/// shows, downloads or hands to another program but never runs as part of the site. An
+/// allow-list, so a type nobody thought of (`.xht`, `.mht`, a new script format) is made inert.
+pub const INERT_TYPES: &[&str] = &[
+    "pdf", "png", "jpg", "jpeg", "gif", "webp", "heic", "txt", "csv", "doc", "docx", "xls", "xlsx", "odt", "ods",
+    "odp", "ppt", "pptx", "rtf", "eml", "msg",
+];
 
-/// The name an attachment is copied under: active types get `.txt` added, so opening one
-/// from the site shows its text instead of running it.
-fn inert_name(file: &str) -> String {
-    let ext = file.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-    if ACTIVE.contains(&ext.as_str()) {
-        format!("{file}.txt")
-    } else {
-        file.to_string()
+/// The name an attachment is copied under: the one place that decides it, for build and serve.
+/// Types on [`INERT_TYPES`] (any case) keep their names; every other file, and one with no
+/// extension, gets `.txt` added, so opening it from the site shows its text instead of running it.
+pub fn inert_name(file: &str) -> String {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    match ext {
+        Some(ext) if INERT_TYPES.contains(&ext.as_str()) => file.to_string(),
+        _ => format!("{file}.txt"),
     }
 }
 
@@ -193,9 +199,38 @@ mod tests {
             site_target("records/yp-1/files/letter.HTML"),
             Some(("people/yp-1/files/letter.HTML.txt".into(), None))
         );
+        assert_eq!(
+            site_target("records/yp-1/files/a.b/README"),
+            Some(("people/yp-1/files/a.b/README.txt".into(), None))
+        );
         assert_eq!(site_target("records/yp-1/files/../../x"), None);
         assert_eq!(site_target("waymark.yaml"), None);
         assert_eq!(site_target("records/yp-1/other.md"), None);
+    }
+
+    #[test]
+    fn only_inert_types_keep_their_names() {
+        for kept in
+            ["scan.pdf", "scan.PDF", "photo.JpEg", "IMG_1.heic", "list.csv", "notes.txt", "letter.docx", "mail.eml"]
+        {
+            assert_eq!(inert_name(kept), kept);
+        }
+        for active in [
+            "page.xht",
+            "page.xhtm",
+            "page.HTML",
+            "logo.svg",
+            "x.mht",
+            "x.mhtml",
+            "x.js",
+            "x.wasm",
+            "x.unknown",
+            "README",
+            "a.",
+        ] {
+            assert_eq!(inert_name(active), format!("{active}.txt"));
+        }
+        assert_eq!(inert_name("letters.pdf/evil.html"), "letters.pdf/evil.html.txt");
     }
 
     #[test]
