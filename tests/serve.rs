@@ -297,19 +297,21 @@ fn settings_and_theme_changes_rebuild_everything() {
 }
 
 #[test]
-fn closed_event_streams_end_their_threads() {
+fn closed_event_streams_are_let_go_and_hold_no_thread() {
     let repo = Repo::clean();
     let server = Server::start_with(bin(), repo.root(), TODAY, &[], &[("WAYMARK_SERVE_KEEPALIVE_MS", "100")], PATIENCE);
-    let threads = || std::fs::read_dir(format!("/proc/{}/task", server.pid())).map(|d| d.count()).unwrap_or(0);
+    let count =
+        |what: &str| std::fs::read_dir(format!("/proc/{}/{what}", server.pid())).map(|d| d.count()).unwrap_or(0);
     let _warm = server.get("/");
     std::thread::sleep(Duration::from_millis(300));
-    let before = threads();
+    let (threads, sockets) = (count("task"), count("fd"));
     let streams: Vec<_> = (0..20).map(|_| server.events(None)).collect();
-    assert!(threads() >= before + 20, "each stream has a thread");
+    assert!(count("fd") >= sockets + 20, "each stream holds its connection open");
+    assert!(count("task") <= threads + 2, "streams take no thread each: {threads} -> {}", count("task"));
     drop(streams);
     let deadline = Instant::now() + PATIENCE;
-    while threads() > before + 2 {
-        assert!(Instant::now() < deadline, "stream threads did not end: {} left, {} before", threads(), before);
+    while count("fd") > sockets + 2 {
+        assert!(Instant::now() < deadline, "closed streams were kept: {} open files, {sockets} before", count("fd"));
         std::thread::sleep(Duration::from_millis(50));
     }
 }

@@ -1,41 +1,56 @@
-//! The local web server: one request per connection, each connection on a thread of its own.
+//! The local web server: axum on hyper and tokio, one request per connection.
+//!
+//! hyper reads and parses requests; this module only says what each path answers. Every
+//! request passes [`guard::Guard::admit`] first and every answer gets [`guard::protect`]'s
+//! headers ([`check`], the one layer over every route, the event stream included).
+//!
+//! Limits, so that no client can hold the server: a connection has [`HEAD_DEADLINE`] in total
+//! to send its request line and headers (hyper's `header_read_timeout`, started when the
+//! connection is accepted, not reset by each byte), at most [`MAX_CONNECTIONS`] are open at
+//! once (more wait in the system's queue until one ends), and each is a task on a runtime
+//! of [`WORKERS`] threads, not a thread of its own.
+//!
+//! Each answer closes its connection (no keep-alive), as the earlier hand-written server did:
+//! an idle kept-alive connection would hold a place among [`MAX_CONNECTIONS`] for as long as
+//! the browser liked, while a new one costs next to nothing on this computer.
 //!
 //! Nothing here reads the disk except an attachment the site lists, and only when that file
 //! is still a regular file inside the repository (no link swapped in since it was listed).
-//!
-//! Why not tiny_http: its connection pool can leave a new connection queued behind
-//! connections kept alive (two connections arriving together while one pool thread is idle:
-//! the second waits until some connection closes). Chromium keeps its connections open, so
-//! about two page loads in five stalled on a script that was never answered. Here every
-//! response closes its connection (`Connection: close`), so nothing waits on anything else,
-//! and the request parser only has to read one request line.
 
+use super::guard::{self, Guard, Refusal};
 use super::hub::{self, Hub};
 use super::store::{Served, Store};
 use super::url;
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::Semaphore;
 
-/// The Content-Security-Policy every page carries in its `<meta>` tag, also sent as a header.
-const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'";
-
-/// At most this many event streams at once (each holds a thread); more get 503.
+/// At most this many event streams at once; more get 503.
 const MAX_STREAMS: usize = 64;
 
-/// At most this many connections at once; more are closed unanswered.
-const MAX_CONNECTIONS: usize = 256;
+/// At most this many connections at once; more wait to be accepted.
+pub const MAX_CONNECTIONS: usize = 512;
 
-/// The most a request's line and headers may take.
+/// How long a client may take to send its whole request line and headers.
+pub const HEAD_DEADLINE: Duration = Duration::from_secs(5);
+
+/// The most a request's line and headers may take (hyper answers 431 past it).
 const MAX_HEAD: usize = 16 * 1024;
 
-/// How long a client may take to send its request (a stalled one must not hold a thread).
-const READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Threads answering requests (the rebuild worker and the watcher have their own).
+pub const WORKERS: usize = 2;
 
-/// How often an idle event stream is written to, so a closed connection is noticed and its thread ends.
+/// How often an idle event stream is written to, so a closed connection is noticed and let go.
 pub const KEEP_ALIVE: Duration = Duration::from_secs(10);
 
 /// [`KEEP_ALIVE`], or `WAYMARK_SERVE_KEEPALIVE_MS` (tests use a short one).
@@ -47,7 +62,7 @@ pub fn keep_alive() -> Duration {
         .unwrap_or(KEEP_ALIVE)
 }
 
-/// What the request threads share.
+/// What the request handlers share.
 #[derive(Debug)]
 pub struct Context {
     /// The site.
@@ -56,34 +71,108 @@ pub struct Context {
     pub hub: Arc<Hub>,
     /// The repository root (canonical), inside which attachments must stay.
     pub root: std::path::PathBuf,
-    /// Event streams open now.
-    pub streams: AtomicUsize,
-    /// Connections open now.
-    pub connections: AtomicUsize,
+    /// Who may be answered.
+    pub guard: Guard,
+    /// Places for event streams.
+    pub streams: Arc<Semaphore>,
     /// How often idle event streams are written to.
     pub keep_alive: Duration,
 }
 
-/// Accepts connections for ever, each on a thread of its own.
-pub fn run(listener: TcpListener, ctx: Arc<Context>) {
-    for stream in listener.incoming() {
-        // A failed accept (the client gave up, too many open files) concerns that client only.
-        let Ok(stream) = stream else { continue };
-        if ctx.connections.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
-            ctx.connections.fetch_sub(1, Ordering::SeqCst);
-            continue;
-        }
-        let spawned = std::thread::Builder::new().name("waymark-request".into()).spawn({
-            let ctx = ctx.clone();
-            move || {
-                connection(&ctx, stream);
-                ctx.connections.fetch_sub(1, Ordering::SeqCst);
-            }
-        });
-        if spawned.is_err() {
-            ctx.connections.fetch_sub(1, Ordering::SeqCst);
-        }
+impl Context {
+    /// A context with room for [`MAX_STREAMS`] event streams.
+    pub fn new(store: Arc<Store>, hub: Arc<Hub>, root: std::path::PathBuf, guard: Guard) -> Context {
+        let streams = Arc::new(Semaphore::new(MAX_STREAMS));
+        Context { store, hub, root, guard, streams, keep_alive: keep_alive() }
     }
+}
+
+/// The address a connection arrived on, put on each of its requests for the guard.
+#[derive(Debug, Clone, Copy)]
+struct Arrived(SocketAddr);
+
+/// The runtime the server runs on; the server stops when it is dropped.
+pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(WORKERS)
+        // Only attachment reads block.
+        .max_blocking_threads(4)
+        .thread_name("waymark-http")
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the web server: {e}"))
+}
+
+/// Starts answering on `listener` on the runtime; returns at once.
+pub fn start(
+    runtime: &tokio::runtime::Runtime,
+    listener: std::net::TcpListener,
+    ctx: Arc<Context>,
+) -> Result<(), String> {
+    listener.set_nonblocking(true).map_err(|e| format!("cannot start the web server: {e}"))?;
+    let listener = {
+        let _entered = runtime.enter();
+        tokio::net::TcpListener::from_std(listener).map_err(|e| format!("cannot start the web server: {e}"))?
+    };
+    runtime.spawn(accept(listener, app(ctx)));
+    Ok(())
+}
+
+/// The routes, all behind [`check`].
+fn app(ctx: Arc<Context>) -> Router {
+    Router::new()
+        .route(&format!("/{}", hub::SCRIPT), get(script))
+        .route(&format!("/{}", hub::EVENTS), get(events))
+        .fallback(site)
+        .layer(middleware::from_fn_with_state(ctx.clone(), check))
+        .with_state(ctx)
+}
+
+/// Accepts connections for ever, each a task holding one of [`MAX_CONNECTIONS`] places.
+async fn accept(listener: tokio::net::TcpListener, app: Router) {
+    let places = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let Ok(place) = places.clone().acquire_owned().await else { return };
+        let (stream, _) = match listener.accept().await {
+            Ok(s) => s,
+            Err(_) => {
+                // A failed accept (the client gave up, too many open files) concerns that
+                // client only; a pause keeps a persistent one from spinning.
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                continue;
+            }
+        };
+        let Ok(arrived) = stream.local_addr() else { continue };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(Arrived(arrived));
+                let mut app = app.clone();
+                async move { tower_service::Service::call(&mut app, request).await }
+            });
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEAD_DEADLINE)
+                .keep_alive(false)
+                .max_buf_size(MAX_HEAD)
+                .serve_connection(TokioIo::new(stream), service);
+            // A client that went away or sent nonsense concerns that client only.
+            let _ = connection.await;
+            drop(place);
+        });
+    }
+}
+
+/// Refuses what [`Guard::admit`] refuses, and protects every answer.
+async fn check(State(ctx): State<Arc<Context>>, request: Request, next: Next) -> Response {
+    let arrived = request.extensions().get::<Arrived>().map(|a| a.0);
+    let mut response = match ctx.guard.admit(request.uri(), request.headers(), arrived) {
+        Ok(()) => next.run(request).await,
+        Err(Refusal { status, why }) => text(status, &format!("{why}\n")),
+    };
+    guard::protect(response.headers_mut());
+    response
 }
 
 /// The media type for a site path, by its extension.
@@ -108,228 +197,141 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// A request: its method and target, as sent.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Request {
-    /// `GET`, `HEAD`...
-    pub method: String,
-    /// The request target (`/people/yp-1/index.html?x=1`).
-    pub target: String,
+/// A plain-text answer.
+fn text(status: StatusCode, body: &str) -> Response {
+    let mut response = (status, body.to_string()).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    response
 }
 
-/// Reads a request's line and headers (the headers are not needed); `None` if the client sent
-/// nothing usable in time.
-fn read_request(stream: &mut TcpStream) -> Option<Result<Request, &'static str>> {
-    let mut head = Vec::with_capacity(1024);
-    let mut chunk = [0u8; 1024];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-        if head.len() > MAX_HEAD {
-            return Some(Err("the request's headers are too long"));
-        }
-        match stream.read(&mut chunk) {
-            Ok(0) | Err(_) => return None,
-            Ok(n) => head.extend_from_slice(&chunk[..n]),
-        }
+/// A 200 answer of this type.
+fn ok(kind: &'static str, body: impl Into<Body>) -> Response {
+    ([(header::CONTENT_TYPE, kind)], body.into()).into_response()
+}
+
+/// The live-reload script.
+async fn script() -> Response {
+    ok(content_type(hub::SCRIPT), hub::LIVE_JS)
+}
+
+/// A file of the site, an attachment, or a folder's redirect.
+async fn site(State(ctx): State<Arc<Context>>, method: Method, uri: Uri) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        let mut response = text(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD are served here\n");
+        response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
     }
-    Some(parse_request_line(&head))
-}
-
-/// Reads `METHOD SP target SP HTTP/1.x` from the start of a request.
-pub fn parse_request_line(head: &[u8]) -> Result<Request, &'static str> {
-    let end = head.windows(2).position(|w| w == b"\r\n").unwrap_or(head.len());
-    let line = std::str::from_utf8(&head[..end]).map_err(|_| "the request line is not text")?;
-    let mut parts = line.split(' ');
-    match (parts.next(), parts.next(), parts.next(), parts.next()) {
-        (Some(method), Some(target), Some("HTTP/1.1" | "HTTP/1.0"), None)
-            if !method.is_empty() && method.bytes().all(|b| b.is_ascii_uppercase()) && !target.is_empty() =>
-        {
-            Ok(Request { method: method.to_string(), target: target.to_string() })
-        }
-        _ => Err("the request line is not `METHOD /path HTTP/1.1`"),
-    }
-}
-
-/// One answer, written whole.
-struct Answer<'a> {
-    status: u16,
-    content_type: &'a str,
-    headers: Vec<(&'a str, String)>,
-    body: Body,
-}
-
-enum Body {
-    Bytes(Vec<u8>),
-    File(std::fs::File, u64),
-}
-
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        301 => "Moved Permanently",
-        400 => "Bad Request",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        503 => "Service Unavailable",
-        _ => "Error",
-    }
-}
-
-/// Writes an answer and its headers: nothing cached, nothing sniffed, never framed or indexed.
-fn send(stream: &mut TcpStream, head_only: bool, answer: Answer<'_>) {
-    let length = match &answer.body {
-        Body::Bytes(b) => b.len() as u64,
-        Body::File(_, n) => *n,
-    };
-    let mut head = format!(
-        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {length}\r\nConnection: close\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\nX-Frame-Options: DENY\r\nX-Robots-Tag: noindex, nofollow\r\n",
-        answer.status,
-        reason(answer.status),
-        answer.content_type
-    );
-    if answer.content_type.starts_with("text/html") || answer.content_type.starts_with("image/svg") {
-        head.push_str(&format!("Content-Security-Policy: {CSP}\r\n"));
-    }
-    for (name, value) in &answer.headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    head.push_str("\r\n");
-    // The browser may have gone; there is nobody left to tell.
-    let _ = stream.write_all(head.as_bytes());
-    if !head_only {
-        let _ = match answer.body {
-            Body::Bytes(b) => stream.write_all(&b),
-            Body::File(mut f, _) => std::io::copy(&mut f, stream).map(|_| ()),
-        };
-    }
-    let _ = stream.flush();
-}
-
-fn text(stream: &mut TcpStream, head_only: bool, status: u16, body: &str) {
-    let body = Body::Bytes(body.as_bytes().to_vec());
-    send(stream, head_only, Answer { status, content_type: "text/plain; charset=utf-8", headers: Vec::new(), body });
-}
-
-/// Reads one request from a connection and answers it.
-fn connection(ctx: &Context, mut stream: TcpStream) {
-    let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
-    let _ = stream.set_nodelay(true);
-    match read_request(&mut stream) {
-        None => {}
-        Some(Err(why)) => text(&mut stream, false, 400, &format!("bad request: {why}\n")),
-        Some(Ok(request)) => handle(ctx, &request, stream),
-    }
-}
-
-/// Answers one request.
-pub fn handle(ctx: &Context, request: &Request, mut stream: TcpStream) {
-    let head_only = request.method == "HEAD";
-    if request.method != "GET" && !head_only {
-        let body = Body::Bytes(b"only GET and HEAD are served here\n".to_vec());
-        let headers = vec![("Allow", "GET, HEAD".to_string())];
-        let answer = Answer { status: 405, content_type: "text/plain; charset=utf-8", headers, body };
-        return send(&mut stream, false, answer);
-    }
-    let target = request.target.as_str();
+    let target = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
     let path = match url::site_path(target) {
         Ok(p) => p,
-        Err(url::BadPath(why)) => return text(&mut stream, head_only, 400, &format!("bad request: {why}\n")),
+        Err(url::BadPath(why)) => return text(StatusCode::BAD_REQUEST, &format!("bad request: {why}\n")),
     };
-    let ok = |content_type, body| Answer { status: 200, content_type, headers: Vec::new(), body };
-    match path.as_str() {
-        hub::SCRIPT => {
-            let answer = ok(content_type(hub::SCRIPT), Body::Bytes(hub::LIVE_JS.as_bytes().to_vec()));
-            return send(&mut stream, head_only, answer);
-        }
-        hub::EVENTS => return events(ctx, target, stream),
-        _ => {}
-    }
     // Read the generation before the page, so a change in between is caught up, never missed.
     let generation = ctx.hub.generation();
     match ctx.store.get(&path) {
         Some(Served::Bytes(bytes)) => {
             let kind = content_type(&path);
-            let body = match kind.starts_with("text/html") {
-                true => hub::inject(&bytes, generation, &ctx.hub.problems()),
-                false => bytes.to_vec(),
-            };
-            send(&mut stream, head_only, ok(kind, Body::Bytes(body)));
+            match kind.starts_with("text/html") {
+                true => ok(kind, hub::inject(&bytes, generation, &ctx.hub.problems())),
+                false => ok(kind, Bytes::from_owner(Shared(bytes))),
+            }
         }
-        Some(Served::File(from)) => match open_inside(&ctx.root, &from) {
-            Some((file, length)) => send(&mut stream, head_only, ok(content_type(&path), Body::File(file, length))),
-            None => text(&mut stream, head_only, 404, "not found\n"),
-        },
+        Some(Served::File(from)) => {
+            let root = ctx.root.clone();
+            let read = tokio::task::spawn_blocking(move || read_inside(&root, &from)).await;
+            match read {
+                Ok(Some(bytes)) => ok(content_type(&path), bytes),
+                _ => text(StatusCode::NOT_FOUND, "not found\n"),
+            }
+        }
         None => {
             let index = format!("{path}/index.html");
             if !path.ends_with("index.html") && ctx.store.contains(&index) {
                 let location: Vec<String> = path.split('/').map(crate::render::paths::encode).collect();
-                let headers = vec![("Location", format!("/{}/", location.join("/")))];
-                let body = Body::Bytes(Vec::new());
-                let answer = Answer { status: 301, content_type: "text/plain; charset=utf-8", headers, body };
-                return send(&mut stream, head_only, answer);
+                let mut response = text(StatusCode::MOVED_PERMANENTLY, "");
+                if let Ok(value) = HeaderValue::from_str(&format!("/{}/", location.join("/"))) {
+                    response.headers_mut().insert(header::LOCATION, value);
+                }
+                return response;
             }
-            text(&mut stream, head_only, 404, "not found\n")
+            text(StatusCode::NOT_FOUND, "not found\n")
         }
     }
 }
 
-/// Opens an attachment only if it is still a regular file at its own path inside the root
+/// A page's bytes, shared with the store rather than copied for each answer.
+struct Shared(Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for Shared {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// Reads an attachment only if it is still a regular file at its own path inside the root
 /// (canonicalising resolves any link, so a link swapped in since the build no longer matches).
-fn open_inside(root: &Path, from: &Path) -> Option<(std::fs::File, u64)> {
+fn read_inside(root: &Path, from: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
     let real = std::fs::canonicalize(from).ok()?;
     if real != from || !real.starts_with(root.join("records")) {
         return None;
     }
-    let file = std::fs::File::open(&real).ok()?;
+    let mut file = std::fs::File::open(&real).ok()?;
     let meta = file.metadata().ok()?;
-    meta.is_file().then_some((file, meta.len()))
+    if !meta.is_file() {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.read_to_end(&mut bytes).ok()?;
+    Some(bytes)
 }
 
-/// Holds an event stream open, writing each message as it comes and a keep-alive when idle;
-/// ends when the browser goes (a write fails) or the hub forgets the stream.
-fn events(ctx: &Context, target: &str, mut out: TcpStream) {
-    if ctx.streams.fetch_add(1, Ordering::SeqCst) >= MAX_STREAMS {
-        ctx.streams.fetch_sub(1, Ordering::SeqCst);
-        return text(&mut out, false, 503, "too many open pages\n");
-    }
+/// The event stream: the messages a page missed, then each message as it comes and a
+/// keep-alive comment when idle. Ends when the browser goes (a write fails, so the body is
+/// dropped) or the page falls too far behind (it reconnects and catches up).
+async fn events(State(ctx): State<Arc<Context>>, uri: Uri) -> Response {
+    let Ok(place) = ctx.streams.clone().try_acquire_owned() else {
+        return text(StatusCode::SERVICE_UNAVAILABLE, "too many open pages\n");
+    };
+    let target = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
     let page = url::query_value(target, "page");
     let since = url::query_value(target, "since").and_then(|s| s.parse().ok());
     let (first, rx) = ctx.hub.subscribe(page.as_deref(), since);
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n";
-    let mut ok = out.write_all(head.as_bytes()).is_ok();
-    for m in &first {
-        ok = ok && out.write_all(m.as_bytes()).is_ok();
+    let state = Stream { first: first.into(), rx, keep_alive: ctx.keep_alive, _place: place };
+    let body = futures_util::stream::unfold(state, |mut s| async move {
+        let message = s.next().await?;
+        Some((Ok::<_, std::convert::Infallible>(Bytes::copy_from_slice(message.as_bytes())), s))
+    });
+    ok("text/event-stream; charset=utf-8", Body::from_stream(body))
+}
+
+/// One open event stream.
+struct Stream {
+    first: std::collections::VecDeque<Arc<str>>,
+    rx: tokio::sync::broadcast::Receiver<Arc<str>>,
+    keep_alive: Duration,
+    /// Held until the stream ends.
+    _place: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl Stream {
+    /// The next message to write, or `None` to end the stream.
+    async fn next(&mut self) -> Option<Arc<str>> {
+        if let Some(m) = self.first.pop_front() {
+            return Some(m);
+        }
+        match tokio::time::timeout(self.keep_alive, self.rx.recv()).await {
+            Ok(Ok(m)) => Some(m),
+            Err(_) => Some(Arc::from(": keep-alive\n\n")),
+            // Lagged: ending makes the page reconnect with its generation and catch up.
+            Ok(Err(_)) => None,
+        }
     }
-    ok = ok && out.flush().is_ok();
-    while ok {
-        let message = match rx.recv_timeout(ctx.keep_alive) {
-            Ok(m) if m.is_empty() => continue,
-            Ok(m) => m,
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Arc::from(": keep-alive\n\n"),
-            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
-        };
-        ok = out.write_all(message.as_bytes()).is_ok() && out.flush().is_ok();
-    }
-    ctx.streams.fetch_sub(1, Ordering::SeqCst);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn request_lines() {
-        let r = parse_request_line(b"GET /people/a/?x=1 HTTP/1.1\r\nHost: h\r\n\r\n").expect("parses");
-        assert_eq!((r.method.as_str(), r.target.as_str()), ("GET", "/people/a/?x=1"));
-        for bad in [
-            &b"GET /a\r\n\r\n"[..],
-            b"GET /a HTTP/2.0\r\n",
-            b"GET  /a HTTP/1.1\r\n",
-            b"get /a HTTP/1.1\r\n",
-            b"\xff /a HTTP/1.1\r\n",
-        ] {
-            assert!(parse_request_line(bad).is_err(), "{bad:?}");
-        }
-    }
 
     #[test]
     fn content_types() {

@@ -9,8 +9,8 @@
 use crate::diag::Diagnostic;
 use serde_json::json;
 use std::collections::HashMap;
-use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex};
+use tokio::sync::broadcast;
 
 /// Where the live-reload script is served.
 pub const SCRIPT: &str = "_waymark/live.js";
@@ -47,19 +47,33 @@ impl Problem {
     }
 }
 
+/// How many messages an event stream may fall behind before it is ended (the page then
+/// reconnects and catches up through its generation).
+const BACKLOG: usize = 256;
+
 /// The open event streams and what has been announced to them.
-#[derive(Debug, Default)]
+///
+/// The rebuild worker (a plain thread) announces; each stream (a task on the server's
+/// runtime) holds a receiver of the same broadcast channel, so nothing waits on a slow page.
+#[derive(Debug)]
 pub struct Hub {
     inner: Mutex<Inner>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Inner {
     generation: u64,
     /// The generation at which each path last changed.
     changed_at: HashMap<String, u64>,
     problems: Vec<Problem>,
-    subscribers: Vec<Sender<Arc<str>>>,
+    streams: broadcast::Sender<Arc<str>>,
+}
+
+impl Default for Hub {
+    fn default() -> Hub {
+        let (streams, _) = broadcast::channel(BACKLOG);
+        Hub { inner: Mutex::new(Inner { generation: 0, changed_at: HashMap::new(), problems: Vec::new(), streams }) }
+    }
 }
 
 impl Hub {
@@ -101,10 +115,10 @@ impl Hub {
 
     /// Opens a stream for a page served at generation `since`: the messages to send first
     /// (a reload if the page changed since then, and any problems), and the channel of later ones.
-    pub fn subscribe(&self, page: Option<&str>, since: Option<u64>) -> (Vec<Arc<str>>, Receiver<Arc<str>>) {
-        let (tx, rx) = channel();
-        let first = self.lock(|i| {
-            i.subscribers.push(tx);
+    pub fn subscribe(&self, page: Option<&str>, since: Option<u64>) -> (Vec<Arc<str>>, broadcast::Receiver<Arc<str>>) {
+        self.lock(|i| {
+            // Subscribed under the lock, so no announcement falls between `first` and the channel.
+            let rx = i.streams.subscribe();
             // How soon the browser reconnects if the stream drops.
             let mut first: Vec<Arc<str>> = vec![Arc::from("retry: 1000\n\n")];
             if let (Some(page), Some(since)) = (page, since) {
@@ -115,18 +129,13 @@ impl Hub {
             if !i.problems.is_empty() {
                 first.push(event("problems", &json!({ "problems": i.problems })));
             }
-            first
-        });
-        (first, rx)
+            (first, rx)
+        })
     }
 
-    /// How many streams are open (closed ones are noticed at the next message or keep-alive).
+    /// How many streams are open (a closed one is let go at its next message or keep-alive).
     pub fn subscribers(&self) -> usize {
-        self.lock(|i| {
-            // A stream whose thread has ended has dropped its receiver.
-            i.subscribers.retain(|s| s.send(Arc::from("")).is_ok());
-            i.subscribers.len()
-        })
+        self.lock(|i| i.streams.receiver_count())
     }
 
     fn lock<T>(&self, f: impl FnOnce(&mut Inner) -> T) -> T {
@@ -138,9 +147,9 @@ impl Hub {
     }
 }
 
-/// Sends to every stream, forgetting those whose connection has gone.
+/// Sends to every open stream (with none open, there is nobody to tell).
 fn broadcast(inner: &mut Inner, message: Arc<str>) {
-    inner.subscribers.retain(|s| s.send(message.clone()).is_ok());
+    let _ = inner.streams.send(message);
 }
 
 /// One server-sent event: a name and a line of JSON.

@@ -1,9 +1,12 @@
 //! `waymark serve`: the site built in memory, served on this computer, rebuilt as records change.
 //!
 //! Threads: the rebuild worker (the caller's thread) owns the [`model::Model`] and the
-//! watcher, and gathers file events into batches; each connection to the web server is
-//! answered on a thread of its own ([`http`]). The site is never written to disk.
+//! watcher, and gathers file events into batches; the web server ([`http`]) answers every
+//! connection as a task on a small tokio runtime of its own. The worker hands the server new
+//! pages through the [`store::Store`] and tells open pages through the [`hub::Hub`]. The site
+//! is never written to disk.
 
+pub mod guard;
 pub mod http;
 pub mod hub;
 pub mod model;
@@ -12,12 +15,12 @@ pub mod url;
 pub mod watch;
 
 use crate::model::date::Date;
+use crate::term::visible;
 use hub::{Hub, Problem};
 use model::{Model, Stage};
 use notify::{RecursiveMode, Watcher as _};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicUsize;
 use std::sync::mpsc::{channel, Sender};
 use std::sync::Arc;
 use std::time::Instant;
@@ -83,23 +86,16 @@ pub fn run(opts: &Options) -> Result<(), String> {
     println!("built {} in {:.1} s", model.summary(store.pages()), started.elapsed().as_secs_f64());
     let url = format!("http://{address}/");
     println!("serving {url}  (pages reload as records change; nothing is written to disk; Ctrl-C stops)");
-    let ctx = Arc::new(http::Context {
-        store: store.clone(),
-        hub: hub.clone(),
-        root: root.clone(),
-        streams: AtomicUsize::new(0),
-        connections: AtomicUsize::new(0),
-        keep_alive: http::keep_alive(),
-    });
-    std::thread::Builder::new()
-        .name("waymark-http".into())
-        .spawn(move || http::run(listener, ctx))
-        .map_err(|e| format!("cannot start the server: {e}"))?;
+    let guard = guard::Guard::new(opts.addr, address.port());
+    let ctx = Arc::new(http::Context::new(store.clone(), hub.clone(), root.clone(), guard));
+    // Kept here: the server stops when this function returns.
+    let runtime = http::runtime()?;
+    http::start(&runtime, listener, ctx)?;
     if opts.open {
         open_browser(&url);
     }
     model.index();
-    println!("watching {} for changes", root.display());
+    println!("watching {} for changes", visible(&root.display().to_string()));
 
     let mut worker = Worker { root: root.clone(), store, hub, model, stale: false };
     while let Some(signals) = watch::gather(&rx, watch::QUIET, watch::CAP) {
@@ -143,10 +139,10 @@ impl Worker {
         match self.attempt(full, batch, today) {
             Ok(()) => self.stale = false,
             Err(Failed::Kept(message)) => {
-                eprintln!("error: {message}\n  The site stays as it was until this is put right.")
+                eprintln!("error: {}\n  The site stays as it was until this is put right.", visible(&message))
             }
             Err(Failed::Stale(message)) => {
-                eprintln!("error: {message}\n  Everything will be read again.");
+                eprintln!("error: {}\n  Everything will be read again.", visible(&message));
                 self.stale = true;
                 // Try at once rather than waiting for the next save.
                 if let Ok(()) | Err(Failed::Kept(_)) = self.attempt(true, batch, today) {
@@ -211,7 +207,7 @@ impl Worker {
         let problems = self.model.problems();
         let shown = self.hub.problems();
         for p in problems.iter().filter(|p| !shown.contains(p)) {
-            println!("problem: {}:{}:{}: {}", p.file, p.line, p.column, p.message);
+            println!("problem: {}:{}:{}: {}", visible(&p.file), p.line, p.column, visible(&p.message));
         }
         self.hub.set_problems(problems);
         let ms = started.elapsed().as_millis();
@@ -222,10 +218,11 @@ impl Worker {
             n => format!("{n} paths under records/"),
         };
         if !done.applied.is_empty() || !done.dependents.is_empty() {
-            println!("updated {what} in {ms} ms: {}", plural(changed, "site file changed", "site files changed"));
+            let changed = plural(changed, "site file changed", "site files changed");
+            println!("updated {} in {ms} ms: {changed}", visible(&what));
         }
         if !done.held.is_empty() {
-            println!("kept the last good pages of {} until the problem above is fixed", done.held.join(", "));
+            println!("kept the last good pages of {} until the problem above is fixed", visible(&done.held.join(", ")));
         }
         Ok(())
     }
@@ -276,7 +273,7 @@ impl Watch {
             if matches!(e.kind, notify::ErrorKind::MaxFilesWatch) {
                 self.tell_limit();
             } else {
-                eprintln!("warning: cannot watch {} for changes: {e}", path.display());
+                eprintln!("warning: cannot watch {}", visible(&format!("{} for changes: {e}", path.display())));
             }
         }
     }
@@ -294,7 +291,7 @@ impl Watch {
             self.tell_limit();
         }
         for e in &batch.errors {
-            eprintln!("warning: watching for changes: {e}");
+            eprintln!("warning: watching for changes: {}", visible(e));
         }
         if batch.rewatch {
             self.watch_folders();

@@ -113,6 +113,17 @@ impl Server {
         get(self.addr, target)
     }
 
+    /// GETs a path with exactly these headers (no `Host` unless given), as another site's
+    /// page, a rebinding name or an odd client would.
+    pub fn request(&self, target: &str, headers: &[(&str, &str)]) -> Response {
+        request(self.addr, target, headers)
+    }
+
+    /// The `Host` a browser sends for the printed address.
+    pub fn host(&self) -> String {
+        self.addr.to_string()
+    }
+
     /// Polls a page until `ok` accepts it, failing after [`PATIENCE`].
     pub fn wait_for_page(&self, target: &str, what: &str, ok: impl Fn(&Response) -> bool) -> Response {
         let deadline = Instant::now() + PATIENCE;
@@ -169,21 +180,57 @@ impl Response {
 
 /// GETs `target` (sent as is, so tests can send paths a browser would clean up).
 pub fn get(addr: SocketAddr, target: &str) -> Response {
-    let mut stream = TcpStream::connect_timeout(&addr, PATIENCE).expect("connect to waymark serve");
-    stream.set_read_timeout(Some(PATIENCE)).expect("timeout");
-    write!(stream, "GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").expect("send request");
+    request(addr, target, &[("Host", &addr.to_string()), ("Connection", "close")])
+}
+
+/// GETs `target` with exactly these headers and reads the whole answer.
+pub fn request(addr: SocketAddr, target: &str, headers: &[(&str, &str)]) -> Response {
+    let mut stream = send(addr, target, headers);
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).expect("read the answer");
     let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a header block");
-    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let (status, headers) = parse_head(&raw[..split]);
+    let body = raw[split + 4..].to_vec();
+    Response { status, headers, body }
+}
+
+/// Opens a connection and sends `GET target` with these headers.
+pub fn send(addr: SocketAddr, target: &str, headers: &[(&str, &str)]) -> TcpStream {
+    let mut stream = TcpStream::connect_timeout(&addr, PATIENCE).expect("connect to waymark serve");
+    stream.set_read_timeout(Some(PATIENCE)).expect("timeout");
+    let mut head = format!("GET {target} HTTP/1.1\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).expect("send request");
+    stream
+}
+
+/// Reads an answer's status line and headers only (for answers that do not end, like an
+/// event stream), byte by byte so nothing after them is taken.
+pub fn read_head(stream: &mut TcpStream) -> (u16, Vec<(String, String)>) {
+    let mut raw = Vec::new();
+    let mut byte = [0u8; 1];
+    while !raw.ends_with(b"\r\n\r\n") {
+        match stream.read(&mut byte) {
+            Ok(1) => raw.push(byte[0]),
+            other => panic!("the answer ended before its headers: {other:?} after {:?}", String::from_utf8_lossy(&raw)),
+        }
+    }
+    parse_head(&raw[..raw.len() - 4])
+}
+
+/// A status line and headers (names lowercased).
+fn parse_head(raw: &[u8]) -> (u16, Vec<(String, String)>) {
+    let head = String::from_utf8_lossy(raw).into_owned();
     let mut lines = head.split("\r\n");
     let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).expect("a status");
-    let headers: Vec<(String, String)> = lines
+    let headers = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
         .collect();
-    let body = raw[split + 4..].to_vec();
-    Response { status, headers, body }
+    (status, headers)
 }
 
 /// One server-sent event.
