@@ -7,7 +7,6 @@ use crate::model::Repository;
 use crate::render::templates::Theme;
 use crate::site::Site;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 /// Builds the return and writes it; exit status 1 when some young people could not be given a row.
 pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &Return903Args) -> Result<u8, Fatal> {
@@ -19,8 +18,8 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &Return903Args) -
         ))
     })?;
     let root = find(root)?;
-    let repo = Arc::new(crate::load::load(&root)?);
-    let mut as_of = as_of(&root, repo.clone(), year);
+    let repo = crate::load::load(&root)?;
+    let mut as_of = as_of(&root, &repo, year);
     let ret = dfe::build(&repo, year, today, args.partial, as_of.as_mut()).map_err(|e| Fatal(e.0))?;
 
     let theme = Theme::load(&repo.root, &repo.config.theme).map_err(Fatal)?;
@@ -51,7 +50,7 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &Return903Args) -
 }
 
 /// Where statuses at each birthday come from: git when the repository has history, else today's records.
-fn as_of(root: &Path, repo: Arc<Repository>, year: CollectionYear) -> Box<dyn AsOf> {
+fn as_of<'a>(root: &Path, repo: &'a Repository, year: CollectionYear) -> Box<dyn AsOf + 'a> {
     match GitRecords::open(root, year.start()) {
         Ok(git) => Box::new(git),
         Err(why) => Box::new(TodayRecords { repo, why }),

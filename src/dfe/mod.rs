@@ -10,10 +10,9 @@ pub mod page;
 pub mod rules;
 
 use crate::model::date::{age_on, display_date, Date};
-use crate::model::{Profile, Repository};
+use crate::model::{Person, Profile, Repository};
 use codes::{Codes, Problem};
 use cohort::CollectionYear;
-use std::sync::Arc;
 
 /// The commit whose records were read for a birthday.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,50 +23,63 @@ pub struct CommitRef {
     pub date: Date,
 }
 
-/// The records as they stood on a date.
+/// A young person's profile as it stood on a day.
 #[derive(Debug, Clone)]
-pub struct Snapshot {
-    /// The records.
-    pub repo: Arc<Repository>,
-    /// The commit they came from; `None` for today's files.
-    pub commit: Option<CommitRef>,
+pub enum Found {
+    /// The profile, read.
+    Profile(Box<Profile>),
+    /// There is a `profile.md`, and it cannot be read.
+    Unreadable,
+    /// There was no `profile.md` for them then.
+    NoRecord,
+    /// Nothing had been committed by then.
+    NoCommit,
 }
 
 /// Where the status at each birthday comes from.
 pub trait AsOf {
     /// Why statuses are not from git, when they are not (shown in `return.html`).
     fn not_from_git(&self) -> Option<String>;
-    /// The records as they stood at the end of `date`; `None` when nothing was committed by then.
-    fn at(&mut self, date: Date) -> Result<Option<Snapshot>, String>;
+    /// The young person's profile as it stood at the end of `date`, and the commit it came from.
+    fn profile_at(&mut self, id: &str, date: Date) -> Result<(Found, Option<CommitRef>), String>;
 }
 
 /// Today's records stand for every birthday (no git, or git could not be read).
-pub struct TodayRecords {
+pub struct TodayRecords<'a> {
     /// Today's records.
-    pub repo: Arc<Repository>,
+    pub repo: &'a Repository,
     /// Why git is not used, in plain words.
     pub why: String,
 }
 
-impl AsOf for TodayRecords {
+/// A young person's profile in today's records.
+fn today_profile(repo: &Repository, id: &str) -> Found {
+    match repo.person(id) {
+        Some(Person { profile: Some(p), .. }) => Found::Profile(Box::new(p.clone())),
+        Some(Person { has_profile_file: true, .. }) => Found::Unreadable,
+        _ => Found::NoRecord,
+    }
+}
+
+impl AsOf for TodayRecords<'_> {
     fn not_from_git(&self) -> Option<String> {
         Some(self.why.clone())
     }
 
-    fn at(&mut self, _: Date) -> Result<Option<Snapshot>, String> {
-        Ok(Some(Snapshot { repo: self.repo.clone(), commit: None }))
+    fn profile_at(&mut self, id: &str, _: Date) -> Result<(Found, Option<CommitRef>), String> {
+        Ok((today_profile(self.repo, id), None))
     }
 }
 
-/// The records as they stood in git on each day: the last commit on HEAD's first-parent line
-/// on or before it ([`crate::history::Timeline`]), loaded with [`crate::load::load_at`].
+/// Profiles as they stood in git on each day: the last commit on HEAD's first-parent line on or
+/// before it ([`crate::history::Timeline`]), read as [`crate::load::load`] reads them.
+///
+/// Only `profile.md` is read at each commit: loading every record of a 250-person repository at
+/// each of ~150 birthday commits ([`crate::load::load_at`]) took 44 s.
 pub struct GitRecords {
-    root: std::path::PathBuf,
     git: git2::Repository,
     prefix: String,
     timeline: crate::history::Timeline,
-    // Birthdays are asked for in date order, so the last commit loaded is the one most often asked again.
-    last: Option<(git2::Oid, Snapshot)>,
 }
 
 impl GitRecords {
@@ -81,7 +93,7 @@ impl GitRecords {
         if timeline.is_empty() {
             return Err("the git repository has no commits yet".into());
         }
-        Ok(GitRecords { root: root.to_path_buf(), git, prefix, timeline, last: None })
+        Ok(GitRecords { git, prefix, timeline })
     }
 }
 
@@ -90,22 +102,27 @@ impl AsOf for GitRecords {
         None
     }
 
-    fn at(&mut self, date: Date) -> Result<Option<Snapshot>, String> {
-        let Some(oid) = self.timeline.at(date) else { return Ok(None) };
-        if let Some((last, snap)) = &self.last {
-            if *last == oid {
-                return Ok(Some(snap.clone()));
-            }
-        }
-        let repo = crate::load::load_at(&self.root, &self.git, &self.prefix, oid).map_err(|e| e.to_string())?;
-        let when = self.git.find_commit(oid).map(|c| c.committer().when()).map_err(|e| e.message().to_string())?;
+    fn profile_at(&mut self, id: &str, date: Date) -> Result<(Found, Option<CommitRef>), String> {
+        let Some(oid) = self.timeline.at(date) else { return Ok((Found::NoCommit, None)) };
+        let commit = self.git.find_commit(oid).map_err(|e| e.message().to_string())?;
+        let when = commit.committer().when();
         let local = when.seconds() + i64::from(when.offset_minutes()) * 60;
         let day = chrono::DateTime::from_timestamp(local, 0).map(|t| t.date_naive()).unwrap_or(date);
         let hex = oid.to_string();
-        let commit = CommitRef { id: hex.get(..7).unwrap_or(&hex).to_string(), date: day };
-        let snap = Snapshot { repo: Arc::new(repo), commit: Some(commit) };
-        self.last = Some((oid, snap.clone()));
-        Ok(Some(snap))
+        let at = CommitRef { id: hex.get(..7).unwrap_or(&hex).to_string(), date: day };
+        let tree = commit.tree().map_err(|e| e.message().to_string())?;
+        let rel = format!("records/{id}/profile.md");
+        let entry = match tree.get_path(std::path::Path::new(&format!("{}{rel}", self.prefix))) {
+            Ok(entry) => entry,
+            Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok((Found::NoRecord, Some(at))),
+            Err(e) => return Err(e.message().to_string()),
+        };
+        let blob = entry.to_object(&self.git).and_then(|o| o.peel_to_blob()).map_err(|e| e.message().to_string())?;
+        let found = match crate::load::read_profile(&rel, blob.content().to_vec()).0 {
+            Some(p) => Found::Profile(Box::new(p)),
+            None => Found::Unreadable,
+        };
+        Ok((found, Some(at)))
     }
 }
 
@@ -261,7 +278,7 @@ pub fn build(
         let (as_of_commit, outcome) = if birthday > today {
             (None, left_out(format!("their {} birthday, {}, has not come yet", ordinal(age), display_date(birthday))))
         } else {
-            match as_of.at(birthday) {
+            match as_of.profile_at(&person.id, birthday) {
                 Err(why) => (
                     None,
                     left_out(format!(
@@ -269,21 +286,21 @@ pub fn build(
                         display_date(birthday)
                     )),
                 ),
-                Ok(Some(snap)) if snap.repo.person(&person.id).is_some() => {
-                    (snap.commit, at_birthday(&snap.repo, &person.id, age, birthday, dob, year))
-                }
                 // No history covers this birthday: as without git, today's record stands in, and the page says so.
-                Ok(found) => {
+                Ok((found @ (Found::NoRecord | Found::NoCommit), at))
+                    if at.is_some() || as_of.not_from_git().is_none() =>
+                {
                     today_instead = Some(match found {
-                        Some(_) => {
-                            format!("there was no record of them in git by their birthday ({})", display_date(birthday))
-                        }
-                        None => {
+                        Found::NoCommit => {
                             format!("nothing had been committed to git by their birthday ({})", display_date(birthday))
                         }
+                        _ => {
+                            format!("there was no record of them in git by their birthday ({})", display_date(birthday))
+                        }
                     });
-                    (None, at_birthday(today_repo, &person.id, age, birthday, dob, year))
+                    (None, at_birthday(today_profile(today_repo, &person.id), age, birthday, dob, year))
                 }
+                Ok((found, at)) => (at, at_birthday(found, age, birthday, dob, year)),
             }
         };
         ret.entries.push(Entry {
@@ -305,17 +322,21 @@ fn left_out(reason: String) -> Outcome {
     Outcome::LeftOut { reason }
 }
 
-/// The outcome for one young person, from the records as they stood on their birthday.
-fn at_birthday(repo: &Repository, id: &str, age: u32, birthday: Date, dob: Date, year: CollectionYear) -> Outcome {
-    let Some(person) = repo.person(id) else {
-        return left_out(format!("there was no record of them on their birthday ({})", display_date(birthday)));
+/// The outcome for one young person, from their profile as it stood on their birthday.
+fn at_birthday(found: Found, age: u32, birthday: Date, dob: Date, year: CollectionYear) -> Outcome {
+    let p = match found {
+        Found::Profile(p) => p,
+        Found::Unreadable => {
+            return left_out(format!(
+                "profile.md as it stood on their birthday ({}) cannot be read, so their status then is not known",
+                display_date(birthday)
+            ))
+        }
+        Found::NoRecord | Found::NoCommit => {
+            return left_out(format!("there was no record of them on their birthday ({})", display_date(birthday)))
+        }
     };
-    let Some(p) = &person.profile else {
-        return left_out(format!(
-            "profile.md as it stood on their birthday ({}) cannot be read, so their status then is not known",
-            display_date(birthday)
-        ));
-    };
+    let p = &*p;
     let status = p.legal_status.value;
     if !cohort::counted(status) {
         return left_out(format!(

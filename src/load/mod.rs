@@ -434,6 +434,19 @@ pub fn load_at(root: &Path, git: &git2::Repository, prefix: &str, commit: git2::
     })
 }
 
+/// Reads one `profile.md` from its bytes (a git blob) exactly as [`load`] reads it from disk: the
+/// profile if it can be read, and what is wrong with it. For reports that need only the profile of
+/// one young person as it stood at a commit (the DfE return), where [`load_at`] would read everything.
+pub fn read_profile(rel: &str, bytes: Vec<u8>) -> (Option<crate::model::Profile>, Vec<Diagnostic>) {
+    let person = rel.split('/').nth(1).unwrap_or_default().to_string();
+    let job = Job { src: Src::Blob(bytes), rel: rel.to_string(), person, kind: Some(Kind::Profile) };
+    let read = read_record(&job);
+    match read.record {
+        Some(Record::Profile(p)) => (Some(p), read.diagnostics),
+        _ => (None, read.diagnostics),
+    }
+}
+
 /// Walks a git tree as [`walk_from`] walks the disk (git sorts entries by name, as the disk walk does).
 fn walk_tree(git: &git2::Repository, tree: &git2::Tree, rel: &str, w: &mut Walker) {
     for entry in tree.iter() {
