@@ -87,6 +87,8 @@ rules! {
     ContactOverdue => "contact-overdue", Warning;
     LeaveExpiring => "leave-expiring", Warning;
     NeetLong => "neet-long", Info;
+    PaMissing => "pa-missing", Warning;
+    ExitFeedbackMissing => "exit-feedback-missing", Info;
     RetentionReview => "retention-review", Info;
     Uncommitted => "uncommitted", Info;
     AuthorMismatch => "author-mismatch", Info;
@@ -159,7 +161,7 @@ mod tests {
         for rule in Rule::ALL {
             assert_eq!(Rule::from_name(rule.name()), Some(*rule));
         }
-        assert_eq!(Rule::ALL.len(), 26);
+        assert_eq!(Rule::ALL.len(), 28);
     }
 
     #[test]

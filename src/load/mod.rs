@@ -163,12 +163,14 @@ fn assemble(
             Some(Record::Passport(p)) => person.passport = Some(p),
             Some(Record::Note(n)) => person.notes.push(n),
             Some(Record::Outcome(o)) => person.outcomes.push(o),
+            Some(Record::Feedback(f)) => person.feedback.push(f),
             None => {}
         }
     }
     for person in people.values_mut() {
         person.notes.sort_by(|a, b| (a.date.value, &a.source.path).cmp(&(b.date.value, &b.source.path)));
         person.outcomes.sort_by(|a, b| (a.date.value, &a.source.path).cmp(&(b.date.value, &b.source.path)));
+        person.feedback.sort_by(|a, b| (a.date.value, &a.source.path).cmp(&(b.date.value, &b.source.path)));
         if !person.has_profile_file {
             let mut d = Diagnostic::new(
                 Rule::BadPath,
@@ -281,7 +283,7 @@ fn walk_from(root: &Path, start: &Path, min_depth: usize) -> (Vec<Job>, Vec<Stri
                 folders.push(id.to_string());
             }
             ([_], false) => diags.push(bad(&rel, "files do not belong directly in records/".into(), "put each young person's files in records/<person-id>/")),
-            ([_, "notes" | "outcomes" | "files"], true) => {}
+            ([_, "notes" | "outcomes" | "files" | "feedback"], true) => {}
             ([_, "profile.md"], false) => jobs.push(job(Some(Kind::Profile))),
             ([_, "pathway-plan.md"], false) => jobs.push(job(Some(Kind::Plan))),
             ([_, "health-passport.md"], false) => jobs.push(job(Some(Kind::Passport))),
@@ -293,6 +295,12 @@ fn walk_from(root: &Path, start: &Path, min_depth: usize) -> (Vec<Job>, Vec<Stri
                 format!("`{file}` is not a note file name"),
                 "name notes YYYY-MM-DD-<slug>.md, with a slug of lowercase letters, digits and `-` (for example 2026-11-02-home-visit.md)",
             )),
+            ([_, "feedback", file], false) if note_name_date(file).is_some() => jobs.push(job(Some(Kind::Feedback))),
+            ([_, "feedback", file], false) => diags.push(bad(
+                &rel,
+                format!("`{file}` is not a feedback file name"),
+                "name feedback YYYY-MM-DD-<slug>.md, with a slug of lowercase letters, digits and `-` (for example 2026-10-12-questionnaire.md)",
+            )),
             ([_, "outcomes", file], false) if outcome_name_date(file).is_some() => jobs.push(job(Some(Kind::Outcome))),
             ([_, "outcomes", file], false) => diags.push(bad(
                 &rel,
@@ -303,7 +311,7 @@ fn walk_from(root: &Path, start: &Path, min_depth: usize) -> (Vec<Job>, Vec<Stri
                 diags.push(bad(
                     &rel,
                     format!("Waymark does not know what this {} is", if dir { "folder" } else { "file" }),
-                    "a young person's folder holds profile.md, pathway-plan.md, health-passport.md, notes/, outcomes/ and files/",
+                    "a young person's folder holds profile.md, pathway-plan.md, health-passport.md, notes/, outcomes/, feedback/ and files/",
                 ));
                 if dir {
                     it.skip_current_dir();
@@ -459,14 +467,19 @@ fn read_record(job: &Job) -> FileRead {
     };
     let ctx = Ctx::new(&job.rel, Pos::new(1, 1));
     let record = records::read(kind, source.clone(), &node, &ctx);
-    if let Some(Record::Note(note)) = &record {
+    let dated = match &record {
+        Some(Record::Note(note)) => Some(("note", &note.date)),
+        Some(Record::Feedback(feedback)) => Some(("feedback", &feedback.date)),
+        _ => None,
+    };
+    if let Some((what, date)) = dated {
         let name_date = job.rel.rsplit('/').next().and_then(note_name_date);
         if let Some(name_date) = name_date {
-            if parse_date(name_date).ok() != Some(note.date.value) {
+            if parse_date(name_date).ok() != Some(date.value) {
                 ctx.report(
                     Rule::NoteDateMismatch,
-                    note.date.pos,
-                    format!("the note's date {} is not the date in its file name, {name_date}", note.date.value),
+                    date.pos,
+                    format!("the {what}'s date {} is not the date in its file name, {name_date}", date.value),
                     "make `date:` and the file name agree: rename the file, or correct the date",
                 );
             }

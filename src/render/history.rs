@@ -285,7 +285,7 @@ impl<'a> SiteHistory<'a> {
     pub fn person_pages(&self, person: &Person, git: Option<&git2::Repository>) -> Vec<(String, HistoryPage)> {
         let entries = self.person_entries(&person.id);
         let details = self.details(git, &entries);
-        let name = person.profile.as_ref().map(|p| p.display_name().to_string()).unwrap_or_else(|| person.id.clone());
+        let name = person.shown_name();
         let mut out = Vec::new();
 
         let at = paths::person_history(&person.id);

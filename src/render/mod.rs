@@ -121,7 +121,7 @@ pub(crate) fn board_pages(
     theme: &Theme,
     site_view: &SiteView,
 ) -> Result<Vec<(String, String)>, String> {
-    let board_view = board::board(&repo.people, &repo.config, today, paths::href(paths::BOARD, paths::BOARD_CSV));
+    let board_view = board::board(repo, today, paths::href(paths::BOARD, paths::BOARD_CSV));
     Ok(vec![
         (paths::BOARD.to_string(), page(theme, "board.html", paths::BOARD, site_view, board_view)?),
         (paths::BOARD_CSV.to_string(), board::care_leavers_csv(&repo.people, today)),
@@ -161,8 +161,7 @@ pub(crate) fn dashboard<'d>(
     site: &SiteView,
     diags_of: &dyn Fn(&Person) -> &'d Vec<&'d Diagnostic>,
 ) -> Result<Vec<(String, String)>, String> {
-    let mut rows: Vec<CaseRow> =
-        repo.people.iter().map(|p| CaseRow::new(p, &repo.config, today, diags_of(p))).collect();
+    let mut rows: Vec<CaseRow> = repo.people.iter().map(|p| CaseRow::new(repo, p, today, diags_of(p))).collect();
     rows.sort_by(|a, b| {
         (b.counts.errors, b.counts.warnings, b.due.len(), b.counts.infos)
             .cmp(&(a.counts.errors, a.counts.warnings, a.due.len(), a.counts.infos))
@@ -262,16 +261,18 @@ pub(crate) fn person_pages(
             Some(LinkView { text, href: paths::href(&here, &target) })
         })
         .collect();
+    let due = crate::check::due(repo, person, today);
+    let next = next_review(&due);
     let mut view = PersonView {
         person: PersonHeader::new(person, &here),
         profile: person.profile.as_ref().map(|p| ProfileView::new(p, config, today, links)),
         diagnostics: sorted.iter().map(|d| DiagView::new(d, Some(person), &here)).collect(),
         counts: Counts::of(diags.iter().copied()),
-        due: due_soon(person, config, today),
+        due: due_soon(repo, person, today),
         last_contact: person.last_contact().map(crate::model::date::display_date),
         note_months: note_months(&person.notes, config, &here, links),
         note_count: person.notes.len(),
-        plan: person.plan.as_ref().map(|p| PlanView::new(p, config, today, &here, links)),
+        plan: person.plan.as_ref().map(|p| PlanView::new(p, config, today, next, &here, links)),
         charts: charts::outcome_charts(&person.outcomes, config),
         outcomes: person.outcomes.iter().rev().map(|o| OutcomeView::new(o, config, &here, links)).collect(),
         attachments,
@@ -292,7 +293,7 @@ pub(crate) fn person_pages(
         let at = paths::plan_page(id);
         let view = PlanPage {
             person: PersonHeader::new(person, &at),
-            plan: person.plan.as_ref().map(|p| PlanView::new(p, config, today, &at, links)),
+            plan: person.plan.as_ref().map(|p| PlanView::new(p, config, today, next, &at, links)),
             adviser: person
                 .profile
                 .as_ref()
@@ -333,7 +334,7 @@ pub(crate) fn report_page(
             groups.push(PersonGroup {
                 id: key.map(String::from),
                 name: match (person, key) {
-                    (Some(p), _) => p.profile.as_ref().map(|p| p.name.value.clone()).unwrap_or_else(|| p.id.clone()),
+                    (Some(p), _) => p.shown_full_name(),
                     (None, Some(id)) => id.to_string(),
                     (None, None) => "Settings and layout".into(),
                 },

@@ -116,16 +116,12 @@ pub fn documents(repo: &Repository) -> Vec<Doc> {
 }
 
 fn person_docs(person: &Person, config: &Config) -> Vec<Doc> {
-    let name = person.profile.as_ref().map(|p| {
-        let mut n = p.name.value.clone();
-        if let Some(pref) = &p.preferred_name {
-            n.push(' ');
-            n.push_str(&pref.value);
-        }
-        n
-    });
-    let name = name.unwrap_or_else(|| person.id.clone());
-    let shown = person.profile.as_ref().map(|p| p.name.value.clone()).unwrap_or_else(|| person.id.clone());
+    let shown = person.shown_full_name();
+    let mut name = shown.clone();
+    if let Some(pref) = person.profile.as_ref().and_then(|p| p.preferred_name.as_ref()) {
+        name.push(' ');
+        name.push_str(&pref.value);
+    }
     let staff = |id: &str| config.staff(id).map(|s| s.name.clone()).unwrap_or_else(|| id.to_string());
     let page = paths::person_page(&person.id);
     let link = |target: &str, anchor: Option<String>| {
