@@ -503,6 +503,12 @@ impl Person {
         self.profile.as_ref().and_then(Profile::full_name).unwrap_or(&self.id).to_string()
     }
 
+    /// The paths of records marked restricted (notes and feedback): kept out of search, bundles and board quotes.
+    pub fn restricted_paths(&self) -> impl Iterator<Item = &str> {
+        let notes = self.notes.iter().filter(|n| n.restricted).map(|n| n.source.path.as_str());
+        notes.chain(self.feedback.iter().filter(|f| f.restricted).map(|f| f.source.path.as_str()))
+    }
+
     /// The date of the most recent note, if any.
     pub fn last_contact(&self) -> Option<Date> {
         self.notes.iter().map(|n| n.date.value).max()

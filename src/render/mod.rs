@@ -11,6 +11,7 @@ pub mod markdown;
 pub mod paths;
 pub mod search;
 pub mod templates;
+pub mod transition;
 pub mod views;
 
 use crate::check::Report;
@@ -202,6 +203,8 @@ pub(crate) fn dashboard<'d>(
         pages.push((at.clone(), page(theme, "adviser.html", &at, site, view)?));
     }
     let view = Dashboard {
+        turning_18: transition::turning_18(repo, today),
+        transition_days: repo.config.rules.transition_window_days,
         advisers,
         due_soon: rows.iter().map(|r| r.due.len()).sum(),
         rows,
@@ -263,6 +266,7 @@ pub(crate) fn person_pages(
         .collect();
     let due = crate::check::due(repo, person, today);
     let next = next_review(&due);
+    let transition = transition::of(repo, person, today);
     let mut view = PersonView {
         person: PersonHeader::new(person, &here),
         profile: person.profile.as_ref().map(|p| ProfileView::new(p, config, today, links)),
@@ -275,6 +279,8 @@ pub(crate) fn person_pages(
         plan: person.plan.as_ref().map(|p| PlanView::new(p, config, today, next, &here, links)),
         charts: charts::outcome_charts(&person.outcomes, config),
         outcomes: person.outcomes.iter().rev().map(|o| OutcomeView::new(o, config, &here, links)).collect(),
+        feedback: person.feedback.iter().rev().map(|f| FeedbackView::new(f, config, &here, links)).collect(),
+        transition_href: transition.as_ref().map(|_| paths::href(&here, &paths::transition_page(id))),
         attachments,
         report_href: paths::href(&here, paths::REPORT),
         profile_changed: person.profile.as_ref().and_then(|p| history.last_changed(&p.source.path, &here)),
@@ -287,7 +293,15 @@ pub(crate) fn person_pages(
     for o in &mut view.outcomes {
         o.changed = history.last_changed(&o.file, &here);
     }
+    for f in &mut view.feedback {
+        f.changed = history.last_changed(&f.file, &here);
+    }
     out.push((here.clone(), page(theme, "person.html", &here, site, view)?));
+    if let Some(t) = transition {
+        let at = paths::transition_page(id);
+        let view = transition::TransitionPage { person: PersonHeader::new(person, &at), t };
+        out.push((at.clone(), page(theme, "transition.html", &at, site, view)?));
+    }
 
     if has_plan_page(person) {
         let at = paths::plan_page(id);

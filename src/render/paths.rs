@@ -4,7 +4,9 @@
 //! index.html                          dashboard
 //! report.html                         validation report
 //! static/...                          theme files
-//! people/<id>/index.html              profile, diagnostics, notes (#note-<stem>), outcomes (#outcome-<stem>)
+//! people/<id>/index.html              profile, diagnostics, notes (#note-<stem>), outcomes (#outcome-<stem>),
+//!                                     feedback (#feedback-<stem>)
+//! people/<id>/transition.html         turning 18: what is done and still due, to print
 //! people/<id>/plan.html               pathway plan
 //! people/<id>/passport.html           health passport
 //! people/<id>/files/...               attachments, copied
@@ -81,6 +83,16 @@ pub fn note_anchor(stem: &str) -> String {
     format!("note-{stem}")
 }
 
+/// A person's printable turning-18 page.
+pub fn transition_page(id: &str) -> String {
+    format!("people/{id}/transition.html")
+}
+
+/// The anchor of a feedback record on its person's page.
+pub fn feedback_anchor(stem: &str) -> String {
+    format!("feedback-{stem}")
+}
+
 /// The anchor of an outcome reading on its person's page.
 pub fn outcome_anchor(stem: &str) -> String {
     format!("outcome-{stem}")
@@ -114,6 +126,9 @@ pub fn site_target(repo_path: &str) -> Option<(String, Option<String>)> {
         }
         Some(("outcomes", file)) if !file.contains('/') && file.ends_with(".md") => {
             (person_page(id), Some(outcome_anchor(stem(file))))
+        }
+        Some(("feedback", file)) if !file.contains('/') && file.ends_with(".md") => {
+            (person_page(id), Some(feedback_anchor(stem(file))))
         }
         Some(("files", file)) if safe_relative(file) => {
             (format!("{}/files/{}", person_dir(id), inert_name(file)), None)

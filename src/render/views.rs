@@ -309,6 +309,10 @@ pub struct Dashboard {
     pub report_href: String,
     /// Open records by personal adviser.
     pub advisers: Vec<AdviserSummary>,
+    /// Active young people turning 18 within the window, soonest first.
+    pub turning_18: Vec<super::transition::Turning18>,
+    /// How many days ahead "turning 18" looks.
+    pub transition_days: u32,
 }
 
 /// One personal adviser's share of the open caseload, on the dashboard.
@@ -568,6 +572,71 @@ impl NoteView {
             restricted: n.restricted,
             file: n.source.path.clone(),
             html: body_html(&n.source, page, &anchor, links),
+            anchor,
+            changed: None,
+        }
+    }
+}
+
+/// One rating in a feedback record, with the question as the young person read it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnswerView {
+    /// The question.
+    pub question: String,
+    /// 1 to 5.
+    pub rating: u8,
+}
+
+/// A feedback record on its person's page: their words first, the ratings beside.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedbackView {
+    /// Its anchor on the page.
+    pub anchor: String,
+    /// When.
+    pub date: String,
+    /// What kind, as people read it.
+    pub kind: Option<String>,
+    /// Who took it down, or `None` when the young person wrote it themselves.
+    pub taken_by: Option<String>,
+    /// Ratings, in the order of `feedback_questions`.
+    pub answers: Vec<AnswerView>,
+    /// Whether the words may be quoted, without a name, in board reports.
+    pub consent_to_share: bool,
+    /// Restricted: shown with a banner.
+    pub restricted: bool,
+    /// The file.
+    pub file: String,
+    /// Their words.
+    pub html: String,
+    /// Its last commit, from git.
+    pub changed: Option<LastChanged>,
+}
+
+impl FeedbackView {
+    /// A feedback record as its person's page shows it.
+    pub fn new(f: &crate::model::Feedback, config: &Config, page: &str, links: &Links) -> FeedbackView {
+        let anchor = paths::feedback_anchor(paths::stem(&f.source.path));
+        let order = |q: &str| config.feedback_questions.iter().position(|c| c.id == q).unwrap_or(usize::MAX);
+        let mut answers: Vec<&crate::model::Answer> = f.answers.iter().collect();
+        answers.sort_by_key(|a| order(&a.question));
+        FeedbackView {
+            date: display_date(f.date.value),
+            kind: f.kind.as_ref().map(|k| label(k.value.as_str())),
+            taken_by: f.taken_by.as_ref().map(|t| staff_name(config, &t.value)),
+            answers: answers
+                .into_iter()
+                .map(|a| AnswerView {
+                    question: config
+                        .question(&a.question)
+                        .map(|q| q.text.clone())
+                        .unwrap_or_else(|| a.question.clone()),
+                    rating: a.rating,
+                })
+                .collect(),
+            consent_to_share: f.consent_to_share,
+            restricted: f.restricted,
+            file: f.source.path.clone(),
+            html: body_html(&f.source, page, &anchor, links),
             anchor,
             changed: None,
         }
@@ -951,6 +1020,10 @@ pub struct PersonView {
     pub charts: Option<super::charts::OutcomeCharts>,
     /// Outcome readings, newest first.
     pub outcomes: Vec<OutcomeView>,
+    /// Feedback from the young person, newest first.
+    pub feedback: Vec<FeedbackView>,
+    /// Link to their turning-18 page, while it is coming.
+    pub transition_href: Option<String>,
     /// Attachments.
     pub attachments: Vec<LinkView>,
     /// Link to the report.

@@ -61,7 +61,7 @@ const K1: f64 = 1.2;
 const B: f64 = 0.75;
 
 /// The kinds of record searched, in the order the manifest lists them.
-pub const TYPES: [&str; 5] = ["note", "plan", "passport", "profile", "outcome"];
+pub const TYPES: [&str; 6] = ["note", "plan", "passport", "profile", "outcome", "feedback"];
 
 /// One searchable record.
 #[derive(Debug, Clone)]
@@ -215,6 +215,22 @@ fn person_docs(person: &Person, config: &Config) -> Vec<Doc> {
         let text = join(vec![scale, scores.join(", "), plain(&o.source)]);
         let by = o.by.as_ref().map(|b| b.value.clone());
         out.push(doc(4, Some(o.date.value), by, link(&page, Some(anchor)), "reading", text));
+    }
+    // Restricted feedback is never indexed, whatever `search.include_restricted` says (FORMAT.md 1.1).
+    for f in person.feedback.iter().filter(|f| !f.restricted) {
+        let anchor = paths::feedback_anchor(paths::stem(&f.source.path));
+        let kind = f.kind.as_ref().map(|k| label(k.value.as_str())).unwrap_or_default();
+        let answers: Vec<String> = f
+            .answers
+            .iter()
+            .map(|a| {
+                let q = config.question(&a.question).map(|q| q.text.clone()).unwrap_or_else(|| a.question.clone());
+                format!("{q} {}", a.rating)
+            })
+            .collect();
+        let text = join(vec![plain(&f.source), answers.join(", ")]);
+        let by = f.taken_by.as_ref().map(|b| b.value.clone());
+        out.push(doc(5, Some(f.date.value), by, link(&page, Some(anchor)), &format!("views {kind}"), text));
     }
     out
 }
