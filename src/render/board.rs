@@ -7,7 +7,7 @@
 use super::views::{label, next_review};
 use crate::check::Deadline;
 use crate::model::date::Date;
-use crate::model::vocab::{ActivityType, Hours, InTouch, LegalStatus};
+use crate::model::vocab::{ActivityType, FeedbackKind, Hours, InTouch, LegalStatus, Vocab};
 use crate::model::{Person, Profile, Repository};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -94,6 +94,12 @@ pub struct BoardView {
     pub health_in_date: Ratio,
     /// Link to the CSV file.
     pub csv_href: String,
+    /// Feedback from young people in the last twelve months.
+    pub feedback: FeedbackFigures,
+    /// The key measures at each of the last twelve month ends, from git.
+    pub trends: Option<super::trends::TrendsView>,
+    /// Why there are no trends, when there are none.
+    pub trends_missing: Option<String>,
 }
 
 /// The SSDA903 activity code: `F2`, `P4`, `G5`, `0`; `None` when the hours needed are not recorded.
@@ -264,7 +270,94 @@ pub fn board(repo: &Repository, today: Date, csv_href: String) -> BoardView {
         passports_before_18: Ratio::new(before_18, adults.len()),
         health_in_date: Ratio::new(in_date, looked_after.len()),
         csv_href,
+        feedback: feedback_figures(repo, today),
+        trends: None,
+        trends_missing: None,
     }
+}
+
+/// What young people said in the last twelve months, for the board.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedbackFigures {
+    /// Feedback records dated in the last twelve months (restricted ones included in the counts).
+    pub total: usize,
+    /// How many of each kind, in FORMAT.md's order; kinds with none left out.
+    pub by_kind: Vec<Count>,
+    /// Per question of `feedback_questions`: answers, mean, share answering 4 or 5.
+    pub questions: Vec<QuestionFigures>,
+    /// Words young people agreed may be quoted, without a name, newest first.
+    pub quotes: Vec<Quote>,
+}
+
+/// The answers to one feedback question.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionFigures {
+    /// The question as young people read it.
+    pub text: String,
+    /// How many answered.
+    pub answers: usize,
+    /// The mean rating, to one decimal place (`None` with no answers).
+    pub mean: Option<f64>,
+    /// Answering 4 or 5, of those who answered.
+    pub four_or_five: Ratio,
+}
+
+/// A quote for the board: the words and when, never who.
+#[derive(Debug, Clone, Serialize)]
+pub struct Quote {
+    /// What kind of feedback, as people read it.
+    pub kind: Option<String>,
+    /// The month, as people read it.
+    pub month: String,
+    /// The words, as plain text.
+    pub text: String,
+}
+
+/// Feedback dated after the same day twelve months before `today`, up to `today`.
+fn feedback_figures(repo: &Repository, today: Date) -> FeedbackFigures {
+    let since = today.checked_sub_months(chrono::Months::new(12)).unwrap_or(today);
+    let recent: Vec<&crate::model::Feedback> = repo
+        .people
+        .iter()
+        .flat_map(|p| &p.feedback)
+        .filter(|f| f.date.value > since && f.date.value <= today)
+        .collect();
+    let by_kind = FeedbackKind::VALUES
+        .iter()
+        .map(|k| (k, recent.iter().filter(|f| f.kind.as_ref().is_some_and(|x| x.value == *k)).count()))
+        .filter(|(_, n)| *n > 0)
+        .map(|(k, n)| Count { label: label(k.as_str()), code: None, count: n, percent: percent(n, recent.len()) })
+        .collect();
+    let questions = repo
+        .config
+        .feedback_questions
+        .iter()
+        .map(|q| {
+            let ratings: Vec<u8> =
+                recent.iter().flat_map(|f| &f.answers).filter(|a| a.question == q.id).map(|a| a.rating).collect();
+            let n = ratings.len();
+            let sum: u32 = ratings.iter().map(|r| u32::from(*r)).sum();
+            QuestionFigures {
+                text: q.text.clone(),
+                answers: n,
+                mean: (n > 0).then(|| (f64::from(sum) / n as f64 * 10.0).round() / 10.0),
+                four_or_five: Ratio::new(ratings.iter().filter(|r| **r >= 4).count(), n),
+            }
+        })
+        .collect();
+    let mut shared: Vec<&&crate::model::Feedback> =
+        recent.iter().filter(|f| f.consent_to_share && !f.restricted).collect();
+    shared.sort_by(|a, b| (b.date.value, &b.source.path).cmp(&(a.date.value, &a.source.path)));
+    let quotes = shared
+        .into_iter()
+        .map(|f| Quote {
+            kind: f.kind.as_ref().map(|k| label(k.value.as_str())),
+            month: f.date.value.format("%B %Y").to_string(),
+            text: super::search::plain(&f.source),
+        })
+        .filter(|q| !q.text.is_empty())
+        .collect();
+    FeedbackFigures { total: recent.len(), by_kind, questions, quotes }
 }
 
 /// `board/care-leavers.csv`: one row per open record, with the SSDA903 care-leaver fields.

@@ -12,6 +12,7 @@ pub mod paths;
 pub mod search;
 pub mod templates;
 pub mod transition;
+pub mod trends;
 pub mod views;
 
 use crate::check::Report;
@@ -122,11 +123,17 @@ pub(crate) fn board_pages(
     theme: &Theme,
     site_view: &SiteView,
 ) -> Result<Vec<(String, String)>, String> {
-    let board_view = board::board(repo, today, paths::href(paths::BOARD, paths::BOARD_CSV));
-    Ok(vec![
-        (paths::BOARD.to_string(), page(theme, "board.html", paths::BOARD, site_view, board_view)?),
-        (paths::BOARD_CSV.to_string(), board::care_leavers_csv(&repo.people, today)),
-    ])
+    let mut board_view = board::board(repo, today, paths::href(paths::BOARD, paths::BOARD_CSV));
+    let mut out = vec![(paths::BOARD_CSV.to_string(), board::care_leavers_csv(&repo.people, today))];
+    match trends::trends(&repo.root, today) {
+        Ok(rows) => {
+            board_view.trends = Some(trends::TrendsView::new(&rows, paths::href(paths::BOARD, paths::TRENDS_CSV)));
+            out.push((paths::TRENDS_CSV.to_string(), trends::csv(&rows)));
+        }
+        Err(why) => board_view.trends_missing = Some(why),
+    }
+    out.push((paths::BOARD.to_string(), page(theme, "board.html", paths::BOARD, site_view, board_view)?));
+    Ok(out)
 }
 
 /// The site path and source file of each of the person's attachments the site copies.

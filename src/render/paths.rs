@@ -29,6 +29,8 @@ pub const REPORT: &str = "report.html";
 pub const BOARD: &str = "board/index.html";
 /// The board's CSV file, one row per young person.
 pub const BOARD_CSV: &str = "board/care-leavers.csv";
+/// The board's trends file, one row per month end.
+pub const TRENDS_CSV: &str = "board/trends.csv";
 
 /// The search page.
 pub const SEARCH: &str = "search/index.html";

@@ -239,8 +239,8 @@ fn join(parts: Vec<String>) -> String {
     parts.into_iter().filter(|p| !p.trim().is_empty()).collect::<Vec<_>>().join(" · ")
 }
 
-/// A record's Markdown body as plain text on one line.
-fn plain(source: &Source) -> String {
+/// A record's Markdown body as plain text on one line (for search, and for board quotes).
+pub fn plain(source: &Source) -> String {
     use pulldown_cmark::{Event, Parser};
     let mut out = String::new();
     for event in Parser::new(source.body()) {
