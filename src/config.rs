@@ -69,6 +69,8 @@ pub struct Rules {
     pub health_assessment_months: u32,
     /// Days before immigration leave expires to start warning.
     pub leave_warning_days: u32,
+    /// How far ahead, in days, the dashboard's "turning 18" section looks.
+    pub transition_window_days: u32,
     /// Severity overrides by rule.
     pub severity: BTreeMap<Rule, Severity>,
 }
@@ -80,6 +82,7 @@ impl Default for Rules {
             passport_warning_days: 120,
             health_assessment_months: 12,
             leave_warning_days: 90,
+            transition_window_days: 120,
             severity: BTreeMap::new(),
         }
     }
@@ -97,6 +100,28 @@ impl Rules {
 pub struct SearchSettings {
     /// Whether restricted notes go into the site's search index; off unless asked for.
     pub include_restricted: bool,
+}
+
+/// A question young people rate from 1 to 5 in feedback records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedbackQuestion {
+    /// Id used under `answers:` in feedback records.
+    pub id: String,
+    /// The question as the young person reads it.
+    pub text: String,
+}
+
+impl FeedbackQuestion {
+    /// The three questions FORMAT.md 1.1 gives when `feedback_questions` is not set.
+    pub fn defaults() -> Vec<FeedbackQuestion> {
+        [
+            ("listened-to", "My personal adviser listens to me"),
+            ("involved-in-plan", "I help write my pathway plan"),
+            ("feel-safe-at-home", "I feel safe where I live"),
+        ]
+        .map(|(id, text)| FeedbackQuestion { id: id.into(), text: text.into() })
+        .to_vec()
+    }
 }
 
 /// The whole of `waymark.yaml`.
@@ -118,6 +143,8 @@ pub struct Config {
     pub outcome_scales: Vec<OutcomeScale>,
     /// Search settings.
     pub search: SearchSettings,
+    /// Questions rated in feedback records, in display order.
+    pub feedback_questions: Vec<FeedbackQuestion>,
 }
 
 impl Default for Config {
@@ -131,6 +158,7 @@ impl Default for Config {
             rules: Rules::default(),
             outcome_scales: vec![OutcomeScale::builtin()],
             search: SearchSettings::default(),
+            feedback_questions: FeedbackQuestion::defaults(),
         }
     }
 }
@@ -145,6 +173,11 @@ impl Config {
     pub fn staff_by_email(&self, email: &str) -> Option<&Staff> {
         let email = email.trim();
         self.staff.iter().find(|s| s.email.as_deref().is_some_and(|e| e.trim().eq_ignore_ascii_case(email)))
+    }
+
+    /// The feedback question with this id.
+    pub fn question(&self, id: &str) -> Option<&FeedbackQuestion> {
+        self.feedback_questions.iter().find(|q| q.id == id)
     }
 
     /// The outcome scale with this id.
@@ -173,7 +206,7 @@ impl Config {
         let top = Fields::new(
             &ctx,
             &node,
-            &["organisation", "site", "staff", "rules", "outcome_scales", "search"],
+            &["organisation", "site", "staff", "rules", "outcome_scales", "search", "feedback_questions"],
             ctx.top,
             "",
         );
@@ -241,6 +274,7 @@ impl Config {
                 "passport_warning_days",
                 "health_assessment_months",
                 "leave_warning_days",
+                "transition_window_days",
                 "severity",
             ],
         ) {
@@ -254,9 +288,11 @@ impl Config {
             set("passport_warning_days", &mut rules.passport_warning_days);
             set("health_assessment_months", &mut rules.health_assessment_months);
             set("leave_warning_days", &mut rules.leave_warning_days);
+            set("transition_window_days", &mut rules.transition_window_days);
             read_severities(&r, &ctx, rules);
         }
         read_scales(&top, &ctx, &mut config);
+        read_questions(&top, &ctx, &mut config);
         if let Some(search) = top.map("search", &["include_restricted"]) {
             if let Some(b) = search.boolean("include_restricted") {
                 config.search.include_restricted = b.value;
@@ -298,6 +334,39 @@ fn read_severities(r: &Fields<'_, '_>, ctx: &Ctx<'_>, rules: &mut Rules) {
             ),
         }
     }
+}
+
+fn read_questions(top: &Fields<'_, '_>, ctx: &Ctx<'_>, config: &mut Config) {
+    if top.node("feedback_questions").is_none() {
+        return;
+    }
+    let mut questions: Vec<FeedbackQuestion> = Vec::new();
+    for (_, q) in top.each_map("feedback_questions", &["id", "text"]) {
+        let id = q.req_text("id", "give each question a short `id` such as `listened-to`");
+        let text = q.req_text("text", "write the question as the young person reads it, in `text:`");
+        let Some(id) = id else { continue };
+        if !valid_id(&id.value) {
+            ctx.report(
+                Rule::InvalidValue,
+                id.pos,
+                format!("question id `{}` breaks the id rules", id.value),
+                "use 2 to 40 lowercase letters, digits and `-`, such as `feel-safe-at-home`",
+            );
+            continue;
+        }
+        if questions.iter().any(|other| other.id == id.value) {
+            ctx.report(
+                Rule::InvalidValue,
+                id.pos,
+                format!("question id `{}` is listed twice", id.value),
+                "give each question a different id",
+            );
+            continue;
+        }
+        let text = text.map(|t| t.value).unwrap_or_else(|| id.value.clone());
+        questions.push(FeedbackQuestion { id: id.value, text });
+    }
+    config.feedback_questions = questions;
 }
 
 fn read_scales(top: &Fields<'_, '_>, ctx: &Ctx<'_>, config: &mut Config) {
@@ -351,6 +420,32 @@ mod tests {
             Config::parse("organisation: X\nsearch:\n  include_restricted: maybe\n  include_restriced: true\n");
         assert!(!c.search.include_restricted);
         assert_eq!(d.len(), 2, "{d:?}");
+    }
+
+    #[test]
+    fn format_1_1_settings_have_defaults_and_are_validated() {
+        let (c, d) = Config::parse("organisation: X\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.rules.transition_window_days, 120);
+        let ids: Vec<&str> = c.feedback_questions.iter().map(|q| q.id.as_str()).collect();
+        assert_eq!(ids, ["listened-to", "involved-in-plan", "feel-safe-at-home"]);
+
+        let text = "organisation: X\nrules:\n  transition_window_days: 60\nfeedback_questions:\n  - { id: heard, text: \"I am heard\" }\n";
+        let (c, d) = Config::parse(text);
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.rules.transition_window_days, 60);
+        assert_eq!(c.question("heard").map(|q| q.text.as_str()), Some("I am heard"));
+        assert!(c.question("listened-to").is_none());
+
+        let (c, mut d) = Config::parse(
+            "organisation: X\nrules:\n  transition_window_day: 60\n  leave_warning_days: soon\nfeedback_question: []\n",
+        );
+        d.sort_by_key(|d| d.pos);
+        assert_eq!(c.rules.transition_window_days, 120);
+        let rules: Vec<Rule> = d.iter().map(|d| d.rule).collect();
+        assert_eq!(rules, [Rule::UnknownField, Rule::InvalidValue, Rule::UnknownField], "{d:?}");
+        assert_eq!(d[0].help.as_deref(), Some("did you mean `rules.transition_window_days`?"));
+        assert_eq!(d[2].help.as_deref(), Some("did you mean `feedback_questions`?"));
     }
 
     #[test]

@@ -88,6 +88,8 @@ rules! {
     LeaveExpiring => "leave-expiring", Warning;
     NeetLong => "neet-long", Info;
     AccommodationAge => "accommodation-age", Warning;
+    PaMissing => "pa-missing", Warning;
+    ExitFeedbackMissing => "exit-feedback-missing", Info;
     RetentionReview => "retention-review", Info;
     Uncommitted => "uncommitted", Info;
     AuthorMismatch => "author-mismatch", Info;
@@ -160,7 +162,7 @@ mod tests {
         for rule in Rule::ALL {
             assert_eq!(Rule::from_name(rule.name()), Some(*rule));
         }
-        assert_eq!(Rule::ALL.len(), 26);
+        assert_eq!(Rule::ALL.len(), 28);
     }
 
     #[test]

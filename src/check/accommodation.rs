@@ -22,7 +22,7 @@ pub(super) fn check(c: &mut Checker<'_>) {
     let Some(p) = c.person.profile.as_ref().filter(|p| p.is_active()) else { return };
     let Some(kind) = p.accommodation.as_ref().and_then(|a| a.kind.as_ref()) else { return };
     let Some((from, before)) = ages(kind.value) else { return };
-    let dob = p.date_of_birth.value;
+    let Some(dob) = p.date_of_birth.value() else { return };
     let age = age_on(dob, c.today);
     let (message, help) = if age < from {
         (

@@ -5,8 +5,11 @@
 //! today's date. Each family of rules has its own file.
 
 mod accommodation;
+pub mod due;
+mod feedback;
 mod git;
 
+pub use due::{skipped_without, Deadline, Due};
 pub use git::GitState;
 mod links;
 mod notes;
@@ -71,13 +74,31 @@ pub fn check_person(repo: &Repository, today: Date, name: &str, git: Option<&Git
 
 /// Every per-person rule family over one person, at default severities.
 fn person_rules(repo: &Repository, today: Date, person: &Person) -> Vec<Diagnostic> {
-    let mut c = Checker { repo, today, person, out: Vec::new() };
+    run(repo, today, person, true).0
+}
+
+/// What falls due for one person, as the rules that report it overdue decide, soonest first.
+/// Closed records have nothing due; a rule skipped for a bad field has no deadlines either.
+pub fn due(repo: &Repository, person: &Person, today: Date) -> Vec<Due> {
+    run(repo, today, person, false).1
+}
+
+/// Runs the rule families over one person; `all` adds the families that set no deadlines.
+fn run(repo: &Repository, today: Date, person: &Person, all: bool) -> (Vec<Diagnostic>, Vec<Due>) {
+    let mut c = Checker { repo, today, person, out: Vec::new(), due: Vec::new() };
     people::check(&mut c);
     accommodation::check(&mut c);
     plans::check(&mut c);
-    notes::check(&mut c);
-    links::check(&mut c);
-    c.out
+    if all {
+        notes::check(&mut c);
+        feedback::check(&mut c);
+        links::check(&mut c);
+    }
+    let skipped = due::skipped_for(person);
+    c.out.retain(|d| !skipped.contains(&d.rule));
+    c.due.retain(|d| !skipped.contains(&d.rule));
+    c.due.sort();
+    (c.out, c.due)
 }
 
 /// Gives diagnostics the severities `waymark.yaml` sets, drops those switched off, and sorts
@@ -96,9 +117,15 @@ pub(crate) struct Checker<'a> {
     today: Date,
     person: &'a Person,
     out: Vec<Diagnostic>,
+    due: Vec<Due>,
 }
 
 impl Checker<'_> {
+    /// Records a deadline that `rule` judges.
+    fn due(&mut self, date: Date, what: Deadline, rule: Rule) {
+        self.due.push(Due { date, what, rule });
+    }
+
     /// Reports a problem at a place in one of the person's files.
     fn report(&mut self, rule: Rule, source: &Source, pos: Pos, message: String, help: &str) {
         let mut d = Diagnostic::new(rule, &source.path, pos, message);
@@ -169,6 +196,7 @@ pub(crate) mod testing {
                 "health-passport.md" => Kind::Passport,
                 n if n.starts_with("notes/") => Kind::Note,
                 n if n.starts_with("outcomes/") => Kind::Outcome,
+                n if n.starts_with("feedback/") => Kind::Feedback,
                 _ => {
                     person.attachments.push(path);
                     continue;
@@ -201,6 +229,7 @@ pub(crate) mod testing {
                 }
                 Record::Note(n) => person.notes.push(n),
                 Record::Outcome(o) => person.outcomes.push(o),
+                Record::Feedback(f) => person.feedback.push(f),
             }
         }
         repo.people.push(person);

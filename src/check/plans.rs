@@ -1,6 +1,6 @@
 //! Rules about the pathway plan: reviews on time, goals, staff named in it.
 
-use super::Checker;
+use super::{Checker, Deadline};
 use crate::diag::Rule;
 use crate::model::date::{add_months, display_date};
 use crate::model::vocab::GoalStatus;
@@ -49,6 +49,8 @@ pub(super) fn check(c: &mut Checker<'_>) {
     let baseline = plan.last_review().and_then(|r| r.date.clone()).or_else(|| plan.started.clone());
     if let Some(last) = &baseline {
         let due = add_months(last.value, months);
+        let next = plan.next_review.as_ref().map(|n| n.value).filter(|n| *n < due).unwrap_or(due);
+        c.due(next, Deadline::PlanReview, Rule::PlanReviewOverdue);
         if due < c.today {
             let message = format!(
                 "the plan was last reviewed on {}; a review was due by {} ({months} months later)",
@@ -105,6 +107,8 @@ pub(super) fn check(c: &mut Checker<'_>) {
     for goal in &plan.goals {
         let open = !goal.status.as_ref().is_some_and(|s| matches!(s.value, GoalStatus::Achieved | GoalStatus::Dropped));
         if let (true, Some(when)) = (open, &goal.by_when) {
+            let what = goal.need.as_ref().or(goal.id.as_ref()).map(|t| t.value.clone()).unwrap_or_default();
+            c.due(when.value, Deadline::Goal(what), Rule::GoalOverdue);
             if when.value < c.today {
                 let id = goal.id.as_ref().map(|i| i.value.as_str()).unwrap_or("(no id)");
                 let message = format!(

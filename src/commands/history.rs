@@ -23,7 +23,7 @@ pub fn run(root: Option<&Path>, args: &HistoryArgs) -> Result<u8, Fatal> {
 pub fn render(repo: &Repository, history: &History, target: &str) -> Result<String, Fatal> {
     let mut out = String::new();
     let (title, prefix, strip, entries) = if let Some(person) = repo.person(target) {
-        let name = person.profile.as_ref().map(|p| format!(", {}", p.display_name())).unwrap_or_default();
+        let name = person.profile.as_ref().and_then(|p| p.display_name()).map(|n| format!(", {n}")).unwrap_or_default();
         let prefix = format!("records/{}/", person.id);
         (format!("History of {}{name}", person.id), prefix.clone(), prefix.clone(), history.timeline(&prefix))
     } else {

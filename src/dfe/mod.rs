@@ -264,16 +264,21 @@ pub fn build(
             }
             continue;
         };
-        let dob = profile.date_of_birth.value;
+        let Some(dob) = profile.date_of_birth.value() else {
+            ret.unreadable.push(Unreadable {
+                id: person.id.clone(),
+                reason: "the date of birth in profile.md cannot be read: run `waymark check` and fix it".into(),
+            });
+            continue;
+        };
         let Some((age, birthday)) = year.cohort_birthday(dob) else {
             ret.outside += 1;
             continue;
         };
-        due.push((birthday, age, person, profile));
+        due.push((birthday, age, dob, person, profile));
     }
     due.sort_by_key(|(birthday, ..)| *birthday);
-    for (birthday, age, person, profile) in due {
-        let dob = profile.date_of_birth.value;
+    for (birthday, age, dob, person, profile) in due {
         let mut today_instead = None;
         let (as_of_commit, outcome) = if birthday > today {
             (None, left_out(format!("their {} birthday, {}, has not come yet", ordinal(age), display_date(birthday))))
@@ -305,7 +310,7 @@ pub fn build(
         };
         ret.entries.push(Entry {
             id: person.id.clone(),
-            name: profile.display_name().to_string(),
+            name: profile.display_name().unwrap_or(&person.id).to_string(),
             dob,
             age,
             birthday,
@@ -337,7 +342,12 @@ fn at_birthday(found: Found, age: u32, birthday: Date, dob: Date, year: Collecti
         }
     };
     let p = &*p;
-    let status = p.legal_status.value;
+    let Some(status) = p.legal_status.value() else {
+        return left_out(format!(
+            "the legal status in profile.md as it stood on their birthday ({}) cannot be read",
+            display_date(birthday)
+        ));
+    };
     if !cohort::counted(status) {
         return left_out(format!(
             "they were {} at their {} birthday: only relevant and former-relevant young people are in the return",
@@ -353,14 +363,14 @@ fn at_birthday(found: Found, age: u32, birthday: Date, dob: Date, year: Collecti
             if breaches.is_empty() {
                 Outcome::In { codes, notes }
             } else {
-                Outcome::Problems { file, problems: breaches.iter().map(|b| breach_problem(b, p, birthday)).collect() }
+                Outcome::Problems { file, problems: breaches.iter().map(|b| breach_problem(b, p, birthday, dob)).collect() }
             }
         }
     }
 }
 
 /// A DfE rule broken by codes Waymark could make, as a problem in the profile.
-fn breach_problem(b: &rules::Breach, p: &Profile, birthday: Date) -> Problem {
+fn breach_problem(b: &rules::Breach, p: &Profile, birthday: Date, dob: Date) -> Problem {
     let kind = p.accommodation.as_ref().and_then(|a| a.kind.as_ref());
     let (field, pos, help) = match b.rule {
         "3001" | "347" => (
@@ -368,7 +378,7 @@ fn breach_problem(b: &rules::Breach, p: &Profile, birthday: Date) -> Problem {
             kind.map(|k| k.pos),
             "the DfE asks about accommodation at the 17th birthday; staying put and foyers begin at 18. Correct the accommodation type if it was wrong",
         ),
-        _ => ("date_of_birth", Some(p.date_of_birth.pos), "check the date of birth"),
+        _ => ("date_of_birth", p.date_of_birth.pos(), "check the date of birth"),
     };
     let pos = pos.unwrap_or(crate::load::yaml::Pos::new(1, 1));
     Problem {
@@ -379,7 +389,7 @@ fn breach_problem(b: &rules::Breach, p: &Profile, birthday: Date) -> Problem {
             "{} (DfE rule {}; aged {} on {})",
             b.message,
             b.rule,
-            age_on(p.date_of_birth.value, birthday),
+            age_on(dob, birthday),
             display_date(birthday)
         ),
         help: help.to_string(),

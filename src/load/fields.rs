@@ -9,7 +9,7 @@ use crate::diag::{Diagnostic, Rule};
 use crate::load::yaml::{Entry, Node, Pos, Value};
 use crate::model::date::{parse_date, Date};
 use crate::model::vocab::Vocab;
-use crate::model::Spanned;
+use crate::model::{Field, Spanned};
 use std::cell::RefCell;
 
 /// The file being read and the diagnostics found in it so far.
@@ -19,12 +19,43 @@ pub struct Ctx<'a> {
     /// Where the front matter opens (`---`), for whole-record problems.
     pub top: Pos,
     diags: RefCell<Vec<Diagnostic>>,
+    /// Fields written but not readable (or required and absent), with the diagnostic that says so.
+    unreadable: RefCell<Vec<(String, usize)>>,
 }
 
 impl<'a> Ctx<'a> {
     /// Starts reading `file`, whose front matter opens at `top`.
     pub fn new(file: &'a str, top: Pos) -> Ctx<'a> {
-        Ctx { file, top, diags: RefCell::new(Vec::new()) }
+        Ctx { file, top, diags: RefCell::new(Vec::new()), unreadable: RefCell::new(Vec::new()) }
+    }
+
+    /// Notes that the field just reported (`reviews[2].date`) could not be read, so the rules
+    /// that need it can be skipped and named.
+    pub fn mark_unreadable(&self, name: &str) {
+        let Some(last) = self.diags.borrow().len().checked_sub(1) else { return };
+        self.unreadable.borrow_mut().push((field_path(name), last));
+    }
+
+    /// The fields that could not be read, as `reviews.date` (list positions left out).
+    pub fn unreadable(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.unreadable.borrow().iter().map(|(n, _)| n.clone()).collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    /// Adds to each unreadable field's diagnostic the checks `skipped` says are skipped without it.
+    pub fn name_skipped(&self, skipped: impl Fn(&str) -> Vec<&'static str>) {
+        let mut diags = self.diags.borrow_mut();
+        for (name, i) in self.unreadable.borrow().iter() {
+            let rules = skipped(name);
+            if let (false, Some(d)) = (rules.is_empty(), diags.get_mut(*i)) {
+                d.message.push_str(&format!(
+                    "; until `{name}` is fixed, these checks are skipped for this young person: {}",
+                    rules.join(", ")
+                ));
+            }
+        }
     }
 
     /// Reports a problem.
@@ -41,6 +72,21 @@ impl<'a> Ctx<'a> {
     pub fn finish(self) -> Vec<Diagnostic> {
         self.diags.into_inner()
     }
+}
+
+/// A field's name without list positions: `reviews[2].date` → `reviews.date`.
+fn field_path(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut depth = 0u32;
+    for ch in name.chars() {
+        match ch {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out.trim_end_matches('.').to_string()
 }
 
 /// The closest of `candidates` to a misspelt `word`, if any is close enough to suggest.
@@ -81,6 +127,7 @@ impl<'a, 'c> Fields<'a, 'c> {
                     ),
                     "write one `name: value` field per line",
                 );
+                ctx.mark_unreadable(prefix);
                 &[]
             }
         };
@@ -117,6 +164,7 @@ impl<'a, 'c> Fields<'a, 'c> {
 
     fn missing(&self, key: &str, help: &str) {
         self.ctx.report(Rule::MissingField, self.at, format!("required field `{}` is missing", self.name(key)), help);
+        self.ctx.mark_unreadable(&self.name(key));
     }
 
     fn wrong(&self, key: &str, node: &Node, wanted: &str, help: &str) {
@@ -126,6 +174,16 @@ impl<'a, 'c> Fields<'a, 'c> {
             format!("`{}` should be {wanted}, but is {}", self.name(key), node.value.kind_name()),
             help,
         );
+        self.ctx.mark_unreadable(&self.name(key));
+    }
+
+    /// A required field as a [`Field`]: its value, unreadable where written, or missing.
+    pub fn field<T>(&self, key: &str, read: Option<Spanned<T>>) -> Field<T> {
+        match (read, self.node(key)) {
+            (Some(v), _) => Field::Value(v),
+            (None, Some(node)) => Field::Unreadable(node.pos),
+            (None, None) => Field::Missing,
+        }
     }
 
     /// A text field.
@@ -164,6 +222,7 @@ impl<'a, 'c> Fields<'a, 'c> {
                         format!("`{}`: {why}", self.name(key)),
                         "write dates as YYYY-MM-DD, for example 2026-03-14",
                     );
+                    self.ctx.mark_unreadable(&self.name(key));
                     None
                 }
             },
@@ -320,6 +379,7 @@ pub fn vocab_value<T: Vocab>(ctx: &Ctx<'_>, name: &str, node: &Node) -> Option<S
                 format!("`{name}` is `{b}`, which is not a {}", T::WHAT),
                 format!("use one of: {}", T::NAMES.join(", ")),
             );
+            ctx.mark_unreadable(name);
             return None;
         }
         other => {
@@ -329,6 +389,7 @@ pub fn vocab_value<T: Vocab>(ctx: &Ctx<'_>, name: &str, node: &Node) -> Option<S
                 format!("`{name}` should be one of the {} values, but is {}", T::WHAT, other.kind_name()),
                 format!("use one of: {}", T::NAMES.join(", ")),
             );
+            ctx.mark_unreadable(name);
             return None;
         }
     };
@@ -340,6 +401,7 @@ pub fn vocab_value<T: Vocab>(ctx: &Ctx<'_>, name: &str, node: &Node) -> Option<S
         None => format!("use one of: {}", T::NAMES.join(", ")),
     };
     ctx.report(Rule::InvalidValue, node.pos, format!("`{text}` is not a {} Waymark knows", T::WHAT), help);
+    ctx.mark_unreadable(name);
     None
 }
 
@@ -367,6 +429,25 @@ mod tests {
         assert_eq!(d[0].rule, Rule::UnknownField);
         assert_eq!(d[0].pos, Pos::new(2, 1));
         assert_eq!(d[0].help.as_deref(), Some("did you mean `name`?"));
+    }
+
+    #[test]
+    fn unreadable_fields_are_named_without_list_positions() {
+        assert_eq!(field_path("reviews[2].date"), "reviews.date");
+        assert_eq!(field_path("accommodation."), "accommodation");
+        let node = parse("date_of_birth: 2008-02-30\nreviews:\n  - date: soon\n", 2).expect("parses");
+        let ctx = Ctx::new("f.md", Pos::new(1, 1));
+        let f = Fields::new(&ctx, &node, &["date_of_birth", "reviews", "name"], ctx.top, "");
+        assert_eq!(f.field("date_of_birth", f.date("date_of_birth")), Field::Unreadable(Pos::new(2, 16)));
+        assert_eq!(f.field("name", f.req_text("name", "")), Field::Missing);
+        for (_, r) in f.each_map("reviews", &["date"]) {
+            assert!(r.date("date").is_none());
+        }
+        assert_eq!(ctx.unreadable(), ["date_of_birth", "name", "reviews.date"]);
+        ctx.name_skipped(|n| if n == "date_of_birth" { vec!["status-age", "passport-due"] } else { vec![] });
+        let d = ctx.finish();
+        assert!(d[0].message.ends_with("these checks are skipped for this young person: status-age, passport-due"));
+        assert!(!d[1].message.contains("skipped"));
     }
 
     #[test]

@@ -168,12 +168,14 @@ fn assemble(
             Some(Record::Passport(p)) => person.passport = Some(p),
             Some(Record::Note(n)) => person.notes.push(n),
             Some(Record::Outcome(o)) => person.outcomes.push(o),
+            Some(Record::Feedback(f)) => person.feedback.push(f),
             None => {}
         }
     }
     for person in people.values_mut() {
         person.notes.sort_by(|a, b| (a.date.value, &a.source.path).cmp(&(b.date.value, &b.source.path)));
         person.outcomes.sort_by(|a, b| (a.date.value, &a.source.path).cmp(&(b.date.value, &b.source.path)));
+        person.feedback.sort_by(|a, b| (a.date.value, &a.source.path).cmp(&(b.date.value, &b.source.path)));
         if !person.has_profile_file {
             let mut d = Diagnostic::new(
                 Rule::BadPath,
@@ -228,7 +230,7 @@ fn classify(parts: &[&str], is_dir: bool) -> Layout {
             "put each young person's files in records/<person-id>/",
             false,
         ),
-        ([_, "notes" | "outcomes" | "files"], true) => Layout::Folder,
+        ([_, "notes" | "outcomes" | "files" | "feedback"], true) => Layout::Folder,
         ([_, "profile.md"], false) => Layout::File(Some(Kind::Profile)),
         ([_, "pathway-plan.md"], false) => Layout::File(Some(Kind::Plan)),
         ([_, "health-passport.md"], false) => Layout::File(Some(Kind::Passport)),
@@ -240,6 +242,12 @@ fn classify(parts: &[&str], is_dir: bool) -> Layout {
             "name notes YYYY-MM-DD-<slug>.md, with a slug of lowercase letters, digits and `-` (for example 2026-11-02-home-visit.md)",
             false,
         ),
+        ([_, "feedback", file], false) if note_name_date(file).is_some() => Layout::File(Some(Kind::Feedback)),
+        ([_, "feedback", file], false) => Layout::Bad(
+            format!("`{file}` is not a feedback file name"),
+            "name feedback YYYY-MM-DD-<slug>.md, with a slug of lowercase letters, digits and `-` (for example 2026-10-12-questionnaire.md)",
+            false,
+        ),
         ([_, "outcomes", file], false) if outcome_name_date(file).is_some() => Layout::File(Some(Kind::Outcome)),
         ([_, "outcomes", file], false) => Layout::Bad(
             format!("`{file}` is not an outcome reading file name"),
@@ -248,7 +256,7 @@ fn classify(parts: &[&str], is_dir: bool) -> Layout {
         ),
         (_, dir) => Layout::Bad(
             format!("Waymark does not know what this {} is", if dir { "folder" } else { "file" }),
-            "a young person's folder holds profile.md, pathway-plan.md, health-passport.md, notes/, outcomes/ and files/",
+            "a young person's folder holds profile.md, pathway-plan.md, health-passport.md, notes/, outcomes/, feedback/ and files/",
             dir,
         ),
     }
@@ -649,14 +657,19 @@ fn read_record(job: &Job) -> FileRead {
     };
     let ctx = Ctx::new(&job.rel, Pos::new(1, 1));
     let record = records::read(kind, source.clone(), &node, &ctx);
-    if let Some(Record::Note(note)) = &record {
+    let dated = match &record {
+        Some(Record::Note(note)) => Some(("note", &note.date)),
+        Some(Record::Feedback(feedback)) => Some(("feedback", &feedback.date)),
+        _ => None,
+    };
+    if let Some((what, date)) = dated {
         let name_date = job.rel.rsplit('/').next().and_then(note_name_date);
         if let Some(name_date) = name_date {
-            if parse_date(name_date).ok() != Some(note.date.value) {
+            if parse_date(name_date).ok() != Some(date.value) {
                 ctx.report(
                     Rule::NoteDateMismatch,
-                    note.date.pos,
-                    format!("the note's date {} is not the date in its file name, {name_date}", note.date.value),
+                    date.pos,
+                    format!("the {what}'s date {} is not the date in its file name, {name_date}", date.value),
                     "make `date:` and the file name agree: rename the file, or correct the date",
                 );
             }

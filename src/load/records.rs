@@ -21,6 +21,8 @@ pub enum Kind {
     Note,
     /// `outcomes/YYYY-MM-DD.md`
     Outcome,
+    /// `feedback/YYYY-MM-DD-<slug>.md` (FORMAT.md 1.1)
+    Feedback,
 }
 
 impl Kind {
@@ -32,6 +34,7 @@ impl Kind {
             Kind::Passport => "health-passport",
             Kind::Note => "note",
             Kind::Outcome => "outcome",
+            Kind::Feedback => "feedback",
         }
     }
 }
@@ -49,6 +52,8 @@ pub enum Record {
     Note(Note),
     /// An outcome reading.
     Outcome(OutcomeReading),
+    /// Feedback from the young person.
+    Feedback(Feedback),
 }
 
 /// Reads a record of `kind` from its parsed front matter.
@@ -59,6 +64,7 @@ pub fn read(kind: Kind, source: Arc<Source>, node: &Node, ctx: &Ctx<'_>) -> Opti
         Kind::Passport => PASSPORT_FIELDS,
         Kind::Note => NOTE_FIELDS,
         Kind::Outcome => OUTCOME_FIELDS,
+        Kind::Feedback => FEEDBACK_FIELDS,
     };
     let f = Fields::new(ctx, node, known, ctx.top, "");
     if let Some(t) = f.text("type") {
@@ -80,13 +86,24 @@ pub fn read(kind: Kind, source: Arc<Source>, node: &Node, ctx: &Ctx<'_>) -> Opti
             );
         }
     }
-    Some(match kind {
-        Kind::Profile => Record::Profile(profile(source, &f)?),
+    let mut record = match kind {
+        Kind::Profile => Record::Profile(profile(source, &f)),
         Kind::Plan => Record::Plan(plan(source, &f)),
         Kind::Passport => Record::Passport(passport(source, &f)),
         Kind::Note => Record::Note(note(source, &f)?),
         Kind::Outcome => Record::Outcome(outcome(source, &f)?),
-    })
+        Kind::Feedback => Record::Feedback(feedback(source, &f)?),
+    };
+    let unreadable = ctx.unreadable();
+    ctx.name_skipped(|field| crate::check::skipped_without(kind, field).iter().map(|r| r.name()).collect());
+    match &mut record {
+        Record::Profile(r) => r.unreadable = unreadable,
+        Record::Plan(r) => r.unreadable = unreadable,
+        Record::Passport(r) => r.unreadable = unreadable,
+        Record::Feedback(r) => r.unreadable = unreadable,
+        Record::Note(_) | Record::Outcome(_) => {}
+    }
+    Some(record)
 }
 
 const PROFILE_FIELDS: &[&str] = &[
@@ -112,7 +129,7 @@ const PROFILE_FIELDS: &[&str] = &[
     "flags",
 ];
 
-fn profile(source: Arc<Source>, f: &Fields<'_, '_>) -> Option<Profile> {
+fn profile(source: Arc<Source>, f: &Fields<'_, '_>) -> Profile {
     let name = f.req_text("name", "add `name: <the young person's full name>`");
     let dob = f.req_date("date_of_birth", "add `date_of_birth: YYYY-MM-DD`");
     let legal_status = f.req_vocab::<LegalStatus>("legal_status");
@@ -161,7 +178,7 @@ fn profile(source: Arc<Source>, f: &Fields<'_, '_>) -> Option<Profile> {
     });
     let flags =
         f.list("flags").iter().filter_map(|n| crate::load::fields::vocab_value::<Flag>(f.ctx(), "flags", n)).collect();
-    Some(Profile {
+    Profile {
         source,
         preferred_name: f.text("preferred_name"),
         pronouns: f.text("pronouns"),
@@ -179,10 +196,11 @@ fn profile(source: Arc<Source>, f: &Fields<'_, '_>) -> Option<Profile> {
         immigration,
         flags,
         status,
-        name: name?,
-        date_of_birth: dob?,
-        legal_status: legal_status?,
-    })
+        name: f.field("name", name),
+        date_of_birth: f.field("date_of_birth", dob),
+        legal_status: f.field("legal_status", legal_status),
+        unreadable: Vec::new(),
+    }
 }
 
 const PLAN_FIELDS: &[&str] = &["type", "started", "reviews", "next_review", "goals", "contingency"];
@@ -228,6 +246,7 @@ fn plan(source: Arc<Source>, f: &Fields<'_, '_>) -> PathwayPlan {
         next_review: f.date("next_review"),
         goals,
         contingency: f.text("contingency"),
+        unreadable: Vec::new(),
     }
 }
 
@@ -338,6 +357,7 @@ fn passport(source: Arc<Source>, f: &Fields<'_, '_>) -> HealthPassport {
         consent_to_share: f.boolean("consent_to_share").map(|b| b.value),
         final_review: f.date("final_review"),
         issued: f.date("issued"),
+        unreadable: Vec::new(),
     }
 }
 
@@ -390,4 +410,63 @@ fn outcome(source: Arc<Source>, f: &Fields<'_, '_>) -> Option<OutcomeReading> {
         }
     }
     Some(OutcomeReading { source, date: date?, scale, by: f.text("by"), scores })
+}
+
+const FEEDBACK_FIELDS: &[&str] = &["type", "date", "kind", "taken_by", "answers", "consent_to_share", "restricted"];
+
+fn feedback(source: Arc<Source>, f: &Fields<'_, '_>) -> Option<Feedback> {
+    let date = f.req_date("date", "add `date: YYYY-MM-DD`, the same date as in the file name");
+    let kind = f.req_vocab::<FeedbackKind>("kind");
+    let mut answers = Vec::new();
+    if let Some(node) = f.node("answers") {
+        match &node.value {
+            crate::load::yaml::Value::Map(entries) => {
+                for e in entries {
+                    let rating = match e.value.value {
+                        crate::load::yaml::Value::Int(i) if (1..=5).contains(&i) => Some(i as u8),
+                        _ => None,
+                    };
+                    match rating {
+                        Some(rating) => answers.push(Answer { question: e.key.clone(), rating, pos: e.key_pos }),
+                        None => f.ctx().report(
+                            Rule::InvalidValue,
+                            e.value.pos,
+                            format!(
+                                "the answer to `{}` should be a whole number from 1 (not at all) to 5 (completely), but is {}",
+                                e.key,
+                                describe_value(&e.value.value)
+                            ),
+                            "write the rating the young person gave, from 1 to 5, without quotes",
+                        ),
+                    }
+                }
+            }
+            other => f.ctx().report(
+                Rule::InvalidValue,
+                node.pos,
+                format!("`answers` should list one `question-id: rating` per line, but is {}", other.kind_name()),
+                "write each answer on its own line under `answers:`, such as `  listened-to: 4`",
+            ),
+        }
+    }
+    Some(Feedback {
+        source,
+        kind,
+        taken_by: f.text("taken_by"),
+        answers,
+        consent_to_share: f.boolean("consent_to_share").is_some_and(|b| b.value),
+        restricted: f.boolean("restricted").is_some_and(|b| b.value),
+        date: date?,
+        unreadable: Vec::new(),
+    })
+}
+
+/// A scalar as written, or what kind of value it is.
+fn describe_value(v: &crate::load::yaml::Value) -> String {
+    match v {
+        crate::load::yaml::Value::Int(i) => i.to_string(),
+        crate::load::yaml::Value::Float(x) => x.to_string(),
+        crate::load::yaml::Value::Str(s) => format!("`{s}`"),
+        other => other.kind_name().to_string(),
+    }
 }

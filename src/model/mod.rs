@@ -32,6 +32,46 @@ impl<T> std::ops::Deref for Spanned<T> {
     }
 }
 
+/// A required field as read: its value, or where it was written but could not be read, or absent.
+///
+/// Keeping "unreadable" apart from the value lets every rule that does not need the field
+/// still run, and the rules that do need it be skipped and named (FORMAT.md §10).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Field<T> {
+    /// Read.
+    Value(Spanned<T>),
+    /// Written, but not readable (an impossible date, a value not in its list), at this place.
+    Unreadable(Pos),
+    /// Not written.
+    Missing,
+}
+
+impl<T> Field<T> {
+    /// The value with its place, if it could be read.
+    pub fn get(&self) -> Option<&Spanned<T>> {
+        match self {
+            Field::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Where the field was written, whether or not it could be read.
+    pub fn pos(&self) -> Option<Pos> {
+        match self {
+            Field::Value(v) => Some(v.pos),
+            Field::Unreadable(p) => Some(*p),
+            Field::Missing => None,
+        }
+    }
+}
+
+impl<T: Copy> Field<T> {
+    /// The value, if it could be read.
+    pub fn value(&self) -> Option<T> {
+        self.get().map(|v| v.value)
+    }
+}
+
 /// The text of one record file, shared by the record and its diagnostics.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Source {
@@ -58,15 +98,15 @@ pub struct Profile {
     /// The file.
     pub source: Arc<Source>,
     /// Full name.
-    pub name: Spanned<String>,
+    pub name: Field<String>,
     /// What they like to be called.
     pub preferred_name: Option<Spanned<String>>,
     /// Their pronouns.
     pub pronouns: Option<Spanned<String>>,
     /// Date of birth.
-    pub date_of_birth: Spanned<Date>,
+    pub date_of_birth: Field<Date>,
     /// Legal status.
-    pub legal_status: Spanned<LegalStatus>,
+    pub legal_status: Field<LegalStatus>,
     /// Former-relevant aged 21-24 who asked for a personal adviser to 25.
     pub extended_support: bool,
     /// The authority that placed them.
@@ -95,12 +135,39 @@ pub struct Profile {
     pub immigration: Option<Immigration>,
     /// Risks and needs.
     pub flags: Vec<Spanned<Flag>>,
+    /// Fields written but not readable, or required and absent (`date_of_birth`, `activity.since`).
+    pub unreadable: Vec<String>,
 }
 
 impl Profile {
-    /// The name to greet the young person by.
-    pub fn display_name(&self) -> &str {
-        self.preferred_name.as_ref().map(|p| p.value.as_str()).unwrap_or(&self.name.value)
+    /// The name to greet the young person by, if one could be read.
+    pub fn display_name(&self) -> Option<&str> {
+        self.preferred_name.as_ref().or(self.name.get()).map(|p| p.value.as_str())
+    }
+
+    /// Their full name, if it could be read.
+    pub fn full_name(&self) -> Option<&str> {
+        self.name.get().map(|n| n.value.as_str())
+    }
+
+    /// Their date of birth, if it could be read.
+    pub fn dob(&self) -> Option<Date> {
+        self.date_of_birth.value()
+    }
+
+    /// Their legal status, if it could be read.
+    pub fn legal(&self) -> Option<LegalStatus> {
+        self.legal_status.value()
+    }
+
+    /// Their age in whole years on a date, if the date of birth could be read.
+    pub fn age_on(&self, day: Date) -> Option<u32> {
+        self.dob().map(|d| date::age_on(d, day))
+    }
+
+    /// Their 18th birthday, if the date of birth could be read.
+    pub fn eighteenth(&self) -> Option<Date> {
+        self.dob().map(|d| date::birthday(d, 18))
     }
 
     /// Whether the record is still open.
@@ -179,6 +246,8 @@ pub struct PathwayPlan {
     pub goals: Vec<Goal>,
     /// What happens if things go wrong.
     pub contingency: Option<Spanned<String>>,
+    /// Fields written but not readable (`reviews.date`).
+    pub unreadable: Vec<String>,
 }
 
 impl PathwayPlan {
@@ -314,6 +383,8 @@ pub struct HealthPassport {
     pub final_review: Option<Spanned<Date>>,
     /// When the young person was given their passport.
     pub issued: Option<Spanned<Date>>,
+    /// Fields written but not readable (`issued`).
+    pub unreadable: Vec<String>,
 }
 
 /// A case note (`notes/YYYY-MM-DD-<slug>.md`).
@@ -333,6 +404,38 @@ pub struct Note {
     pub minutes: Option<u32>,
     /// Kept out of search and printed bundles.
     pub restricted: bool,
+}
+
+/// One answer of a feedback record: a question id and a rating from 1 to 5.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    /// The question's id, from `feedback_questions`.
+    pub question: String,
+    /// 1 (not at all) to 5 (completely).
+    pub rating: u8,
+    /// Where the answer is written.
+    pub pos: Pos,
+}
+
+/// What the young person says about the service (`feedback/YYYY-MM-DD-<slug>.md`, FORMAT.md 1.1).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Feedback {
+    /// The file.
+    pub source: Arc<Source>,
+    /// When it was given.
+    pub date: Spanned<Date>,
+    /// Questionnaire, exit interview, complaint, compliment or views for a review.
+    pub kind: Option<Spanned<FeedbackKind>>,
+    /// Staff id of who took it down; absent when the young person wrote it themselves.
+    pub taken_by: Option<Spanned<String>>,
+    /// Ratings by question, in file order; unreadable ones are left out (and reported).
+    pub answers: Vec<Answer>,
+    /// Whether the words may be quoted, without a name, in board reports.
+    pub consent_to_share: bool,
+    /// Kept out of search and printed bundles.
+    pub restricted: bool,
+    /// Fields written but not readable (`kind`).
+    pub unreadable: Vec<String>,
 }
 
 /// An outcome reading (`outcomes/YYYY-MM-DD.md`).
@@ -371,12 +474,14 @@ pub struct Person {
     pub notes: Vec<Note>,
     /// Outcome readings, oldest first.
     pub outcomes: Vec<OutcomeReading>,
+    /// Feedback from the young person, oldest first.
+    pub feedback: Vec<Feedback>,
     /// Paths of attachments under `files/`, relative to the root.
     pub attachments: Vec<String>,
 }
 
 impl Person {
-    /// The source of every record read: profile, plan, passport, notes, outcome readings.
+    /// The source of every record read: profile, plan, passport, notes, outcome readings, feedback.
     pub fn sources(&self) -> impl Iterator<Item = &Arc<Source>> {
         self.profile
             .iter()
@@ -385,6 +490,23 @@ impl Person {
             .chain(self.passport.iter().map(|r| &r.source))
             .chain(self.notes.iter().map(|r| &r.source))
             .chain(self.outcomes.iter().map(|r| &r.source))
+            .chain(self.feedback.iter().map(|r| &r.source))
+    }
+
+    /// The name they go by, or their id when no name could be read.
+    pub fn shown_name(&self) -> String {
+        self.profile.as_ref().and_then(Profile::display_name).unwrap_or(&self.id).to_string()
+    }
+
+    /// Their full name, or their id when no name could be read.
+    pub fn shown_full_name(&self) -> String {
+        self.profile.as_ref().and_then(Profile::full_name).unwrap_or(&self.id).to_string()
+    }
+
+    /// The paths of records marked restricted (notes and feedback): kept out of search, bundles and board quotes.
+    pub fn restricted_paths(&self) -> impl Iterator<Item = &str> {
+        let notes = self.notes.iter().filter(|n| n.restricted).map(|n| n.source.path.as_str());
+        notes.chain(self.feedback.iter().filter(|f| f.restricted).map(|f| f.source.path.as_str()))
     }
 
     /// The date of the most recent note, if any.

@@ -231,6 +231,17 @@ vocab! {
 }
 
 vocab! {
+    /// What kind of feedback a young person gave (FORMAT.md 1.1).
+    FeedbackKind, "feedback kind" {
+        Questionnaire => "questionnaire",
+        Exit => "exit",
+        Complaint => "complaint",
+        Compliment => "compliment",
+        ReviewViews => "review-views",
+    }
+}
+
+vocab! {
     /// A staff member's role.
     Role, "staff role" {
         PersonalAdviser => "personal-adviser",

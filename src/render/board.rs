@@ -4,11 +4,11 @@
 //! Figures count open (active) records. Notes are not counted, so restricted
 //! notes never reach the board.
 
-use super::views::label;
-use crate::config::Config;
-use crate::model::date::{add_months, age_on, birthday, Date};
-use crate::model::vocab::{ActivityType, Hours, InTouch, LegalStatus};
-use crate::model::{Person, Profile};
+use super::views::{label, next_review};
+use crate::check::Deadline;
+use crate::model::date::Date;
+use crate::model::vocab::{ActivityType, FeedbackKind, Hours, InTouch, LegalStatus, Vocab};
+use crate::model::{Person, Profile, Repository};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -90,10 +90,16 @@ pub struct BoardView {
     pub plans_on_time: Ratio,
     /// Passports issued before the 18th birthday, of those aged 18 or over.
     pub passports_before_18: Ratio,
-    /// Health assessments in date, of those under 18.
+    /// Health assessments in date, of those looked after or eligible (whom the rule judges).
     pub health_in_date: Ratio,
     /// Link to the CSV file.
     pub csv_href: String,
+    /// Feedback from young people in the last twelve months.
+    pub feedback: FeedbackFigures,
+    /// The key measures at each of the last twelve month ends, from git.
+    pub trends: Option<super::trends::TrendsView>,
+    /// Why there are no trends, when there are none.
+    pub trends_missing: Option<String>,
 }
 
 /// The SSDA903 activity code: `F2`, `P4`, `G5`, `0`; `None` when the hours needed are not recorded.
@@ -138,14 +144,6 @@ fn accommodation_code(p: &Profile) -> Option<String> {
     })
 }
 
-/// When the plan's review falls due, as the dashboard judges it.
-fn review_due(person: &Person, config: &Config) -> Option<Date> {
-    let plan = person.plan.as_ref()?;
-    plan.next_review.as_ref().map(|d| d.value).or_else(|| {
-        plan.last_review().and_then(|r| r.date.as_ref()).map(|d| add_months(d.value, config.rules.plan_review_months))
-    })
-}
-
 /// Counts `items` by key, in key order, with shares of `total`.
 fn breakdown(items: impl IntoIterator<Item = (String, Option<String>)>, total: usize) -> Vec<Count> {
     let mut map: BTreeMap<(Option<String>, String), usize> = BTreeMap::new();
@@ -156,7 +154,8 @@ fn breakdown(items: impl IntoIterator<Item = (String, Option<String>)>, total: u
 }
 
 /// The board's figures for the open records.
-pub fn board(people: &[Person], config: &Config, today: Date, csv_href: String) -> BoardView {
+pub fn board(repo: &Repository, today: Date, csv_href: String) -> BoardView {
+    let people = &repo.people;
     let open: Vec<(&Person, &Profile)> =
         people.iter().filter_map(|p| p.profile.as_ref().filter(|f| f.is_active()).map(|f| (p, f))).collect();
     let total = open.len();
@@ -225,31 +224,36 @@ pub fn board(people: &[Person], config: &Config, today: Date, csv_href: String) 
         .filter(|(p, f)| {
             p.plan.is_some()
                 || matches!(
-                    f.legal_status.value,
-                    LegalStatus::Eligible | LegalStatus::Relevant | LegalStatus::FormerRelevant
+                    f.legal(),
+                    Some(LegalStatus::Eligible | LegalStatus::Relevant | LegalStatus::FormerRelevant)
                 )
         })
         .map(|(p, _)| *p)
         .collect();
-    let on_time = planned.iter().filter(|p| review_due(p, config).is_some_and(|d| d >= today)).count();
+    let on_time =
+        planned.iter().filter(|p| next_review(&crate::check::due(repo, p, today)).is_some_and(|d| d >= today)).count();
 
     let adults: Vec<(&Person, &Profile)> =
-        open.iter().filter(|(_, f)| age_on(f.date_of_birth.value, today) >= 18).copied().collect();
+        open.iter().filter(|(_, f)| f.age_on(today).is_some_and(|a| a >= 18)).copied().collect();
     let before_18 = adults
         .iter()
         .filter(|(p, f)| {
             let issued = p.passport.as_ref().and_then(|x| x.issued.as_ref()).map(|d| d.value);
-            issued.is_some_and(|d| d < birthday(f.date_of_birth.value, 18))
+            issued.is_some_and(|d| f.eighteenth().is_some_and(|e| d < e))
         })
         .count();
 
-    let children: Vec<(&Person, &Profile)> =
-        open.iter().filter(|(_, f)| age_on(f.date_of_birth.value, today) < 18).copied().collect();
-    let in_date = children
+    // Those `health-assessment-overdue` applies to: its deadline list says when each is next due.
+    let looked_after: Vec<(&Person, &Profile)> = open
+        .iter()
+        .filter(|(_, f)| matches!(f.legal(), Some(LegalStatus::LookedAfter | LegalStatus::Eligible)))
+        .copied()
+        .collect();
+    let in_date = looked_after
         .iter()
         .filter(|(p, _)| {
-            let last = p.passport.as_ref().and_then(|x| x.last_health_assessment.as_ref()).map(|d| d.value);
-            last.is_some_and(|d| add_months(d, config.rules.health_assessment_months) >= today)
+            let due = crate::check::due(repo, p, today);
+            crate::check::due::first(&due, &Deadline::HealthAssessment).is_some_and(|d| d.date >= today)
         })
         .count();
 
@@ -264,9 +268,96 @@ pub fn board(people: &[Person], config: &Config, today: Date, csv_href: String) 
         staying_close: open.iter().filter(|(_, f)| f.staying_close.is_some()).count(),
         plans_on_time: Ratio::new(on_time, planned.len()),
         passports_before_18: Ratio::new(before_18, adults.len()),
-        health_in_date: Ratio::new(in_date, children.len()),
+        health_in_date: Ratio::new(in_date, looked_after.len()),
         csv_href,
+        feedback: feedback_figures(repo, today),
+        trends: None,
+        trends_missing: None,
     }
+}
+
+/// What young people said in the last twelve months, for the board.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedbackFigures {
+    /// Feedback records dated in the last twelve months (restricted ones included in the counts).
+    pub total: usize,
+    /// How many of each kind, in FORMAT.md's order; kinds with none left out.
+    pub by_kind: Vec<Count>,
+    /// Per question of `feedback_questions`: answers, mean, share answering 4 or 5.
+    pub questions: Vec<QuestionFigures>,
+    /// Words young people agreed may be quoted, without a name, newest first.
+    pub quotes: Vec<Quote>,
+}
+
+/// The answers to one feedback question.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionFigures {
+    /// The question as young people read it.
+    pub text: String,
+    /// How many answered.
+    pub answers: usize,
+    /// The mean rating, to one decimal place (`None` with no answers).
+    pub mean: Option<f64>,
+    /// Answering 4 or 5, of those who answered.
+    pub four_or_five: Ratio,
+}
+
+/// A quote for the board: the words and when, never who.
+#[derive(Debug, Clone, Serialize)]
+pub struct Quote {
+    /// What kind of feedback, as people read it.
+    pub kind: Option<String>,
+    /// The month, as people read it.
+    pub month: String,
+    /// The words, as plain text.
+    pub text: String,
+}
+
+/// Feedback dated after the same day twelve months before `today`, up to `today`.
+fn feedback_figures(repo: &Repository, today: Date) -> FeedbackFigures {
+    let since = today.checked_sub_months(chrono::Months::new(12)).unwrap_or(today);
+    let recent: Vec<&crate::model::Feedback> = repo
+        .people
+        .iter()
+        .flat_map(|p| &p.feedback)
+        .filter(|f| f.date.value > since && f.date.value <= today)
+        .collect();
+    let by_kind = FeedbackKind::VALUES
+        .iter()
+        .map(|k| (k, recent.iter().filter(|f| f.kind.as_ref().is_some_and(|x| x.value == *k)).count()))
+        .filter(|(_, n)| *n > 0)
+        .map(|(k, n)| Count { label: label(k.as_str()), code: None, count: n, percent: percent(n, recent.len()) })
+        .collect();
+    let questions = repo
+        .config
+        .feedback_questions
+        .iter()
+        .map(|q| {
+            let ratings: Vec<u8> =
+                recent.iter().flat_map(|f| &f.answers).filter(|a| a.question == q.id).map(|a| a.rating).collect();
+            let n = ratings.len();
+            let sum: u32 = ratings.iter().map(|r| u32::from(*r)).sum();
+            QuestionFigures {
+                text: q.text.clone(),
+                answers: n,
+                mean: (n > 0).then(|| (f64::from(sum) / n as f64 * 10.0).round() / 10.0),
+                four_or_five: Ratio::new(ratings.iter().filter(|r| **r >= 4).count(), n),
+            }
+        })
+        .collect();
+    let mut shared: Vec<&&crate::model::Feedback> =
+        recent.iter().filter(|f| f.consent_to_share && !f.restricted).collect();
+    shared.sort_by(|a, b| (b.date.value, &b.source.path).cmp(&(a.date.value, &a.source.path)));
+    let quotes = shared
+        .into_iter()
+        .map(|f| Quote {
+            kind: f.kind.as_ref().map(|k| label(k.value.as_str())),
+            month: f.date.value.format("%B %Y").to_string(),
+            text: super::search::plain(&f.source),
+        })
+        .filter(|q| !q.text.is_empty())
+        .collect();
+    FeedbackFigures { total: recent.len(), by_kind, questions, quotes }
 }
 
 /// `board/care-leavers.csv`: one row per open record, with the SSDA903 care-leaver fields.
@@ -278,9 +369,9 @@ pub fn care_leavers_csv(people: &[Person], today: Date) -> String {
         let activity = f.activity.as_ref();
         let fields = [
             p.id.clone(),
-            f.date_of_birth.value.to_string(),
-            age_on(f.date_of_birth.value, today).to_string(),
-            f.legal_status.value.as_str().to_string(),
+            f.dob().map(|d| d.to_string()).unwrap_or_default(),
+            f.age_on(today).map(|a| a.to_string()).unwrap_or_default(),
+            f.legal().map(|l| l.as_str().to_string()).unwrap_or_default(),
             f.in_touch.as_ref().map(|t| in_touch_code(t.value).to_string()).unwrap_or_default(),
             activity
                 .and_then(|a| a.kind.as_ref())

@@ -5,7 +5,7 @@
 //! here; the markup is in the theme's templates.
 
 use crate::config::{Config, OutcomeScale};
-use crate::model::date::display_date;
+use crate::model::date::{display_date, Date};
 use crate::model::OutcomeReading;
 use serde::Serialize;
 
@@ -124,12 +124,13 @@ pub fn outcome_charts(readings: &[OutcomeReading], config: &Config) -> Option<Ou
     Some(OutcomeCharts { scale: scale.name.clone(), radar, lines })
 }
 
-/// A score as a fraction of the scale, clamped to 0..=1.
-fn fraction(scale: &OutcomeScale, score: f64) -> f64 {
-    if !score.is_finite() {
-        return 0.0;
+/// A value as a fraction of the range from `min` to `max`, clamped to 0..=1.
+fn fraction(min: f64, max: f64, v: f64) -> f64 {
+    if v.is_finite() && max > min {
+        ((v - min) / (max - min)).clamp(0.0, 1.0)
+    } else {
+        0.0
     }
-    ((score - scale.min) / (scale.max - scale.min)).clamp(0.0, 1.0)
 }
 
 fn round(v: f64) -> f64 {
@@ -184,7 +185,7 @@ fn radar(scale: &OutcomeScale, latest: &OutcomeReading, previous: Option<&Outcom
             .areas
             .iter()
             .enumerate()
-            .map(|(i, a)| at(i, reading.scores.get(a).map(|s| fraction(scale, s.value)).unwrap_or(0.0)))
+            .map(|(i, a)| at(i, reading.scores.get(a).map(|s| fraction(scale.min, scale.max, s.value)).unwrap_or(0.0)))
             .collect()
     };
     let latest_shape = shape(latest);
@@ -240,36 +241,39 @@ fn radar(scale: &OutcomeScale, latest: &OutcomeReading, previous: Option<&Outcom
 }
 
 fn line(scale: &OutcomeScale, area: &str, readings: &[&OutcomeReading]) -> Option<Line> {
-    let scored: Vec<(&OutcomeReading, f64)> =
-        readings.iter().filter_map(|r| r.scores.get(area).map(|s| (*r, s.value))).collect();
-    let (first, last) = (scored.first()?.0.date.value, scored.last()?.0.date.value);
+    let scored: Vec<(Date, f64)> =
+        readings.iter().filter_map(|r| r.scores.get(area).map(|s| (r.date.value, s.value))).collect();
+    series(&super::views::label(area), &scored, scale.min, scale.max)
+}
+
+/// A small line chart of dated values (oldest first) on a range from `min` to `max`, or `None`
+/// when there are none: an outcome area over time, or a board measure at each month end.
+pub fn series(title: &str, values: &[(Date, f64)], min: f64, max: f64) -> Option<Line> {
+    let (first, last) = (values.first()?.0, values.last()?.0);
     let (width, height, left, right, top, bottom) = (300.0, 130.0, 30.0, 290.0, 12.0, 100.0);
     let span = (last - first).num_days().max(1) as f64;
-    let xy = |r: &OutcomeReading, v: f64| {
-        let x = if scored.len() == 1 {
+    let xy = |d: Date, v: f64| {
+        let x = if values.len() == 1 {
             (left + right) / 2.0
         } else {
-            left + (right - left) * (r.date.value - first).num_days() as f64 / span
+            left + (right - left) * (d - first).num_days() as f64 / span
         };
-        (x, bottom - (bottom - top) * fraction(scale, v))
+        (x, bottom - (bottom - top) * fraction(min, max, v))
     };
-    let coords: Vec<(f64, f64)> = scored.iter().map(|(r, v)| xy(r, *v)).collect();
+    let coords: Vec<(f64, f64)> = values.iter().map(|(d, v)| xy(*d, *v)).collect();
     let dots = coords
         .iter()
-        .zip(&scored)
-        .map(|((x, y), (r, v))| Point {
+        .zip(values)
+        .map(|((x, y), (d, v))| Point {
             x: round(*x),
             y: round(*y),
-            label: format!("{}: {}", display_date(r.date.value), number(*v)),
+            label: format!("{}: {}", display_date(*d), number(*v)),
         })
         .collect::<Vec<Point>>();
-    let description = format!(
-        "{} over time: {}.",
-        super::views::label(area),
-        dots.iter().map(|d| d.label.clone()).collect::<Vec<_>>().join("; ")
-    );
+    let description =
+        format!("{title} over time: {}.", dots.iter().map(|d| d.label.clone()).collect::<Vec<_>>().join("; "));
     Some(Line {
-        area: super::views::label(area),
+        area: title.to_string(),
         width,
         height,
         points: points(&coords),
@@ -278,8 +282,8 @@ fn line(scale: &OutcomeScale, area: &str, readings: &[&OutcomeReading]) -> Optio
         right,
         top,
         bottom,
-        min: number(scale.min),
-        max: number(scale.max),
+        min: number(min),
+        max: number(max),
         first: display_date(first),
         last: display_date(last),
         description,

@@ -170,13 +170,7 @@ impl<'a> SiteHistory<'a> {
         SiteHistory {
             history,
             config: &repo.config,
-            restricted: repo
-                .people
-                .iter()
-                .flat_map(|p| &p.notes)
-                .filter(|n| n.restricted)
-                .map(|n| n.source.path.as_str())
-                .collect(),
+            restricted: repo.people.iter().flat_map(|p| p.restricted_paths()).collect(),
             uncommitted: uncommitted.iter().map(|(p, s)| (p.as_str(), *s)).collect(),
             by_person: HashMap::new(),
         }
@@ -285,7 +279,7 @@ impl<'a> SiteHistory<'a> {
     pub fn person_pages(&self, person: &Person, git: Option<&git2::Repository>) -> Vec<(String, HistoryPage)> {
         let entries = self.person_entries(&person.id);
         let details = self.details(git, &entries);
-        let name = person.profile.as_ref().map(|p| p.display_name().to_string()).unwrap_or_else(|| person.id.clone());
+        let name = person.shown_name();
         let mut out = Vec::new();
 
         let at = paths::person_history(&person.id);
@@ -430,6 +424,7 @@ fn person_record_paths(person: &Person) -> Vec<&str> {
     out.extend(person.passport.as_ref().map(|p| p.source.path.as_str()));
     out.extend(person.notes.iter().map(|n| n.source.path.as_str()));
     out.extend(person.outcomes.iter().map(|o| o.source.path.as_str()));
+    out.extend(person.feedback.iter().map(|f| f.source.path.as_str()));
     out
 }
 
@@ -445,6 +440,7 @@ pub fn record_name(path: &str) -> String {
         },
         Some(("notes", file)) => format!("Note {}", paths::stem(file)),
         Some(("outcomes", file)) => format!("Outcome reading {}", paths::stem(file)),
+        Some(("feedback", file)) => format!("Feedback {}", paths::stem(file)),
         Some(("files", file)) => format!("Attachment {file}"),
         Some(_) => inside.to_string(),
     }

@@ -11,6 +11,8 @@ pub mod markdown;
 pub mod paths;
 pub mod search;
 pub mod templates;
+pub mod transition;
+pub mod trends;
 pub mod views;
 
 use crate::check::Report;
@@ -121,11 +123,17 @@ pub(crate) fn board_pages(
     theme: &Theme,
     site_view: &SiteView,
 ) -> Result<Vec<(String, String)>, String> {
-    let board_view = board::board(&repo.people, &repo.config, today, paths::href(paths::BOARD, paths::BOARD_CSV));
-    Ok(vec![
-        (paths::BOARD.to_string(), page(theme, "board.html", paths::BOARD, site_view, board_view)?),
-        (paths::BOARD_CSV.to_string(), board::care_leavers_csv(&repo.people, today)),
-    ])
+    let mut board_view = board::board(repo, today, paths::href(paths::BOARD, paths::BOARD_CSV));
+    let mut out = vec![(paths::BOARD_CSV.to_string(), board::care_leavers_csv(&repo.people, today))];
+    match trends::trends(&repo.root, today) {
+        Ok(rows) => {
+            board_view.trends = Some(trends::TrendsView::new(&rows, paths::href(paths::BOARD, paths::TRENDS_CSV)));
+            out.push((paths::TRENDS_CSV.to_string(), trends::csv(&rows)));
+        }
+        Err(why) => board_view.trends_missing = Some(why),
+    }
+    out.push((paths::BOARD.to_string(), page(theme, "board.html", paths::BOARD, site_view, board_view)?));
+    Ok(out)
 }
 
 /// The site path and source file of each of the person's attachments the site copies.
@@ -161,8 +169,7 @@ pub(crate) fn dashboard<'d>(
     site: &SiteView,
     diags_of: &dyn Fn(&Person) -> &'d Vec<&'d Diagnostic>,
 ) -> Result<Vec<(String, String)>, String> {
-    let mut rows: Vec<CaseRow> =
-        repo.people.iter().map(|p| CaseRow::new(p, &repo.config, today, diags_of(p))).collect();
+    let mut rows: Vec<CaseRow> = repo.people.iter().map(|p| CaseRow::new(repo, p, today, diags_of(p))).collect();
     rows.sort_by(|a, b| {
         (b.counts.errors, b.counts.warnings, b.due.len(), b.counts.infos)
             .cmp(&(a.counts.errors, a.counts.warnings, a.due.len(), a.counts.infos))
@@ -203,6 +210,8 @@ pub(crate) fn dashboard<'d>(
         pages.push((at.clone(), page(theme, "adviser.html", &at, site, view)?));
     }
     let view = Dashboard {
+        turning_18: transition::turning_18(repo, today),
+        transition_days: repo.config.rules.transition_window_days,
         advisers,
         due_soon: rows.iter().map(|r| r.due.len()).sum(),
         rows,
@@ -262,18 +271,23 @@ pub(crate) fn person_pages(
             Some(LinkView { text, href: paths::href(&here, &target) })
         })
         .collect();
+    let due = crate::check::due(repo, person, today);
+    let next = next_review(&due);
+    let transition = transition::of(repo, person, today);
     let mut view = PersonView {
         person: PersonHeader::new(person, &here),
         profile: person.profile.as_ref().map(|p| ProfileView::new(p, config, today, links)),
         diagnostics: sorted.iter().map(|d| DiagView::new(d, Some(person), &here)).collect(),
         counts: Counts::of(diags.iter().copied()),
-        due: due_soon(person, config, today),
+        due: due_soon(repo, person, today),
         last_contact: person.last_contact().map(crate::model::date::display_date),
         note_months: note_months(&person.notes, config, &here, links),
         note_count: person.notes.len(),
-        plan: person.plan.as_ref().map(|p| PlanView::new(p, config, today, &here, links)),
+        plan: person.plan.as_ref().map(|p| PlanView::new(p, config, today, next, &here, links)),
         charts: charts::outcome_charts(&person.outcomes, config),
         outcomes: person.outcomes.iter().rev().map(|o| OutcomeView::new(o, config, &here, links)).collect(),
+        feedback: person.feedback.iter().rev().map(|f| FeedbackView::new(f, config, &here, links)).collect(),
+        transition_href: transition.as_ref().map(|_| paths::href(&here, &paths::transition_page(id))),
         attachments,
         report_href: paths::href(&here, paths::REPORT),
         profile_changed: person.profile.as_ref().and_then(|p| history.last_changed(&p.source.path, &here)),
@@ -286,13 +300,21 @@ pub(crate) fn person_pages(
     for o in &mut view.outcomes {
         o.changed = history.last_changed(&o.file, &here);
     }
+    for f in &mut view.feedback {
+        f.changed = history.last_changed(&f.file, &here);
+    }
     out.push((here.clone(), page(theme, "person.html", &here, site, view)?));
+    if let Some(t) = transition {
+        let at = paths::transition_page(id);
+        let view = transition::TransitionPage { person: PersonHeader::new(person, &at), t };
+        out.push((at.clone(), page(theme, "transition.html", &at, site, view)?));
+    }
 
     if has_plan_page(person) {
         let at = paths::plan_page(id);
         let view = PlanPage {
             person: PersonHeader::new(person, &at),
-            plan: person.plan.as_ref().map(|p| PlanView::new(p, config, today, &at, links)),
+            plan: person.plan.as_ref().map(|p| PlanView::new(p, config, today, next, &at, links)),
             adviser: person
                 .profile
                 .as_ref()
@@ -333,7 +355,7 @@ pub(crate) fn report_page(
             groups.push(PersonGroup {
                 id: key.map(String::from),
                 name: match (person, key) {
-                    (Some(p), _) => p.profile.as_ref().map(|p| p.name.value.clone()).unwrap_or_else(|| p.id.clone()),
+                    (Some(p), _) => p.shown_full_name(),
                     (None, Some(id)) => id.to_string(),
                     (None, None) => "Settings and layout".into(),
                 },

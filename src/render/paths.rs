@@ -4,7 +4,9 @@
 //! index.html                          dashboard
 //! report.html                         validation report
 //! static/...                          theme files
-//! people/<id>/index.html              profile, diagnostics, notes (#note-<stem>), outcomes (#outcome-<stem>)
+//! people/<id>/index.html              profile, diagnostics, notes (#note-<stem>), outcomes (#outcome-<stem>),
+//!                                     feedback (#feedback-<stem>)
+//! people/<id>/transition.html         turning 18: what is done and still due, to print
 //! people/<id>/plan.html               pathway plan
 //! people/<id>/passport.html           health passport
 //! people/<id>/files/...               attachments, copied
@@ -27,6 +29,8 @@ pub const REPORT: &str = "report.html";
 pub const BOARD: &str = "board/index.html";
 /// The board's CSV file, one row per young person.
 pub const BOARD_CSV: &str = "board/care-leavers.csv";
+/// The board's trends file, one row per month end.
+pub const TRENDS_CSV: &str = "board/trends.csv";
 
 /// The search page.
 pub const SEARCH: &str = "search/index.html";
@@ -81,6 +85,16 @@ pub fn note_anchor(stem: &str) -> String {
     format!("note-{stem}")
 }
 
+/// A person's printable turning-18 page.
+pub fn transition_page(id: &str) -> String {
+    format!("people/{id}/transition.html")
+}
+
+/// The anchor of a feedback record on its person's page.
+pub fn feedback_anchor(stem: &str) -> String {
+    format!("feedback-{stem}")
+}
+
 /// The anchor of an outcome reading on its person's page.
 pub fn outcome_anchor(stem: &str) -> String {
     format!("outcome-{stem}")
@@ -114,6 +128,9 @@ pub fn site_target(repo_path: &str) -> Option<(String, Option<String>)> {
         }
         Some(("outcomes", file)) if !file.contains('/') && file.ends_with(".md") => {
             (person_page(id), Some(outcome_anchor(stem(file))))
+        }
+        Some(("feedback", file)) if !file.contains('/') && file.ends_with(".md") => {
+            (person_page(id), Some(feedback_anchor(stem(file))))
         }
         Some(("files", file)) if safe_relative(file) => {
             (format!("{}/files/{}", person_dir(id), inert_name(file)), None)

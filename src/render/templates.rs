@@ -17,6 +17,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("adviser.html", include_str!("../../themes/default/templates/adviser.html")),
     ("person.html", include_str!("../../themes/default/templates/person.html")),
     ("plan.html", include_str!("../../themes/default/templates/plan.html")),
+    ("transition.html", include_str!("../../themes/default/templates/transition.html")),
     ("passport.html", include_str!("../../themes/default/templates/passport.html")),
     ("report.html", include_str!("../../themes/default/templates/report.html")),
     ("search.html", include_str!("../../themes/default/templates/search.html")),

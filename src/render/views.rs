@@ -6,11 +6,12 @@
 use super::history::LastChanged;
 use super::markdown::{self, Links, Place};
 use super::paths;
+use crate::check::{self, Deadline, Due};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Severity};
-use crate::model::date::{add_days, add_months, age_on, birthday, display_date, Date};
-use crate::model::vocab::{AccommodationType, ActivityType, GoalStatus, Heading, LegalStatus, Vocab};
-use crate::model::{ByWhom, HealthPassport, Note, OutcomeReading, PathwayPlan, Person, Practice, Profile};
+use crate::model::date::{add_days, display_date, Date};
+use crate::model::vocab::{AccommodationType, ActivityType, GoalStatus, Heading, Vocab};
+use crate::model::{ByWhom, HealthPassport, Note, OutcomeReading, PathwayPlan, Person, Practice, Profile, Repository};
 use serde::Serialize;
 
 /// How many days ahead "due soon" looks.
@@ -190,52 +191,26 @@ pub struct DueView {
     pub iso: String,
 }
 
-/// What falls due for an active person after today and within [`DUE_SOON_DAYS`].
-pub fn due_soon(person: &Person, config: &Config, today: Date) -> Vec<DueView> {
-    let Some(profile) = person.profile.as_ref().filter(|p| p.is_active()) else { return Vec::new() };
-    let end = add_days(today, DUE_SOON_DAYS);
-    let mut due: Vec<(Date, String)> = Vec::new();
-    if let Some(plan) = &person.plan {
-        if let Some(next) = next_review(plan, config) {
-            due.push((next, "Pathway plan review".into()));
-        }
-        for g in &plan.goals {
-            let open = !matches!(g.status.as_ref().map(|s| s.value), Some(GoalStatus::Achieved | GoalStatus::Dropped));
-            if let (true, Some(by)) = (open, &g.by_when) {
-                let what = g.need.as_ref().map(|n| n.value.clone()).or_else(|| g.id.as_ref().map(|i| i.value.clone()));
-                due.push((by.value, format!("Plan goal: {}", what.unwrap_or_default())));
-            }
-        }
+impl From<&Due> for DueView {
+    fn from(d: &Due) -> DueView {
+        DueView { what: d.label(), date: d.display_date(), iso: d.date.to_string() }
     }
-    if let (Some(every), Some(last)) = (&profile.contact_every_days, person.last_contact()) {
-        due.push((add_days(last, i64::from(every.value)), "Contact".into()));
-    }
-    let dob = profile.date_of_birth.value;
-    if matches!(profile.legal_status.value, LegalStatus::LookedAfter | LegalStatus::Eligible) {
-        let issued = person.passport.as_ref().and_then(|p| p.issued.as_ref()).is_some();
-        if !issued {
-            due.push((birthday(dob, 18), "18th birthday: health passport to hand over".into()));
-        }
-    }
-    if let Some(last) = person.passport.as_ref().and_then(|p| p.last_health_assessment.as_ref()) {
-        let next = add_months(last.value, config.rules.health_assessment_months);
-        if next < birthday(dob, 18) {
-            due.push((next, "Health assessment".into()));
-        }
-    }
-    if let Some(expires) = profile.immigration.as_ref().and_then(|i| i.leave_expires.as_ref()) {
-        due.push((expires.value, "Immigration leave ends".into()));
-    }
-    due.retain(|(d, _)| *d > today && *d <= end);
-    due.sort();
-    due.into_iter().map(|(d, what)| DueView { what, date: display_date(d), iso: d.to_string() }).collect()
 }
 
-/// When the plan's next review is due: `next_review`, else the last review plus the allowed months.
-fn next_review(plan: &PathwayPlan, config: &Config) -> Option<Date> {
-    plan.next_review.as_ref().map(|d| d.value).or_else(|| {
-        plan.last_review().and_then(|r| r.date.as_ref()).map(|d| add_months(d.value, config.rules.plan_review_months))
-    })
+/// What falls due for an active person after today and within [`DUE_SOON_DAYS`], as the rules decide.
+pub fn due_soon(repo: &Repository, person: &Person, today: Date) -> Vec<DueView> {
+    soon(&check::due(repo, person, today), today)
+}
+
+/// The deadlines of `due` after today and within [`DUE_SOON_DAYS`].
+fn soon(due: &[Due], today: Date) -> Vec<DueView> {
+    let end = add_days(today, DUE_SOON_DAYS);
+    due.iter().filter(|d| d.date > today && d.date <= end).map(DueView::from).collect()
+}
+
+/// When the plan's next review is due, as `plan-review-overdue` judges it.
+pub fn next_review(due: &[Due]) -> Option<Date> {
+    check::due::first(due, &Deadline::PlanReview).map(|d| d.date)
 }
 
 /// One row of the caseload table.
@@ -277,18 +252,20 @@ pub struct CaseRow {
 
 impl CaseRow {
     /// A person's row, seen from the dashboard.
-    pub fn new(person: &Person, config: &Config, today: Date, diags: &[&Diagnostic]) -> CaseRow {
+    pub fn new(repo: &Repository, person: &Person, today: Date, diags: &[&Diagnostic]) -> CaseRow {
+        let config = &repo.config;
+        let due = check::due(repo, person, today);
         let profile = person.profile.as_ref();
-        let next = person.plan.as_ref().and_then(|p| next_review(p, config));
+        let next = next_review(&due);
         let acc = profile.and_then(|p| p.accommodation.as_ref());
         let suitable = acc.and_then(|a| a.suitable.as_ref()).map(|s| s.value);
         let act = profile.and_then(|p| p.activity.as_ref()).and_then(|a| a.kind.as_ref()).map(|k| k.value);
         CaseRow {
             id: person.id.clone(),
             href: paths::href(paths::DASHBOARD, &paths::person_page(&person.id)),
-            name: profile.map(|p| p.display_name().to_string()).unwrap_or_else(|| person.id.clone()),
-            age: profile.map(|p| age_on(p.date_of_birth.value, today)),
-            legal_status: profile.map(|p| label(p.legal_status.value.as_str())),
+            name: person.shown_name(),
+            age: profile.and_then(|p| p.age_on(today)),
+            legal_status: profile.and_then(|p| p.legal()).map(|l| label(l.as_str())),
             adviser: profile.and_then(|p| p.personal_adviser.as_ref()).map(|a| staff_name(config, &a.value)),
             adviser_id: profile.and_then(|p| p.personal_adviser.as_ref()).map(|a| a.value.clone()),
             accommodation: acc.and_then(|a| a.kind.as_ref()).map(|k| accommodation_label(k.value, suitable)),
@@ -298,7 +275,7 @@ impl CaseRow {
             next_review: date(next),
             review_overdue: next.is_some_and(|n| n < today),
             counts: Counts::of(diags.iter().copied()),
-            due: due_soon(person, config, today),
+            due: soon(&due, today),
             active: profile.is_none_or(Profile::is_active),
         }
     }
@@ -332,6 +309,10 @@ pub struct Dashboard {
     pub report_href: String,
     /// Open records by personal adviser.
     pub advisers: Vec<AdviserSummary>,
+    /// Active young people turning 18 within the window, soonest first.
+    pub turning_18: Vec<super::transition::Turning18>,
+    /// How many days ahead "turning 18" looks.
+    pub transition_days: u32,
 }
 
 /// One personal adviser's share of the open caseload, on the dashboard.
@@ -430,12 +411,14 @@ pub struct ProfileView {
     pub preferred_name: Option<String>,
     /// Pronouns.
     pub pronouns: Option<String>,
-    /// Date of birth.
-    pub date_of_birth: String,
+    /// Date of birth (`None` when it could not be read).
+    pub date_of_birth: Option<String>,
     /// Age today.
-    pub age: u32,
-    /// Legal status.
-    pub legal_status: String,
+    pub age: Option<u32>,
+    /// Legal status (`None` when it could not be read).
+    pub legal_status: Option<String>,
+    /// Fields that could not be read, so the page can say so.
+    pub unreadable: Vec<String>,
     /// Extended support to 25.
     pub extended_support: bool,
     /// Placing authority.
@@ -494,12 +477,13 @@ impl ProfileView {
             out
         });
         ProfileView {
-            full_name: p.name.value.clone(),
+            full_name: p.full_name().unwrap_or(person_id(&p.source.path)).to_string(),
             preferred_name: text(&p.preferred_name),
             pronouns: text(&p.pronouns),
-            date_of_birth: display_date(p.date_of_birth.value),
-            age: age_on(p.date_of_birth.value, today),
-            legal_status: label(p.legal_status.value.as_str()),
+            date_of_birth: p.dob().map(display_date),
+            age: p.age_on(today),
+            legal_status: p.legal().map(|l| label(l.as_str())),
+            unreadable: p.unreadable.clone(),
             extended_support: p.extended_support,
             placing_authority: text(&p.placing_authority),
             adviser: p.personal_adviser.as_ref().map(|a| staff_name(config, &a.value)),
@@ -588,6 +572,71 @@ impl NoteView {
             restricted: n.restricted,
             file: n.source.path.clone(),
             html: body_html(&n.source, page, &anchor, links),
+            anchor,
+            changed: None,
+        }
+    }
+}
+
+/// One rating in a feedback record, with the question as the young person read it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnswerView {
+    /// The question.
+    pub question: String,
+    /// 1 to 5.
+    pub rating: u8,
+}
+
+/// A feedback record on its person's page: their words first, the ratings beside.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedbackView {
+    /// Its anchor on the page.
+    pub anchor: String,
+    /// When.
+    pub date: String,
+    /// What kind, as people read it.
+    pub kind: Option<String>,
+    /// Who took it down, or `None` when the young person wrote it themselves.
+    pub taken_by: Option<String>,
+    /// Ratings, in the order of `feedback_questions`.
+    pub answers: Vec<AnswerView>,
+    /// Whether the words may be quoted, without a name, in board reports.
+    pub consent_to_share: bool,
+    /// Restricted: shown with a banner.
+    pub restricted: bool,
+    /// The file.
+    pub file: String,
+    /// Their words.
+    pub html: String,
+    /// Its last commit, from git.
+    pub changed: Option<LastChanged>,
+}
+
+impl FeedbackView {
+    /// A feedback record as its person's page shows it.
+    pub fn new(f: &crate::model::Feedback, config: &Config, page: &str, links: &Links) -> FeedbackView {
+        let anchor = paths::feedback_anchor(paths::stem(&f.source.path));
+        let order = |q: &str| config.feedback_questions.iter().position(|c| c.id == q).unwrap_or(usize::MAX);
+        let mut answers: Vec<&crate::model::Answer> = f.answers.iter().collect();
+        answers.sort_by_key(|a| order(&a.question));
+        FeedbackView {
+            date: display_date(f.date.value),
+            kind: f.kind.as_ref().map(|k| label(k.value.as_str())),
+            taken_by: f.taken_by.as_ref().map(|t| staff_name(config, &t.value)),
+            answers: answers
+                .into_iter()
+                .map(|a| AnswerView {
+                    question: config
+                        .question(&a.question)
+                        .map(|q| q.text.clone())
+                        .unwrap_or_else(|| a.question.clone()),
+                    rating: a.rating,
+                })
+                .collect(),
+            consent_to_share: f.consent_to_share,
+            restricted: f.restricted,
+            file: f.source.path.clone(),
+            html: body_html(&f.source, page, &anchor, links),
             anchor,
             changed: None,
         }
@@ -750,7 +799,14 @@ pub struct PlanView {
 
 impl PlanView {
     /// A plan as the page at `page` shows it.
-    pub fn new(plan: &PathwayPlan, config: &Config, today: Date, page: &str, links: &Links) -> PlanView {
+    pub fn new(
+        plan: &PathwayPlan,
+        config: &Config,
+        today: Date,
+        next: Option<Date>,
+        page: &str,
+        links: &Links,
+    ) -> PlanView {
         let review = |r: &crate::model::Review| ReviewView {
             date: date(r.date.as_ref().map(|d| d.value)),
             by: r.by.as_ref().map(|b| staff_name(config, &b.value)),
@@ -787,7 +843,6 @@ impl PlanView {
         }
         groups.push(unheaded);
         groups.retain(|g| !g.goals.is_empty());
-        let next = next_review(plan, config);
         PlanView {
             started: date(plan.started.as_ref().map(|d| d.value)),
             reviews: plan.reviews.iter().map(review).collect(),
@@ -929,9 +984,9 @@ impl PersonHeader {
         let profile = person.profile.as_ref();
         PersonHeader {
             id: person.id.clone(),
-            name: profile.map(|p| p.display_name().to_string()).unwrap_or_else(|| person.id.clone()),
-            full_name: profile.map(|p| p.name.value.clone()).unwrap_or_else(|| person.id.clone()),
-            date_of_birth: profile.map(|p| display_date(p.date_of_birth.value)),
+            name: person.shown_name(),
+            full_name: person.shown_full_name(),
+            date_of_birth: profile.and_then(|p| p.dob()).map(display_date),
             person_href: paths::href(page, &paths::person_page(&person.id)),
             plan_href: has_plan_page(person).then(|| paths::href(page, &paths::plan_page(&person.id))),
             passport_href: has_passport_page(person).then(|| paths::href(page, &paths::passport_page(&person.id))),
@@ -965,6 +1020,10 @@ pub struct PersonView {
     pub charts: Option<super::charts::OutcomeCharts>,
     /// Outcome readings, newest first.
     pub outcomes: Vec<OutcomeView>,
+    /// Feedback from the young person, newest first.
+    pub feedback: Vec<FeedbackView>,
+    /// Link to their turning-18 page, while it is coming.
+    pub transition_href: Option<String>,
     /// Attachments.
     pub attachments: Vec<LinkView>,
     /// Link to the report.

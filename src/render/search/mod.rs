@@ -61,7 +61,7 @@ const K1: f64 = 1.2;
 const B: f64 = 0.75;
 
 /// The kinds of record searched, in the order the manifest lists them.
-pub const TYPES: [&str; 5] = ["note", "plan", "passport", "profile", "outcome"];
+pub const TYPES: [&str; 6] = ["note", "plan", "passport", "profile", "outcome", "feedback"];
 
 /// One searchable record.
 #[derive(Debug, Clone)]
@@ -116,16 +116,12 @@ pub fn documents(repo: &Repository) -> Vec<Doc> {
 }
 
 fn person_docs(person: &Person, config: &Config) -> Vec<Doc> {
-    let name = person.profile.as_ref().map(|p| {
-        let mut n = p.name.value.clone();
-        if let Some(pref) = &p.preferred_name {
-            n.push(' ');
-            n.push_str(&pref.value);
-        }
-        n
-    });
-    let name = name.unwrap_or_else(|| person.id.clone());
-    let shown = person.profile.as_ref().map(|p| p.name.value.clone()).unwrap_or_else(|| person.id.clone());
+    let shown = person.shown_full_name();
+    let mut name = shown.clone();
+    if let Some(pref) = person.profile.as_ref().and_then(|p| p.preferred_name.as_ref()) {
+        name.push(' ');
+        name.push_str(&pref.value);
+    }
     let staff = |id: &str| config.staff(id).map(|s| s.name.clone()).unwrap_or_else(|| id.to_string());
     let page = paths::person_page(&person.id);
     let link = |target: &str, anchor: Option<String>| {
@@ -220,6 +216,22 @@ fn person_docs(person: &Person, config: &Config) -> Vec<Doc> {
         let by = o.by.as_ref().map(|b| b.value.clone());
         out.push(doc(4, Some(o.date.value), by, link(&page, Some(anchor)), "reading", text));
     }
+    // Restricted feedback is never indexed, whatever `search.include_restricted` says (FORMAT.md 1.1).
+    for f in person.feedback.iter().filter(|f| !f.restricted) {
+        let anchor = paths::feedback_anchor(paths::stem(&f.source.path));
+        let kind = f.kind.as_ref().map(|k| label(k.value.as_str())).unwrap_or_default();
+        let answers: Vec<String> = f
+            .answers
+            .iter()
+            .map(|a| {
+                let q = config.question(&a.question).map(|q| q.text.clone()).unwrap_or_else(|| a.question.clone());
+                format!("{q} {}", a.rating)
+            })
+            .collect();
+        let text = join(vec![plain(&f.source), answers.join(", ")]);
+        let by = f.taken_by.as_ref().map(|b| b.value.clone());
+        out.push(doc(5, Some(f.date.value), by, link(&page, Some(anchor)), &format!("views {kind}"), text));
+    }
     out
 }
 
@@ -227,8 +239,8 @@ fn join(parts: Vec<String>) -> String {
     parts.into_iter().filter(|p| !p.trim().is_empty()).collect::<Vec<_>>().join(" · ")
 }
 
-/// A record's Markdown body as plain text on one line.
-fn plain(source: &Source) -> String {
+/// A record's Markdown body as plain text on one line (for search, and for board quotes).
+pub fn plain(source: &Source) -> String {
     use pulldown_cmark::{Event, Parser};
     let mut out = String::new();
     for event in Parser::new(source.body()) {

@@ -1,0 +1,254 @@
+//! Board trends from git: the key measures at each of the last twelve month ends, from the records
+//! as they stood in git at the end of that day, judged as of that day.
+//!
+//! Each month end's figures come from the board's own ([`super::board::board`]) over the records
+//! of the last commit on or before it ([`crate::history::Timeline`], [`crate::load::load_at`]).
+//! Figures depend only on the commit, the day and this program, so they are cached under
+//! `.waymark/cache/` by commit id and day, in a file named for the program's version.
+
+use super::board::board;
+use crate::model::date::Date;
+use crate::model::Repository;
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// How many month ends the trends look back over.
+pub const MONTHS: usize = 12;
+
+/// The header of `board/trends.csv`.
+pub const CSV_HEADER: &str =
+    "month_end,open,in_touch,neet,suitable_accommodation,homeless,staying_put,plans_on_time,passports_before_18";
+
+/// The key measures at one month end (counts, not shares).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrendRow {
+    /// The month end, `YYYY-MM-DD`.
+    pub month_end: String,
+    /// Open records.
+    pub open: usize,
+    /// In touch (`in_touch: yes`).
+    pub in_touch: usize,
+    /// Not in education, employment or training.
+    pub neet: usize,
+    /// In accommodation recorded as suitable.
+    pub suitable_accommodation: usize,
+    /// Accommodation `homeless`.
+    pub homeless: usize,
+    /// In a Staying Put arrangement.
+    pub staying_put: usize,
+    /// Pathway plans whose review was not overdue.
+    pub plans_on_time: usize,
+    /// Passports issued before the 18th birthday, of those then 18 or over.
+    pub passports_before_18: usize,
+}
+
+/// The measures, as the board page and its charts name them, with how to read each from a row.
+pub const MEASURES: [(&str, fn(&TrendRow) -> usize); 8] = [
+    ("Open records", |r| r.open),
+    ("In touch", |r| r.in_touch),
+    ("NEET", |r| r.neet),
+    ("In suitable accommodation", |r| r.suitable_accommodation),
+    ("Homeless", |r| r.homeless),
+    ("Staying Put", |r| r.staying_put),
+    ("Plans reviewed on time", |r| r.plans_on_time),
+    ("Passports issued before 18", |r| r.passports_before_18),
+];
+
+/// The key measures of a repository's records as of `day`, as the board counts them.
+pub fn measures(repo: &Repository, day: Date) -> TrendRow {
+    let b = board(repo, day, String::new());
+    let in_touch = b.in_touch.iter().filter(|c| c.code.as_deref() == Some("YES")).map(|c| c.count).sum();
+    let homeless = b.accommodation.iter().filter(|a| a.code.as_deref() == Some("S")).map(|a| a.total).sum();
+    TrendRow {
+        month_end: day.to_string(),
+        open: b.people,
+        in_touch,
+        neet: b.neet.yes,
+        suitable_accommodation: b.suitable.yes,
+        homeless,
+        staying_put: b.staying_put,
+        plans_on_time: b.plans_on_time.yes,
+        passports_before_18: b.passports_before_18.yes,
+    }
+}
+
+/// The last `n` month ends strictly before `today`, oldest first.
+pub fn month_ends(today: Date, n: usize) -> Vec<Date> {
+    let mut out = Vec::with_capacity(n);
+    let mut first_of_month = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).unwrap_or(today);
+    while out.len() < n {
+        let Some(end) = first_of_month.pred_opt() else { break };
+        out.push(end);
+        first_of_month = NaiveDate::from_ymd_opt(end.year(), end.month(), 1).unwrap_or(end);
+    }
+    out.reverse();
+    out
+}
+
+/// The trends for the records repository at `root`: one row per month end that has a commit on or
+/// before it, oldest first; or why there are none (no git, or no commits).
+pub fn trends(root: &Path, today: Date) -> Result<Vec<TrendRow>, String> {
+    let why = |e: git2::Error| {
+        format!("Trends come from the records' git history, and it could not be read here: {}.", e.message())
+    };
+    let (git, prefix) = crate::history::open_repository(root).map_err(|e| match e.code() {
+        git2::ErrorCode::NotFound => {
+            "Trends come from the records' git history, and this folder is not in a git repository.".to_string()
+        }
+        _ => why(e),
+    })?;
+    let ends = month_ends(today, MONTHS);
+    let Some(oldest) = ends.first().copied() else { return Ok(Vec::new()) };
+    let timeline = crate::history::Timeline::since(&git, oldest).map_err(why)?;
+    if timeline.is_empty() {
+        return Err("Trends come from the records' git history, and nothing has been committed yet.".into());
+    }
+    let mut cache = Cache::read(root);
+    let mut rows = Vec::new();
+    for day in ends {
+        let Some(commit) = timeline.at(day) else { continue };
+        let key = format!("{commit}@{day}");
+        if let Some(row) = cache.rows.get(&key) {
+            rows.push(row.clone());
+            continue;
+        }
+        // A commit without waymark.yaml (or unreadable) held no records on that day.
+        let Ok(repo) = crate::load::load_at(root, &git, &prefix, commit) else { continue };
+        let row = measures(&repo, day);
+        cache.rows.insert(key, row.clone());
+        cache.changed = true;
+        rows.push(row);
+    }
+    cache.write(root);
+    Ok(rows)
+}
+
+/// `board/trends.csv`: the header, then one row per month end, oldest first.
+pub fn csv(rows: &[TrendRow]) -> String {
+    let mut out = format!("{CSV_HEADER}\r\n");
+    for r in rows {
+        let counts: Vec<String> = MEASURES.iter().map(|(_, get)| get(r).to_string()).collect();
+        out.push_str(&format!("{},{}\r\n", r.month_end, counts.join(",")));
+    }
+    out
+}
+
+/// Figures already worked out, by `commit@day`.
+#[derive(Default)]
+struct Cache {
+    rows: BTreeMap<String, TrendRow>,
+    changed: bool,
+}
+
+impl Cache {
+    /// The cache file: one per version of the program, since a new version may count differently.
+    fn path(root: &Path) -> PathBuf {
+        root.join(crate::history::CACHE_DIR).join(format!("trends-{}.json", env!("CARGO_PKG_VERSION")))
+    }
+
+    /// The cached rows; a missing or unreadable cache is an empty one (it is only a cache).
+    fn read(root: &Path) -> Cache {
+        let rows = std::fs::read(Cache::path(root))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<BTreeMap<String, TrendRow>>(&bytes).ok())
+            .unwrap_or_default();
+        Cache { rows, changed: false }
+    }
+
+    /// Writes the cache beside and swaps it in whole, when it changed; failing to is not an error.
+    fn write(&self, root: &Path) {
+        if !self.changed {
+            return;
+        }
+        let path = Cache::path(root);
+        let Some(dir) = path.parent() else { return };
+        let Ok(text) = serde_json::to_vec(&self.rows) else { return };
+        let tmp = dir.join(format!(".trends-{}.tmp", std::process::id()));
+        let written = std::fs::create_dir_all(dir).and_then(|_| std::fs::write(&tmp, text));
+        if written.and_then(|_| std::fs::rename(&tmp, &path)).is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+}
+
+/// The trends as the board page shows them: a table and a line chart per measure.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendsView {
+    /// The measures' names, for the table's header.
+    pub measures: Vec<&'static str>,
+    /// One row per month end: the date as people read it, then the counts.
+    pub rows: Vec<(String, Vec<usize>)>,
+    /// A chart per measure.
+    pub charts: Vec<super::charts::Line>,
+    /// Link to `board/trends.csv`.
+    pub csv_href: String,
+}
+
+impl TrendsView {
+    /// The view of `rows`.
+    pub fn new(rows: &[TrendRow], csv_href: String) -> TrendsView {
+        let dated: Vec<(Date, &TrendRow)> =
+            rows.iter().filter_map(|r| crate::model::date::parse_date(&r.month_end).ok().map(|d| (d, r))).collect();
+        let charts = MEASURES
+            .iter()
+            .filter_map(|(name, get)| {
+                let values: Vec<(Date, f64)> = dated.iter().map(|(d, r)| (*d, get(r) as f64)).collect();
+                let top = values.iter().map(|(_, v)| *v).fold(1.0, f64::max);
+                super::charts::series(name, &values, 0.0, top)
+            })
+            .collect();
+        TrendsView {
+            measures: MEASURES.iter().map(|(n, _)| *n).collect(),
+            rows: dated
+                .iter()
+                .map(|(d, r)| (crate::model::date::display_date(*d), MEASURES.iter().map(|(_, get)| get(r)).collect()))
+                .collect(),
+            charts,
+            csv_href,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::date::parse_date;
+
+    fn d(s: &str) -> Date {
+        parse_date(s).expect("date")
+    }
+
+    #[test]
+    fn month_ends_are_the_twelve_before_today_oldest_first() {
+        let ends = month_ends(d("2026-11-24"), 12);
+        assert_eq!(ends.first(), Some(&d("2025-11-30")));
+        assert_eq!(ends.last(), Some(&d("2026-10-31")));
+        assert_eq!(ends.len(), 12);
+        assert!(ends.contains(&d("2026-02-28")));
+        // A month end is "before today" only once today has passed it.
+        assert_eq!(month_ends(d("2026-11-30"), 1), [d("2026-10-31")]);
+        assert_eq!(month_ends(d("2026-12-01"), 1), [d("2026-11-30")]);
+        assert_eq!(month_ends(d("2024-03-01"), 1), [d("2024-02-29")]);
+    }
+
+    #[test]
+    fn csv_has_exactly_the_agreed_header() {
+        let row = TrendRow {
+            month_end: "2026-10-31".into(),
+            open: 9,
+            in_touch: 8,
+            neet: 2,
+            suitable_accommodation: 7,
+            homeless: 1,
+            staying_put: 1,
+            plans_on_time: 6,
+            passports_before_18: 3,
+        };
+        assert_eq!(
+            csv(&[row]),
+            "month_end,open,in_touch,neet,suitable_accommodation,homeless,staying_put,plans_on_time,passports_before_18\r\n2026-10-31,9,8,2,7,1,1,6,3\r\n"
+        );
+    }
+}
