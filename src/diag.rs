@@ -75,6 +75,7 @@ rules! {
     UnknownStaff => "unknown-staff", Error;
     BrokenLink => "broken-link", Error;
     MissingAttachment => "missing-attachment", Error;
+    NestingTooDeep => "nesting-too-deep", Warning;
     DuplicateGoalId => "duplicate-goal-id", Error;
     NhsNumber => "nhs-number", Error;
     StatusAge => "status-age", Warning;
@@ -159,7 +160,7 @@ mod tests {
         for rule in Rule::ALL {
             assert_eq!(Rule::from_name(rule.name()), Some(*rule));
         }
-        assert_eq!(Rule::ALL.len(), 26);
+        assert_eq!(Rule::ALL.len(), 27);
     }
 
     #[test]
