@@ -6,8 +6,9 @@
 //! Every person, member of staff and number here is fictional.
 
 mod common;
+mod site;
 
-use common::git::{commit, git, SAM};
+use common::git::{committed_clean, git};
 use common::{Repo, NOTE, TODAY};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -15,20 +16,13 @@ use std::time::{Duration, Instant};
 
 /// Every file under `dir` (relative path → bytes).
 fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        for entry in std::fs::read_dir(&d).expect("list folder") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                todo.push(path);
-            } else {
-                let bytes = std::fs::read(&path).expect("read file");
-                out.insert(path.strip_prefix(dir).expect("inside").to_path_buf(), bytes);
-            }
-        }
-    }
-    out
+    site::files(dir)
+        .into_iter()
+        .map(|path| {
+            let bytes = std::fs::read(&path).expect("read file");
+            (path.strip_prefix(dir).expect("inside").to_path_buf(), bytes)
+        })
+        .collect()
 }
 
 /// The names in a folder, sorted.
@@ -123,10 +117,7 @@ const CLIPBOARD: &str = "\x1b]52;c;Y3VybCBldmlsLmV4YW1wbGU=\x07";
 
 #[test]
 fn history_shows_escape_sequences_instead_of_sending_them() {
-    let repo = Repo::clean();
-    repo.write(".gitignore", ".waymark/\n");
-    git(&repo, SAM, "2026-01-01", &["init", "-q"]);
-    commit(&repo, SAM, "2026-01-01", "First records");
+    let repo = committed_clean();
     repo.write("records/yp-0001/notes/2026-11-20-visit.md", NOTE.replace("Visited", &format!("Visited{TITLE}")));
     let who = (&*format!("Mallory{TITLE} Example"), "mallory@example.org");
     let message = format!("Edit visit{CLIPBOARD}\n\nBody line {TITLE}\r\n\x1b[2J cleared");
