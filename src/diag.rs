@@ -75,6 +75,7 @@ rules! {
     UnknownStaff => "unknown-staff", Error;
     BrokenLink => "broken-link", Error;
     MissingAttachment => "missing-attachment", Error;
+    NestingTooDeep => "nesting-too-deep", Warning;
     DuplicateGoalId => "duplicate-goal-id", Error;
     NhsNumber => "nhs-number", Error;
     StatusAge => "status-age", Warning;
@@ -162,7 +163,7 @@ mod tests {
         for rule in Rule::ALL {
             assert_eq!(Rule::from_name(rule.name()), Some(*rule));
         }
-        assert_eq!(Rule::ALL.len(), 28);
+        assert_eq!(Rule::ALL.len(), 29);
     }
 
     #[test]

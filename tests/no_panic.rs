@@ -643,3 +643,115 @@ fn deep_brackets_inside_a_multiline_string_do_not_exhaust_memory() {
         String::from_utf8_lossy(&out.stderr).lines().next().unwrap_or("")
     );
 }
+
+// ---------------------------------------------------------------------------
+// Properties: time stays linear in the size of the input (issue 10)
+// ---------------------------------------------------------------------------
+//
+// Each property repeats a generated piece until the input is large, so work that grows with
+// the square of its size (nesting in the sanitiser, a scanner that looks back) shows as
+// seconds; the bounds are far above what linear work takes on a loaded machine. Failures are
+// kept in proptest-regressions/ (proptest's default), to be copied into explicit tests.
+
+/// Fewer cases: each one is a large input.
+fn large_cases() -> PtConfig {
+    PtConfig { cases: 24, ..PtConfig::default() }
+}
+
+/// `piece` repeated until it is at least `size` bytes long.
+fn repeated(piece: &str, size: usize) -> String {
+    let piece = if piece.is_empty() { " " } else { piece };
+    piece.repeat(size / piece.len() + 1)
+}
+
+/// A piece of Markdown that nests: quote markers, list markers, raw HTML that opens and closes
+/// elements in odd orders, emphasis and link brackets, with text between.
+fn nesting_piece() -> impl Strategy<Value = String> {
+    let part = prop_oneof![
+        Just("> ".to_string()),
+        Just("- ".to_string()),
+        Just("1. ".to_string()),
+        Just("  ".to_string()),
+        Just("\n".to_string()),
+        Just("<div>".to_string()),
+        Just("</div>".to_string()),
+        Just("<p>".to_string()),
+        Just("</p>".to_string()),
+        Just("<li>".to_string()),
+        Just("<table><tr><td>".to_string()),
+        Just("<b id=x>".to_string()),
+        Just("</span>".to_string()),
+        Just("<div/>".to_string()),
+        Just("<script>".to_string()),
+        Just("*".to_string()),
+        Just("_".to_string()),
+        Just("[".to_string()),
+        Just("](x.md)".to_string()),
+        Just("`".to_string()),
+        "[a-z ]{0,6}",
+    ];
+    prop::collection::vec(part, 1..12).prop_map(|p| p.concat())
+}
+
+#[test]
+fn markdown_bodies_render_in_linear_time() {
+    use waymark::render::markdown::{render, Links, Place};
+    let place = Place { source: NOTE_FILE, page: "people/yp-0001/index.html", anchor: "note-x" };
+    proptest!(large_cases(), |(piece in nesting_piece())| {
+        let body = repeated(&piece, 200_000);
+        let started = Instant::now();
+        let html = render(&body, place, &Links::default());
+        let took = started.elapsed();
+        prop_assert!(took < Duration::from_secs(10), "{piece:?} x {}: {took:?}", body.len() / piece.len().max(1));
+        prop_assert!(!html.contains("<script"));
+    });
+}
+
+#[test]
+fn search_tokeniser_is_linear_and_never_panics() {
+    use waymark::render::search::tokenise::{each_word, words};
+    proptest!(cases(), |(text in "\\PC{0,200}")| {
+        for (at, word) in words(&text) {
+            prop_assert!(text.is_char_boundary(at));
+            prop_assert!(!word.is_empty());
+        }
+    });
+    proptest!(large_cases(), |(piece in "\\PC{1,40}")| {
+        let text = repeated(&piece, 2_000_000);
+        let started = Instant::now();
+        let mut n = 0usize;
+        each_word(&text, |_, _| n += 1);
+        prop_assert!(started.elapsed() < Duration::from_secs(10), "{piece:?}: {:?}", started.elapsed());
+    });
+}
+
+#[test]
+fn large_front_matter_and_settings_check_in_linear_time() {
+    proptest!(large_cases(), |(lines in prop::collection::vec(line(), 1..6), config in prop::bool::ANY)| {
+        let piece = format!("{}\n", lines.join("\n"));
+        let repo = Repo::clean();
+        if config {
+            repo.write(CONFIG_FILE, format!("{CONFIG}{}", repeated(&piece, 200_000)));
+        } else {
+            repo.write(PROFILE_FILE, format!("---\n{}---\nBody.\n", repeated(&piece, 200_000)));
+        }
+        let started = Instant::now();
+        exercise(&repo, TODAY);
+        prop_assert!(started.elapsed() < Duration::from_secs(10), "{piece:?}: {:?}", started.elapsed());
+    });
+}
+
+/// Cases found: by hand for issue 10 (nested `<div>`s, `>` and list markers took minutes to
+/// render) and while writing the properties above; kept as explicit tests.
+#[test]
+fn found_deep_nesting_renders_quickly() {
+    use waymark::render::markdown::{render, Links, Place};
+    let place = Place { source: NOTE_FILE, page: "people/yp-0001/index.html", anchor: "note-x" };
+    for piece in ["<div>", "> ", "- ", "<div/>", "<li><div>", "<b id=x><p>", "1. > - "] {
+        let body = repeated(piece, 500_000);
+        let started = Instant::now();
+        let html = render(&body, place, &Links::default());
+        assert!(started.elapsed() < Duration::from_secs(10), "{piece:?}: {:?}", started.elapsed());
+        assert!(html.matches("<div>").count() <= 64 && html.matches("<blockquote>").count() <= 64, "{piece:?}");
+    }
+}

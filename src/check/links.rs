@@ -1,14 +1,30 @@
-//! `broken-link` and `missing-attachment`: relative links in bodies must name files that exist.
+//! The rules on Markdown bodies, read in one pass each: `broken-link` and `missing-attachment`
+//! (relative links must name files that exist) and `nesting-too-deep` (the site cuts quotes,
+//! lists or HTML nested deeper than it shows).
 
 use super::Checker;
 use crate::diag::Rule;
 use crate::load::yaml::Pos;
 use crate::model::Source;
-use pulldown_cmark::{Event, Options, Parser, Tag};
+use crate::render::nesting::{Gauge, MAX_DEPTH};
+use pulldown_cmark::{Event, Parser, Tag};
 
 pub(super) fn check(c: &mut Checker<'_>) {
     for source in c.person.sources() {
-        for (dest, offset) in relative_links(source.body()) {
+        let (links, gauge) = scan(source.body());
+        if let Some(offset) = crate::render::markdown::nesting_cut(source.body(), &gauge) {
+            let message = format!(
+                "this text is nested more than {MAX_DEPTH} levels deep (quotes, lists or HTML inside one another); the site shows only the first {MAX_DEPTH} levels"
+            );
+            c.report(
+                Rule::NestingTooDeep,
+                source,
+                body_pos(source, offset),
+                message,
+                "remove the extra `>` markers, list indents or HTML tags; a note rarely needs more than three levels",
+            );
+        }
+        for (dest, offset) in links {
             let Some(target) = resolve(&source.path, &dest) else {
                 let message = format!("the link `{dest}` points outside the repository");
                 c.report(
@@ -64,20 +80,23 @@ fn exists(c: &Checker<'_>, target: &str) -> bool {
     attachment || (!c.repo.root.as_os_str().is_empty() && c.repo.root.join(target).is_file())
 }
 
-/// Relative link and image destinations in a Markdown body, with their byte offsets.
-pub fn relative_links(body: &str) -> Vec<(String, usize)> {
-    let opts =
-        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
-    Parser::new_ext(body, opts)
+/// One pass over a body: its relative link and image destinations (with byte offsets) and how deep it may nest.
+fn scan(body: &str) -> (Vec<(String, usize)>, Gauge) {
+    let mut gauge = Gauge::default();
+    let links = Parser::new_ext(body, crate::render::markdown::OPTIONS)
         .into_offset_iter()
-        .filter_map(|(event, range)| match event {
-            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
-                Some((dest_url.to_string(), range.start))
+        .filter_map(|(event, range)| {
+            gauge.keep(&event, range.start);
+            match event {
+                Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                    Some((dest_url.to_string(), range.start))
+                }
+                _ => None,
             }
-            _ => None,
         })
         .filter(|(dest, _)| is_relative(dest))
-        .collect()
+        .collect();
+    (links, gauge)
 }
 
 /// A link that names a file in this repository (no scheme, not a fragment, not absolute).

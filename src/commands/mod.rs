@@ -93,3 +93,24 @@ pub(crate) fn normalise(path: &Path) -> std::path::PathBuf {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn real_paths_follow_links_and_keep_what_does_not_exist_yet() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().canonicalize().expect("canonical");
+        std::fs::create_dir_all(root.join("records/yp-1")).expect("mkdir");
+        std::os::unix::fs::symlink(root.join("records/yp-1"), root.join("link")).expect("link");
+        assert_eq!(real_path(&root.join("link/new/site")), root.join("records/yp-1/new/site"));
+        assert_eq!(
+            real_path(&root.join("link/../x")),
+            root.join("records/x"),
+            "`..` after a link is the link's parent"
+        );
+        assert_eq!(real_path(&root.join("missing/../public")), root.join("public"));
+        assert_eq!(real_path(&root.join("records/./yp-1")), root.join("records/yp-1"));
+    }
+}

@@ -6,11 +6,19 @@
 //! protocol-relative `//host` links and links to things the repository does
 //! not hold lose their `href`/`src`, keeping their text.
 
+use super::nesting::{self, Gauge};
 use super::paths::{href, site_target};
 use ammonia::{Builder, UrlRelative};
 use pulldown_cmark::{html, Options, Parser};
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashSet;
+
+/// The Markdown extensions bodies are read with, by the site and by the checks.
+pub const OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_FOOTNOTES)
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_TASKLISTS);
 
 /// The repository paths a body may link to: record files and attachments.
 #[derive(Debug, Clone, Default)]
@@ -60,10 +68,7 @@ pub struct Place<'a> {
 
 /// Renders a Markdown body to sanitised HTML for a place on the site.
 pub fn render(body: &str, place: Place<'_>, links: &Links) -> String {
-    let opts =
-        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
-    let mut raw = String::with_capacity(body.len() * 3 / 2);
-    html::push_html(&mut raw, Parser::new_ext(body, opts));
+    let (raw, _) = body_html(body);
     let id_prefix = format!("{}-", place.anchor);
     let mut builder = Builder::default();
     builder
@@ -77,6 +82,70 @@ pub fn render(body: &str, place: Place<'_>, links: &Links) -> String {
         .set_tag_attribute_value("input", "disabled", "")
         .link_rel(Some("noopener noreferrer"));
     builder.clean(&raw).to_string()
+}
+
+/// A body's Markdown as HTML for the sanitiser, its nesting cut to [`nesting::MAX_DEPTH`]
+/// (the one place that decides it); with the byte offset in `body` near the first cut, if any.
+pub fn body_html(body: &str) -> (String, Option<usize>) {
+    let at = Cell::new(0);
+    let mut gauge = Gauge::default();
+    let mut out = Marked { html: String::with_capacity(body.len() * 3 / 2), marks: Vec::new(), at: &at };
+    let events = Parser::new_ext(body, OPTIONS).into_offset_iter().filter_map(|(event, range)| {
+        at.set(range.start);
+        gauge.keep(&event, range.start).then_some(event)
+    });
+    // Writing into a String cannot fail.
+    let _ = html::write_html_fmt(&mut out, events);
+    if !gauge.may_exceed() {
+        return (out.html, gauge.first_cut());
+    }
+    let limited = nesting::limit(&out.html);
+    let cut = limited.cut_line.map(|line| out.source_offset(line));
+    (limited.html, gauge.first_cut().into_iter().chain(cut).min())
+}
+
+/// Where in a body its nesting is cut (a byte offset), or `None` if it is not: the check behind
+/// the `nesting-too-deep` warning, from the `gauge` that followed the body's events, rendering
+/// the body only when its raw HTML may be too deep.
+pub fn nesting_cut(body: &str, gauge: &Gauge) -> Option<usize> {
+    match gauge.first_cut() {
+        Some(at) => Some(at),
+        None if gauge.may_exceed() => body_html(body).1,
+        None => None,
+    }
+}
+
+/// HTML being written, with the body offset each stretch of it came from.
+struct Marked<'a> {
+    html: String,
+    /// (HTML byte offset, body byte offset) where each event's HTML starts.
+    marks: Vec<(usize, usize)>,
+    at: &'a Cell<usize>,
+}
+
+impl Marked<'_> {
+    /// The body offset of the event that wrote line `line` (1-based) of the HTML.
+    fn source_offset(&self, line: u64) -> usize {
+        let skip = usize::try_from(line.saturating_sub(1)).unwrap_or(usize::MAX);
+        let start = if skip == 0 {
+            0
+        } else {
+            self.html.match_indices('\n').nth(skip - 1).map(|(i, _)| i + 1).unwrap_or(self.html.len())
+        };
+        let i = self.marks.partition_point(|&(h, _)| h <= start);
+        self.marks.get(i.saturating_sub(1)).map(|&(_, s)| s).unwrap_or(0)
+    }
+}
+
+impl std::fmt::Write for Marked<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let at = self.at.get();
+        if self.marks.last().is_none_or(|&(_, last)| last != at) {
+            self.marks.push((self.html.len(), at));
+        }
+        self.html.push_str(s);
+        Ok(())
+    }
 }
 
 /// Ammonia's hook for relative URLs.

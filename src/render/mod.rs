@@ -8,6 +8,7 @@ pub mod board;
 pub mod charts;
 pub mod history;
 pub mod markdown;
+pub mod nesting;
 pub mod paths;
 pub mod search;
 pub mod templates;
