@@ -90,6 +90,35 @@ fn other_host_names_are_misdirected() {
 }
 
 #[test]
+fn a_bound_address_is_answered_by_that_address() {
+    let repo = Repo::clean();
+    let bin = Path::new(env!("CARGO_BIN_EXE_waymark"));
+    let server = Server::start(bin, repo.root(), TODAY, &["--bind", "127.0.0.2"]);
+    let port = server.addr.port();
+    assert_eq!(server.addr.ip().to_string(), "127.0.0.2");
+    for (host, status) in [(format!("127.0.0.2:{port}"), 200), (format!("attacker.example:{port}"), 421)] {
+        assert_eq!(server.request(PASSPORT, &[("Host", &host), ("Connection", "close")]).status, status, "{host}");
+    }
+    drop(server);
+
+    // On every address, each is answered under its own address (as another computer would
+    // open it), and under the address printed.
+    let server = Server::start(bin, repo.root(), TODAY, &["--bind", "0.0.0.0"]);
+    let port = server.addr.port();
+    let other: std::net::SocketAddr = format!("127.0.0.3:{port}").parse().expect("addr");
+    for (host, status) in [
+        (format!("127.0.0.3:{port}"), 200),
+        (format!("0.0.0.0:{port}"), 200),
+        (format!("127.0.0.4:{port}"), 421),
+        (format!("attacker.example:{port}"), 421),
+    ] {
+        let r = live::request(other, PASSPORT, &[("Host", &host), ("Connection", "close")]);
+        assert_eq!(r.status, status, "{host}");
+        assert_eq!(r.text().contains(NAME), status == 200, "{host}");
+    }
+}
+
+#[test]
 fn other_sites_may_link_to_a_page_but_not_frame_it() {
     let repo = Repo::clean();
     let server = serve(&repo);
