@@ -270,6 +270,37 @@ fn slow_clients_neither_delay_others_nor_hold_the_server() {
     assert_eq!(server.get(PAGE).status, 200);
 }
 
+#[test]
+fn a_client_that_stops_reading_is_let_go_but_event_streams_stay() {
+    let repo = Repo::clean();
+    // More than the system's socket buffers hold, so the server cannot finish writing it.
+    repo.write("records/yp-0001/files/scan.pdf", vec![b'%'; 16 << 20]);
+    let bin = Path::new(env!("CARGO_BIN_EXE_waymark"));
+    let server = Server::start_with(bin, repo.root(), TODAY, &[], &[("WAYMARK_SERVE_ANSWER_MS", "1000")], PATIENCE);
+    let files = || std::fs::read_dir(format!("/proc/{}/fd", server.pid())).map(|d| d.count()).unwrap_or(0);
+    let _warm = server.get(PAGE);
+    std::thread::sleep(Duration::from_millis(300));
+    let before = files();
+    let events = server.events(None);
+    let host = server.host();
+    let started = Instant::now();
+    let stalled: Vec<TcpStream> = (0..3)
+        .map(|_| live::send(server.addr, "/people/yp-0001/files/scan.pdf", &[("Host", &host), ("Connection", "close")]))
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(files() >= before + 4, "the stalled answers and the stream are open: {} -> {}", before, files());
+    while files() > before + 1 {
+        assert!(started.elapsed() < PATIENCE, "clients that stopped reading are kept: {} open files", files());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    eprintln!("3 clients that stopped reading were let go {:?} after they asked", started.elapsed());
+    drop(stalled);
+    // The event stream, older than the deadline, still works.
+    std::thread::sleep(Duration::from_millis(500));
+    repo.write("records/yp-0001/notes/2026-11-20-visit.md", "---\ndate: 2026-11-20\nauthor: sam-okafor\n---\nLater.\n");
+    events.wait(PATIENCE, |e| e.reloads("people/yp-0001/index.html")).expect("the stream outlives the deadline");
+}
+
 /// Serves `page` to every request on a port of its own for a while: another website.
 fn another_site(page: String) -> std::net::SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
