@@ -32,8 +32,9 @@ pub enum Command {
     /// Serve the site on this computer while you edit: pages reload as records are saved.
     ///
     /// The site is built in memory and served on 127.0.0.1 only; nothing is written to the
-    /// output folder (use `waymark build` for a copy to keep or share). A record with an
-    /// error is shown in the browser over the last good page until it is fixed.
+    /// output folder (use `waymark build` for a copy to keep or share). Only this computer's
+    /// own pages may read it: other host names and other websites' pages are refused. A record
+    /// with an error is shown in the browser over the last good page until it is fixed.
     Serve(ServeArgs),
     /// Make a statutory return from the records: `waymark return 903 --year 2026`.
     #[command(name = "return", subcommand)]

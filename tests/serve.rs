@@ -317,6 +317,24 @@ fn closed_event_streams_are_let_go_and_hold_no_thread() {
 }
 
 #[test]
+fn control_characters_from_records_never_reach_the_terminal() {
+    let repo = Repo::clean();
+    let server = serve(&repo);
+    // A file name and a message that would set the terminal's title and ring its bell.
+    let path = "records/yp-0001/notes/2026-11-21-\u{1b}]0;pwned\u{7}.md";
+    repo.write(path, "---\ndate: 2026-11-21\nauthor sam-okafor: [\n---\nTitle \u{1b}]0;pwned\u{7} here.\n");
+    let deadline = Instant::now() + PATIENCE;
+    while !server.stdout().iter().any(|l| l.contains("pwned")) {
+        assert!(Instant::now() < deadline, "serve never mentioned the file: {:?}", server.stdout());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let printed = [server.stdout(), server.stderr()].concat();
+    assert!(printed.iter().any(|l| l.contains("^[]0;pwned^G")), "shown as visible text: {printed:?}");
+    assert!(!printed.iter().any(|l| l.contains('\u{1b}') || l.contains('\u{7}')), "raw controls: {printed:?}");
+}
+
+#[test]
 fn bind_warns_and_a_plain_build_has_no_live_reload() {
     let repo = Repo::clean();
     let quiet = serve(&repo);

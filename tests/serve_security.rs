@@ -90,6 +90,35 @@ fn other_host_names_are_misdirected() {
 }
 
 #[test]
+fn a_bound_address_is_answered_by_that_address() {
+    let repo = Repo::clean();
+    let bin = Path::new(env!("CARGO_BIN_EXE_waymark"));
+    let server = Server::start(bin, repo.root(), TODAY, &["--bind", "127.0.0.2"]);
+    let port = server.addr.port();
+    assert_eq!(server.addr.ip().to_string(), "127.0.0.2");
+    for (host, status) in [(format!("127.0.0.2:{port}"), 200), (format!("attacker.example:{port}"), 421)] {
+        assert_eq!(server.request(PASSPORT, &[("Host", &host), ("Connection", "close")]).status, status, "{host}");
+    }
+    drop(server);
+
+    // On every address, each is answered under its own address (as another computer would
+    // open it), and under the address printed.
+    let server = Server::start(bin, repo.root(), TODAY, &["--bind", "0.0.0.0"]);
+    let port = server.addr.port();
+    let other: std::net::SocketAddr = format!("127.0.0.3:{port}").parse().expect("addr");
+    for (host, status) in [
+        (format!("127.0.0.3:{port}"), 200),
+        (format!("0.0.0.0:{port}"), 200),
+        (format!("127.0.0.4:{port}"), 421),
+        (format!("attacker.example:{port}"), 421),
+    ] {
+        let r = live::request(other, PASSPORT, &[("Host", &host), ("Connection", "close")]);
+        assert_eq!(r.status, status, "{host}");
+        assert_eq!(r.text().contains(NAME), status == 200, "{host}");
+    }
+}
+
+#[test]
 fn other_sites_may_link_to_a_page_but_not_frame_it() {
     let repo = Repo::clean();
     let server = serve(&repo);
@@ -239,6 +268,37 @@ fn slow_clients_neither_delay_others_nor_hold_the_server() {
     }
     eprintln!("all 200 slow clients were closed {:?} after they started", started.elapsed());
     assert_eq!(server.get(PAGE).status, 200);
+}
+
+#[test]
+fn a_client_that_stops_reading_is_let_go_but_event_streams_stay() {
+    let repo = Repo::clean();
+    // More than the system's socket buffers hold, so the server cannot finish writing it.
+    repo.write("records/yp-0001/files/scan.pdf", vec![b'%'; 16 << 20]);
+    let bin = Path::new(env!("CARGO_BIN_EXE_waymark"));
+    let server = Server::start_with(bin, repo.root(), TODAY, &[], &[("WAYMARK_SERVE_ANSWER_MS", "1000")], PATIENCE);
+    let files = || std::fs::read_dir(format!("/proc/{}/fd", server.pid())).map(|d| d.count()).unwrap_or(0);
+    let _warm = server.get(PAGE);
+    std::thread::sleep(Duration::from_millis(300));
+    let before = files();
+    let events = server.events(None);
+    let host = server.host();
+    let started = Instant::now();
+    let stalled: Vec<TcpStream> = (0..3)
+        .map(|_| live::send(server.addr, "/people/yp-0001/files/scan.pdf", &[("Host", &host), ("Connection", "close")]))
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(files() >= before + 4, "the stalled answers and the stream are open: {} -> {}", before, files());
+    while files() > before + 1 {
+        assert!(started.elapsed() < PATIENCE, "clients that stopped reading are kept: {} open files", files());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    eprintln!("3 clients that stopped reading were let go {:?} after they asked", started.elapsed());
+    drop(stalled);
+    // The event stream, older than the deadline, still works.
+    std::thread::sleep(Duration::from_millis(500));
+    repo.write("records/yp-0001/notes/2026-11-20-visit.md", "---\ndate: 2026-11-20\nauthor: sam-okafor\n---\nLater.\n");
+    events.wait(PATIENCE, |e| e.reloads("people/yp-0001/index.html")).expect("the stream outlives the deadline");
 }
 
 /// Serves `page` to every request on a port of its own for a while: another website.

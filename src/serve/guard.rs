@@ -49,10 +49,8 @@ pub struct Guard {
 impl Guard {
     /// Answers to `127.0.0.1`, `localhost` and `[::1]` and to the address listened on, with `port`.
     pub fn new(listening: IpAddr, port: u16) -> Guard {
-        let mut names = vec!["127.0.0.1".to_string(), "localhost".to_string(), "[::1]".to_string()];
-        if !listening.is_unspecified() {
-            names.push(host_name(listening));
-        }
+        // The address listened on, even 0.0.0.0: only a page of this server has it as its origin.
+        let names = ["127.0.0.1".to_string(), "localhost".to_string(), "[::1]".to_string(), host_name(listening)];
         let mut guard = Guard { hosts: Vec::new(), port };
         for name in names {
             guard.add(&name);
@@ -197,6 +195,9 @@ mod tests {
         let g = Guard::new("10.1.2.3".parse().expect("ip"), 9000);
         assert_eq!(status(&g, "/", &[("host", "10.1.2.3:9000")]), 200);
         assert_eq!(status(&g, "/", &[("host", "10.1.2.3")]), 421);
+        let g = Guard::new("::".parse().expect("ip"), 9000);
+        assert_eq!(status(&g, "/", &[("host", "[::]:9000")]), 200, "the address printed");
+        assert_eq!(status(&g, "/", &[("host", "laptop.local:9000")]), 421, "names are not guessed");
     }
 
     #[test]
@@ -227,6 +228,21 @@ mod tests {
         assert_eq!(status(&g, "http://127.0.0.1:8000/", &[h]), 400);
         assert_eq!(status(&g, "http://attacker.example/", &[h]), 400);
         assert_eq!(status(&g, "*", &[h]), 400);
+    }
+
+    #[test]
+    fn readme_lists_the_headers_sent() {
+        let readme = include_str!("../../README.md");
+        let listed = readme.split("```\nCross-Origin").nth(1).expect("README's list of headers");
+        let listed = format!("Cross-Origin{}", listed.split("```").next().unwrap_or(""));
+        let listed: Vec<String> = listed.lines().map(str::to_ascii_lowercase).collect();
+        for (name, value) in HEADERS {
+            let line = format!("{name}: {value}").to_ascii_lowercase();
+            assert!(listed.contains(&line), "README lacks `{line}`");
+            let nginx = format!("add_header {name} \"{value}\" always;").to_ascii_lowercase();
+            assert!(readme.to_ascii_lowercase().contains(&nginx), "README's nginx example lacks `{nginx}`");
+        }
+        assert_eq!(listed.len(), HEADERS.len(), "README lists other headers: {listed:?}");
     }
 
     #[test]

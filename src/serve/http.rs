@@ -6,9 +6,10 @@
 //!
 //! Limits, so that no client can hold the server: a connection has [`HEAD_DEADLINE`] in total
 //! to send its request line and headers (hyper's `header_read_timeout`, started when the
-//! connection is accepted, not reset by each byte), at most [`MAX_CONNECTIONS`] are open at
-//! once (more wait in the system's queue until one ends), and each is a task on a runtime
-//! of [`WORKERS`] threads, not a thread of its own.
+//! connection is accepted, not reset by each byte) and [`ANSWER_DEADLINE`] in all to take its
+//! answer (event streams excepted, which are bounded by [`MAX_STREAMS`] instead), at most
+//! [`MAX_CONNECTIONS`] are open at once (more wait in the system's queue until one ends), and
+//! each is a task on a runtime of [`WORKERS`] threads, not a thread of its own.
 //!
 //! Each answer closes its connection (no keep-alive), as the earlier hand-written server did:
 //! an idle kept-alive connection would hold a place among [`MAX_CONNECTIONS`] for as long as
@@ -27,22 +28,32 @@ use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
+use axum::{Extension, Router};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Semaphore;
 
 /// At most this many event streams at once; more get 503.
-const MAX_STREAMS: usize = 64;
+pub const MAX_STREAMS: usize = 64;
 
 /// At most this many connections at once; more wait to be accepted.
 pub const MAX_CONNECTIONS: usize = 512;
 
 /// How long a client may take to send its whole request line and headers.
 pub const HEAD_DEADLINE: Duration = Duration::from_secs(5);
+
+/// How long a connection may last in all, unless it is an event stream: time enough for the
+/// largest attachment over a slow network, not for a client that stops reading.
+pub const ANSWER_DEADLINE: Duration = Duration::from_secs(120);
+
+/// [`ANSWER_DEADLINE`], or `WAYMARK_SERVE_ANSWER_MS` (tests use a short one).
+fn answer_deadline() -> Duration {
+    millis_from_env("WAYMARK_SERVE_ANSWER_MS").unwrap_or(ANSWER_DEADLINE)
+}
 
 /// The most a request's line and headers may take (hyper answers 431 past it).
 const MAX_HEAD: usize = 16 * 1024;
@@ -55,11 +66,12 @@ pub const KEEP_ALIVE: Duration = Duration::from_secs(10);
 
 /// [`KEEP_ALIVE`], or `WAYMARK_SERVE_KEEPALIVE_MS` (tests use a short one).
 pub fn keep_alive() -> Duration {
-    std::env::var("WAYMARK_SERVE_KEEPALIVE_MS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .map(Duration::from_millis)
-        .unwrap_or(KEEP_ALIVE)
+    millis_from_env("WAYMARK_SERVE_KEEPALIVE_MS").unwrap_or(KEEP_ALIVE)
+}
+
+/// A number of milliseconds from the environment, if set and a number.
+fn millis_from_env(name: &str) -> Option<Duration> {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).map(Duration::from_millis)
 }
 
 /// What the request handlers share.
@@ -90,6 +102,10 @@ impl Context {
 /// The address a connection arrived on, put on each of its requests for the guard.
 #[derive(Debug, Clone, Copy)]
 struct Arrived(SocketAddr);
+
+/// Set on a connection once it carries an event stream, which may outlive [`ANSWER_DEADLINE`].
+#[derive(Debug, Clone, Default)]
+struct Streaming(Arc<AtomicBool>);
 
 /// The runtime the server runs on; the server stops when it is dropped.
 pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
@@ -131,6 +147,7 @@ fn app(ctx: Arc<Context>) -> Router {
 /// Accepts connections for ever, each a task holding one of [`MAX_CONNECTIONS`] places.
 async fn accept(listener: tokio::net::TcpListener, app: Router) {
     let places = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let deadline = answer_deadline();
     loop {
         let Ok(place) = places.clone().acquire_owned().await else { return };
         let (stream, _) = match listener.accept().await {
@@ -145,9 +162,12 @@ async fn accept(listener: tokio::net::TcpListener, app: Router) {
         let Ok(arrived) = stream.local_addr() else { continue };
         let _ = stream.set_nodelay(true);
         let app = app.clone();
+        let streaming = Streaming::default();
         tokio::spawn(async move {
+            let flag = streaming.clone();
             let service = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
                 request.extensions_mut().insert(Arrived(arrived));
+                request.extensions_mut().insert(flag.clone());
                 let mut app = app.clone();
                 async move { tower_service::Service::call(&mut app, request).await }
             });
@@ -157,8 +177,13 @@ async fn accept(listener: tokio::net::TcpListener, app: Router) {
                 .keep_alive(false)
                 .max_buf_size(MAX_HEAD)
                 .serve_connection(TokioIo::new(stream), service);
-            // A client that went away or sent nonsense concerns that client only.
-            let _ = connection.await;
+            // A client that went away or sent nonsense concerns that client only. One that
+            // stops reading its answer is dropped at the deadline (closing the connection).
+            let mut connection = std::pin::pin!(connection);
+            if tokio::time::timeout(deadline, connection.as_mut()).await.is_err() && streaming.0.load(Ordering::SeqCst)
+            {
+                let _ = connection.await;
+            }
             drop(place);
         });
     }
@@ -289,10 +314,13 @@ fn read_inside(root: &Path, from: &Path) -> Option<Vec<u8>> {
 /// The event stream: the messages a page missed, then each message as it comes and a
 /// keep-alive comment when idle. Ends when the browser goes (a write fails, so the body is
 /// dropped) or the page falls too far behind (it reconnects and catches up).
-async fn events(State(ctx): State<Arc<Context>>, uri: Uri) -> Response {
+async fn events(State(ctx): State<Arc<Context>>, streaming: Option<Extension<Streaming>>, uri: Uri) -> Response {
     let Ok(place) = ctx.streams.clone().try_acquire_owned() else {
         return text(StatusCode::SERVICE_UNAVAILABLE, "too many open pages\n");
     };
+    if let Some(Extension(Streaming(flag))) = streaming {
+        flag.store(true, Ordering::SeqCst);
+    }
     let target = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
     let page = url::query_value(target, "page");
     let since = url::query_value(target, "since").and_then(|s| s.parse().ok());

@@ -48,7 +48,7 @@ pub const LIMIT_WARNING: &str = "warning: live updates are off for some folders:
 /// The warning printed when serving beyond this computer.
 pub fn bind_warning(addr: IpAddr) -> String {
     format!(
-        "warning: serving on {addr}, not only on this computer. These pages hold personal data about young people: anyone who can reach this address can read them, with no password and no encryption. Use --bind only on a network you trust, and stop the server when you are done."
+        "warning: serving on {addr}, not only on this computer. These pages hold personal data about young people: anyone who can reach this address can read them, with no password and no encryption. Use --bind only on a network you trust, and stop the server when you are done. Other computers must open it by this computer's address (http://ADDRESS:PORT/): names other than localhost are refused, so that no website can reach it under a name of its own."
     )
 }
 
