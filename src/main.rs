@@ -14,6 +14,9 @@ fn main() -> ExitCode {
         Command::Build(args) => commands::build::run(root, today, args),
         Command::History(args) => commands::history::run(root, args),
         Command::Serve(args) => commands::serve::run(root, today, args),
+        Command::Explain(args) => commands::explain::run(root, args),
+        Command::Init(args) => commands::init::run(today, args),
+        Command::New(args) => commands::new::run(root, today, args),
     };
     match result {
         Ok(status) => ExitCode::from(status),

@@ -2,7 +2,10 @@
 
 pub mod build;
 pub mod check;
+pub mod explain;
 pub mod history;
+pub mod init;
+pub mod new;
 pub mod serve;
 
 use crate::load::{self, LoadError};
