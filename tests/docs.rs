@@ -59,7 +59,10 @@ fn format_md_has_an_example_of_every_record_kind() {
         "/feedback/",
         "/supervision/",
     ] {
-        assert!(found.iter().any(|p| p == kind || p.contains(kind)), "no example of {kind} in docs/format.md: {found:?}");
+        assert!(
+            found.iter().any(|p| p == kind || p.contains(kind)),
+            "no example of {kind} in docs/format.md: {found:?}"
+        );
     }
 }
 
@@ -101,7 +104,22 @@ fn the_guide_and_readme_link_the_docs() {
     let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
     assert!(readme.contains("(docs/format.md)") && readme.contains("(docs/guide.md)"), "README links both docs");
     let guide = std::fs::read_to_string(root.join("docs/guide.md")).expect("docs/guide.md");
-    for topic in ["waymark init", "waymark new person", "waymark new note", "git commit", "waymark build", "waymark serve", "user.email", "--author", "git push", "git pull", "<<<<<<<", "merge-conflict", ".gitignore", "backup"] {
+    for topic in [
+        "waymark init",
+        "waymark new person",
+        "waymark new note",
+        "git commit",
+        "waymark build",
+        "waymark serve",
+        "user.email",
+        "--author",
+        "git push",
+        "git pull",
+        "<<<<<<<",
+        "merge-conflict",
+        ".gitignore",
+        "backup",
+    ] {
         assert!(guide.contains(topic), "docs/guide.md should cover {topic}");
     }
 }

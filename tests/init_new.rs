@@ -109,7 +109,10 @@ fn init_makes_a_committed_repository_that_checks_clean() {
     }
     assert!(desk.path("ours/records").is_dir());
     let root = desk.path("ours");
-    assert_eq!(desk.git(&root, &["log", "--format=%an <%ae>|%s"]), "Sam Okafor <sam.okafor@example.org>|Start the records repository");
+    assert_eq!(
+        desk.git(&root, &["log", "--format=%an <%ae>|%s"]),
+        "Sam Okafor <sam.okafor@example.org>|Start the records repository"
+    );
     assert_eq!(desk.git(&root, &["status", "--porcelain"]), "");
     let steps: Vec<&str> = out.lines().filter(|l| l.trim_start().starts_with(['1', '2', '3'])).collect();
     assert_eq!(steps.len(), 3, "three next steps: {out}");
@@ -150,7 +153,10 @@ fn init_twice_changes_nothing_and_says_so() {
     let (out, err, code) = desk.run(&["init", "ours", "--organisation", "Another"]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("already a Waymark repository") && out.contains("nothing was changed"), "{out}");
-    assert_eq!(std::fs::read_to_string(desk.path("ours/waymark.yaml")).expect("read"), "organisation: Changed by hand\n");
+    assert_eq!(
+        std::fs::read_to_string(desk.path("ours/waymark.yaml")).expect("read"),
+        "organisation: Changed by hand\n"
+    );
     assert_eq!(desk.git(&desk.path("ours"), &["rev-list", "--all", "--count"]), "1");
 }
 
@@ -195,7 +201,11 @@ fn the_sample_has_a_history_by_its_own_staff_in_the_order_the_work_happened() {
     let log = desk.git(&demo, &["log", "--reverse", "--format=%ad|%cd|%an|%ae|%s", "--date=short"]);
     let lines: Vec<&str> = log.lines().collect();
     assert!(lines.len() > 100, "{} commits", lines.len());
-    assert!(lines[0].ends_with("|Helen Marsh|helen.marsh@example.org|Set up Waymark for Northfield Leaving Care Service"), "{}", lines[0]);
+    assert!(
+        lines[0].ends_with("|Helen Marsh|helen.marsh@example.org|Set up Waymark for Northfield Leaving Care Service"),
+        "{}",
+        lines[0]
+    );
     let mut last = String::new();
     for line in &lines {
         let f: Vec<&str> = line.split('|').collect();
@@ -204,20 +214,41 @@ fn the_sample_has_a_history_by_its_own_staff_in_the_order_the_work_happened() {
         assert!(f[0] >= last.as_str(), "commits in date order: {line}");
         last = f[0].to_string();
     }
-    let position = |subject: &str| lines.iter().position(|l| l.ends_with(subject)).unwrap_or_else(|| panic!("no commit {subject}"));
+    let position = |subject: &str| {
+        lines.iter().position(|l| l.ends_with(subject)).unwrap_or_else(|| panic!("no commit {subject}"))
+    };
     // The work, in order: a record opened, its plan reviewed, notes after visits, a move, a passport, a closure.
     assert!(position("yp-0004: new record") < position("yp-0004: moved into semi-independent accommodation"));
-    assert!(lines.iter().any(|l| l.starts_with("2026-06-15|") && l.ends_with("yp-0001: moved into independent accommodation")));
+    assert!(lines
+        .iter()
+        .any(|l| l.starts_with("2026-06-15|") && l.ends_with("yp-0001: moved into independent accommodation")));
     assert!(lines.iter().any(|l| l.starts_with("2026-02-18|") && l.ends_with("yp-0002: health passport issued")));
-    assert!(lines.iter().any(|l| l.starts_with("2026-08-29|Dan Whitfield") || l.starts_with("2026-08-29|2026-08-29|Dan Whitfield|dan.whitfield@example.org|yp-0010: record closed (moved-area)")));
-    assert!(lines.iter().any(|l| l.starts_with("2026-06-10|2026-06-10|Sam Okafor|sam.okafor@example.org|yp-0001: pathway plan review")));
-    assert!(lines.iter().any(|l| l.starts_with("2026-11-18|2026-11-18|Sam Okafor|sam.okafor@example.org|yp-0001: home visit")));
+    assert!(lines.iter().any(|l| l.starts_with("2026-08-29|Dan Whitfield")
+        || l.starts_with(
+            "2026-08-29|2026-08-29|Dan Whitfield|dan.whitfield@example.org|yp-0010: record closed (moved-area)"
+        )));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l
+                .starts_with("2026-06-10|2026-06-10|Sam Okafor|sam.okafor@example.org|yp-0001: pathway plan review"))
+    );
+    assert!(lines
+        .iter()
+        .any(|l| l.starts_with("2026-11-18|2026-11-18|Sam Okafor|sam.okafor@example.org|yp-0001: home visit")));
     assert_eq!(desk.git(&demo, &["status", "--porcelain"]), "");
     // The plan's earlier version had one review fewer; the profile was not closed before.
     let plan_then = desk.git(&demo, &["show", "HEAD@{0}:records/yp-0001/pathway-plan.md"]);
     assert!(plan_then.contains("2026-06-10"));
     let profile_log = desk.git(&demo, &["log", "--format=%s", "--", "records/yp-0010/profile.md"]);
-    assert_eq!(profile_log.lines().collect::<Vec<_>>(), ["yp-0010: record closed (moved-area)", "yp-0010: moved into ordinary-lodgings accommodation", "yp-0010: new record"]);
+    assert_eq!(
+        profile_log.lines().collect::<Vec<_>>(),
+        [
+            "yp-0010: record closed (moved-area)",
+            "yp-0010: moved into ordinary-lodgings accommodation",
+            "yp-0010: new record"
+        ]
+    );
     // With its author check on, the sample checks as the project's own does: no errors, no one else's notes.
     let (value, code) = {
         let (out, _, code) = desk.run(&["--root", "demo", "check", "--format", "json"]);
@@ -225,18 +256,29 @@ fn the_sample_has_a_history_by_its_own_staff_in_the_order_the_work_happened() {
     };
     let found = diags(&value);
     assert_eq!(code, 0);
-    assert!(found.iter().all(|d| d.severity != "error" && d.rule != "author-mismatch" && d.rule != "uncommitted"), "{found:?}");
+    assert!(
+        found.iter().all(|d| d.severity != "error" && d.rule != "author-mismatch" && d.rule != "uncommitted"),
+        "{found:?}"
+    );
 }
 
 #[test]
 fn the_sample_never_has_a_commit_after_today() {
     let desk = Desk::new(None);
     let mut cmd = waymark();
-    let out = desk.env(&mut cmd).current_dir(desk.work.path()).args(["--today", "2026-03-01", "init", "--sample", "early"]).output().expect("run");
+    let out = desk
+        .env(&mut cmd)
+        .current_dir(desk.work.path())
+        .args(["--today", "2026-03-01", "init", "--sample", "early"])
+        .output()
+        .expect("run");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let dates = desk.git(&desk.path("early"), &["log", "--format=%ad %cd", "--date=short"]);
     assert!(dates.lines().all(|l| l.split(' ').all(|d| ("2024-09-01"..="2026-03-01").contains(&d))), "{dates}");
-    assert_eq!(files_under(&desk.path("early/records")).len(), files_under(&Path::new(env!("CARGO_MANIFEST_DIR")).join("records")).len());
+    assert_eq!(
+        files_under(&desk.path("early/records")).len(),
+        files_under(&Path::new(env!("CARGO_MANIFEST_DIR")).join("records")).len()
+    );
 }
 
 /// A repository made by `init`, with Sam (git's user) and Helen (a manager) on the staff.
@@ -263,11 +305,30 @@ fn new_records_of_every_kind_check_without_errors() {
         assert_eq!(code, 0, "{args:?}: {out}{err}");
         out.trim().to_string()
     };
-    assert_eq!(run(&["person", "--name", "Kayla Morgan", "--dob", "2009-01-15", "--status", "relevant", "--adviser", "sam-okafor"]), "yp-0001");
+    assert_eq!(
+        run(&[
+            "person",
+            "--name",
+            "Kayla Morgan",
+            "--dob",
+            "2009-01-15",
+            "--status",
+            "relevant",
+            "--adviser",
+            "sam-okafor"
+        ]),
+        "yp-0001"
+    );
     assert_eq!(run(&["person", "--name", "Tom O'Brien", "--dob", "2008-02-29", "--status", "qualifying"]), "yp-0002");
-    assert_eq!(run(&["person", "--name", "Ade Example", "--dob", "2010-06-01", "--status", "looked-after", "--id", "yp-0042"]), "yp-0042");
+    assert_eq!(
+        run(&["person", "--name", "Ade Example", "--dob", "2010-06-01", "--status", "looked-after", "--id", "yp-0042"]),
+        "yp-0042"
+    );
     assert_eq!(run(&["person", "--name", "Next One", "--dob", "2010-06-01", "--status", "eligible"]), "yp-0043");
-    assert_eq!(run(&["note", "yp-0001", "--kind", "keywork", "--author", "sam-okafor"]), "records/yp-0001/notes/2026-11-24-keywork.md");
+    assert_eq!(
+        run(&["note", "yp-0001", "--kind", "keywork", "--author", "sam-okafor"]),
+        "records/yp-0001/notes/2026-11-24-keywork.md"
+    );
     assert_eq!(
         run(&["note", "yp-0001", "--kind", "phone", "--date", "2026-11-20", "--slug", "Bus pass!", "--restricted"]),
         "records/yp-0001/notes/2026-11-20-bus-pass.md"
@@ -277,9 +338,15 @@ fn new_records_of_every_kind_check_without_errors() {
     assert_eq!(run(&["outcome", "yp-0001"]), "records/yp-0001/outcomes/2026-11-24.md");
     let profile = std::fs::read_to_string(desk.path("ours/records/yp-0001/profile.md")).expect("read");
     assert!(profile.contains("name: Kayla Morgan\n") && profile.contains("personal_adviser: sam-okafor"));
-    assert!(profile.contains("# accommodation:") && profile.contains("# immigration:"), "optional fields are there, commented");
+    assert!(
+        profile.contains("# accommodation:") && profile.contains("# immigration:"),
+        "optional fields are there, commented"
+    );
     let note = std::fs::read_to_string(desk.path("ours/records/yp-0001/notes/2026-11-20-bus-pass.md")).expect("read");
-    assert!(note.contains("author: sam-okafor") && note.contains("kind: phone") && note.contains("restricted: true"), "{note}");
+    assert!(
+        note.contains("author: sam-okafor") && note.contains("kind: phone") && note.contains("restricted: true"),
+        "{note}"
+    );
     let (errors, code) = desk.errors("ours");
     assert_eq!((errors, code), (vec![], 0));
     assert!(!desk.home.path().join("editor-was-run").exists(), "no editor without a terminal");
@@ -288,24 +355,54 @@ fn new_records_of_every_kind_check_without_errors() {
     // check after writing may report the folder; the file is written either way.
     let (out, err, code) = desk.run(&["--root", "ours", "new", "feedback", "yp-0001", "--kind", "exit"]);
     assert!(code == 0 || err.contains("bad-path"), "{out}{err}");
-    let feedback = std::fs::read_to_string(desk.path("ours/records/yp-0001/feedback/2026-11-24-exit.md")).expect("read");
+    let feedback =
+        std::fs::read_to_string(desk.path("ours/records/yp-0001/feedback/2026-11-24-exit.md")).expect("read");
     assert!(feedback.contains("kind: exit") && feedback.contains("taken_by: sam-okafor"), "{feedback}");
     run(&["supervision", "sam-okafor", "--by", "helen-marsh"]);
-    let supervision = std::fs::read_to_string(desk.path("ours/staff/sam-okafor/supervision/2026-11-24.md")).expect("read");
+    let supervision =
+        std::fs::read_to_string(desk.path("ours/staff/sam-okafor/supervision/2026-11-24.md")).expect("read");
     assert!(supervision.contains("by: helen-marsh") && supervision.contains("cases: []"), "{supervision}");
 }
 
 #[test]
 fn new_never_overwrites() {
     let desk = team();
-    assert_eq!(desk.run(&["--root", "ours", "new", "person", "--name", "Kayla Morgan", "--dob", "2009-01-15", "--status", "relevant"]).2, 0);
+    assert_eq!(
+        desk.run(&[
+            "--root",
+            "ours",
+            "new",
+            "person",
+            "--name",
+            "Kayla Morgan",
+            "--dob",
+            "2009-01-15",
+            "--status",
+            "relevant"
+        ])
+        .2,
+        0
+    );
     let plan = desk.path("ours/records/yp-0001/pathway-plan.md");
     std::fs::write(&plan, "---\nstarted: 2026-01-01\n---\nWritten by hand.\n").expect("write");
     let (_, err, code) = desk.run(&["--root", "ours", "new", "plan", "yp-0001"]);
     assert_eq!(code, 2);
     assert!(err.contains("already exists") && err.contains("never overwrites"), "{err}");
     assert_eq!(std::fs::read_to_string(&plan).expect("read"), "---\nstarted: 2026-01-01\n---\nWritten by hand.\n");
-    let (_, err, code) = desk.run(&["--root", "ours", "new", "person", "--name", "X Y", "--dob", "2009-01-15", "--status", "relevant", "--id", "yp-0001"]);
+    let (_, err, code) = desk.run(&[
+        "--root",
+        "ours",
+        "new",
+        "person",
+        "--name",
+        "X Y",
+        "--dob",
+        "2009-01-15",
+        "--status",
+        "relevant",
+        "--id",
+        "yp-0001",
+    ]);
     assert_eq!(code, 2);
     assert!(err.contains("already exists"), "{err}");
 }
@@ -313,17 +410,24 @@ fn new_never_overwrites() {
 #[test]
 fn new_says_plainly_what_is_wrong_with_its_flags() {
     let desk = team();
-    let (_, err, code) = desk.run(&["--root", "ours", "new", "person", "--name", "K M", "--dob", "2009-01-15", "--status", "relevent"]);
+    let (_, err, code) =
+        desk.run(&["--root", "ours", "new", "person", "--name", "K M", "--dob", "2009-01-15", "--status", "relevent"]);
     assert_eq!(code, 2);
     assert!(err.contains("did you mean `relevant`") || err.contains("Did you mean `relevant`"), "{err}");
-    let (_, err, code) = desk.run(&["--root", "ours", "new", "person", "--name", "K M", "--dob", "2009-02-30", "--status", "relevant"]);
+    let (_, err, code) =
+        desk.run(&["--root", "ours", "new", "person", "--name", "K M", "--dob", "2009-02-30", "--status", "relevant"]);
     assert_eq!(code, 2);
     assert!(err.contains("--dob"), "{err}");
-    assert_eq!(desk.run(&["--root", "ours", "new", "person", "--name", "K M", "--dob", "2009-01-15", "--status", "relevant"]).2, 0);
+    assert_eq!(
+        desk.run(&["--root", "ours", "new", "person", "--name", "K M", "--dob", "2009-01-15", "--status", "relevant"])
+            .2,
+        0
+    );
     let (_, err, code) = desk.run(&["--root", "ours", "new", "note", "yp-001", "--kind", "visit"]);
     assert_eq!(code, 2);
     assert!(err.contains("Did you mean `yp-0001`"), "{err}");
-    let (_, err, code) = desk.run(&["--root", "ours", "new", "note", "yp-0001", "--author", "sam-okafor", "--kind", "vist"]);
+    let (_, err, code) =
+        desk.run(&["--root", "ours", "new", "note", "yp-0001", "--author", "sam-okafor", "--kind", "vist"]);
     assert_eq!(code, 2);
     assert!(err.contains("Did you mean `visit`"), "{err}");
 }
@@ -331,7 +435,11 @@ fn new_says_plainly_what_is_wrong_with_its_flags() {
 #[test]
 fn a_note_is_by_whoever_git_says_you_are() {
     let desk = team();
-    assert_eq!(desk.run(&["--root", "ours", "new", "person", "--name", "K M", "--dob", "2009-01-15", "--status", "relevant"]).2, 0);
+    assert_eq!(
+        desk.run(&["--root", "ours", "new", "person", "--name", "K M", "--dob", "2009-01-15", "--status", "relevant"])
+            .2,
+        0
+    );
     // The repository's own identity wins over the laptop's (a shared laptop, per-repository settings).
     desk.git(&desk.path("ours"), &["config", "user.email", "helen.marsh@example.org"]);
     let (out, err, code) = desk.run(&["--root", "ours", "new", "note", "yp-0001", "--kind", "review"]);

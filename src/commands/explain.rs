@@ -19,7 +19,12 @@ pub fn run(root: Option<&Path>, args: &ExplainArgs) -> Result<u8, Fatal> {
         println!("Rules (run `waymark explain RULE` for one of them):");
         for rule in Rule::ALL {
             let first = explain(*rule).map(|e| e.means.split(". ").next().unwrap_or(e.means)).unwrap_or("");
-            println!("  {:<26} {:<8} {}", rule.name(), config.rules.severity_of(*rule).as_str(), first.trim_end_matches('.'));
+            println!(
+                "  {:<26} {:<8} {}",
+                rule.name(),
+                config.rules.severity_of(*rule).as_str(),
+                first.trim_end_matches('.')
+            );
         }
         return Ok(0);
     };

@@ -35,11 +35,19 @@ pub fn run(today_arg: Option<&str>, args: &InitArgs) -> Result<u8, Fatal> {
     println!("\nNext:");
     if args.sample {
         println!("  1. waymark build{root} --today 2026-11-24    (the sample's dates are written for that day)");
-        println!("  2. open {}/index.html in a browser", if dir == "." { "public".into() } else { format!("{dir}/public") });
+        println!(
+            "  2. open {}/index.html in a browser",
+            if dir == "." { "public".into() } else { format!("{dir}/public") }
+        );
         println!("  3. waymark check{root} --today 2026-11-24, and read docs/guide.md to start your own");
     } else {
-        println!("  1. list your staff in {}waymark.yaml (id, name, email as in git, role)", if dir == "." { String::new() } else { format!("{dir}/") });
-        println!("  2. waymark new person{root} --name \"Full Name\" --dob YYYY-MM-DD --status relevant --adviser STAFF-ID");
+        println!(
+            "  1. list your staff in {}waymark.yaml (id, name, email as in git, role)",
+            if dir == "." { String::new() } else { format!("{dir}/") }
+        );
+        println!(
+            "  2. waymark new person{root} --name \"Full Name\" --dob YYYY-MM-DD --status relevant --adviser STAFF-ID"
+        );
         println!("  3. waymark build{root}, then open the site's index.html in a browser");
     }
     Ok(0)

@@ -35,7 +35,9 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &NewArgs) -> Resu
     };
     let date = |arg: &Option<String>| -> Result<Date, Fatal> {
         match arg {
-            Some(s) => parse_date(s.trim()).map_err(|why| Fatal(format!("--date: {why}.\n  Write the date as YYYY-MM-DD."))),
+            Some(s) => {
+                parse_date(s.trim()).map_err(|why| Fatal(format!("--date: {why}.\n  Write the date as YYYY-MM-DD.")))
+            }
             None => Ok(today),
         }
     };
@@ -96,9 +98,17 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &NewArgs) -> Resu
             let scale = match &a.scale {
                 Some(s) => config.scale(s).ok_or_else(|| {
                     let names = config.outcome_scales.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ");
-                    Fatal(format!("--scale `{}` is not an outcome scale of waymark.yaml.\n  Choose one of: {names}.", visible(s)))
+                    Fatal(format!(
+                        "--scale `{}` is not an outcome scale of waymark.yaml.\n  Choose one of: {names}.",
+                        visible(s)
+                    ))
                 })?,
-                None => config.outcome_scales.iter().find(|s| s.id != "keep-on-caring").or(config.outcome_scales.first()).ok_or_else(|| Fatal("waymark.yaml has no outcome scale".into()))?,
+                None => config
+                    .outcome_scales
+                    .iter()
+                    .find(|s| s.id != "keep-on-caring")
+                    .or(config.outcome_scales.first())
+                    .ok_or_else(|| Fatal("waymark.yaml has no outcome scale".into()))?,
             };
             let by = match &a.by {
                 Some(id) => staff(config, id, "--by")?.to_string(),
@@ -137,7 +147,8 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &NewArgs) -> Resu
     };
 
     let path = root.join(&rel);
-    create_new(&path, &text).map_err(|e| Fatal(format!("{e}\n  Choose another date or --slug, or edit the file that is there.")))?;
+    create_new(&path, &text)
+        .map_err(|e| Fatal(format!("{e}\n  Choose another date or --slug, or edit the file that is there.")))?;
     eprintln!("wrote {rel}");
     println!("{announce}");
     if !args.no_edit && std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
@@ -173,11 +184,8 @@ fn check_one(root: &Path, today: Date, rel: &str) -> u8 {
         }
     };
     let report = crate::check::check_with(&repo, today, Some(&git));
-    let diagnostics: Vec<_> = report
-        .diagnostics
-        .into_iter()
-        .filter(|d| d.file == rel || rel.starts_with(&format!("{}/", d.file)))
-        .collect();
+    let diagnostics: Vec<_> =
+        report.diagnostics.into_iter().filter(|d| d.file == rel || rel.starts_with(&format!("{}/", d.file))).collect();
     let mine = Report { diagnostics, files: 1 };
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     eprint!("{}", crate::report::human(&mine, &repo, color));
@@ -190,7 +198,9 @@ fn next_id(root: &Path) -> String {
         .map(|entries| {
             entries
                 .flatten()
-                .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_prefix("yp-")).and_then(|n| n.parse::<u32>().ok()))
+                .filter_map(|e| {
+                    e.file_name().to_str().and_then(|n| n.strip_prefix("yp-")).and_then(|n| n.parse::<u32>().ok())
+                })
                 .max()
                 .unwrap_or(0)
         })
@@ -218,7 +228,11 @@ fn vocab<V: Vocab>(value: &str, flag: &str) -> Result<V, Fatal> {
 
 fn unknown(value: &str, flag: &str, names: &[&str]) -> Fatal {
     let hint = closest(value, names.iter().copied()).map(|n| format!(" Did you mean `{n}`?")).unwrap_or_default();
-    Fatal(format!("{flag}: `{}` is not one of the choices.{hint}\n  Choose one of: {}.", visible(value), names.join(", ")))
+    Fatal(format!(
+        "{flag}: `{}` is not one of the choices.{hint}\n  Choose one of: {}.",
+        visible(value),
+        names.join(", ")
+    ))
 }
 
 /// Words made into a file-name slug: `Budgeting session!` -> `budgeting-session`.

@@ -72,12 +72,14 @@ pub fn init(dir: &Path, options: &InitOptions<'_>) -> Result<Initialised, String
         std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
     };
     if options.sample {
-        sample::write_files(dir, &gitignore).map_err(|e| format!("cannot write the sample into {}: {e}", dir.display()))?;
+        sample::write_files(dir, &gitignore)
+            .map_err(|e| format!("cannot write the sample into {}: {e}", dir.display()))?;
     } else {
         let staff_id = me.as_ref().map(|(name, _)| staff_id(name));
-        let new_staff = me.as_ref().zip(staff_id.as_deref()).and_then(|((name, email), id)| {
-            (!id.is_empty()).then_some(templates::NewStaff { id, name, email })
-        });
+        let new_staff = me
+            .as_ref()
+            .zip(staff_id.as_deref())
+            .and_then(|((name, email), id)| (!id.is_empty()).then_some(templates::NewStaff { id, name, email }));
         let organisation = options.organisation.unwrap_or("Our Leaving Care Service");
         write(CONFIG_FILE, &templates::config(&templates::yaml_text(organisation), new_staff.as_ref()))?;
         write("records/.gitkeep", "")?;

@@ -21,7 +21,8 @@ pub const HISTORY_MONTHS: u32 = 18;
 /// The sample's `waymark.yaml`, with `author-mismatch` switched back on: in this copy every
 /// commit is made by the staff member the record names.
 pub fn config_text() -> String {
-    let text = FILES.iter().find(|(p, _)| *p == "waymark.yaml").map(|(_, t)| String::from_utf8_lossy(t)).unwrap_or_default();
+    let text =
+        FILES.iter().find(|(p, _)| *p == "waymark.yaml").map(|(_, t)| String::from_utf8_lossy(t)).unwrap_or_default();
     let mut out: Vec<&str> = Vec::new();
     for line in text.lines() {
         if line.trim() == "author-mismatch: off" {
@@ -163,7 +164,12 @@ fn read(records: &Repository, rel: &str) -> Vec<u8> {
 }
 
 /// The events of one young person's records, and the shapes of their changing files.
-fn person_events(person: &crate::model::Person, start: Date, events: &mut Vec<Event>, shapes: &mut BTreeMap<String, Shape>) {
+fn person_events(
+    person: &crate::model::Person,
+    start: Date,
+    events: &mut Vec<Event>,
+    shapes: &mut BTreeMap<String, Shape>,
+) {
     let id = &person.id;
     let base = format!("records/{id}");
     let adviser = person
@@ -183,7 +189,13 @@ fn person_events(person: &crate::model::Person, start: Date, events: &mut Vec<Ev
     dates.extend(person.passport.as_ref().and_then(|h| h.issued.as_ref()).map(|d| d.value));
     let opened = dates.iter().copied().min().unwrap_or(start).max(start);
     let mut push = |date: Date, order: u8, who: &str, message: String, files: Vec<String>| {
-        events.push(Event { date, order, who: if who.is_empty() { adviser.clone() } else { who.to_string() }, message, files });
+        events.push(Event {
+            date,
+            order,
+            who: if who.is_empty() { adviser.clone() } else { who.to_string() },
+            message,
+            files,
+        });
     };
 
     let mut opening = vec![format!("{base}/profile.md")];
@@ -192,11 +204,13 @@ fn person_events(person: &crate::model::Person, start: Date, events: &mut Vec<Ev
         let closed = p.closed.as_ref().and_then(|c| c.date.as_ref()).map(|d| d.value);
         shapes.insert(format!("{base}/profile.md"), Shape::Profile { moved, closed });
         if let Some(day) = moved {
-            let kind = p.accommodation.as_ref().and_then(|a| a.kind.as_ref()).map(|k| k.value.as_str()).unwrap_or("new");
+            let kind =
+                p.accommodation.as_ref().and_then(|a| a.kind.as_ref()).map(|k| k.value.as_str()).unwrap_or("new");
             push(day, 3, "", format!("{id}: moved into {kind} accommodation"), vec![format!("{base}/profile.md")]);
         }
         if let Some(day) = closed {
-            let reason = p.closed.as_ref().and_then(|c| c.reason.as_ref()).map(|r| r.value.as_str()).unwrap_or("closed");
+            let reason =
+                p.closed.as_ref().and_then(|c| c.reason.as_ref()).map(|r| r.value.as_str()).unwrap_or("closed");
             push(day, 9, "", format!("{id}: record closed ({reason})"), vec![format!("{base}/profile.md")]);
         }
     }
@@ -298,7 +312,13 @@ fn plan_on(text: &str, day: Date) -> String {
     let mut kept_reviews = 0;
     for line in text.lines() {
         if !line.starts_with(' ') && !line.starts_with('-') {
-            section = if line.starts_with("reviews:") { "reviews" } else if line.starts_with("goals:") { "goals" } else { "" };
+            section = if line.starts_with("reviews:") {
+                "reviews"
+            } else if line.starts_with("goals:") {
+                "goals"
+            } else {
+                ""
+            };
             skipping = false;
             if section != "reviews" && out.last().is_some_and(|l| l == "reviews:") && kept_reviews == 0 {
                 if let Some(last) = out.last_mut() {

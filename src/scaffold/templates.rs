@@ -6,8 +6,8 @@
 use crate::config::{OutcomeScale, Rules};
 use crate::model::date::{add_months, Date};
 use crate::model::vocab::{
-    AccommodationType, ActivityType, Flag, GoalStatus, Heading, Hours, ImmigrationStatus, InTouch, LegalStatus, NoteKind,
-    Role, Vocab,
+    AccommodationType, ActivityType, Flag, GoalStatus, Heading, Hours, ImmigrationStatus, InTouch, LegalStatus,
+    NoteKind, Role, Vocab,
 };
 
 /// The values of a vocabulary as a comment: `a | b | c`.
