@@ -95,7 +95,7 @@ pub fn make_history(repo: &git2::Repository, records: &Repository, today: Date) 
     for person in &records.people {
         person_events(person, start, &mut events, &mut shapes);
     }
-    events.sort_by(|a, b| (a.date.max(start), a.date, a.order).cmp(&(b.date.max(start), b.date, b.order)));
+    events.sort_by_key(|e| (e.date.max(start), e.date, e.order));
     // The service is set up before anyone's record is written.
     events.insert(
         0,
