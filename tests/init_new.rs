@@ -237,9 +237,12 @@ fn the_sample_has_a_history_by_its_own_staff_in_the_order_the_work_happened() {
         .iter()
         .any(|l| l.starts_with("2026-11-18|2026-11-18|Sam Okafor|sam.okafor@example.org|yp-0001: home visit")));
     assert_eq!(desk.git(&demo, &["status", "--porcelain"]), "");
-    // The plan's earlier version had one review fewer; the profile was not closed before.
-    let plan_then = desk.git(&demo, &["show", "HEAD@{0}:records/yp-0001/pathway-plan.md"]);
-    assert!(plan_then.contains("2026-06-10"));
+    // Earlier versions: the plan at its second review had two reviews and the tenancy goal open.
+    let second = desk.git(&demo, &["log", "--reverse", "--format=%H", "--grep=^yp-0001: pathway plan review$"]);
+    let second = second.lines().nth(1).expect("a second review of yp-0001's plan");
+    let plan_then = desk.git(&demo, &["show", &format!("{second}:records/yp-0001/pathway-plan.md")]);
+    assert!(plan_then.contains("- date: 2025-12-09") && !plan_then.contains("- date: 2026-06-10"), "{plan_then}");
+    assert!(plan_then.contains("id: own-tenancy") && !plan_then.contains("done: 2026-06-15"), "{plan_then}");
     let profile_log = desk.git(&demo, &["log", "--format=%s", "--", "records/yp-0010/profile.md"]);
     assert_eq!(
         profile_log.lines().collect::<Vec<_>>(),
@@ -470,4 +473,32 @@ fn explain_covers_every_rule_and_suggests_near_names() {
     let (_, err, code) = desk.run(&["explain", "contact-overdu"]);
     assert_eq!(code, 2);
     assert!(err.contains("did you mean `contact-overdue`"), "{err}");
+}
+
+#[test]
+fn new_opens_the_editor_only_on_a_terminal() {
+    let desk = team();
+    assert_eq!(
+        desk.run(&["--root", "ours", "new", "person", "--name", "K M", "--dob", "2009-01-15", "--status", "relevant"])
+            .2,
+        0
+    );
+    let marker = desk.home.path().join("editor-was-run");
+    assert!(!marker.exists(), "no terminal, no editor");
+    // `script` gives the command a terminal, as a user typing it would have.
+    let bin = assert_cmd::cargo::cargo_bin("waymark");
+    let line =
+        format!("{} --root ours --today {TODAY} new note yp-0001 --kind phone --author sam-okafor", bin.display());
+    let mut cmd = assert_cmd::Command::new("script");
+    cmd.current_dir(desk.work.path()).args(["-qec", &line, "/dev/null"]);
+    let out = desk.env(&mut cmd).output().expect("run script");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(marker.exists(), "the editor was opened on a terminal");
+    assert!(desk.path("ours/records/yp-0001/notes/2026-11-24-phone.md").is_file());
+    // --no-edit keeps it closed even on a terminal.
+    std::fs::remove_file(&marker).expect("remove marker");
+    let mut cmd = assert_cmd::Command::new("script");
+    cmd.current_dir(desk.work.path()).args(["-qec", &format!("{line} --slug again --no-edit"), "/dev/null"]);
+    assert!(desk.env(&mut cmd).output().expect("run script").status.success());
+    assert!(!marker.exists());
 }
