@@ -16,20 +16,17 @@ pub fn run(root: Option<&Path>, args: &ExplainArgs) -> Result<u8, Fatal> {
         .map(|text| Config::parse(&text).0)
         .unwrap_or_default();
     let Some(name) = &args.rule else {
-        println!("Rules (run `waymark explain RULE` for one of them):");
+        let mut text = String::from("Rules (run `waymark explain RULE` for one of them):\n");
         for rule in Rule::ALL {
-            let first = explain(*rule).map(|e| e.means.split(". ").next().unwrap_or(e.means)).unwrap_or("");
-            println!(
-                "  {:<26} {:<8} {}",
-                rule.name(),
-                config.rules.severity_of(*rule).as_str(),
-                first.trim_end_matches('.')
-            );
+            let finds = explain(*rule).map(|e| e.finds).unwrap_or("");
+            let severity = config.rules.severity_of(*rule).as_str();
+            text.push_str(&format!("  {:<26} {severity:<8} {finds}\n", rule.name()));
         }
+        super::print_out(&text);
         return Ok(0);
     };
     let rule = lookup(name).map_err(Fatal)?;
     let e = explain(rule).ok_or_else(|| Fatal(format!("`{}` has no explanation yet", rule.name())))?;
-    print!("{}", render(e, config.rules.severity_of(rule)));
+    super::print_out(&render(e, config.rules.severity_of(rule)));
     Ok(0)
 }

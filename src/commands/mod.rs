@@ -58,6 +58,13 @@ pub fn today(arg: Option<&str>) -> Result<Date, Fatal> {
     }
 }
 
+/// Writes text to stdout; a closed pipe (`waymark explain | head`) is not an error worth reporting.
+pub(crate) fn print_out(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+}
+
 /// Removes `.` and `..` components without touching the disk (the path may not exist yet).
 pub(crate) fn normalise(path: &Path) -> std::path::PathBuf {
     let mut out = std::path::PathBuf::new();

@@ -150,7 +150,7 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &NewArgs) -> Resu
     create_new(&path, &text)
         .map_err(|e| Fatal(format!("{e}\n  Choose another date or --slug, or edit the file that is there.")))?;
     eprintln!("wrote {rel}");
-    println!("{announce}");
+    super::print_out(&format!("{announce}\n"));
     if !args.no_edit && std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
         edit(&path);
     }
