@@ -16,22 +16,21 @@ pub fn on_path() -> bool {
 
 /// The user's name and email as git would use them in `dir` (the repository's own settings first).
 pub fn identity(dir: &Path) -> Option<(String, String)> {
-    let config = match Repository::open(dir) {
-        Ok(repo) => repo.config().ok()?,
-        Err(_) => git2::Config::open_default().ok()?,
-    };
-    let name = config.get_string("user.name").ok().filter(|s| !s.trim().is_empty())?;
-    let email = config.get_string("user.email").ok().filter(|s| !s.trim().is_empty())?;
-    Some((name, email))
+    Some((setting(dir, "user.name")?, setting(dir, "user.email")?))
 }
 
 /// The email git would sign commits with in `dir`, if one is set.
 pub fn email(dir: &Path) -> Option<String> {
+    setting(dir, "user.email")
+}
+
+/// A git setting as it applies in `dir`: the repository's own, else the user's, else the system's.
+fn setting(dir: &Path, key: &str) -> Option<String> {
     let config = match Repository::open(dir) {
         Ok(repo) => repo.config().ok()?,
         Err(_) => git2::Config::open_default().ok()?,
     };
-    config.get_string("user.email").ok().filter(|s| !s.trim().is_empty())
+    config.get_string(key).ok().filter(|s| !s.trim().is_empty())
 }
 
 /// Makes `dir` a git repository.
