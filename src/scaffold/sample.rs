@@ -79,6 +79,7 @@ struct Event {
 /// Makes the sample's history in `repo` (whose working folder already holds the files, loaded as
 /// `records`): one commit per piece of work, none after `today` or after now.
 pub fn make_history(repo: &git2::Repository, records: &Repository, today: Date) -> Result<usize, git2::Error> {
+    let now_seconds = chrono::Utc::now().timestamp();
     let now = chrono::Utc::now().date_naive();
     let end = today.min(now);
     let start = end.checked_sub_months(chrono::Months::new(HISTORY_MONTHS)).unwrap_or(end);
@@ -119,7 +120,9 @@ pub fn make_history(repo: &git2::Repository, records: &Repository, today: Date) 
     let mut count = 0;
     let mut commit = |builder: &mut Builder<'_>, day: Date, who: &str, message: &str| -> Result<(), git2::Error> {
         let n = per_day.entry(day).or_insert(0);
-        let seconds = day.and_hms_opt(9, 0, 0).map(|t| t.and_utc().timestamp()).unwrap_or(0) + (*n).min(400) * 97;
+        // From nine in the morning, a minute and a half apart; never later than this moment.
+        let seconds = (day.and_hms_opt(9, 0, 0).map(|t| t.and_utc().timestamp()).unwrap_or(0) + (*n).min(400) * 97)
+            .min(now_seconds);
         *n += 1;
         let staff = config.staff(who).or(config.staff.first());
         let (name, email) = staff
