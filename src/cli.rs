@@ -39,6 +39,21 @@ pub enum Command {
     /// Make a statutory return from the records: `waymark return 903 --year 2026`.
     #[command(name = "return", subcommand)]
     Return(ReturnCommand),
+    /// Explain a rule: what it means, when it fires and how to put it right.
+    ///
+    /// Example: `waymark explain passport-due`. With no rule, lists every rule.
+    Explain(ExplainArgs),
+    /// Make a new records repository (or the fictional sample service) in a folder.
+    ///
+    /// Writes waymark.yaml with every setting, records/ and a .gitignore, makes it a git
+    /// repository and commits the first version. A folder that is already a Waymark repository
+    /// is left as it is. Example: `waymark init our-records --organisation "Example Leaving Care"`.
+    Init(InitArgs),
+    /// Write a new record with every field ready to fill in, then check it.
+    ///
+    /// Never overwrites a file. On a terminal, opens $VISUAL or $EDITOR on it first.
+    /// Example: `waymark new note yp-0001 --kind visit`.
+    New(NewArgs),
 }
 
 /// The returns Waymark can make.
@@ -67,6 +82,171 @@ pub struct Return903Args {
     /// Make the return for a year that has not ended yet (birthdays still to come are left out).
     #[arg(long)]
     pub partial: bool,
+}
+
+/// Options of `waymark explain`.
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// A rule name as shown in brackets by `waymark check`, such as plan-review-overdue.
+    #[arg(value_name = "RULE")]
+    pub rule: Option<String>,
+}
+
+/// Options of `waymark init`.
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// The folder to make the repository in (created if missing; must be empty); default: here.
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+
+    /// Your organisation's name, for waymark.yaml.
+    #[arg(long, value_name = "NAME", conflicts_with = "sample")]
+    pub organisation: Option<String>,
+
+    /// Make the fictional sample service instead, with 18 months of git history by its staff.
+    #[arg(long)]
+    pub sample: bool,
+}
+
+/// Options of `waymark new`.
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// What kind of record to write.
+    #[command(subcommand)]
+    pub kind: NewKind,
+
+    /// Do not open an editor, even on a terminal.
+    #[arg(long, global = true)]
+    pub no_edit: bool,
+}
+
+/// The kinds of record `waymark new` writes.
+#[derive(Debug, Subcommand)]
+pub enum NewKind {
+    /// A young person: makes records/<id>/profile.md and prints the new id.
+    ///
+    /// Example: `waymark new person --name "Kayla Morgan" --dob 2009-01-15 --status relevant --adviser sam-okafor`
+    Person(NewPersonArgs),
+    /// A case note: records/PERSON/notes/DATE-SLUG.md.
+    ///
+    /// Example: `waymark new note yp-0001 --kind keywork --date 2026-11-24 --slug budgeting`
+    Note(NewNoteArgs),
+    /// A pathway plan: records/PERSON/pathway-plan.md. Example: `waymark new plan yp-0001`
+    Plan(PersonArg),
+    /// A health passport: records/PERSON/health-passport.md. Example: `waymark new passport yp-0001`
+    Passport(PersonArg),
+    /// An outcome reading: records/PERSON/outcomes/DATE.md. Example: `waymark new outcome yp-0001`
+    Outcome(NewOutcomeArgs),
+    /// Feedback from the young person: records/PERSON/feedback/DATE-SLUG.md (format 1.1).
+    ///
+    /// Example: `waymark new feedback yp-0010 --kind exit`
+    Feedback(NewFeedbackArgs),
+    /// A supervision record for a member of staff: staff/STAFF/supervision/DATE.md (format 1.2).
+    ///
+    /// Example: `waymark new supervision sam-okafor --by helen-marsh`
+    Supervision(NewSupervisionArgs),
+}
+
+/// The young person a new record is for.
+#[derive(Debug, clap::Args)]
+pub struct PersonArg {
+    /// The young person's id, such as yp-0001.
+    #[arg(value_name = "PERSON")]
+    pub person: String,
+}
+
+/// Options of `waymark new person`.
+#[derive(Debug, clap::Args)]
+pub struct NewPersonArgs {
+    /// Full name.
+    #[arg(long)]
+    pub name: String,
+    /// Date of birth, YYYY-MM-DD.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub dob: String,
+    /// Legal status: looked-after, eligible, relevant, former-relevant or qualifying.
+    #[arg(long, value_name = "STATUS")]
+    pub status: String,
+    /// The personal adviser's staff id.
+    #[arg(long, value_name = "STAFF-ID")]
+    pub adviser: Option<String>,
+    /// The id to use; default: the next free yp-NNNN.
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+}
+
+/// Options of `waymark new note`.
+#[derive(Debug, clap::Args)]
+pub struct NewNoteArgs {
+    /// The young person's id.
+    #[arg(value_name = "PERSON")]
+    pub person: String,
+    /// What kind of contact: visit, phone, message, keywork, review, multi-agency, education, health, incident, other.
+    #[arg(long, default_value = "visit")]
+    pub kind: String,
+    /// Who wrote it (staff id); default: the member of staff whose email is git's user.email.
+    #[arg(long, value_name = "STAFF-ID")]
+    pub author: Option<String>,
+    /// The day it happened; default: today (or --today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// A few words for the file name; default: the kind.
+    #[arg(long, value_name = "WORDS")]
+    pub slug: Option<String>,
+    /// Keep it out of search and printed bundles.
+    #[arg(long)]
+    pub restricted: bool,
+}
+
+/// Options of `waymark new outcome`.
+#[derive(Debug, clap::Args)]
+pub struct NewOutcomeArgs {
+    /// The young person's id.
+    #[arg(value_name = "PERSON")]
+    pub person: String,
+    /// The day of the reading; default: today (or --today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// Who took the reading (staff id); default: the member of staff whose email is git's user.email.
+    #[arg(long, value_name = "STAFF-ID")]
+    pub by: Option<String>,
+    /// The outcome scale's id; default: the first in waymark.yaml, else keep-on-caring.
+    #[arg(long, value_name = "ID")]
+    pub scale: Option<String>,
+}
+
+/// Options of `waymark new feedback`.
+#[derive(Debug, clap::Args)]
+pub struct NewFeedbackArgs {
+    /// The young person's id.
+    #[arg(value_name = "PERSON")]
+    pub person: String,
+    /// questionnaire, exit, complaint, compliment or review-views.
+    #[arg(long)]
+    pub kind: String,
+    /// The day it was given; default: today (or --today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// A few words for the file name; default: the kind.
+    #[arg(long, value_name = "WORDS")]
+    pub slug: Option<String>,
+    /// Who took it down (staff id); default: the member of staff whose email is git's user.email.
+    #[arg(long, value_name = "STAFF-ID")]
+    pub taken_by: Option<String>,
+}
+
+/// Options of `waymark new supervision`.
+#[derive(Debug, clap::Args)]
+pub struct NewSupervisionArgs {
+    /// The member of staff supervised (staff id).
+    #[arg(value_name = "STAFF")]
+    pub staff: String,
+    /// The day of the supervision; default: today (or --today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// The manager who gave it (staff id); default: git's user, else the first manager.
+    #[arg(long, value_name = "STAFF-ID")]
+    pub by: Option<String>,
 }
 
 /// Options of `waymark serve`.

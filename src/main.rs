@@ -15,6 +15,9 @@ fn main() -> ExitCode {
         Command::History(args) => commands::history::run(root, args),
         Command::Serve(args) => commands::serve::run(root, today, args),
         Command::Return(waymark::cli::ReturnCommand::Ssda903(args)) => commands::return_903::run(root, today, args),
+        Command::Explain(args) => commands::explain::run(root, args),
+        Command::Init(args) => commands::init::run(today, args),
+        Command::New(args) => commands::new::run(root, today, args),
     };
     match result {
         Ok(status) => ExitCode::from(status),

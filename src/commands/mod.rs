@@ -2,8 +2,11 @@
 
 pub mod build;
 pub mod check;
+pub mod explain;
 pub mod history;
 pub mod return_903;
+pub mod init;
+pub mod new;
 pub mod serve;
 
 use crate::load::{self, LoadError};
@@ -77,6 +80,13 @@ pub(crate) fn real_path(path: &Path) -> std::path::PathBuf {
             _ => return normalise(path),
         }
     }
+}
+
+/// Writes text to stdout; a closed pipe (`waymark explain | head`) is not an error worth reporting.
+pub(crate) fn print_out(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
 }
 
 /// Removes `.` and `..` components without touching the disk (the path may not exist yet).
