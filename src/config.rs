@@ -20,6 +20,20 @@ pub struct Staff {
     pub email: Option<String>,
     /// Their role.
     pub role: Option<Role>,
+    /// Whether a caseload site built for them may hold restricted notes (`see_restricted: true`).
+    pub see_restricted: bool,
+}
+
+/// One site of `sites:` in `waymark.yaml`, built by every `waymark build`: a caseload (or
+/// everyone), encrypted with the passphrase in an environment variable when one is named.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteSpec {
+    /// Output folder, relative to the root.
+    pub output: String,
+    /// Staff whose caseloads the site shows; empty: everyone.
+    pub staff: Vec<String>,
+    /// The environment variable holding the passphrase; `None`: not encrypted.
+    pub passphrase_env: Option<String>,
 }
 
 /// An outcome scale: the areas scored and the range of scores.
@@ -118,6 +132,11 @@ pub struct Config {
     pub outcome_scales: Vec<OutcomeScale>,
     /// Search settings.
     pub search: SearchSettings,
+    /// Further sites to build in the same run (`sites:`), in file order.
+    pub sites: Vec<SiteSpec>,
+    /// A line every page of one build shows (a subject access bundle that holds restricted
+    /// notes says so); set by the command, never read from the file.
+    pub notice: Option<String>,
 }
 
 impl Default for Config {
@@ -131,6 +150,8 @@ impl Default for Config {
             rules: Rules::default(),
             outcome_scales: vec![OutcomeScale::builtin()],
             search: SearchSettings::default(),
+            sites: Vec::new(),
+            notice: None,
         }
     }
 }
@@ -173,7 +194,7 @@ impl Config {
         let top = Fields::new(
             &ctx,
             &node,
-            &["organisation", "site", "staff", "rules", "outcome_scales", "search"],
+            &["organisation", "site", "staff", "rules", "outcome_scales", "search", "sites"],
             ctx.top,
             "",
         );
@@ -208,11 +229,12 @@ impl Config {
                 config.theme = t.value;
             }
         }
-        for (_, s) in top.each_map("staff", &["id", "name", "email", "role"]) {
+        for (_, s) in top.each_map("staff", &["id", "name", "email", "role", "see_restricted"]) {
             let id = s.req_text("id", "give each staff member an `id` such as `sam-okafor`");
             let name = s.req_text("name", "give each staff member their full `name`");
             let role = s.vocab::<Role>("role").map(|r| r.value);
             let email = s.text("email").map(|e| e.value);
+            let see_restricted = s.boolean("see_restricted").is_some_and(|b| b.value);
             let Some(id) = id else { continue };
             if !valid_id(&id.value) {
                 ctx.report(
@@ -232,7 +254,7 @@ impl Config {
                 continue;
             }
             let name = name.map(|n| n.value).unwrap_or_else(|| id.value.clone());
-            config.staff.push(Staff { id: id.value, name, email, role });
+            config.staff.push(Staff { id: id.value, name, email, role, see_restricted });
         }
         if let Some(r) = top.map(
             "rules",
@@ -262,6 +284,7 @@ impl Config {
                 config.search.include_restricted = b.value;
             }
         }
+        read_sites(&top, &ctx, &mut config);
         (config, ctx.finish())
     }
 }
@@ -297,6 +320,41 @@ fn read_severities(r: &Fields<'_, '_>, ctx: &Ctx<'_>, rules: &mut Rules) {
                 "write one of: error, warning, info, off",
             ),
         }
+    }
+}
+
+fn read_sites(top: &Fields<'_, '_>, ctx: &Ctx<'_>, config: &mut Config) {
+    for (pos, s) in top.each_map("sites", &["output", "staff", "passphrase_env"]) {
+        let Some(output) = s.req_text("output", "name the folder this site is built into, such as `public-sam`") else {
+            continue;
+        };
+        let staff = s.text_list("staff").unwrap_or_default();
+        for id in staff.iter().filter(|id| config.staff(id).is_none()) {
+            ctx.report(
+                Rule::UnknownStaff,
+                pos,
+                format!("`sites` names staff id `{id}`, which `staff:` does not list"),
+                "use the id of a member of staff listed under `staff:`",
+            );
+        }
+        let bad_output = output.value.contains("..")
+            || output.value.starts_with('/')
+            || output.value.trim().is_empty()
+            || output.value == "records"
+            || output.value.starts_with("records/")
+            || output.value == config.output
+            || config.sites.iter().any(|other| other.output == output.value);
+        if bad_output {
+            ctx.report(
+                Rule::InvalidValue,
+                output.pos,
+                format!("`sites` output `{}` is not a folder Waymark may build this site into", output.value),
+                "use a plain folder name of its own, such as `public-sam`, different from `site.output` and the other sites",
+            );
+            continue;
+        }
+        let passphrase_env = s.text("passphrase_env").map(|e| e.value);
+        config.sites.push(SiteSpec { output: output.value, staff, passphrase_env });
     }
 }
 

@@ -14,6 +14,7 @@ fn main() -> ExitCode {
         Command::Build(args) => commands::build::run(root, today, args),
         Command::History(args) => commands::history::run(root, args),
         Command::Serve(args) => commands::serve::run(root, today, args),
+        Command::Export(args) => commands::export::run(root, today, args),
     };
     match result {
         Ok(status) => ExitCode::from(status),
