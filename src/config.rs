@@ -207,11 +207,7 @@ impl Config {
                 config.title = t.value;
             }
             if let Some(o) = site.text("output") {
-                if o.value.contains("..")
-                    || o.value.starts_with('/')
-                    || o.value.trim().is_empty()
-                    || o.value == "records"
-                {
+                if !plain_folder(&o.value) {
                     ctx.report(
                         Rule::InvalidValue,
                         o.pos,
@@ -323,6 +319,15 @@ fn read_severities(r: &Fields<'_, '_>, ctx: &Ctx<'_>, rules: &mut Rules) {
     }
 }
 
+/// Whether a configured output folder stays inside the repository and out of `records/`.
+fn plain_folder(value: &str) -> bool {
+    !(value.contains("..")
+        || value.starts_with('/')
+        || value.trim().is_empty()
+        || value == "records"
+        || value.starts_with("records/"))
+}
+
 fn read_sites(top: &Fields<'_, '_>, ctx: &Ctx<'_>, config: &mut Config) {
     for (pos, s) in top.each_map("sites", &["output", "staff", "passphrase_env"]) {
         let Some(output) = s.req_text("output", "name the folder this site is built into, such as `public-sam`") else {
@@ -337,11 +342,7 @@ fn read_sites(top: &Fields<'_, '_>, ctx: &Ctx<'_>, config: &mut Config) {
                 "use the id of a member of staff listed under `staff:`",
             );
         }
-        let bad_output = output.value.contains("..")
-            || output.value.starts_with('/')
-            || output.value.trim().is_empty()
-            || output.value == "records"
-            || output.value.starts_with("records/")
+        let bad_output = !plain_folder(&output.value)
             || output.value == config.output
             || config.sites.iter().any(|other| other.output == output.value);
         if bad_output {

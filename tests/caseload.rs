@@ -23,17 +23,6 @@ fn caseload_of(root: &Path, staff: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// What the needles of restricted notes are called (`word of <path>`).
-fn restricted(root: &Path) -> BTreeSet<String> {
-    let repo = waymark::load::load(root).expect("repository");
-    repo.people
-        .iter()
-        .flat_map(|p| &p.notes)
-        .filter(|note| note.restricted)
-        .map(|note| format!("word of {}", note.source.path))
-        .collect()
-}
-
 fn build_caseload(root: &Path, out: &Path, staff: &[&str]) -> String {
     let mut cmd = waymark(root, TODAY);
     cmd.arg("build").arg("--output").arg(out);
@@ -49,7 +38,7 @@ fn build_caseload(root: &Path, out: &Path, staff: &[&str]) -> String {
 fn check(root: &Path, out: &Path, people: &BTreeSet<String>, see_restricted: bool) {
     let site = site_bytes(out);
     let mut found = 0;
-    let restricted = restricted(root);
+    let restricted = site::restricted_needles(root);
     for n in needles(root) {
         let Some(id) = &n.person else { continue };
         let hidden = !people.contains(id) || (!see_restricted && restricted.contains(&n.what));

@@ -13,17 +13,6 @@ fn export(out: &Path, person: &str, extra: &[&str]) -> assert_cmd::assert::Asser
     waymark(sample_root(), TODAY).arg("export").arg(person).arg("--out").arg(out).args(extra).assert()
 }
 
-/// The person whose folder holds this repository path, and whether it is a restricted note.
-fn restricted_words() -> std::collections::BTreeSet<String> {
-    let repo = waymark::load::load(sample_root()).expect("sample");
-    repo.people
-        .iter()
-        .flat_map(|p| &p.notes)
-        .filter(|n| n.restricted)
-        .map(|n| format!("word of {}", n.source.path))
-        .collect()
-}
-
 #[test]
 fn a_bundle_holds_every_record_of_its_young_person_and_nothing_of_anyone_else() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -36,7 +25,7 @@ fn a_bundle_holds_every_record_of_its_young_person_and_nothing_of_anyone_else() 
 
     // Every record file: notes and profile by their words, attachments byte for byte.
     let bundle = site_bytes(&out);
-    let restricted = restricted_words();
+    let restricted = site::restricted_needles(sample_root());
     for n in needles(sample_root()).into_iter().filter(|n| n.person.is_some()) {
         let mine = n.person.as_deref() == Some("yp-0001") && !restricted.contains(&n.what);
         let at = find(&bundle, &n);
@@ -84,7 +73,7 @@ fn a_bundle_holds_every_record_of_its_young_person_and_nothing_of_anyone_else() 
 
 #[test]
 fn restricted_notes_come_only_when_asked_for_and_then_every_page_says_so() {
-    let restricted = restricted_words();
+    let restricted = site::restricted_needles(sample_root());
     let needle = needles(sample_root())
         .into_iter()
         .find(|n| n.person.as_deref() == Some("yp-0003") && restricted.contains(&n.what))

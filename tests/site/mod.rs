@@ -360,6 +360,17 @@ pub fn needles(root: &Path) -> Vec<Needle> {
     out
 }
 
+/// What the needles of restricted notes are called (`word of <path>`).
+pub fn restricted_needles(root: &Path) -> std::collections::BTreeSet<String> {
+    let repo = waymark::load::load(root).expect("repository");
+    repo.people
+        .iter()
+        .flat_map(|p| &p.notes)
+        .filter(|note| note.restricted)
+        .map(|note| format!("word of {}", note.source.path))
+        .collect()
+}
+
 /// Every file of a built site with its path inside it, for searching byte by byte.
 pub fn site_bytes(out: &Path) -> Vec<(String, Vec<u8>)> {
     files(out)
