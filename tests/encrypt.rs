@@ -128,6 +128,7 @@ fn chromium_opens_pages_and_search_with_the_passphrase_and_refuses_the_rest() {
     unlock(&mut browser, "not the passphrase at all");
     let said = browser.wait_for(STATUS, "the wrong-passphrase message");
     assert!(said.contains("passphrase does not open"), "{said}");
+    browser.screenshot("wrong-passphrase.png");
 
     // The right one opens the page: the young person's name, notes, and a working page.
     browser.eval("document.getElementById('waymark-passphrase').value = ''; 1");
@@ -136,16 +137,23 @@ fn chromium_opens_pages_and_search_with_the_passphrase_and_refuses_the_rest() {
     assert!(heading.contains(&jordan), "{heading}");
     let text = browser.eval("document.body.innerText").as_str().unwrap_or("").to_string();
     assert!(text.contains("Notes") || text.contains("notes"), "{}", &text[..text.len().min(500)]);
-    assert_eq!(
-        browser.eval("document.documentElement.classList.contains('js')"),
-        serde_json::json!(true),
-        "page scripts ran"
-    );
+    browser.wait_for("document.documentElement.classList.contains('js') ? 'ran' : ''", "the page's own scripts to run");
+    browser.screenshot("person.png");
 
     // Another page opens without asking again: the key is kept for this tab.
     browser.navigate(&url(&sealed, "people/yp-0001/plan.html"));
     let heading = browser.wait_for(OPENED, "the plan page to open without a prompt");
     assert!(!heading.is_empty());
+
+    // The passport's own print styles are encrypted too, and applied once opened.
+    browser.navigate(&url(&sealed, "people/yp-0001/passport.html"));
+    browser.wait_for(OPENED, "the passport page to open");
+    browser.wait_for(
+        "Array.from(document.querySelectorAll('link[rel=stylesheet]')).some(function (l) { \
+         return l.href.indexOf('blob:') === 0 && l.sheet; }) ? 'styled' : ''",
+        "the passport's styles",
+    );
+    browser.screenshot("passport.png");
 
     // Search reads the encrypted index and finds a note by a word only that note holds.
     let needle = needles(sample_root())
@@ -160,6 +168,7 @@ fn chromium_opens_pages_and_search_with_the_passphrase_and_refuses_the_rest() {
         "a search result",
     );
     assert!(found.contains(&jordan) || found.to_lowercase().contains(&needle.text.to_lowercase()), "{found}");
+    browser.screenshot("search.png");
     let link = browser.eval("document.querySelector('#search-results li a').getAttribute('href')");
     assert!(link.as_str().is_some_and(|l| l.contains("yp-0001")), "{link}");
 
@@ -173,6 +182,7 @@ fn chromium_opens_pages_and_search_with_the_passphrase_and_refuses_the_rest() {
     browser.navigate(&url(&sealed, "people/yp-0002/index.html"));
     let said = browser.wait_for(STATUS, "the altered-page message");
     assert!(said.contains("changed or moved"), "{said}");
+    browser.screenshot("altered.png");
     std::fs::copy(sealed.join("people/yp-0001/index.html"), sealed.join("people/yp-0003/index.html")).expect("move");
     browser.navigate(&url(&sealed, "people/yp-0003/index.html"));
     let said = browser.wait_for(STATUS, "the moved-page message");

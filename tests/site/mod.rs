@@ -269,6 +269,16 @@ impl DevTools {
         got["result"]["value"].clone()
     }
 
+    /// Saves a PNG of the page as `name` in the folder `WAYMARK_SCREENSHOTS` names, when it is
+    /// set (for looking at a page a test opened; tests assert on the page's text, not on this).
+    pub fn screenshot(&mut self, name: &str) {
+        use base64::Engine;
+        let Some(dir) = std::env::var_os("WAYMARK_SCREENSHOTS") else { return };
+        let shot = self.call("Page.captureScreenshot", serde_json::json!({ "format": "png" }));
+        let png = base64::engine::general_purpose::STANDARD.decode(shot["data"].as_str().unwrap_or("")).expect("png");
+        std::fs::write(Path::new(&dir).join(name), png).expect("write screenshot");
+    }
+
     /// Evaluates `expression` every 50 ms until it gives a non-empty string (within two
     /// minutes on a busy machine); panics saying what was awaited otherwise.
     pub fn wait_for(&mut self, expression: &str, what: &str) -> String {
