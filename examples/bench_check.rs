@@ -3,8 +3,12 @@
 //! ```text
 //! cargo build --release
 //! cargo run --release --example bench_check [-- --sizes 5000,100000] [--runs 5] [--no-git]
-//!     [--commands check,build]
+//!     [--commands check,build,encrypt]
 //! ```
+//!
+//! `encrypt` is `waymark build --encrypt` (passphrase from WAYMARK_PASSPHRASE, or a fixed
+//! one for the benchmark) into `target/bench-site/<corpus>-encrypted/`; build rows also give
+//! the size of the site written.
 //!
 //! Corpora are made by the `synth` example's generator under `target/bench-corpus/` and kept
 //! for later runs. `build` writes to `target/bench-site/<corpus>/`, which every run after the
@@ -23,7 +27,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const USAGE: &str = "usage: bench_check [--sizes 5000,100000] [--runs 5] [--no-git] [--commands check,build]";
+const USAGE: &str = "usage: bench_check [--sizes 5000,100000] [--runs 5] [--no-git] [--commands check,build,encrypt]";
 
 /// Timings of one command on one corpus.
 struct Row {
@@ -35,6 +39,8 @@ struct Row {
     min: Duration,
     max_rss_kb: i64,
     exit: String,
+    /// Bytes of the site written, for the build commands.
+    site_bytes: Option<u64>,
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
@@ -72,7 +78,8 @@ fn run() -> Result<(), Box<dyn Error>> {
                     .map(|c| match c.trim() {
                         "check" => Ok("check"),
                         "build" => Ok("build"),
-                        other => Err(format!("--commands takes check and build, not {other:?}")),
+                        "encrypt" => Ok("encrypt"),
+                        other => Err(format!("--commands takes check, build and encrypt, not {other:?}")),
                     })
                     .collect::<Result<_, _>>()?;
             }
@@ -97,6 +104,10 @@ fn run() -> Result<(), Box<dyn Error>> {
     }
     println!("binary: {}", bin.display());
 
+    if std::env::var_os("WAYMARK_PASSPHRASE").is_none() {
+        // The benchmark's own passphrase: fictional records, a throwaway site.
+        std::env::set_var("WAYMARK_PASSPHRASE", "benchmark passphrase, not a secret");
+    }
     let today = synth::end_date().to_string();
     let mut rows = Vec::new();
     for &notes in &sizes {
@@ -109,10 +120,12 @@ fn run() -> Result<(), Box<dyn Error>> {
         let sites = target.join("bench-site");
         fs::create_dir_all(&sites).map_err(|e| format!("cannot create {}: {e}", sites.display()))?;
         let site = sites.join(corpus.file_name().unwrap_or_default());
+        let sealed = sites.join(format!("{}-encrypted", corpus.file_name().unwrap_or_default().to_string_lossy()));
         for &command in &commands {
-            let tail: [&OsStr; 3] = match command {
-                "check" => ["check".as_ref(), "--format".as_ref(), "json".as_ref()],
-                _ => ["build".as_ref(), "--output".as_ref(), site.as_os_str()],
+            let tail: Vec<&OsStr> = match command {
+                "check" => vec!["check".as_ref(), "--format".as_ref(), "json".as_ref()],
+                "encrypt" => vec!["build".as_ref(), "--encrypt".as_ref(), "--output".as_ref(), sealed.as_os_str()],
+                _ => vec!["build".as_ref(), "--output".as_ref(), site.as_os_str()],
             };
             let mut args: Vec<&OsStr> = vec!["--root".as_ref(), corpus.as_os_str(), "--today".as_ref(), today.as_ref()];
             args.extend(tail);
@@ -128,6 +141,11 @@ fn run() -> Result<(), Box<dyn Error>> {
                 exit = run.exit;
             }
             times.sort();
+            let site_bytes = match command {
+                "build" => Some(bytes_below(&site)?),
+                "encrypt" => Some(bytes_below(&sealed)?),
+                _ => None,
+            };
             rows.push(Row {
                 command,
                 notes,
@@ -137,20 +155,21 @@ fn run() -> Result<(), Box<dyn Error>> {
                 min: times[0],
                 max_rss_kb,
                 exit,
+                site_bytes,
             });
         }
     }
 
     println!();
     println!(
-        "{:<7} {:>8} {:>7} {:>9} {:>10} {:>10} {:>12} {:>9} {:>10} {:>5}",
-        "command", "notes", "people", "MB md", "median s", "min s", "notes/s", "MB/s", "peak RSS", "exit"
+        "{:<7} {:>8} {:>7} {:>9} {:>10} {:>10} {:>12} {:>9} {:>10} {:>5} {:>10}",
+        "command", "notes", "people", "MB md", "median s", "min s", "notes/s", "MB/s", "peak RSS", "exit", "site MB"
     );
     for r in &rows {
         let median = r.median.as_secs_f64().max(1e-9);
         let mb = r.md_bytes as f64 / 1e6;
         println!(
-            "{:<7} {:>8} {:>7} {:>9.1} {:>10.3} {:>10.3} {:>12.0} {:>9.1} {:>7.1} MB {:>5}",
+            "{:<7} {:>8} {:>7} {:>9.1} {:>10.3} {:>10.3} {:>12.0} {:>9.1} {:>7.1} MB {:>5} {:>10}",
             r.command,
             r.notes,
             r.people,
@@ -160,11 +179,30 @@ fn run() -> Result<(), Box<dyn Error>> {
             r.notes as f64 / median,
             mb / median,
             r.max_rss_kb as f64 / 1024.0,
-            r.exit
+            r.exit,
+            r.site_bytes.map(|b| format!("{:.1}", b as f64 / 1e6)).unwrap_or_default(),
         );
     }
     println!("\n{runs} timed runs after one warm-up; exit is the last run's status (1 means diagnostics were found).");
     Ok(())
+}
+
+/// The bytes of every file under a folder (a built site).
+fn bytes_below(dir: &Path) -> Result<u64, Box<dyn Error>> {
+    let mut total = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).map_err(|e| format!("cannot read {}: {e}", d.display()))? {
+            let entry = entry?;
+            let meta = entry.metadata()?;
+            if meta.is_dir() {
+                stack.push(entry.path());
+            } else {
+                total += meta.len();
+            }
+        }
+    }
+    Ok(total)
 }
 
 /// The hidden first argument with which this program re-runs itself to build a corpus.

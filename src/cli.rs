@@ -54,6 +54,10 @@ pub enum Command {
     /// Never overwrites a file. On a terminal, opens $VISUAL or $EDITOR on it first.
     /// Example: `waymark new note yp-0001 --kind visit`.
     New(NewArgs),
+    /// Write one young person's records as a self-contained bundle to give them (a subject
+    /// access request, or a copy when they leave): every record, attachments, the history of
+    /// their records, an index page and a manifest of every file with its SHA-256.
+    Export(ExportArgs),
 }
 
 /// The returns Waymark can make.
@@ -249,6 +253,26 @@ pub struct NewSupervisionArgs {
     pub by: Option<String>,
 }
 
+/// Options of `waymark export`.
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// The young person's id (yp-0001).
+    #[arg(value_name = "PERSON-ID")]
+    pub person: String,
+
+    /// The folder to write the bundle into: new, or empty. Never inside records/.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Also write the bundle as one zip file beside the folder (DIR.zip).
+    #[arg(long)]
+    pub zip: bool,
+
+    /// Include restricted notes; every page of the bundle then says so.
+    #[arg(long)]
+    pub include_restricted: bool,
+}
+
 /// Options of `waymark serve`.
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
@@ -288,6 +312,16 @@ pub struct BuildArgs {
     /// Where to write the site; default: `site.output` in waymark.yaml (`public`), under the repository.
     #[arg(long, value_name = "DIR")]
     pub output: Option<PathBuf>,
+
+    /// Encrypt every page and file about a young person with a passphrase, taken from the
+    /// WAYMARK_PASSPHRASE environment variable or asked for on the terminal.
+    #[arg(long)]
+    pub encrypt: bool,
+
+    /// Build a site of only this member of staff's caseload (the young people they are
+    /// personal adviser or key worker for; a manager's is everyone). Repeat for a team.
+    #[arg(long, value_name = "STAFF-ID")]
+    pub caseload: Vec<String>,
 }
 
 /// Options of `waymark check`.

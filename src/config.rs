@@ -20,6 +20,20 @@ pub struct Staff {
     pub email: Option<String>,
     /// Their role.
     pub role: Option<Role>,
+    /// Whether a caseload site built for them may hold restricted notes (`see_restricted: true`).
+    pub see_restricted: bool,
+}
+
+/// One site of `sites:` in `waymark.yaml`, built by every `waymark build`: a caseload (or
+/// everyone), encrypted with the passphrase in an environment variable when one is named.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteSpec {
+    /// Output folder, relative to the root.
+    pub output: String,
+    /// Staff whose caseloads the site shows; empty: everyone.
+    pub staff: Vec<String>,
+    /// The environment variable holding the passphrase; `None`: not encrypted.
+    pub passphrase_env: Option<String>,
 }
 
 /// An outcome scale: the areas scored and the range of scores.
@@ -145,6 +159,11 @@ pub struct Config {
     pub search: SearchSettings,
     /// Questions rated in feedback records, in display order.
     pub feedback_questions: Vec<FeedbackQuestion>,
+    /// Further sites to build in the same run (`sites:`), in file order.
+    pub sites: Vec<SiteSpec>,
+    /// A line every page of one build shows (a subject access bundle that holds restricted
+    /// notes says so); set by the command, never read from the file.
+    pub notice: Option<String>,
 }
 
 impl Default for Config {
@@ -159,6 +178,8 @@ impl Default for Config {
             outcome_scales: vec![OutcomeScale::builtin()],
             search: SearchSettings::default(),
             feedback_questions: FeedbackQuestion::defaults(),
+            sites: Vec::new(),
+            notice: None,
         }
     }
 }
@@ -206,7 +227,7 @@ impl Config {
         let top = Fields::new(
             &ctx,
             &node,
-            &["organisation", "site", "staff", "rules", "outcome_scales", "search", "feedback_questions"],
+            &["organisation", "site", "staff", "rules", "outcome_scales", "search", "feedback_questions", "sites"],
             ctx.top,
             "",
         );
@@ -219,11 +240,7 @@ impl Config {
                 config.title = t.value;
             }
             if let Some(o) = site.text("output") {
-                if o.value.contains("..")
-                    || o.value.starts_with('/')
-                    || o.value.trim().is_empty()
-                    || o.value == "records"
-                {
+                if !plain_folder(&o.value) {
                     ctx.report(
                         Rule::InvalidValue,
                         o.pos,
@@ -241,11 +258,12 @@ impl Config {
                 config.theme = t.value;
             }
         }
-        for (_, s) in top.each_map("staff", &["id", "name", "email", "role"]) {
+        for (_, s) in top.each_map("staff", &["id", "name", "email", "role", "see_restricted"]) {
             let id = s.req_text("id", "give each staff member an `id` such as `sam-okafor`");
             let name = s.req_text("name", "give each staff member their full `name`");
             let role = s.vocab::<Role>("role").map(|r| r.value);
             let email = s.text("email").map(|e| e.value);
+            let see_restricted = s.boolean("see_restricted").is_some_and(|b| b.value);
             let Some(id) = id else { continue };
             if !valid_id(&id.value) {
                 ctx.report(
@@ -265,7 +283,7 @@ impl Config {
                 continue;
             }
             let name = name.map(|n| n.value).unwrap_or_else(|| id.value.clone());
-            config.staff.push(Staff { id: id.value, name, email, role });
+            config.staff.push(Staff { id: id.value, name, email, role, see_restricted });
         }
         if let Some(r) = top.map(
             "rules",
@@ -298,6 +316,7 @@ impl Config {
                 config.search.include_restricted = b.value;
             }
         }
+        read_sites(&top, &ctx, &mut config);
         (config, ctx.finish())
     }
 }
@@ -367,6 +386,46 @@ fn read_questions(top: &Fields<'_, '_>, ctx: &Ctx<'_>, config: &mut Config) {
         questions.push(FeedbackQuestion { id: id.value, text });
     }
     config.feedback_questions = questions;
+}
+
+/// Whether a configured output folder stays inside the repository and out of `records/`.
+fn plain_folder(value: &str) -> bool {
+    !(value.contains("..")
+        || value.starts_with('/')
+        || value.trim().is_empty()
+        || value == "records"
+        || value.starts_with("records/"))
+}
+
+fn read_sites(top: &Fields<'_, '_>, ctx: &Ctx<'_>, config: &mut Config) {
+    for (pos, s) in top.each_map("sites", &["output", "staff", "passphrase_env"]) {
+        let Some(output) = s.req_text("output", "name the folder this site is built into, such as `public-sam`") else {
+            continue;
+        };
+        let staff = s.text_list("staff").unwrap_or_default();
+        for id in staff.iter().filter(|id| config.staff(id).is_none()) {
+            ctx.report(
+                Rule::UnknownStaff,
+                pos,
+                format!("`sites` names staff id `{id}`, which `staff:` does not list"),
+                "use the id of a member of staff listed under `staff:`",
+            );
+        }
+        let bad_output = !plain_folder(&output.value)
+            || output.value == config.output
+            || config.sites.iter().any(|other| other.output == output.value);
+        if bad_output {
+            ctx.report(
+                Rule::InvalidValue,
+                output.pos,
+                format!("`sites` output `{}` is not a folder Waymark may build this site into", output.value),
+                "use a plain folder name of its own, such as `public-sam`, different from `site.output` and the other sites",
+            );
+            continue;
+        }
+        let passphrase_env = s.text("passphrase_env").map(|e| e.value);
+        config.sites.push(SiteSpec { output: output.value, staff, passphrase_env });
+    }
 }
 
 fn read_scales(top: &Fields<'_, '_>, ctx: &Ctx<'_>, config: &mut Config) {

@@ -6,6 +6,7 @@
 //! [`model::Repository`]; [`check`] applies the rules of FORMAT.md and yields
 //! [`diag::Diagnostic`]s; [`report`] prints them.
 
+pub mod audience;
 pub mod check;
 pub mod cli;
 pub mod commands;
@@ -20,6 +21,7 @@ pub mod progress;
 pub mod render;
 pub mod report;
 pub mod scaffold;
+pub mod seal;
 pub mod serve;
 pub mod site;
 pub mod term;

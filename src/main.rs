@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => commands::explain::run(root, args),
         Command::Init(args) => commands::init::run(today, args),
         Command::New(args) => commands::new::run(root, today, args),
+        Command::Export(args) => commands::export::run(root, today, args),
     };
     match result {
         Ok(status) => ExitCode::from(status),

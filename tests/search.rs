@@ -8,7 +8,7 @@ mod site;
 #[path = "../examples/synth.rs"]
 mod synth;
 
-use site::chromium;
+use site::{chromium, DevTools};
 use std::path::{Path, PathBuf};
 
 const TODAY: &str = "2026-11-24";
@@ -505,108 +505,22 @@ fn bench_queries_in_chromium() {
             status.trim_start_matches(|c| c != '>').trim_start_matches('>'),
             results(&dom).len(),
             took.as_secs_f64(),
-            live.rank_ms(&format!("file://{}?q={query}", search.join("index.html").display())),
+            rank_ms(&mut live, &format!("file://{}?q={query}", search.join("index.html").display())),
         );
     }
 }
 
-/// Headless Chromium driven over the DevTools protocol on a pipe (its file descriptors 3 and
-/// 4), so that the page runs on the real clock.
-struct DevTools {
-    child: std::process::Child,
-    to: std::fs::File,
-    from: std::io::BufReader<std::fs::File>,
-    next: u64,
-    session: String,
-}
-
-impl DevTools {
-    fn start(browser: &str, profile: &Path) -> Self {
-        use std::os::fd::FromRawFd;
-        use std::os::unix::process::CommandExt;
-        let pipe = || {
-            let mut fds = [0; 2];
-            // SAFETY: fds is a live array of two ints, as pipe2 wants.
-            assert_eq!(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) }, 0, "pipe");
-            fds
-        };
-        let ([read_in, write_in], [read_out, write_out]) = (pipe(), pipe());
-        let mut command = std::process::Command::new(browser);
-        command
-            .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
-            .args(["--disable-component-update", "--disable-sync", "--remote-debugging-pipe", "about:blank"])
-            .arg(format!("--user-data-dir={}", profile.display()))
-            .stderr(std::process::Stdio::null());
-        // SAFETY: fcntl and dup2 are async-signal-safe. The child gets the pipe ends as 3 and
-        // 4 without close-on-exec (dup2 clears it), copied out of the way first in case a pipe
-        // end already is 3 or 4.
-        unsafe {
-            command.pre_exec(move || {
-                let (r, w) = (libc::fcntl(read_in, libc::F_DUPFD, 10), libc::fcntl(write_out, libc::F_DUPFD, 10));
-                if r < 0 || w < 0 || libc::dup2(r, 3) < 0 || libc::dup2(w, 4) < 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
-        let child = command.spawn().expect("chromium starts");
-        // SAFETY: each descriptor is open, ours, and owned by exactly one File from here on.
-        let (to, from) = unsafe {
-            drop(std::fs::File::from_raw_fd(read_in));
-            drop(std::fs::File::from_raw_fd(write_out));
-            (std::fs::File::from_raw_fd(write_in), std::fs::File::from_raw_fd(read_out))
-        };
-        let mut tools = DevTools { child, to, from: std::io::BufReader::new(from), next: 0, session: String::new() };
-        let target = tools.call("Target.createTarget", serde_json::json!({ "url": "about:blank" }));
-        let target = target["targetId"].as_str().expect("target").to_string();
-        let attached = tools.call("Target.attachToTarget", serde_json::json!({ "targetId": target, "flatten": true }));
-        tools.session = attached["sessionId"].as_str().expect("session").to_string();
-        tools
-    }
-
-    /// Sends one command and waits for its answer, passing over events.
-    fn call(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
-        use std::io::{BufRead, Write};
-        self.next += 1;
-        let mut message = serde_json::json!({ "id": self.next, "method": method, "params": params });
-        if !self.session.is_empty() {
-            message["sessionId"] = self.session.clone().into();
-        }
-        let mut bytes = message.to_string().into_bytes();
-        bytes.push(0);
-        self.to.write_all(&bytes).expect("send");
-        loop {
-            let mut raw = Vec::new();
-            assert!(self.from.read_until(0, &mut raw).expect("read") > 0, "chromium closed the pipe");
-            raw.pop();
-            let answer: serde_json::Value = serde_json::from_slice(&raw).expect("JSON");
-            if answer["id"] == self.next {
-                return answer["result"].clone();
-            }
+/// Opens `url`, waits for results, and gives the ranking time the page reports.
+fn rank_ms(live: &mut DevTools, url: &str) -> String {
+    live.navigate(url);
+    let expression = "(function () { var s = document.getElementById('search-status'); \
+        return s && document.querySelector('#search-results li') ? s.getAttribute('data-rank-ms') : ''; })()";
+    for _ in 0..200 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        match live.eval(expression).as_str() {
+            Some(ms) if !ms.is_empty() => return ms.to_string(),
+            _ => {}
         }
     }
-
-    /// Opens `url`, waits for results, and gives the ranking time the page reports.
-    fn rank_ms(&mut self, url: &str) -> String {
-        self.call("Page.navigate", serde_json::json!({ "url": url }));
-        let expression = "(function () { var s = document.getElementById('search-status'); \
-            return s && document.querySelector('#search-results li') ? s.getAttribute('data-rank-ms') : ''; })()";
-        for _ in 0..200 {
-            std::thread::sleep(std::time::Duration::from_millis(50));
-            let got =
-                self.call("Runtime.evaluate", serde_json::json!({ "expression": expression, "returnByValue": true }));
-            match got["result"]["value"].as_str() {
-                Some(ms) if !ms.is_empty() => return ms.to_string(),
-                _ => {}
-            }
-        }
-        "?".to_string()
-    }
-}
-
-impl Drop for DevTools {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+    "?".to_string()
 }

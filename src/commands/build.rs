@@ -1,51 +1,155 @@
 //! `waymark build`: load, check, render and write the site; print a summary.
 
 use super::{find, today, Fatal};
+use crate::audience::Audience;
 use crate::cli::BuildArgs;
 use crate::diag::Severity;
 use crate::progress::Progress;
 use crate::render::history::SiteHistory;
 use crate::render::templates::Theme;
+use crate::seal::{Key, Sealer};
 use std::path::{Path, PathBuf};
 
-/// Builds the site and prints a summary; returns the exit status (1 with `--strict` and errors).
+/// Builds the site (and the further sites waymark.yaml lists) and prints a summary of each;
+/// returns the exit status (1 with `--strict` and errors).
 pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &BuildArgs) -> Result<u8, Fatal> {
     let today = today(today_arg)?;
-    let progress = Progress::start();
     let root = find(root)?;
+    // Asked before the work starts, so the prompt is not lost under the progress bar.
+    let key = if args.encrypt { Some(derive(&passphrase()?)?) } else { None };
+    let progress = Progress::start();
     progress.stage("reading history", None);
     let git = crate::check::GitState::open(&root);
     progress.stage("reading records", None);
     let repo = crate::load::load(&root)?;
     progress.stage("checking", None);
     let report = crate::check::check_with(&repo, today, Some(&git));
-    let history = SiteHistory::new(&git.history, &repo, &git.uncommitted);
     let theme = Theme::load(&repo.root, &repo.config.theme).map_err(Fatal)?;
-    let output = output_folder(&repo.root, &repo.config.output, args.output.as_deref())?;
-    progress.stage("rendering and writing pages", Some(repo.people.len() as u64));
-    let staging = crate::site::Staging::new(&output).map_err(|e| Fatal(e.to_string()))?;
-    crate::render::render_to(&staging, &repo, &report, today, &theme, &history, &|| progress.step()).map_err(Fatal)?;
-    let pages = staging.pages();
-    progress.stage("swapping the new site in", None);
-    let written = staging.finish();
+    let audience = match args.caseload.as_slice() {
+        [] => Audience::everyone(),
+        staff => Audience::caseload(&repo, staff).map_err(Fatal)?,
+    };
+    let mut targets =
+        vec![Target { output: output_folder(&repo.root, &repo.config.output, args.output.as_deref())?, audience, key }];
+    // The sites of waymark.yaml come with a plain `waymark build`; --caseload builds one site only.
+    if args.caseload.is_empty() {
+        for spec in &repo.config.sites {
+            let key = match &spec.passphrase_env {
+                Some(var) => Some(derive(&std::env::var(var).map_err(|_| {
+                    Fatal(format!(
+                        "waymark.yaml's site {} takes its passphrase from the environment variable {var}, which is not set.\n  Set it (for example `export {var}=...` in this terminal) and build again.",
+                        spec.output
+                    ))
+                })?)?),
+                None => None,
+            };
+            targets.push(Target {
+                output: output_folder(&repo.root, &spec.output, None)?,
+                audience: Audience::caseload(&repo, &spec.staff).map_err(Fatal)?,
+                key,
+            });
+        }
+    }
+    let shared = Shared { repo: &repo, report: &report, git: &git, theme: &theme, today };
+    let mut built = Vec::new();
+    for target in &targets {
+        progress.stage("rendering and writing pages", Some(repo.people.len() as u64));
+        let staging = crate::site::Staging::new(&target.output).map_err(|e| Fatal(e.to_string()))?;
+        let people = match &target.key {
+            Some(key) => {
+                let sealer = Sealer::new(&staging, key, &theme, repo.people.iter().map(|p| p.id.clone()));
+                render_for(&sealer, &shared, &target.audience, &|| progress.step())?
+            }
+            None => render_for(&staging, &shared, &target.audience, &|| progress.step())?,
+        };
+        let pages = staging.pages();
+        progress.stage("swapping the new site in", None);
+        staging.finish().map_err(|e| Fatal(e.to_string()))?;
+        built.push((target, pages, people));
+    }
     progress.finish();
-    written.map_err(|e| Fatal(e.to_string()))?;
     let errors = report.count(Severity::Error);
     let warnings = report.count(Severity::Warning);
     let here = std::env::current_dir().ok().map(|h| super::real_path(&h)).unwrap_or_default();
-    let shown = output.strip_prefix(&here).unwrap_or(&output);
-    let shown = crate::term::visible(&shown.to_string_lossy()).into_owned();
-    let open = crate::term::visible(&Path::new(&shown).join("index.html").to_string_lossy()).into_owned();
-    println!(
-        "built {} pages for {} young people into {}: {errors} {}, {warnings} {}. Open {} in a browser.",
-        pages,
-        repo.people.len(),
-        shown,
-        if errors == 1 { "error" } else { "errors" },
-        if warnings == 1 { "warning" } else { "warnings" },
-        open,
-    );
+    for (target, pages, people) in built {
+        let shown = target.output.strip_prefix(&here).unwrap_or(&target.output);
+        let open = crate::term::visible(&shown.join("index.html").to_string_lossy()).into_owned();
+        let shown = crate::term::visible(&shown.to_string_lossy()).into_owned();
+        let what = match (&target.key, target.audience.is_everyone()) {
+            (Some(_), true) => "an encrypted site ",
+            (Some(_), false) => "an encrypted caseload site ",
+            (None, false) => "a caseload site ",
+            (None, true) => "",
+        };
+        println!(
+            "built {what}{pages} pages for {people} young people into {}: {errors} {}, {warnings} {}. Open {} in a browser.",
+            shown,
+            if errors == 1 { "error" } else { "errors" },
+            if warnings == 1 { "warning" } else { "warnings" },
+            open,
+        );
+    }
     Ok(if args.strict && errors > 0 { 1 } else { 0 })
+}
+
+/// One site of a build: where it goes, who it is for, and the key that seals it, if any.
+struct Target {
+    output: PathBuf,
+    audience: Audience,
+    key: Option<Key>,
+}
+
+/// What every site of one run is made from: the whole repository, its report and its history.
+pub(crate) struct Shared<'a> {
+    pub(crate) repo: &'a crate::model::Repository,
+    pub(crate) report: &'a crate::check::Report,
+    pub(crate) git: &'a crate::check::GitState,
+    pub(crate) theme: &'a Theme,
+    pub(crate) today: crate::model::date::Date,
+}
+
+/// Renders the site `audience` sees into `sink`; returns how many young people it shows.
+pub(crate) fn render_for(
+    sink: &dyn crate::site::Sink,
+    shared: &Shared,
+    audience: &Audience,
+    done: &(dyn Fn() + Sync),
+) -> Result<usize, Fatal> {
+    let filtered;
+    let (repo, report) = if audience.is_everyone() {
+        (shared.repo, std::borrow::Cow::Borrowed(shared.report))
+    } else {
+        filtered = audience.repository(shared.repo);
+        (&filtered, std::borrow::Cow::Owned(audience.report(shared.report)))
+    };
+    let history = SiteHistory::new(&shared.git.history, repo, &shared.git.uncommitted).for_audience(audience);
+    crate::render::render_to(sink, repo, &report, shared.today, shared.theme, &history, done).map_err(Fatal)?;
+    Ok(repo.people.len())
+}
+
+/// The passphrase of `--encrypt`: WAYMARK_PASSPHRASE, else asked for twice on the terminal.
+fn passphrase() -> Result<String, Fatal> {
+    if let Ok(p) = std::env::var("WAYMARK_PASSPHRASE") {
+        return Ok(p);
+    }
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() {
+        return Err(Fatal(
+            "--encrypt needs a passphrase, and there is no terminal to ask for one.\n  Set the WAYMARK_PASSPHRASE environment variable (never a command-line flag, which other users of the computer can see).".into(),
+        ));
+    }
+    let ask = |prompt: &str| {
+        rpassword::prompt_password(prompt).map_err(|e| Fatal(format!("cannot read the passphrase: {e}")))
+    };
+    let first = ask("Passphrase for the encrypted site: ")?;
+    if first != ask("The same passphrase again: ")? {
+        return Err(Fatal("the two passphrases differ, so nothing was built.\n  Run the command again and type the same passphrase twice.".into()));
+    }
+    Ok(first)
+}
+
+fn derive(passphrase: &str) -> Result<Key, Fatal> {
+    Key::derive(passphrase).map_err(|e| Fatal(format!("--encrypt: {e}")))
 }
 
 /// The folder to build into: `--output` (relative to the working folder) or `site.output` under the root,

@@ -3,6 +3,7 @@
 pub mod build;
 pub mod check;
 pub mod explain;
+pub mod export;
 pub mod history;
 pub mod return_903;
 pub mod init;

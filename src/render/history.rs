@@ -30,6 +30,8 @@ pub struct SiteHistory<'a> {
     /// Changes to files in `records/<id>/` (at the time of the change, or moved out of it), by
     /// person id, so a person's timeline need not scan every path.
     by_person: HashMap<&'a str, Vec<&'a Change>>,
+    /// Who the site is for: changes to anything it does not see are left out.
+    audience: Option<&'a crate::audience::Audience>,
 }
 
 /// The line under a record: "Last changed on … by …: …".
@@ -173,7 +175,21 @@ impl<'a> SiteHistory<'a> {
             restricted: repo.people.iter().flat_map(|p| p.restricted_paths()).collect(),
             uncommitted: uncommitted.iter().map(|(p, s)| (p.as_str(), *s)).collect(),
             by_person: HashMap::new(),
+            audience: None,
         }
+    }
+
+    /// The same view for a site that shows only what `audience` sees: timelines and recent
+    /// changes list only changes to its records, and only commits that made some.
+    pub fn for_audience(mut self, audience: &'a crate::audience::Audience) -> SiteHistory<'a> {
+        if !audience.is_everyone() {
+            self.by_person.retain(|id, _| audience.sees_person(id));
+            for changes in self.by_person.values_mut() {
+                changes.retain(|c| visible(self.history, audience, c));
+            }
+            self.audience = Some(audience);
+        }
+        self
     }
 
     /// The history itself.
@@ -334,7 +350,18 @@ impl<'a> SiteHistory<'a> {
 
     /// The repository's recent changes page.
     pub fn recent_page(&self, git: Option<&git2::Repository>) -> HistoryPage {
-        let entries = self.history.recent(RECENT);
+        let entries = match self.audience {
+            None => self.history.recent(RECENT),
+            Some(_) => {
+                // A change moved between two people of the site is listed under both.
+                let mut changes: Vec<&Change> = self.by_person.values().flatten().copied().collect();
+                changes.sort_by_key(|c| *c as *const Change);
+                changes.dedup_by_key(|c| *c as *const Change);
+                let mut seen = self.history.group(changes);
+                seen.truncate(RECENT);
+                seen
+            }
+        };
         let details = self.details(git, &entries);
         let intro = format!(
             "The last {} commits that changed the records, newest first. Each young person's page links to all of theirs.",
@@ -414,6 +441,12 @@ impl<'a> SiteHistory<'a> {
     fn exists_now(&self, path: &str) -> bool {
         self.history.changes(path).first().is_some_and(|c| c.kind != ChangeKind::Deleted)
     }
+}
+
+/// Whether a site for `audience` may show this change: the file, where it was then and where
+/// it is now, belongs to what the audience sees.
+fn visible(history: &History, audience: &crate::audience::Audience, change: &Change) -> bool {
+    audience.sees_path(&change.path) && history.resolve_path(&change.path).is_none_or(|now| audience.sees_path(&now))
 }
 
 /// The repository paths of the records a person has now.

@@ -24,6 +24,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("history.html", include_str!("../../themes/default/templates/history.html")),
     ("return.html", include_str!("../../themes/default/templates/return.html")),
     ("passport.css", include_str!("../../themes/default/templates/passport.css")),
+    ("sealed.html", include_str!("../../themes/default/templates/sealed.html")),
 ];
 
 /// The built-in static files: (path under `static/`, bytes).
@@ -31,6 +32,7 @@ const STATIC: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../../themes/default/static/style.css")),
     ("print.js", include_bytes!("../../themes/default/static/print.js")),
     ("search.js", include_bytes!("../../themes/default/static/search.js")),
+    ("unlock.js", include_bytes!("../../themes/default/static/unlock.js")),
 ];
 
 /// Compiled templates and the static files to copy.

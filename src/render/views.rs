@@ -28,6 +28,8 @@ pub struct SiteView {
     pub today: String,
     /// The same date, `YYYY-MM-DD`.
     pub today_iso: String,
+    /// A line shown at the top of every page, when the build has one.
+    pub notice: Option<String>,
 }
 
 impl SiteView {
@@ -38,6 +40,7 @@ impl SiteView {
             organisation: config.organisation.clone(),
             today: display_date(today),
             today_iso: today.to_string(),
+            notice: config.notice.clone(),
         }
     }
 }

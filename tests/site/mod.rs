@@ -178,3 +178,241 @@ pub fn percent_decode(s: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+/// Headless Chromium driven over the DevTools protocol on a pipe (its file descriptors 3 and
+/// 4), so that the page runs on the real clock.
+pub struct DevTools {
+    child: std::process::Child,
+    to: std::fs::File,
+    from: std::io::BufReader<std::fs::File>,
+    next: u64,
+    session: String,
+}
+
+impl DevTools {
+    pub fn start(browser: &str, profile: &Path) -> Self {
+        use std::os::fd::FromRawFd;
+        use std::os::unix::process::CommandExt;
+        let pipe = || {
+            let mut fds = [0; 2];
+            // SAFETY: fds is a live array of two ints, as pipe2 wants.
+            assert_eq!(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) }, 0, "pipe");
+            fds
+        };
+        let ([read_in, write_in], [read_out, write_out]) = (pipe(), pipe());
+        let mut command = std::process::Command::new(browser);
+        command
+            .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
+            .args(["--disable-component-update", "--disable-sync", "--remote-debugging-pipe", "about:blank"])
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .stderr(std::process::Stdio::null());
+        // SAFETY: fcntl and dup2 are async-signal-safe. The child gets the pipe ends as 3 and
+        // 4 without close-on-exec (dup2 clears it), copied out of the way first in case a pipe
+        // end already is 3 or 4.
+        unsafe {
+            command.pre_exec(move || {
+                let (r, w) = (libc::fcntl(read_in, libc::F_DUPFD, 10), libc::fcntl(write_out, libc::F_DUPFD, 10));
+                if r < 0 || w < 0 || libc::dup2(r, 3) < 0 || libc::dup2(w, 4) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let child = command.spawn().expect("chromium starts");
+        // SAFETY: each descriptor is open, ours, and owned by exactly one File from here on.
+        let (to, from) = unsafe {
+            drop(std::fs::File::from_raw_fd(read_in));
+            drop(std::fs::File::from_raw_fd(write_out));
+            (std::fs::File::from_raw_fd(write_in), std::fs::File::from_raw_fd(read_out))
+        };
+        let mut tools = DevTools { child, to, from: std::io::BufReader::new(from), next: 0, session: String::new() };
+        let target = tools.call("Target.createTarget", serde_json::json!({ "url": "about:blank" }));
+        let target = target["targetId"].as_str().expect("target").to_string();
+        let attached = tools.call("Target.attachToTarget", serde_json::json!({ "targetId": target, "flatten": true }));
+        tools.session = attached["sessionId"].as_str().expect("session").to_string();
+        tools
+    }
+
+    /// Sends one command and waits for its answer, passing over events.
+    pub fn call(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
+        use std::io::{BufRead, Write};
+        self.next += 1;
+        let mut message = serde_json::json!({ "id": self.next, "method": method, "params": params });
+        if !self.session.is_empty() {
+            message["sessionId"] = self.session.clone().into();
+        }
+        let mut bytes = message.to_string().into_bytes();
+        bytes.push(0);
+        self.to.write_all(&bytes).expect("send");
+        loop {
+            let mut raw = Vec::new();
+            assert!(self.from.read_until(0, &mut raw).expect("read") > 0, "chromium closed the pipe");
+            raw.pop();
+            let answer: serde_json::Value = serde_json::from_slice(&raw).expect("JSON");
+            if answer["id"] == self.next {
+                return answer["result"].clone();
+            }
+        }
+    }
+
+    /// Opens `url` in the page.
+    pub fn navigate(&mut self, url: &str) {
+        self.call("Page.navigate", serde_json::json!({ "url": url }));
+    }
+
+    /// Evaluates a JavaScript expression in the page and gives its value.
+    pub fn eval(&mut self, expression: &str) -> serde_json::Value {
+        let got = self.call(
+            "Runtime.evaluate",
+            serde_json::json!({ "expression": expression, "returnByValue": true, "awaitPromise": true }),
+        );
+        got["result"]["value"].clone()
+    }
+
+    /// Saves a PNG of the page as `name` in the folder `WAYMARK_SCREENSHOTS` names, when it is
+    /// set (for looking at a page a test opened; tests assert on the page's text, not on this).
+    pub fn screenshot(&mut self, name: &str) {
+        use base64::Engine;
+        let Some(dir) = std::env::var_os("WAYMARK_SCREENSHOTS") else { return };
+        let shot = self.call("Page.captureScreenshot", serde_json::json!({ "format": "png" }));
+        let png = base64::engine::general_purpose::STANDARD.decode(shot["data"].as_str().unwrap_or("")).expect("png");
+        std::fs::write(Path::new(&dir).join(name), png).expect("write screenshot");
+    }
+
+    /// Evaluates `expression` every 50 ms until it gives a non-empty string (within two
+    /// minutes on a busy machine); panics saying what was awaited otherwise.
+    pub fn wait_for(&mut self, expression: &str, what: &str) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        while std::time::Instant::now() < deadline {
+            if let Some(v) = self.eval(expression).as_str().filter(|v| !v.is_empty()) {
+                return v.to_string();
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("waited two minutes for {what}");
+    }
+}
+
+impl Drop for DevTools {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Something that names or describes a young person (or a member of staff), to look for in a
+/// built site byte by byte.
+#[derive(Debug, Clone)]
+pub struct Needle {
+    /// Whose it is: a person id, or `None` for a member of staff.
+    pub person: Option<String>,
+    /// What it is (for messages).
+    pub what: String,
+    /// The text itself.
+    pub text: String,
+    /// Other forms of the same thing (a date as written in the record), any of which counts.
+    pub also: Vec<String>,
+}
+
+/// The sample repository at the project's root.
+pub fn sample_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every name, date of birth (as written and as the site shows it), NHS number and address of
+/// the repository's young people, every staff name, and a distinctive word of every note: the
+/// longest word of eight letters or more that no other young person's records hold.
+///
+/// Every needle has a space, a `-` or eight letters: a site's ciphertext is base64, which
+/// holds every short run of letters somewhere by chance but never a space or a `-`.
+pub fn needles(root: &Path) -> Vec<Needle> {
+    let repo = waymark::load::load(root).expect("the repository loads");
+    let mut out = Vec::new();
+    let mut add = |person: Option<&str>, what: &str, text: &str, also: &[String]| {
+        let (person, what, text, also) = (person.map(String::from), what.to_string(), text.to_string(), also.to_vec());
+        out.push(Needle { person, what, text, also });
+    };
+    for staff in &repo.config.staff {
+        add(None, "staff name", &staff.name, &[]);
+    }
+    let text_of = |p: &waymark::model::Person| -> String {
+        p.sources().map(|s| s.text.to_lowercase()).collect::<Vec<_>>().join("\n")
+    };
+    let others: Vec<(String, String)> = repo.people.iter().map(|p| (p.id.clone(), text_of(p))).collect();
+    for person in &repo.people {
+        let id = Some(person.id.as_str());
+        if let Some(profile) = &person.profile {
+            let name = profile.full_name().expect("the sample's names are readable");
+            add(id, "name", name, &[]);
+            let dob = profile.date_of_birth.value().expect("the sample's dates of birth are readable");
+            add(id, "date of birth", &waymark::model::date::display_date(dob), &[dob.to_string()]);
+            if let Some(address) = profile.accommodation.as_ref().and_then(|a| a.address.as_ref()) {
+                add(id, "address", &address.value, &[]);
+            }
+        }
+        if let Some(nhs) = person.passport.as_ref().and_then(|p| p.nhs_number.as_ref()) {
+            add(id, "NHS number", &nhs.value, &[]);
+        }
+        for note in &person.notes {
+            let body = &note.source.text[note.source.body_start..];
+            let word = body
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .filter(|w| w.len() >= 8)
+                .filter(|w| {
+                    let lower = w.to_lowercase();
+                    others.iter().all(|(other, text)| *other == person.id || !text.contains(&lower))
+                })
+                .max_by_key(|w| (w.len(), *w));
+            if let Some(word) = word {
+                add(id, &format!("word of {}", note.source.path), word, &[]);
+            }
+        }
+    }
+    out
+}
+
+/// What the needles of restricted notes are called (`word of <path>`).
+pub fn restricted_needles(root: &Path) -> std::collections::BTreeSet<String> {
+    let repo = waymark::load::load(root).expect("repository");
+    repo.people
+        .iter()
+        .flat_map(|p| &p.notes)
+        .filter(|note| note.restricted)
+        .map(|note| format!("word of {}", note.source.path))
+        .collect()
+}
+
+/// Every file of a built site with its path inside it, for searching byte by byte.
+pub fn site_bytes(out: &Path) -> Vec<(String, Vec<u8>)> {
+    files(out)
+        .into_iter()
+        .map(|f| {
+            let rel = f.strip_prefix(out).expect("inside").to_string_lossy().into_owned();
+            let bytes = std::fs::read(&f).expect("read");
+            (rel, bytes)
+        })
+        .collect()
+}
+
+/// Where in a site (file path, or the path itself) any form of a needle occurs, if anywhere.
+pub fn find(site: &[(String, Vec<u8>)], needle: &Needle) -> Option<String> {
+    std::iter::once(&needle.text).chain(&needle.also).find_map(|form| find_needle(site, form))
+}
+
+/// Where in a site (file path, or the path itself) a text occurs, as written or as the
+/// templates escape it (`c&#x2F;o`), if anywhere.
+pub fn find_needle(site: &[(String, Vec<u8>)], needle: &str) -> Option<String> {
+    let escaped = needle
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#x27;")
+        .replace('/', "&#x2F;");
+    [needle.to_string(), escaped].iter().find_map(|form| {
+        let n = form.as_bytes();
+        site.iter()
+            .find(|(path, bytes)| path.contains(form.as_str()) || bytes.windows(n.len()).any(|w| w == n))
+            .map(|(path, _)| path.clone())
+    })
+}

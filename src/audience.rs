@@ -1,0 +1,202 @@
+//! Who a site is for, and so who may see what: the one place that decides which young people
+//! and which records a site (a caseload site, a subject access bundle) holds.
+//!
+//! Render, search and history pages never decide this themselves: a build filters the
+//! repository, the check report and the git history through an [`Audience`] first, so every
+//! page, the search index and the recent changes are made from what it lets through.
+
+use crate::check::Report;
+use crate::config::Config;
+use crate::model::vocab::Role;
+use crate::model::{Person, Repository};
+use std::collections::BTreeSet;
+
+/// The readers of one site: everyone, the caseloads of some members of staff, or one young person.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Audience {
+    /// The young people shown, by id; `None`: everyone.
+    people: Option<BTreeSet<String>>,
+    /// Whether restricted notes are shown.
+    restricted: bool,
+    /// Repository paths of restricted notes that are not shown.
+    hidden: BTreeSet<String>,
+}
+
+impl Audience {
+    /// The whole team: every young person, restricted notes shown with their banner.
+    pub fn everyone() -> Audience {
+        Audience { people: None, restricted: true, hidden: BTreeSet::new() }
+    }
+
+    /// The young people for whom any of `staff` is personal adviser or key worker (everyone,
+    /// when one of them is a manager). Restricted notes are shown only when every one of
+    /// them has `see_restricted: true` in `waymark.yaml`. No staff at all: everyone.
+    pub fn caseload(repo: &Repository, staff: &[String]) -> Result<Audience, String> {
+        if staff.is_empty() {
+            return Ok(Audience::everyone());
+        }
+        let config = &repo.config;
+        let mut members = Vec::new();
+        for id in staff {
+            match config.staff(id) {
+                Some(s) => members.push(s),
+                None => return Err(unknown_staff(id, config)),
+            }
+        }
+        let everyone = members.iter().any(|s| s.role == Some(Role::Manager));
+        let people = (!everyone).then(|| {
+            repo.people.iter().filter(|p| works_with(p, staff)).map(|p| p.id.clone()).collect::<BTreeSet<_>>()
+        });
+        let restricted = !members.is_empty() && members.iter().all(|s| s.see_restricted);
+        Ok(Audience::of(repo, people, restricted))
+    }
+
+    /// One young person, for a subject access bundle; restricted notes only when asked for.
+    pub fn person(repo: &Repository, id: &str, restricted: bool) -> Audience {
+        Audience::of(repo, Some(BTreeSet::from([id.to_string()])), restricted)
+    }
+
+    fn of(repo: &Repository, people: Option<BTreeSet<String>>, restricted: bool) -> Audience {
+        let hidden = if restricted {
+            BTreeSet::new()
+        } else {
+            repo.people.iter().flat_map(|p| &p.notes).filter(|n| n.restricted).map(|n| n.source.path.clone()).collect()
+        };
+        Audience { people, restricted, hidden }
+    }
+
+    /// Whether this is the whole team's site (nothing is left out).
+    pub fn is_everyone(&self) -> bool {
+        self.people.is_none() && self.restricted
+    }
+
+    /// Whether restricted notes are shown.
+    pub fn sees_restricted(&self) -> bool {
+        self.restricted
+    }
+
+    /// Whether the young person with this id is shown.
+    pub fn sees_person(&self, id: &str) -> bool {
+        self.people.as_ref().is_none_or(|p| p.contains(id))
+    }
+
+    /// Whether the file at this repository path may be shown: `records/<id>/…` of a young
+    /// person shown and not a hidden restricted note. Paths outside `records/` (waymark.yaml)
+    /// are about no young person.
+    pub fn sees_path(&self, path: &str) -> bool {
+        match path.strip_prefix("records/") {
+            Some(rest) => {
+                let id = rest.split('/').next().unwrap_or("");
+                self.sees_person(id) && !self.hidden.contains(path)
+            }
+            None => !path.starts_with("staff/"),
+        }
+    }
+
+    /// The part of `repo` this audience sees: its young people, without hidden notes, and
+    /// only their record files among the sources (so links to anyone else lose their address).
+    pub fn repository(&self, repo: &Repository) -> Repository {
+        let mut out = Repository {
+            root: repo.root.clone(),
+            config: repo.config.clone(),
+            people: Vec::new(),
+            sources: repo
+                .sources
+                .iter()
+                .filter(|(p, _)| self.sees_path(p))
+                .map(|(p, s)| (p.clone(), s.clone()))
+                .collect(),
+            diagnostics: repo.diagnostics.iter().filter(|d| self.sees_diagnostic(d)).cloned().collect(),
+            files: repo.files,
+        };
+        for person in repo.people.iter().filter(|p| self.sees_person(&p.id)) {
+            let mut person = person.clone();
+            person.notes.retain(|n| !self.hidden.contains(&n.source.path));
+            out.people.push(person);
+        }
+        out.files = out.sources.len() + 1;
+        out
+    }
+
+    /// The diagnostics of `report` about what this audience sees.
+    pub fn report(&self, report: &Report) -> Report {
+        Report {
+            diagnostics: report.diagnostics.iter().filter(|d| self.sees_diagnostic(d)).cloned().collect(),
+            files: report.files,
+        }
+    }
+
+    fn sees_diagnostic(&self, d: &crate::diag::Diagnostic) -> bool {
+        match &d.person {
+            Some(id) => self.sees_person(id) && self.sees_path(&d.file),
+            None => self.is_everyone() || !d.file.starts_with("records/") && self.sees_path(&d.file),
+        }
+    }
+}
+
+/// Whether one of `staff` is the young person's personal adviser or key worker.
+fn works_with(person: &Person, staff: &[String]) -> bool {
+    let Some(profile) = &person.profile else { return false };
+    [&profile.personal_adviser, &profile.key_worker].into_iter().flatten().any(|s| staff.contains(&s.value))
+}
+
+fn unknown_staff(id: &str, config: &Config) -> String {
+    let known: Vec<&str> = config.staff.iter().map(|s| s.id.as_str()).collect();
+    format!(
+        "--caseload {id}: waymark.yaml lists no member of staff with that id.\n  Use one of: {}.",
+        if known.is_empty() { "(no staff are listed yet)".to_string() } else { known.join(", ") }
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Repository {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        crate::load::load(root).expect("the sample repository loads")
+    }
+
+    #[test]
+    fn a_caseload_is_the_people_an_adviser_or_key_worker_works_with() {
+        let repo = sample();
+        let sam = Audience::caseload(&repo, &["sam-okafor".into()]).expect("sam is staff");
+        let seen: Vec<&str> = repo.people.iter().filter(|p| sam.sees_person(&p.id)).map(|p| p.id.as_str()).collect();
+        assert!(!seen.is_empty() && seen.len() < repo.people.len(), "{seen:?}");
+        for p in &repo.people {
+            let profile = p.profile.as_ref().expect("profile");
+            let his = profile.personal_adviser.as_ref().is_some_and(|a| a.value == "sam-okafor")
+                || profile.key_worker.as_ref().is_some_and(|k| k.value == "sam-okafor");
+            assert_eq!(sam.sees_person(&p.id), his, "{}", p.id);
+        }
+        let manager = Audience::caseload(&repo, &["helen-marsh".into()]).expect("helen is staff");
+        assert!(repo.people.iter().all(|p| manager.sees_person(&p.id)));
+        assert!(!manager.sees_restricted(), "a manager sees restricted notes only when waymark.yaml says so");
+        let err = Audience::caseload(&repo, &["nobody".into()]).expect_err("unknown staff");
+        assert!(err.contains("nobody") && err.contains("sam-okafor"), "{err}");
+    }
+
+    #[test]
+    fn the_filtered_repository_holds_only_what_the_audience_sees() {
+        let repo = sample();
+        let restricted: Vec<&str> = repo
+            .people
+            .iter()
+            .flat_map(|p| &p.notes)
+            .filter(|n| n.restricted)
+            .map(|n| n.source.path.as_str())
+            .collect();
+        assert!(!restricted.is_empty(), "the sample has restricted notes");
+        let id = restricted[0].split('/').nth(1).expect("person id");
+        let one = Audience::person(&repo, id, false);
+        let filtered = one.repository(&repo);
+        assert_eq!(filtered.people.len(), 1);
+        assert!(filtered.people[0].notes.iter().all(|n| !n.restricted));
+        assert!(filtered
+            .sources
+            .keys()
+            .all(|p| p.starts_with(&format!("records/{id}/")) && !restricted.contains(&p.as_str())));
+        let with = Audience::person(&repo, id, true).repository(&repo);
+        assert!(with.people[0].notes.iter().any(|n| n.restricted));
+    }
+}
