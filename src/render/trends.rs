@@ -44,8 +44,11 @@ pub struct TrendRow {
     pub passports_before_18: usize,
 }
 
-/// The measures, as the board page and its charts name them, with how to read each from a row.
-pub const MEASURES: [(&str, fn(&TrendRow) -> usize); 8] = [
+/// A measure's name, and how to read it from a row.
+pub type Measure = (&'static str, fn(&TrendRow) -> usize);
+
+/// The measures, as the board page and its charts name them, in the CSV's column order.
+pub const MEASURES: [Measure; 8] = [
     ("Open records", |r| r.open),
     ("In touch", |r| r.in_touch),
     ("NEET", |r| r.neet),
