@@ -645,7 +645,9 @@ fn goal_overdue_near_miss_achieved_or_dropped() {
 
 #[test]
 fn health_assessment_overdue_after_twelve_months_under_18() {
+    // Format 1.1: the rule is for young people still looked after (looked-after or eligible).
     let repo = Repo::clean();
+    repo.write("records/yp-0001/profile.md", PROFILE.replace("legal_status: relevant", "legal_status: eligible"));
     repo.write("records/yp-0001/health-passport.md", PASSPORT.replace("2026-06-01", "2025-11-23"));
     let d = repo.diags();
     let h = one(&d, "health-assessment-overdue");
