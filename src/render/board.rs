@@ -7,7 +7,7 @@
 use super::views::label;
 use crate::config::Config;
 use crate::model::date::{add_months, age_on, birthday, Date};
-use crate::model::vocab::{ActivityType, Hours, InTouch, LegalStatus};
+use crate::model::vocab::{ActivityType, LegalStatus};
 use crate::model::{Person, Profile};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -94,38 +94,12 @@ pub struct BoardView {
     pub health_in_date: Ratio,
     /// Link to the CSV file.
     pub csv_href: String,
+    /// In touch, activity and accommodation for the DfE's cohort of the last collection year.
+    pub dfe: crate::dfe::board::CohortView,
 }
 
-/// The SSDA903 activity code: `F2`, `P4`, `G5`, `0`; `None` when the hours needed are not recorded.
-pub fn activity_code(kind: ActivityType, hours: Option<Hours>) -> Option<String> {
-    use ActivityType::*;
-    let n = match kind {
-        HigherEducation => 1,
-        OtherEducation => 2,
-        Apprenticeship => 4,
-        TrainingOrEmployment => 5,
-        NeetIllnessDisability => return Some("G4".into()),
-        NeetOther => return Some("G5".into()),
-        NeetPregnancyParenting => return Some("G6".into()),
-        NotKnown => return Some("0".into()),
-    };
-    match hours? {
-        Hours::FullTime => Some(format!("F{n}")),
-        Hours::PartTime => Some(format!("P{n}")),
-    }
-}
-
-/// The SSDA903 `IN_TOUCH` answer.
-pub fn in_touch_code(t: InTouch) -> &'static str {
-    match t {
-        InTouch::Yes => "YES",
-        InTouch::No => "NO",
-        InTouch::Refuses => "REFU",
-        InTouch::NoLongerNeeds => "NREQ",
-        InTouch::ReturnedHome => "RHOM",
-        InTouch::Died => "DIED",
-    }
-}
+// The SSDA903 codes are decided in one place, with the DfE return.
+pub use crate::dfe::codes::{activity_code, in_touch_code};
 
 /// The SSDA903 accommodation code with suitability (`D1`, `S2`), or the letter alone when suitability is not recorded.
 fn accommodation_code(p: &Profile) -> Option<String> {
@@ -147,7 +121,7 @@ fn review_due(person: &Person, config: &Config) -> Option<Date> {
 }
 
 /// Counts `items` by key, in key order, with shares of `total`.
-fn breakdown(items: impl IntoIterator<Item = (String, Option<String>)>, total: usize) -> Vec<Count> {
+pub(crate) fn breakdown(items: impl IntoIterator<Item = (String, Option<String>)>, total: usize) -> Vec<Count> {
     let mut map: BTreeMap<(Option<String>, String), usize> = BTreeMap::new();
     for (label, code) in items {
         *map.entry((code, label)).or_default() += 1;
@@ -266,6 +240,7 @@ pub fn board(people: &[Person], config: &Config, today: Date, csv_href: String) 
         passports_before_18: Ratio::new(before_18, adults.len()),
         health_in_date: Ratio::new(in_date, children.len()),
         csv_href,
+        dfe: crate::dfe::board::cohort_view(people, today),
     }
 }
 
@@ -311,15 +286,6 @@ fn csv_field(v: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn codes_follow_ssda903() {
-        assert_eq!(activity_code(ActivityType::OtherEducation, Some(Hours::FullTime)).as_deref(), Some("F2"));
-        assert_eq!(activity_code(ActivityType::Apprenticeship, Some(Hours::PartTime)).as_deref(), Some("P4"));
-        assert_eq!(activity_code(ActivityType::NeetOther, None).as_deref(), Some("G5"));
-        assert_eq!(activity_code(ActivityType::HigherEducation, None), None);
-        assert_eq!(in_touch_code(InTouch::Refuses), "REFU");
-    }
 
     #[test]
     fn csv_fields_are_quoted_and_never_formulas() {
