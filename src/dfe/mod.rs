@@ -4,6 +4,7 @@
 //! [`build`] decides everything; `OC3.csv` ([`Return::csv`]) and `return.html` ([`page`]) only
 //! show what it decided.
 
+pub mod board;
 pub mod codes;
 pub mod cohort;
 pub mod page;

@@ -7,7 +7,7 @@
 use super::views::{label, next_review};
 use crate::check::Deadline;
 use crate::model::date::Date;
-use crate::model::vocab::{ActivityType, FeedbackKind, Hours, InTouch, LegalStatus, Vocab};
+use crate::model::vocab::{ActivityType, FeedbackKind, LegalStatus, Vocab};
 use crate::model::{Person, Profile, Repository};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -100,38 +100,12 @@ pub struct BoardView {
     pub trends: Option<super::trends::TrendsView>,
     /// Why there are no trends, when there are none.
     pub trends_missing: Option<String>,
+    /// In touch, activity and accommodation for the DfE's cohort of the last collection year.
+    pub dfe: crate::dfe::board::CohortView,
 }
 
-/// The SSDA903 activity code: `F2`, `P4`, `G5`, `0`; `None` when the hours needed are not recorded.
-pub fn activity_code(kind: ActivityType, hours: Option<Hours>) -> Option<String> {
-    use ActivityType::*;
-    let n = match kind {
-        HigherEducation => 1,
-        OtherEducation => 2,
-        Apprenticeship => 4,
-        TrainingOrEmployment => 5,
-        NeetIllnessDisability => return Some("G4".into()),
-        NeetOther => return Some("G5".into()),
-        NeetPregnancyParenting => return Some("G6".into()),
-        NotKnown => return Some("0".into()),
-    };
-    match hours? {
-        Hours::FullTime => Some(format!("F{n}")),
-        Hours::PartTime => Some(format!("P{n}")),
-    }
-}
-
-/// The SSDA903 `IN_TOUCH` answer.
-pub fn in_touch_code(t: InTouch) -> &'static str {
-    match t {
-        InTouch::Yes => "YES",
-        InTouch::No => "NO",
-        InTouch::Refuses => "REFU",
-        InTouch::NoLongerNeeds => "NREQ",
-        InTouch::ReturnedHome => "RHOM",
-        InTouch::Died => "DIED",
-    }
-}
+// The SSDA903 codes are decided in one place, with the DfE return.
+pub use crate::dfe::codes::{activity_code, in_touch_code};
 
 /// The SSDA903 accommodation code with suitability (`D1`, `S2`), or the letter alone when suitability is not recorded.
 fn accommodation_code(p: &Profile) -> Option<String> {
@@ -145,7 +119,7 @@ fn accommodation_code(p: &Profile) -> Option<String> {
 }
 
 /// Counts `items` by key, in key order, with shares of `total`.
-fn breakdown(items: impl IntoIterator<Item = (String, Option<String>)>, total: usize) -> Vec<Count> {
+pub(crate) fn breakdown(items: impl IntoIterator<Item = (String, Option<String>)>, total: usize) -> Vec<Count> {
     let mut map: BTreeMap<(Option<String>, String), usize> = BTreeMap::new();
     for (label, code) in items {
         *map.entry((code, label)).or_default() += 1;
@@ -273,6 +247,7 @@ pub fn board(repo: &Repository, today: Date, csv_href: String) -> BoardView {
         feedback: feedback_figures(repo, today),
         trends: None,
         trends_missing: None,
+        dfe: crate::dfe::board::cohort_view(people, today),
     }
 }
 
@@ -402,15 +377,6 @@ fn csv_field(v: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn codes_follow_ssda903() {
-        assert_eq!(activity_code(ActivityType::OtherEducation, Some(Hours::FullTime)).as_deref(), Some("F2"));
-        assert_eq!(activity_code(ActivityType::Apprenticeship, Some(Hours::PartTime)).as_deref(), Some("P4"));
-        assert_eq!(activity_code(ActivityType::NeetOther, None).as_deref(), Some("G5"));
-        assert_eq!(activity_code(ActivityType::HigherEducation, None), None);
-        assert_eq!(in_touch_code(InTouch::Refuses), "REFU");
-    }
 
     #[test]
     fn csv_fields_are_quoted_and_never_formulas() {

@@ -10,6 +10,7 @@ use tera::Tera;
 
 /// The built-in templates: (name, text).
 const TEMPLATES: &[(&str, &str)] = &[
+    ("head.html", include_str!("../../themes/default/templates/head.html")),
     ("base.html", include_str!("../../themes/default/templates/base.html")),
     ("macros.html", include_str!("../../themes/default/templates/macros.html")),
     ("dashboard.html", include_str!("../../themes/default/templates/dashboard.html")),
