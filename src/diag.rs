@@ -90,6 +90,7 @@ rules! {
     RetentionReview => "retention-review", Info;
     Uncommitted => "uncommitted", Info;
     AuthorMismatch => "author-mismatch", Info;
+    MergeConflict => "merge-conflict", Error;
 }
 
 impl Rule {
@@ -159,7 +160,7 @@ mod tests {
         for rule in Rule::ALL {
             assert_eq!(Rule::from_name(rule.name()), Some(*rule));
         }
-        assert_eq!(Rule::ALL.len(), 26);
+        assert_eq!(Rule::ALL.len(), 27);
     }
 
     #[test]

@@ -14,6 +14,10 @@ fn main() -> ExitCode {
         Command::Build(args) => commands::build::run(root, today, args),
         Command::History(args) => commands::history::run(root, args),
         Command::Serve(args) => commands::serve::run(root, today, args),
+        Command::Schema(args) => commands::schema::run(root, args),
+        Command::Hook(args) => commands::hook::run(root, args),
+        Command::Print(args) => commands::print::run(root, today, args),
+        Command::Completions(args) => commands::completions::run(args),
     };
     match result {
         Ok(status) => ExitCode::from(status),

@@ -5,6 +5,7 @@ use crate::diag::Rule;
 use crate::model::date::{add_days, add_months, age_on, birthday, display_date};
 use crate::model::vocab::LegalStatus::*;
 use crate::model::Profile;
+use crate::words::count;
 
 pub(super) fn check(c: &mut Checker<'_>) {
     let Some(p) = c.person.profile.as_ref() else { return };
@@ -62,7 +63,11 @@ pub(super) fn check(c: &mut Checker<'_>) {
                     Rule::LeaveExpiring,
                     &src,
                     exp.pos,
-                    format!("immigration leave expires on {} ({days} days from today)", display_date(exp.value)),
+                    format!(
+                        "immigration leave expires on {} ({} from today)",
+                        display_date(exp.value),
+                        count(days, "day")
+                    ),
                     "make sure an application to extend leave is made before it expires, with the solicitor's help",
                 );
             }
@@ -77,7 +82,8 @@ pub(super) fn check(c: &mut Checker<'_>) {
                     &src,
                     kind.pos,
                     format!(
-                        "not in education, employment or training for {weeks} weeks (since {})",
+                        "not in education, employment or training for {} (since {})",
+                        count(weeks, "week"),
                         display_date(since.value)
                     ),
                     "consider what education, training or work support the plan offers",
@@ -136,7 +142,7 @@ fn passport(c: &mut Checker<'_>, p: &Profile, age: u32) {
                 Rule::PassportDue,
                 &src,
                 pos,
-                format!("turns 18 on {} ({days} days from today) and has not been given their health passport", display_date(eighteen)),
+                format!("turns 18 on {} ({} from today) and has not been given their health passport", display_date(eighteen), count(days, "day")),
                 "print the health passport for the last review before 18 and record `issued: YYYY-MM-DD` when it is handed over",
             );
         }
@@ -158,9 +164,9 @@ fn passport(c: &mut Checker<'_>, p: &Profile, age: u32) {
         match last {
             Some(last) if add_months(last.value, rules.health_assessment_months) < c.today => {
                 let message = format!(
-                    "the last health assessment was on {}, more than {} months ago",
+                    "the last health assessment was on {}, more than {} ago",
                     display_date(last.value),
-                    rules.health_assessment_months
+                    count(rules.health_assessment_months, "month")
                 );
                 c.report(
                     Rule::HealthAssessmentOverdue,
@@ -189,9 +195,10 @@ fn contact(c: &mut Checker<'_>, p: &Profile) {
         Some(last) if add_days(last, every.value as i64) < c.today => {
             let days = (c.today - last).num_days();
             let message = format!(
-                "the last note is from {} ({days} days ago); contact is agreed every {} days",
+                "the last note is from {} ({} ago); contact is agreed every {}",
                 display_date(last),
-                every.value
+                count(days, "day"),
+                count(every.value, "day")
             );
             c.report(
                 Rule::ContactOverdue,
@@ -206,7 +213,7 @@ fn contact(c: &mut Checker<'_>, p: &Profile) {
             Rule::ContactOverdue,
             &p.source,
             every.pos,
-            format!("no notes are recorded; contact is agreed every {} days", every.value),
+            format!("no notes are recorded; contact is agreed every {}", count(every.value, "day")),
             "write a note after each contact in records/<id>/notes/",
         ),
     }

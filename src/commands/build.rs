@@ -6,6 +6,7 @@ use crate::diag::Severity;
 use crate::progress::Progress;
 use crate::render::history::SiteHistory;
 use crate::render::templates::Theme;
+use crate::words::count;
 use std::path::{Path, PathBuf};
 
 /// Builds the site and prints a summary; returns the exit status (1 with `--strict` and errors).
@@ -34,12 +35,12 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &BuildArgs) -> Re
     let warnings = report.count(Severity::Warning);
     let shown = output.strip_prefix(std::env::current_dir().unwrap_or_default()).unwrap_or(&output);
     println!(
-        "built {} pages for {} young people into {}: {errors} {}, {warnings} {}. Open {} in a browser.",
-        pages,
-        repo.people.len(),
+        "built {} for {} into {}: {}, {}. Open {} in a browser.",
+        count(pages, "page"),
+        count(repo.people.len(), "young person"),
         shown.display(),
-        if errors == 1 { "error" } else { "errors" },
-        if warnings == 1 { "warning" } else { "warnings" },
+        count(errors, "error"),
+        count(warnings, "warning"),
         shown.join("index.html").display(),
     );
     Ok(if args.strict && errors > 0 { 1 } else { 0 })

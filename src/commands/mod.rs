@@ -2,7 +2,11 @@
 
 pub mod build;
 pub mod check;
+pub mod completions;
 pub mod history;
+pub mod hook;
+pub mod print;
+pub mod schema;
 pub mod serve;
 
 use crate::load::{self, LoadError};

@@ -12,6 +12,7 @@
 mod cache;
 pub mod diff;
 mod paths;
+pub mod staged;
 mod text;
 mod tree;
 mod walk;

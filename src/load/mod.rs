@@ -3,8 +3,10 @@
 //! Every problem met on the way becomes a diagnostic; only a missing or
 //! unreadable root stops loading.
 
+pub mod conflict;
 pub mod fields;
 pub mod records;
+pub mod spec;
 pub mod yaml;
 
 use crate::config::{Config, CONFIG_FILE};
@@ -63,11 +65,24 @@ pub fn find_root(start: &Path) -> Result<PathBuf, LoadError> {
 
 /// Loads the repository at `root` (the folder holding `waymark.yaml`).
 pub fn load(root: &Path) -> Result<Repository, LoadError> {
+    load_with(root, &Overlay::new())
+}
+
+/// Files read from elsewhere than the disk, by path relative to the root: the staged versions
+/// `waymark check --staged` takes from git's index.
+pub type Overlay = BTreeMap<String, Vec<u8>>;
+
+/// Loads the repository at `root` as [`load`] does, but reads the files named in `overlay`
+/// from it instead of the disk.
+pub fn load_with(root: &Path, overlay: &Overlay) -> Result<Repository, LoadError> {
     let config_path = root.join(CONFIG_FILE);
     if !config_path.is_file() {
         return Err(LoadError::NoConfig(root.to_path_buf()));
     }
-    let bytes = std::fs::read(&config_path).map_err(|e| LoadError::Unreadable(config_path.clone(), e))?;
+    let bytes = match overlay.get(CONFIG_FILE) {
+        Some(bytes) => bytes.clone(),
+        None => std::fs::read(&config_path).map_err(|e| LoadError::Unreadable(config_path.clone(), e))?,
+    };
     let mut diagnostics = Vec::new();
     let config = match decode(&bytes) {
         Ok(text) => {
@@ -84,7 +99,7 @@ pub fn load(root: &Path) -> Result<Repository, LoadError> {
     let (jobs, folders, walk_diags) = walk(root);
     diagnostics.extend(walk_diags);
     let files = jobs.len();
-    let (people, sources) = assemble(&jobs, folders, &mut diagnostics);
+    let (people, sources) = assemble(&jobs, folders, &mut diagnostics, overlay);
     Ok(Repository {
         root: root.to_path_buf(),
         config,
@@ -119,7 +134,7 @@ pub fn load_person(root: &Path, name: &str) -> PersonLoad {
     }
     let (jobs, folders, mut diagnostics) = walk_from(root, &entry, 0);
     let files = jobs.len();
-    let (people, sources) = assemble(&jobs, folders, &mut diagnostics);
+    let (people, sources) = assemble(&jobs, folders, &mut diagnostics, &Overlay::new());
     PersonLoad { person: people.into_values().next(), sources, diagnostics, files }
 }
 
@@ -138,8 +153,9 @@ fn assemble(
     jobs: &[Job],
     folders: Vec<String>,
     diagnostics: &mut Vec<Diagnostic>,
+    overlay: &Overlay,
 ) -> (BTreeMap<String, Person>, BTreeMap<String, Arc<Source>>) {
-    let results: Vec<FileRead> = jobs.par_iter().map(read_record).collect();
+    let results: Vec<FileRead> = jobs.par_iter().map(|job| read_record(job, overlay)).collect();
     let mut people: BTreeMap<String, Person> =
         folders.into_iter().map(|id| (id.clone(), Person { id, ..Person::default() })).collect();
     let mut sources = BTreeMap::new();
@@ -418,11 +434,15 @@ impl FileRead {
 }
 
 /// Reads and parses one record file; never fails, only reports.
-fn read_record(job: &Job) -> FileRead {
+fn read_record(job: &Job, overlay: &Overlay) -> FileRead {
     let Some(kind) = job.kind else { return FileRead { record: None, source: None, diagnostics: Vec::new() } };
     let syntax =
         |pos: Pos, message: String, help: &str| Diagnostic::new(Rule::YamlSyntax, &job.rel, pos, message).help(help);
-    let bytes = match std::fs::read(&job.abs) {
+    let read = match overlay.get(&job.rel) {
+        Some(bytes) => Ok(bytes.clone()),
+        None => std::fs::read(&job.abs),
+    };
+    let bytes = match read {
         Ok(b) => b,
         Err(e) => {
             let d = Diagnostic::new(Rule::BadPath, &job.rel, Pos::new(1, 1), format!("could not be read: {e}"))
@@ -437,6 +457,11 @@ fn read_record(job: &Job) -> FileRead {
             return FileRead::failed(None, syntax(pos, msg, help));
         }
     };
+    let conflicts = conflict::diagnostics(&job.rel, &text);
+    if !conflicts.is_empty() {
+        let source = Arc::new(Source { path: job.rel.clone(), text, body_start: 0, body_line: 1 });
+        return FileRead { record: None, source: Some(source), diagnostics: conflicts };
+    }
     let split = match split_front_matter(&text) {
         Ok(split) => split,
         Err((pos, msg, help)) => {
