@@ -38,7 +38,7 @@ pub(super) fn check(c: &mut Checker<'_>) {
             &src,
             p.legal_status.pos,
             format!(
-                "{} young people must have a pathway plan, and there is no pathway-plan.md",
+                "young people whose legal status is {} must have a pathway plan, and there is no pathway-plan.md",
                 p.legal_status.value.as_str()
             ),
             "write records/<id>/pathway-plan.md with the plan agreed at the last review",

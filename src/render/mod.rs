@@ -163,9 +163,10 @@ pub(crate) fn dashboard<'d>(
 ) -> Result<Vec<(String, String)>, String> {
     let mut rows: Vec<CaseRow> =
         repo.people.iter().map(|p| CaseRow::new(p, &repo.config, today, diags_of(p))).collect();
+    // Infos are for information: they never make someone more urgent than someone else.
     rows.sort_by(|a, b| {
-        (b.counts.errors, b.counts.warnings, b.due.len(), b.counts.infos)
-            .cmp(&(a.counts.errors, a.counts.warnings, a.due.len(), a.counts.infos))
+        (b.counts.errors, b.counts.warnings, b.due.len())
+            .cmp(&(a.counts.errors, a.counts.warnings, a.due.len()))
             .then_with(|| a.name.cmp(&b.name))
     });
     let (rows, closed): (Vec<CaseRow>, Vec<CaseRow>) = rows.into_iter().partition(|r| r.active);
