@@ -153,7 +153,7 @@ impl Filter {
         (!self.errors_only || d.severity == Severity::Error)
             && self.person.as_ref().is_none_or(|p| d.person.as_ref() == Some(p))
             && self.rule.is_none_or(|r| d.rule == r)
-            && self.files.as_ref().is_none_or(|files| files.iter().any(|f| *f == d.file))
+            && self.files.as_ref().is_none_or(|files| files.contains(&d.file))
     }
 
     /// What the filter leaves out, for the end of the report; `None` when it shows everything.

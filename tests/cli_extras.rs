@@ -546,3 +546,27 @@ fn print_says_plainly_what_is_missing() {
     assert!(stderr(&out).contains("no young person has the id `yp-0007`"), "{}", stderr(&out));
     assert!(!pdf.exists(), "nothing written");
 }
+
+#[test]
+fn infos_never_make_someone_more_urgent_on_the_dashboard() {
+    let repo = Repo::new();
+    repo.add_clean_person("yp-0001").add_clean_person("yp-0002");
+    repo.write("records/yp-0001/profile.md", PROFILE.replace("Jordan Example", "Aaron Example"));
+    // Zara has only an info (not in education, employment or training for over 13 weeks).
+    let neet = PROFILE.replace("Jordan Example", "Zara Example").replace(
+        "type: other-education\n  hours: full-time\n  since: 2025-09-08",
+        "type: neet-other\n  since: 2025-09-08",
+    );
+    repo.write("records/yp-0002/profile.md", neet);
+    let found = repo.diags();
+    assert!(found.iter().all(|d| d.severity == "info") && !found.is_empty(), "{found:#?}");
+
+    let tmp = tempfile::tempdir().expect("temp");
+    let site = tmp.path().join("public");
+    let out = repo.cmd().args(["build", "--output"]).arg(&site).output().expect("runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let dashboard = std::fs::read_to_string(site.join("index.html")).expect("dashboard");
+    let (aaron, zara) = (dashboard.find("Aaron Example"), dashboard.find("Zara Example"));
+    assert!(aaron.is_some() && zara.is_some() && aaron < zara, "alphabetical when nothing is due or wrong");
+    assert!(!dashboard.contains("to look at"), "an info is not something to look at");
+}
