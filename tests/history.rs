@@ -503,3 +503,65 @@ fn bench_history_extraction() {
         println!("in memory, after one new commit: {:?} ({:?}, {} walked)", t.elapsed(), g.stats.cache, g.stats.walked);
     }
 }
+
+/// What a loaded repository holds, in a form two loads can be compared by.
+fn summary(r: &waymark::model::Repository) -> (Vec<String>, Vec<(String, String)>, Vec<String>) {
+    let people = r.people.iter().map(|p| format!("{}:{}:{}", p.id, p.notes.len(), p.attachments.len())).collect();
+    let sources = r.sources.iter().map(|(k, v)| (k.clone(), v.text.clone())).collect();
+    let diags = r.diagnostics.iter().map(|d| format!("{:?} {} {:?}", d.rule, d.file, d.pos)).collect();
+    (people, sources, diags)
+}
+
+#[test]
+fn records_at_a_commit_load_as_they_do_from_disk() {
+    let repo = committed_clean();
+    repo.write("records/yp-0002/notes/2026-01-02-visit.md", note("sam-okafor", "2026-01-02"));
+    repo.write("records/yp-0002/files/letter.pdf", "%PDF-1.4 fictional");
+    repo.write("records/stray.md", "not here");
+    repo.write("records/yp-0002/notes/Bad Name.md", "x");
+    let head = commit(&repo, SAM, "2026-01-02", "More records");
+    let (g, prefix) = waymark::history::open_repository(repo.root()).expect("git");
+    let oid = git2::Oid::from_str(&head).expect("oid");
+    let at = waymark::load::load_at(repo.root(), &g, &prefix, oid).expect("loads");
+    let disk = waymark::load::load(repo.root()).expect("loads");
+    assert_eq!(summary(&at), summary(&disk));
+    assert_eq!(at.files, disk.files);
+}
+
+#[test]
+fn the_records_at_each_month_end_come_from_the_last_commit_on_or_before_it() {
+    let repo = committed_clean();
+    let jan = git(&repo, SAM, "2026-01-01", &["rev-parse", "HEAD"]);
+    repo.write("records/yp-0001/profile.md", PROFILE.replace("Jordan is settling", "February: settling"));
+    let feb = commit(&repo, SAM, "2026-02-10", "February");
+    repo.write("records/yp-0001/profile.md", PROFILE.replace("Jordan is settling", "March: settling"));
+    commit(&repo, AMIRA, "2026-03-31", "March");
+    let (g, prefix) = waymark::history::open_repository(repo.root()).expect("git");
+    let day = |s: &str| waymark::model::date::parse_date(s).expect("date");
+    let line = waymark::history::Timeline::since(&g, day("2026-01-31")).expect("walk");
+    assert_eq!(line.at(day("2025-12-31")), None, "before the first commit there are no records");
+    assert_eq!(line.at(day("2026-01-31")).map(|o| o.to_string()), Some(jan.clone()));
+    assert_eq!(line.at(day("2026-02-28")).map(|o| o.to_string()), Some(feb.clone()));
+    let march = line.at(day("2026-03-31")).expect("a commit on the day itself counts");
+    let text = |oid| {
+        let r = waymark::load::load_at(repo.root(), &g, &prefix, oid).expect("loads");
+        r.sources["records/yp-0001/profile.md"].text.clone()
+    };
+    assert!(text(git2::Oid::from_str(&feb).expect("oid")).contains("February: settling"));
+    assert!(text(march).contains("March: settling"));
+    let before_feb = waymark::history::commit_at(&g, day("2026-02-09")).expect("walk");
+    assert_eq!(before_feb.map(|o| o.to_string()), Some(jan), "the day before a commit holds the one before it");
+}
+
+#[test]
+fn a_commit_without_waymark_yaml_has_no_records() {
+    let repo = Repo::clean();
+    repo.write(".gitignore", ".waymark/\n");
+    git(&repo, SAM, "2026-01-01", &["init", "-q"]);
+    git(&repo, SAM, "2026-01-01", &["add", "records"]);
+    git(&repo, SAM, "2026-01-01", &["commit", "-q", "-m", "Records only"]);
+    let head = git(&repo, SAM, "2026-01-01", &["rev-parse", "HEAD"]);
+    let (g, prefix) = waymark::history::open_repository(repo.root()).expect("git");
+    let r = waymark::load::load_at(repo.root(), &g, &prefix, git2::Oid::from_str(&head).expect("oid"));
+    assert!(matches!(r, Err(waymark::load::LoadError::NoConfig(_))));
+}

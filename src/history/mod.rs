@@ -9,6 +9,7 @@
 //! `.waymark/cache/` (which should be git-ignored) and extended, not rebuilt,
 //! when new commits arrive.
 
+mod at;
 mod cache;
 pub mod diff;
 mod paths;
@@ -17,6 +18,7 @@ mod text;
 mod tree;
 mod walk;
 
+pub use at::{commit_at, open_repository, Timeline};
 pub use paths::Paths;
 pub use text::Text;
 

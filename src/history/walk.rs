@@ -46,6 +46,21 @@ pub(super) fn extract(root: &Path, cache_dir: Option<&Path>, previous: Option<Gi
     }
 }
 
+/// Where the records root `root` lies inside the (canonical) work tree `workdir`: `/`-separated
+/// with a trailing `/`, or empty when the root is the work tree itself.
+pub(crate) fn records_prefix(workdir: &Path, root: &Path) -> Result<String, git2::Error> {
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let rel = root
+        .strip_prefix(workdir)
+        .map_err(|_| git2::Error::from_str("the records folder is outside the git work tree"))?;
+    let mut prefix = String::new();
+    for part in rel.components() {
+        prefix.push_str(&part.as_os_str().to_string_lossy());
+        prefix.push('/');
+    }
+    Ok(prefix)
+}
+
 fn extract_from(
     repo: &Repository,
     root: &Path,
@@ -56,15 +71,7 @@ fn extract_from(
         return Err(git2::Error::from_str("the repository has no work tree"));
     };
     let workdir = workdir.canonicalize().unwrap_or_else(|_| workdir.to_path_buf());
-    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let rel = root
-        .strip_prefix(&workdir)
-        .map_err(|_| git2::Error::from_str("the records folder is outside the git work tree"))?;
-    let mut prefix = String::new();
-    for part in rel.components() {
-        prefix.push_str(&part.as_os_str().to_string_lossy());
-        prefix.push('/');
-    }
+    let prefix = records_prefix(&workdir, root)?;
     let shallow = repo.is_shallow();
     let mut history = GitHistory { workdir: workdir.clone(), prefix, shallow, ..GitHistory::default() };
     let head = match repo.head() {

@@ -84,17 +84,7 @@ pub fn load_with(root: &Path, overlay: &Overlay) -> Result<Repository, LoadError
         None => std::fs::read(&config_path).map_err(|e| LoadError::Unreadable(config_path.clone(), e))?,
     };
     let mut diagnostics = Vec::new();
-    let config = match decode(&bytes) {
-        Ok(text) => {
-            let (config, diags) = Config::parse(&text);
-            diagnostics.extend(diags);
-            config
-        }
-        Err((pos, msg)) => {
-            diagnostics.push(Diagnostic::new(Rule::YamlSyntax, CONFIG_FILE, pos, msg).help("save the file as UTF-8"));
-            Config::default()
-        }
-    };
+    let config = parse_config(&bytes, &mut diagnostics);
 
     let (jobs, folders, walk_diags) = walk(root);
     diagnostics.extend(walk_diags);
@@ -108,6 +98,21 @@ pub fn load_with(root: &Path, overlay: &Overlay) -> Result<Repository, LoadError
         diagnostics,
         files,
     })
+}
+
+/// Reads `waymark.yaml`'s bytes, reporting what is wrong in it; a file that cannot be read gives the defaults.
+fn parse_config(bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> Config {
+    match decode(bytes) {
+        Ok(text) => {
+            let (config, diags) = Config::parse(&text);
+            diagnostics.extend(diags);
+            config
+        }
+        Err((pos, msg)) => {
+            diagnostics.push(Diagnostic::new(Rule::YamlSyntax, CONFIG_FILE, pos, msg).help("save the file as UTF-8"));
+            Config::default()
+        }
+    }
 }
 
 /// What reading one entry of `records/` gave: normally one young person's folder.
@@ -204,11 +209,119 @@ fn assemble(
 
 /// One file to read: where it is and what its path says it is.
 struct Job {
-    abs: PathBuf,
+    src: Src,
     rel: String,
     person: String,
     /// `None` for an attachment under `files/`.
     kind: Option<Kind>,
+}
+
+/// Where a file's bytes come from: the disk, or (for [`load_at`]) a git blob read beforehand.
+enum Src {
+    Disk(PathBuf),
+    Blob(Vec<u8>),
+}
+
+/// What the layout of FORMAT.md §1 makes of one entry under `records/`.
+enum Layout {
+    /// A young person's folder, `records/<id>`; the flag says whether the id is valid.
+    Person(bool),
+    /// A file to read (a record of this kind, or an attachment when `None`).
+    File(Option<Kind>),
+    /// A folder that may hold files (`notes/`, `files/`...).
+    Folder,
+    /// Something that breaks the layout: what is wrong, how to fix it, and whether to skip into it.
+    Bad(String, &'static str, bool),
+}
+
+/// Decides what the entry at `parts` (the path below `records/`, split at `/`) is: the one place that
+/// knows the layout, for the disk walk and the walk of a git tree alike.
+fn classify(parts: &[&str], is_dir: bool) -> Layout {
+    match (parts, is_dir) {
+        ([id], true) => Layout::Person(valid_id(id)),
+        ([_], false) => Layout::Bad(
+            "files do not belong directly in records/".into(),
+            "put each young person's files in records/<person-id>/",
+            false,
+        ),
+        ([_, "notes" | "outcomes" | "files"], true) => Layout::Folder,
+        ([_, "profile.md"], false) => Layout::File(Some(Kind::Profile)),
+        ([_, "pathway-plan.md"], false) => Layout::File(Some(Kind::Plan)),
+        ([_, "health-passport.md"], false) => Layout::File(Some(Kind::Passport)),
+        ([_, "files", ..], false) => Layout::File(None),
+        ([_, "files", ..], true) => Layout::Folder,
+        ([_, "notes", file], false) if note_name_date(file).is_some() => Layout::File(Some(Kind::Note)),
+        ([_, "notes", file], false) => Layout::Bad(
+            format!("`{file}` is not a note file name"),
+            "name notes YYYY-MM-DD-<slug>.md, with a slug of lowercase letters, digits and `-` (for example 2026-11-02-home-visit.md)",
+            false,
+        ),
+        ([_, "outcomes", file], false) if outcome_name_date(file).is_some() => Layout::File(Some(Kind::Outcome)),
+        ([_, "outcomes", file], false) => Layout::Bad(
+            format!("`{file}` is not an outcome reading file name"),
+            "name outcome readings YYYY-MM-DD.md (for example 2026-05-01.md)",
+            false,
+        ),
+        (_, dir) => Layout::Bad(
+            format!("Waymark does not know what this {} is", if dir { "folder" } else { "file" }),
+            "a young person's folder holds profile.md, pathway-plan.md, health-passport.md, notes/, outcomes/ and files/",
+            dir,
+        ),
+    }
+}
+
+/// Collects jobs, person folders and layout problems as a walk (of the disk or of a git tree) meets entries.
+#[derive(Default)]
+struct Walker {
+    jobs: Vec<Job>,
+    folders: Vec<String>,
+    diags: Vec<Diagnostic>,
+}
+
+impl Walker {
+    /// A layout problem at `rel`; `top_dir` says `rel` is a folder directly under `records/`, which
+    /// belongs to the person it names (a stray file in records/ belongs to nobody).
+    fn bad(&mut self, rel: &str, message: String, help: &str, top_dir: bool) {
+        let mut d = Diagnostic::new(Rule::BadPath, rel, Pos::new(1, 1), message).help(help);
+        if d.person.is_none() && top_dir {
+            d.person = rel.strip_prefix("records/").map(str::to_string);
+        }
+        self.diags.push(d);
+    }
+
+    /// Handles one entry (`rel` relative to the root, starting `records/`); returns whether a
+    /// walk should skip the folder's contents. `src` gives the file's bytes when it is to be read.
+    fn entry(&mut self, rel: String, is_dir: bool, src: impl FnOnce() -> Src) -> bool {
+        let parts: Vec<&str> = rel.split('/').skip(1).collect();
+        let person = parts.first().copied().unwrap_or("").to_string();
+        match classify(&parts, is_dir) {
+            Layout::Person(valid) => {
+                if !valid {
+                    self.bad(
+                        &rel,
+                        format!("`{person}` is not a valid person id"),
+                        "person ids are 2 to 40 lowercase letters, digits and `-`, starting with a letter or digit (for example yp-0007); never a name",
+                        true,
+                    );
+                }
+                self.folders.push(person);
+                false
+            }
+            Layout::File(kind) => {
+                self.jobs.push(Job { src: src(), rel, person, kind });
+                false
+            }
+            Layout::Folder => false,
+            Layout::Bad(message, help, skip) => {
+                self.bad(&rel, message, help, is_dir && parts.len() == 1);
+                skip
+            }
+        }
+    }
+
+    fn finish(self) -> (Vec<Job>, Vec<String>, Vec<Diagnostic>) {
+        (self.jobs, self.folders, self.diags)
+    }
 }
 
 /// Walks `records/` without following symlinks, sorting files into jobs and
@@ -223,20 +336,10 @@ fn walk(root: &Path) -> (Vec<Job>, Vec<String>, Vec<Diagnostic>) {
 
 /// Walks from `start` (`records/` at `min_depth` 1, or one entry of it at depth 0) as [`walk`] does.
 fn walk_from(root: &Path, start: &Path, min_depth: usize) -> (Vec<Job>, Vec<String>, Vec<Diagnostic>) {
-    let mut jobs = Vec::new();
-    let mut folders = Vec::new();
-    let mut diags = Vec::new();
+    let mut w = Walker::default();
     let records = root.join("records");
-    let bad = |rel: &str, message: String, help: &str| {
-        let mut d = Diagnostic::new(Rule::BadPath, rel, Pos::new(1, 1), message).help(help);
-        // A person's own folder belongs to them; a stray file in records/ to nobody.
-        if d.person.is_none()
-            && !rel.trim_start_matches("records/").contains('/')
-            && records.join(rel.trim_start_matches("records/")).is_dir()
-        {
-            d.person = rel.strip_prefix("records/").map(str::to_string);
-        }
-        d
+    let top_dir = |rel: &str| {
+        !rel.trim_start_matches("records/").contains('/') && records.join(rel.trim_start_matches("records/")).is_dir()
     };
     // An entry walked on its own is a record like any other: a link there is reported, not followed.
     let mut it = walkdir::WalkDir::new(start)
@@ -250,84 +353,154 @@ fn walk_from(root: &Path, start: &Path, min_depth: usize) -> (Vec<Job>, Vec<Stri
             Ok(e) => e,
             Err(e) => {
                 let rel = e.path().map(|p| relative(root, p)).unwrap_or_else(|| "records".into());
-                diags.push(bad(&rel, format!("could not be read: {e}"), "check the file's permissions"));
+                let top = top_dir(&rel);
+                w.bad(&rel, format!("could not be read: {e}"), "check the file's permissions", top);
                 continue;
             }
         };
         let rel = relative(root, entry.path());
-        let parts: Vec<&str> = rel.split('/').skip(1).collect();
-        let name = parts.last().copied().unwrap_or("");
+        let name = rel.rsplit('/').next().unwrap_or("");
+        let is_dir = entry.file_type().is_dir();
         if name.starts_with('.') {
-            if entry.file_type().is_dir() {
+            if is_dir {
                 it.skip_current_dir();
             }
             continue;
         }
         if entry.path_is_symlink() {
-            diags.push(bad(
+            let top = top_dir(&rel);
+            w.bad(
                 &rel,
                 "is a symbolic link; Waymark never follows links inside records/".into(),
                 "replace the link with the real file or folder",
-            ));
+                top,
+            );
             continue;
         }
         if entry.path().to_str().is_none() {
-            diags.push(bad(
+            let top = top_dir(&rel);
+            w.bad(
                 &rel,
                 "has a name that is not valid UTF-8".into(),
                 "rename it using plain letters, digits and `-`",
-            ));
-            if entry.file_type().is_dir() {
+                top,
+            );
+            if is_dir {
                 it.skip_current_dir();
             }
             continue;
         }
-        let is_dir = entry.file_type().is_dir();
-        let person = parts.first().copied().unwrap_or("").to_string();
-        let job = |kind| Job { abs: entry.path().to_path_buf(), rel: rel.clone(), person: person.clone(), kind };
-        match (parts.as_slice(), is_dir) {
-            ([id], true) => {
-                if !valid_id(id) {
-                    diags.push(bad(
-                        &rel,
-                        format!("`{id}` is not a valid person id"),
-                        "person ids are 2 to 40 lowercase letters, digits and `-`, starting with a letter or digit (for example yp-0007); never a name",
-                    ));
-                }
-                folders.push(id.to_string());
-            }
-            ([_], false) => diags.push(bad(&rel, "files do not belong directly in records/".into(), "put each young person's files in records/<person-id>/")),
-            ([_, "notes" | "outcomes" | "files"], true) => {}
-            ([_, "profile.md"], false) => jobs.push(job(Some(Kind::Profile))),
-            ([_, "pathway-plan.md"], false) => jobs.push(job(Some(Kind::Plan))),
-            ([_, "health-passport.md"], false) => jobs.push(job(Some(Kind::Passport))),
-            ([_, "files", ..], false) => jobs.push(job(None)),
-            ([_, "files", ..], true) => {}
-            ([_, "notes", file], false) if note_name_date(file).is_some() => jobs.push(job(Some(Kind::Note))),
-            ([_, "notes", file], false) => diags.push(bad(
-                &rel,
-                format!("`{file}` is not a note file name"),
-                "name notes YYYY-MM-DD-<slug>.md, with a slug of lowercase letters, digits and `-` (for example 2026-11-02-home-visit.md)",
-            )),
-            ([_, "outcomes", file], false) if outcome_name_date(file).is_some() => jobs.push(job(Some(Kind::Outcome))),
-            ([_, "outcomes", file], false) => diags.push(bad(
-                &rel,
-                format!("`{file}` is not an outcome reading file name"),
-                "name outcome readings YYYY-MM-DD.md (for example 2026-05-01.md)",
-            )),
-            (_, dir) => {
-                diags.push(bad(
-                    &rel,
-                    format!("Waymark does not know what this {} is", if dir { "folder" } else { "file" }),
-                    "a young person's folder holds profile.md, pathway-plan.md, health-passport.md, notes/, outcomes/ and files/",
-                ));
-                if dir {
-                    it.skip_current_dir();
-                }
-            }
+        let path = entry.path();
+        if w.entry(rel, is_dir, || Src::Disk(path.to_path_buf())) && is_dir {
+            it.skip_current_dir();
         }
     }
-    (jobs, folders, diags)
+    w.finish()
+}
+
+/// Loads the repository as it stood in git at `commit`: `waymark.yaml` and `records/` from that
+/// commit's tree, read exactly as [`load`] reads them from disk. `prefix` is the records root's place
+/// in the work tree (from [`crate::history::open_repository`]). Attachments are listed, not read.
+///
+/// Reports that look back (board trends, the DfE return at each birthday) judge these records as of
+/// the day asked about. A commit without `waymark.yaml` under the root is [`LoadError::NoConfig`].
+pub fn load_at(root: &Path, git: &git2::Repository, prefix: &str, commit: git2::Oid) -> Result<Repository, LoadError> {
+    let unreadable = |what: &str, e: git2::Error| {
+        LoadError::Unreadable(
+            root.join(what),
+            std::io::Error::other(format!("in git commit {commit}: {}", e.message())),
+        )
+    };
+    let tree = git.find_commit(commit).and_then(|c| c.tree()).map_err(|e| unreadable("", e))?;
+    let scope = if prefix.is_empty() {
+        tree
+    } else {
+        match tree.get_path(Path::new(prefix.trim_end_matches('/'))) {
+            Ok(entry) => entry.to_object(git).and_then(|o| o.peel_to_tree()).map_err(|e| unreadable("", e))?,
+            Err(_) => return Err(LoadError::NoConfig(root.to_path_buf())),
+        }
+    };
+    let blob = |entry: &git2::TreeEntry| -> Result<Vec<u8>, git2::Error> {
+        Ok(entry.to_object(git)?.peel_to_blob()?.content().to_vec())
+    };
+    let config_bytes = match scope.get_name(CONFIG_FILE) {
+        Some(entry) => blob(&entry).map_err(|e| unreadable(CONFIG_FILE, e))?,
+        None => return Err(LoadError::NoConfig(root.to_path_buf())),
+    };
+    let mut diagnostics = Vec::new();
+    let config = parse_config(&config_bytes, &mut diagnostics);
+
+    let mut w = Walker::default();
+    if let Some(records) =
+        scope.get_name("records").and_then(|e| e.to_object(git).ok()).and_then(|o| o.into_tree().ok())
+    {
+        walk_tree(git, &records, "records", &mut w);
+    }
+    let (jobs, folders, walk_diags) = w.finish();
+    diagnostics.extend(walk_diags);
+    let files = jobs.len();
+    let (people, sources) = assemble(&jobs, folders, &mut diagnostics, &Overlay::new());
+    Ok(Repository {
+        root: root.to_path_buf(),
+        config,
+        people: people.into_values().collect(),
+        sources,
+        diagnostics,
+        files,
+    })
+}
+
+/// Walks a git tree as [`walk_from`] walks the disk (git sorts entries by name, as the disk walk does).
+fn walk_tree(git: &git2::Repository, tree: &git2::Tree, rel: &str, w: &mut Walker) {
+    for entry in tree.iter() {
+        let Some(name) = entry.name() else {
+            w.bad(
+                &format!("{rel}/{}", String::from_utf8_lossy(entry.name_bytes())),
+                "has a name that is not valid UTF-8".into(),
+                "rename it using plain letters, digits and `-`",
+                false,
+            );
+            continue;
+        };
+        if name.starts_with('.') {
+            continue;
+        }
+        let path = format!("{rel}/{name}");
+        let top = rel == "records";
+        match entry.kind() {
+            Some(git2::ObjectType::Tree) => {
+                if !w.entry(path.clone(), true, || Src::Blob(Vec::new())) {
+                    if let Ok(sub) = entry.to_object(git).and_then(|o| o.peel_to_tree()) {
+                        walk_tree(git, &sub, &path, w);
+                    }
+                }
+            }
+            Some(git2::ObjectType::Blob) if entry.filemode() == 0o120000 => w.bad(
+                &path,
+                "is a symbolic link; Waymark never follows links inside records/".into(),
+                "replace the link with the real file or folder",
+                top,
+            ),
+            Some(git2::ObjectType::Blob) => {
+                let kind_known =
+                    !matches!(classify(&path.split('/').skip(1).collect::<Vec<_>>(), false), Layout::File(None));
+                w.entry(path, false, || {
+                    // Attachments are listed, never read: the figures that look back do not need them.
+                    let bytes = if kind_known {
+                        entry
+                            .to_object(git)
+                            .and_then(|o| o.peel_to_blob())
+                            .map(|b| b.content().to_vec())
+                            .unwrap_or_default()
+                    } else {
+                        Vec::new()
+                    };
+                    Src::Blob(bytes)
+                });
+            }
+            _ => w.bad(&path, "is a git submodule, not a record".into(), "remove the submodule from records/", top),
+        }
+    }
 }
 
 /// The date in a note's file name, `YYYY-MM-DD-<slug>.md`, if the name is well formed.
@@ -438,9 +611,11 @@ fn read_record(job: &Job, overlay: &Overlay) -> FileRead {
     let Some(kind) = job.kind else { return FileRead { record: None, source: None, diagnostics: Vec::new() } };
     let syntax =
         |pos: Pos, message: String, help: &str| Diagnostic::new(Rule::YamlSyntax, &job.rel, pos, message).help(help);
-    let read = match overlay.get(&job.rel) {
-        Some(bytes) => Ok(bytes.clone()),
-        None => std::fs::read(&job.abs),
+    // A staged version (`check --staged`) wins over the file on disk.
+    let read = match (overlay.get(&job.rel), &job.src) {
+        (Some(bytes), _) => Ok(std::borrow::Cow::Borrowed(bytes.as_slice())),
+        (None, Src::Disk(path)) => std::fs::read(path).map(std::borrow::Cow::Owned),
+        (None, Src::Blob(bytes)) => Ok(std::borrow::Cow::Borrowed(bytes.as_slice())),
     };
     let bytes = match read {
         Ok(b) => b,
