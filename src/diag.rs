@@ -94,6 +94,7 @@ rules! {
     RetentionReview => "retention-review", Info;
     Uncommitted => "uncommitted", Info;
     AuthorMismatch => "author-mismatch", Info;
+    MergeConflict => "merge-conflict", Error;
 }
 
 impl Rule {

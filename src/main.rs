@@ -19,6 +19,10 @@ fn main() -> ExitCode {
         Command::Init(args) => commands::init::run(today, args),
         Command::New(args) => commands::new::run(root, today, args),
         Command::Export(args) => commands::export::run(root, today, args),
+        Command::Schema(args) => commands::schema::run(root, args),
+        Command::Hook(args) => commands::hook::run(root, args),
+        Command::Print(args) => commands::print::run(root, today, args),
+        Command::Completions(args) => commands::completions::run(args),
     };
     match result {
         Ok(status) => ExitCode::from(status),

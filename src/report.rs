@@ -1,9 +1,12 @@
 //! Printing diagnostics: rustc-style for people, JSON (FORMAT.md §9) for programs.
 
 use crate::check::Report;
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Diagnostic, Rule, Severity};
+use crate::load::fields::closest;
 use crate::model::Repository;
 use crate::term::visible;
+use crate::words::count;
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// ANSI styles, or nothing when colour is off.
@@ -31,29 +34,150 @@ impl Style {
 }
 
 /// Renders the report for a terminal or a log, like rustc: header, location,
-/// the source line with a caret under the problem, and a hint.
+/// the source line with a caret under the problem, and a hint. Files not yet committed
+/// are summarised in one line per young person (see [`human_listing`] to list each).
 pub fn human(report: &Report, repo: &Repository, color: bool) -> String {
+    human_listing(report, repo, color, false)
+}
+
+/// [`human`], with each `uncommitted` file listed in full when `each_uncommitted` is set.
+pub fn human_listing(report: &Report, repo: &Repository, color: bool, each_uncommitted: bool) -> String {
     let style = Style { on: color };
     let mut out = String::new();
+    let mut uncommitted: BTreeMap<&str, usize> = BTreeMap::new();
     for d in &report.diagnostics {
-        render_one(&mut out, d, repo, &style);
+        if d.rule == Rule::Uncommitted && !each_uncommitted {
+            *uncommitted.entry(d.person.as_deref().unwrap_or("records")).or_default() += 1;
+        } else {
+            render_one(&mut out, d, repo, &style);
+        }
+    }
+    if !uncommitted.is_empty() {
+        let severity = report.diagnostics.iter().find(|d| d.rule == Rule::Uncommitted).map(|d| d.severity);
+        let _ = writeln!(
+            out,
+            "{}{}: {}",
+            style.severity(severity.unwrap_or(Severity::Info)),
+            style.paint("1", &format!("[{}]", Rule::Uncommitted.name())),
+            style.paint("1", "record files not yet committed to git (no history, no backup in the repository)")
+        );
+        for (person, n) in &uncommitted {
+            let _ = writeln!(out, "  {}: {} not yet committed", visible(person), count(*n, "file"));
+        }
+        let _ = writeln!(
+            out,
+            "  {} {}: commit them with a message saying why (git add, then git commit); \
+             `waymark check --rule uncommitted` lists each file\n",
+            style.paint("1;34", "="),
+            style.paint("1", "help")
+        );
     }
     let (errors, warnings, infos) =
         (report.count(Severity::Error), report.count(Severity::Warning), report.count(Severity::Info));
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 || word == "info" { "" } else { "s" });
     if errors + warnings + infos == 0 {
-        let _ = writeln!(out, "checked {}: no problems found", plural(report.files, "file"));
+        let _ = writeln!(out, "checked {}: no problems found", count(report.files, "file"));
     } else {
         let _ = writeln!(
             out,
             "checked {}: {}, {}, {}",
-            plural(report.files, "file"),
-            style.paint(if errors > 0 { "1;31" } else { "1" }, &plural(errors, "error")),
-            plural(warnings, "warning"),
-            plural(infos, "info")
+            count(report.files, "file"),
+            style.paint(if errors > 0 { "1;31" } else { "1" }, &count(errors, "error")),
+            count(warnings, "warning"),
+            count(infos, "info")
         );
     }
     out
+}
+
+/// Which diagnostics `waymark check` shows: `--errors`, `--person` and `--rule`.
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    /// Errors only.
+    pub errors_only: bool,
+    /// Only this young person's.
+    pub person: Option<String>,
+    /// Only this rule's.
+    pub rule: Option<Rule>,
+    /// Only these files (repository-relative paths).
+    pub files: Option<Vec<String>>,
+}
+
+impl Filter {
+    /// A filter from the command line's words, refusing a person or rule that does not exist
+    /// with a suggestion of the nearest that does.
+    pub fn new(
+        repo: &Repository,
+        errors_only: bool,
+        person: Option<&str>,
+        rule: Option<&str>,
+    ) -> Result<Filter, String> {
+        let person = match person {
+            None => None,
+            Some(id) if repo.person(id).is_some() => Some(id.to_string()),
+            Some(id) => {
+                let ids = repo.people.iter().map(|p| p.id.as_str());
+                let hint = match closest(id, ids) {
+                    Some(s) => format!("did you mean `{s}`? "),
+                    None => String::new(),
+                };
+                return Err(format!(
+                    "--person {}: no young person has that id in records/.\n  {hint}Give the id of a folder in records/, such as {}.",
+                    visible(id),
+                    repo.people.first().map(|p| p.id.as_str()).unwrap_or("yp-0001")
+                ));
+            }
+        };
+        let rule = match rule {
+            None => None,
+            Some(name) => match Rule::from_name(name.trim()) {
+                Some(r) => Some(r),
+                None => {
+                    let hint = match closest(name, Rule::ALL.iter().map(|r| r.name())) {
+                        Some(s) => format!("did you mean `{s}`? "),
+                        None => String::new(),
+                    };
+                    let all: Vec<&str> = Rule::ALL.iter().map(|r| r.name()).collect();
+                    return Err(format!(
+                        "--rule {}: there is no rule by that name.\n  {hint}The rules are: {}.",
+                        visible(name),
+                        all.join(", ")
+                    ));
+                }
+            },
+        };
+        Ok(Filter { errors_only, person, rule, files: None })
+    }
+
+    /// Whether a diagnostic is shown.
+    pub fn keeps(&self, d: &Diagnostic) -> bool {
+        (!self.errors_only || d.severity == Severity::Error)
+            && self.person.as_ref().is_none_or(|p| d.person.as_ref() == Some(p))
+            && self.rule.is_none_or(|r| d.rule == r)
+            && self.files.as_ref().is_none_or(|files| files.contains(&d.file))
+    }
+
+    /// What the filter leaves out, for the end of the report; `None` when it shows everything.
+    pub fn describe(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if self.errors_only {
+            parts.push("errors only".to_string());
+        }
+        if let Some(p) = &self.person {
+            parts.push(format!("{} only", visible(p)));
+        }
+        if let Some(r) = self.rule {
+            parts.push(format!("rule {} only", r.name()));
+        }
+        if let Some(files) = &self.files {
+            parts.push(format!("the {} only", crate::words::count(files.len(), "staged file")));
+        }
+        (!parts.is_empty()).then(|| format!("(showing {})", parts.join(", ")))
+    }
+
+    /// Drops the diagnostics not shown.
+    pub fn apply(&self, report: &mut Report) {
+        report.diagnostics.retain(|d| self.keeps(d));
+    }
 }
 
 fn render_one(out: &mut String, d: &Diagnostic, repo: &Repository, style: &Style) {

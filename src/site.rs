@@ -342,6 +342,18 @@ pub fn write(site: &Site, output: &Path) -> Result<usize, WriteError> {
     staging.finish()
 }
 
+/// Writes one file whole: into a temporary file beside it, then renamed over it, so a reader
+/// never sees half of it and a failure leaves the old file as it was.
+pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.waymark-{}.tmp", std::process::id()));
+    let written = std::fs::write(&tmp, bytes).and_then(|_| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

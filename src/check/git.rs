@@ -71,21 +71,29 @@ fn uncommitted(files: &[(String, FileState)], out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// `author-mismatch`: the note names one member of staff as its author, but the commit that added
+/// it came from another member of staff's email. A shared account or an email nobody in
+/// `waymark.yaml` has says nothing about who wrote the note, so it is no finding; nor is an
+/// author with no email to compare.
 fn author_mismatch(repo: &Repository, history: &History, note: &crate::model::Note, out: &mut Vec<Diagnostic>) {
     let Some(staff) = repo.config.staff(&note.author.value) else { return };
-    let Some(email) = staff.email.as_deref().filter(|e| !e.trim().is_empty()) else { return };
-    let Some((commit, _)) = history.added_by(&note.source.path) else { return };
-    // At a shallow clone's boundary the file was only first seen, not added.
-    if commit.boundary || commit.author_email.trim().eq_ignore_ascii_case(email.trim()) {
+    if staff.email.as_deref().is_none_or(|e| e.trim().is_empty()) {
         return;
     }
-    let committer = match repo.config.staff_by_email(&commit.author_email) {
-        Some(s) => format!("{} ({})", s.name, commit.author_email),
-        None => format!("{} <{}>", commit.author_name, commit.author_email),
-    };
+    let Some((commit, _)) = history.added_by(&note.source.path) else { return };
+    // At a shallow clone's boundary the file was only first seen, not added.
+    if commit.boundary {
+        return;
+    }
+    let Some(committer) = repo.config.staff_by_email(&commit.author_email) else { return };
+    if committer.id == staff.id {
+        return;
+    }
     let message = format!(
-        "the note's author is {} ({email}), but it was added to git by {committer} in commit {}",
+        "the note's author is {}, but it was added to git by {} ({}) in commit {}",
         staff.name,
+        committer.name,
+        commit.author_email,
         commit.short_id()
     );
     out.push(Diagnostic::new(Rule::AuthorMismatch, &note.source.path, note.author.pos, message).help(

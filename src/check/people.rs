@@ -7,6 +7,7 @@ use crate::model::date::{add_days, add_months, birthday, display_date};
 use crate::model::vocab::FeedbackKind;
 use crate::model::vocab::LegalStatus::{self, *};
 use crate::model::{Profile, Spanned};
+use crate::words::count;
 
 pub(super) fn check(c: &mut Checker<'_>) {
     let Some(p) = c.person.profile.as_ref() else { return };
@@ -46,7 +47,7 @@ pub(super) fn check(c: &mut Checker<'_>) {
                     &src,
                     status.pos,
                     format!(
-                        "{} young people must have a pathway plan, and there is no pathway-plan.md",
+                        "young people whose legal status is {} must have a pathway plan, and there is no pathway-plan.md",
                         status.value.as_str()
                     ),
                     "write records/<id>/pathway-plan.md with the plan agreed at the last review",
@@ -57,7 +58,10 @@ pub(super) fn check(c: &mut Checker<'_>) {
                     Rule::PaMissing,
                     &src,
                     status.pos,
-                    format!("{} young people must have a personal adviser, and none is named", status.value.as_str()),
+                    format!(
+                        "young people whose legal status is {} must have a personal adviser, and none is named",
+                        status.value.as_str()
+                    ),
                     "add `personal_adviser: <staff id>` to profile.md",
                 );
             }
@@ -86,7 +90,11 @@ pub(super) fn check(c: &mut Checker<'_>) {
                     Rule::LeaveExpiring,
                     &src,
                     exp.pos,
-                    format!("immigration leave expires on {} ({days} days from today)", display_date(exp.value)),
+                    format!(
+                        "immigration leave expires on {} ({} from today)",
+                        display_date(exp.value),
+                        count(days, "day")
+                    ),
                     "make sure an application to extend leave is made before it expires, with the solicitor's help",
                 );
             }
@@ -101,7 +109,8 @@ pub(super) fn check(c: &mut Checker<'_>) {
                     &src,
                     kind.pos,
                     format!(
-                        "not in education, employment or training for {weeks} weeks (since {})",
+                        "not in education, employment or training for {} (since {})",
+                        count(weeks, "week"),
                         display_date(since.value)
                     ),
                     "consider what education, training or work support the plan offers",
@@ -186,7 +195,7 @@ fn passport(c: &mut Checker<'_>, p: &Profile, status: LegalStatus, age: u32) {
                 Rule::PassportDue,
                 &src,
                 pos,
-                format!("turns 18 on {} ({days} days from today) and has not been given their health passport", display_date(eighteen)),
+                format!("turns 18 on {} ({} from today) and has not been given their health passport", display_date(eighteen), count(days, "day")),
                 "print the health passport for the last review before 18 and record `issued: YYYY-MM-DD` when it is handed over",
             );
         }
@@ -219,8 +228,9 @@ fn health(c: &mut Checker<'_>, p: &Profile, status: LegalStatus) {
             c.due(next, Deadline::HealthAssessment, Rule::HealthAssessmentOverdue);
             if next < c.today {
                 let message = format!(
-                    "the last health assessment was on {}, more than {months} months ago",
+                    "the last health assessment was on {}, more than {} ago",
                     display_date(last.value),
+                    count(months, "month")
                 );
                 c.report(
                     Rule::HealthAssessmentOverdue,
@@ -251,9 +261,10 @@ fn contact(c: &mut Checker<'_>, p: &Profile) {
         Some(last) if add_days(last, every.value as i64) < c.today => {
             let days = (c.today - last).num_days();
             let message = format!(
-                "the last note is from {} ({days} days ago); contact is agreed every {} days",
+                "the last note is from {} ({} ago); contact is agreed every {}",
                 display_date(last),
-                every.value
+                count(days, "day"),
+                count(every.value, "day")
             );
             c.report(
                 Rule::ContactOverdue,
@@ -268,7 +279,7 @@ fn contact(c: &mut Checker<'_>, p: &Profile) {
             Rule::ContactOverdue,
             &p.source,
             every.pos,
-            format!("no notes are recorded; contact is agreed every {} days", every.value),
+            format!("no notes are recorded; contact is agreed every {}", count(every.value, "day")),
             "write a note after each contact in records/<id>/notes/",
         ),
     }

@@ -5,6 +5,7 @@ use crate::diag::Rule;
 use crate::model::date::{add_months, display_date};
 use crate::model::vocab::GoalStatus;
 use crate::model::ByWhom;
+use crate::words::count;
 use std::collections::HashMap;
 
 pub(super) fn check(c: &mut Checker<'_>) {
@@ -53,9 +54,10 @@ pub(super) fn check(c: &mut Checker<'_>) {
         c.due(next, Deadline::PlanReview, Rule::PlanReviewOverdue);
         if due < c.today {
             let message = format!(
-                "the plan was last reviewed on {}; a review was due by {} ({months} months later)",
+                "the plan was last reviewed on {}; a review was due by {} ({} later)",
                 display_date(last.value),
-                display_date(due)
+                display_date(due),
+                count(months, "month")
             );
             c.report(
                 Rule::PlanReviewOverdue,
@@ -67,8 +69,9 @@ pub(super) fn check(c: &mut Checker<'_>) {
         } else if let Some(next) = &plan.next_review {
             if next.value > due {
                 let message = format!(
-                    "next_review {} is more than {months} months after the last review on {}",
+                    "next_review {} is more than {} after the last review on {}",
                     display_date(next.value),
+                    count(months, "month"),
                     display_date(last.value)
                 );
                 c.report(
@@ -77,7 +80,8 @@ pub(super) fn check(c: &mut Checker<'_>) {
                     next.pos,
                     message,
                     &format!(
-                        "plans must be reviewed at least every {months} months: set next_review to {due} or earlier"
+                        "plans must be reviewed at least every {}: set next_review to {due} or earlier",
+                        count(months, "month")
                     ),
                 );
             }

@@ -8,6 +8,7 @@ use crate::progress::Progress;
 use crate::render::history::SiteHistory;
 use crate::render::templates::Theme;
 use crate::seal::{Key, Sealer};
+use crate::words::count;
 use std::path::{Path, PathBuf};
 
 /// Builds the site (and the further sites waymark.yaml lists) and prints a summary of each;
@@ -82,11 +83,11 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &BuildArgs) -> Re
             (None, true) => "",
         };
         println!(
-            "built {what}{pages} pages for {people} young people into {}: {errors} {}, {warnings} {}. Open {} in a browser.",
-            shown,
-            if errors == 1 { "error" } else { "errors" },
-            if warnings == 1 { "warning" } else { "warnings" },
-            open,
+            "built {what}{} for {} into {shown}: {}, {}. Open {open} in a browser.",
+            count(pages, "page"),
+            count(people, "young person"),
+            count(errors, "error"),
+            count(warnings, "warning"),
         );
     }
     Ok(if args.strict && errors > 0 { 1 } else { 0 })

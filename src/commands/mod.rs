@@ -2,12 +2,16 @@
 
 pub mod build;
 pub mod check;
+pub mod completions;
 pub mod explain;
 pub mod export;
 pub mod history;
-pub mod return_903;
+pub mod hook;
 pub mod init;
 pub mod new;
+pub mod print;
+pub mod return_903;
+pub mod schema;
 pub mod serve;
 
 use crate::load::{self, LoadError};

@@ -13,6 +13,7 @@ mod at;
 mod cache;
 pub mod diff;
 mod paths;
+pub mod staged;
 mod text;
 mod tree;
 mod walk;

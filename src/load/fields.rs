@@ -6,6 +6,7 @@
 //! `missing-field`, all pointing at the exact key or value.
 
 use crate::diag::{Diagnostic, Rule};
+use crate::load::spec::Known;
 use crate::load::yaml::{Entry, Node, Pos, Value};
 use crate::model::date::{parse_date, Date};
 use crate::model::vocab::Vocab;
@@ -112,7 +113,13 @@ pub struct Fields<'a, 'c> {
 
 impl<'a, 'c> Fields<'a, 'c> {
     /// Reads `node` as a map of the `known` fields; reports unknown ones.
-    pub fn new(ctx: &'c Ctx<'a>, node: &'c Node, known: &[&str], at: Pos, prefix: &str) -> Fields<'a, 'c> {
+    pub fn new(
+        ctx: &'c Ctx<'a>,
+        node: &'c Node,
+        known: &(impl Known + ?Sized),
+        at: Pos,
+        prefix: &str,
+    ) -> Fields<'a, 'c> {
         let entries: &[Entry] = match &node.value {
             Value::Map(entries) => entries,
             Value::Null => &[],
@@ -132,10 +139,10 @@ impl<'a, 'c> Fields<'a, 'c> {
             }
         };
         for e in entries {
-            if !known.contains(&e.key.as_str()) {
-                let help = match closest(&e.key, known.iter().copied()) {
+            if !known.knows(&e.key) {
+                let help = match closest(&e.key, known.names()) {
                     Some(s) => format!("did you mean `{prefix}{s}`?"),
-                    None => format!("the fields known here are: {}", known.join(", ")),
+                    None => format!("the fields known here are: {}", known.names().join(", ")),
                 };
                 ctx.report(
                     Rule::UnknownField,
@@ -293,7 +300,7 @@ impl<'a, 'c> Fields<'a, 'c> {
     }
 
     /// A nested map of known fields.
-    pub fn map(&self, key: &str, known: &[&str]) -> Option<Fields<'a, 'c>> {
+    pub fn map(&self, key: &str, known: &(impl Known + ?Sized)) -> Option<Fields<'a, 'c>> {
         let e = self.entry(key)?;
         Some(Fields::new(self.ctx, &e.value, known, e.key_pos, &format!("{}.", self.name(key))))
     }
@@ -330,7 +337,7 @@ impl<'a, 'c> Fields<'a, 'c> {
     }
 
     /// Reads each map in a list field, with a nested reader per item.
-    pub fn each_map(&self, key: &str, known: &[&str]) -> Vec<(Pos, Fields<'a, 'c>)> {
+    pub fn each_map(&self, key: &str, known: &(impl Known + ?Sized)) -> Vec<(Pos, Fields<'a, 'c>)> {
         let name = self.name(key);
         self.list(key)
             .iter()
@@ -376,7 +383,7 @@ pub fn vocab_value<T: Vocab>(ctx: &Ctx<'_>, name: &str, node: &Node) -> Option<S
             ctx.report(
                 Rule::InvalidValue,
                 node.pos,
-                format!("`{name}` is `{b}`, which is not a {}", T::WHAT),
+                format!("`{name}` is `{b}`, which is not {}", crate::words::a(T::WHAT)),
                 format!("use one of: {}", T::NAMES.join(", ")),
             );
             ctx.mark_unreadable(name);
@@ -400,7 +407,12 @@ pub fn vocab_value<T: Vocab>(ctx: &Ctx<'_>, name: &str, node: &Node) -> Option<S
         Some(s) => format!("did you mean `{s}`? The {}s are: {}", T::WHAT, T::NAMES.join(", ")),
         None => format!("use one of: {}", T::NAMES.join(", ")),
     };
-    ctx.report(Rule::InvalidValue, node.pos, format!("`{text}` is not a {} Waymark knows", T::WHAT), help);
+    ctx.report(
+        Rule::InvalidValue,
+        node.pos,
+        format!("`{text}` is not {} Waymark knows", crate::words::a(T::WHAT)),
+        help,
+    );
     ctx.mark_unreadable(name);
     None
 }

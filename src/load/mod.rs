@@ -3,8 +3,10 @@
 //! Every problem met on the way becomes a diagnostic; only a missing or
 //! unreadable root stops loading.
 
+pub mod conflict;
 pub mod fields;
 pub mod records;
+pub mod spec;
 pub mod yaml;
 
 use crate::config::{Config, CONFIG_FILE};
@@ -63,18 +65,31 @@ pub fn find_root(start: &Path) -> Result<PathBuf, LoadError> {
 
 /// Loads the repository at `root` (the folder holding `waymark.yaml`).
 pub fn load(root: &Path) -> Result<Repository, LoadError> {
+    load_with(root, &Overlay::new())
+}
+
+/// Files read from elsewhere than the disk, by path relative to the root: the staged versions
+/// `waymark check --staged` takes from git's index.
+pub type Overlay = BTreeMap<String, Vec<u8>>;
+
+/// Loads the repository at `root` as [`load`] does, but reads the files named in `overlay`
+/// from it instead of the disk.
+pub fn load_with(root: &Path, overlay: &Overlay) -> Result<Repository, LoadError> {
     let config_path = root.join(CONFIG_FILE);
     if !config_path.is_file() {
         return Err(LoadError::NoConfig(root.to_path_buf()));
     }
-    let bytes = std::fs::read(&config_path).map_err(|e| LoadError::Unreadable(config_path.clone(), e))?;
+    let bytes = match overlay.get(CONFIG_FILE) {
+        Some(bytes) => bytes.clone(),
+        None => std::fs::read(&config_path).map_err(|e| LoadError::Unreadable(config_path.clone(), e))?,
+    };
     let mut diagnostics = Vec::new();
     let config = parse_config(&bytes, &mut diagnostics);
 
     let (jobs, folders, walk_diags) = walk(root);
     diagnostics.extend(walk_diags);
     let files = jobs.len();
-    let (people, sources) = assemble(&jobs, folders, &mut diagnostics);
+    let (people, sources) = assemble(&jobs, folders, &mut diagnostics, overlay);
     Ok(Repository {
         root: root.to_path_buf(),
         config,
@@ -124,7 +139,7 @@ pub fn load_person(root: &Path, name: &str) -> PersonLoad {
     }
     let (jobs, folders, mut diagnostics) = walk_from(root, &entry, 0);
     let files = jobs.len();
-    let (people, sources) = assemble(&jobs, folders, &mut diagnostics);
+    let (people, sources) = assemble(&jobs, folders, &mut diagnostics, &Overlay::new());
     PersonLoad { person: people.into_values().next(), sources, diagnostics, files }
 }
 
@@ -143,8 +158,9 @@ fn assemble(
     jobs: &[Job],
     folders: Vec<String>,
     diagnostics: &mut Vec<Diagnostic>,
+    overlay: &Overlay,
 ) -> (BTreeMap<String, Person>, BTreeMap<String, Arc<Source>>) {
-    let results: Vec<FileRead> = jobs.par_iter().map(read_record).collect();
+    let results: Vec<FileRead> = jobs.par_iter().map(|job| read_record(job, overlay)).collect();
     let mut people: BTreeMap<String, Person> =
         folders.into_iter().map(|id| (id.clone(), Person { id, ..Person::default() })).collect();
     let mut sources = BTreeMap::new();
@@ -431,7 +447,7 @@ pub fn load_at(root: &Path, git: &git2::Repository, prefix: &str, commit: git2::
     let (jobs, folders, walk_diags) = w.finish();
     diagnostics.extend(walk_diags);
     let files = jobs.len();
-    let (people, sources) = assemble(&jobs, folders, &mut diagnostics);
+    let (people, sources) = assemble(&jobs, folders, &mut diagnostics, &Overlay::new());
     Ok(Repository {
         root: root.to_path_buf(),
         config,
@@ -448,7 +464,7 @@ pub fn load_at(root: &Path, git: &git2::Repository, prefix: &str, commit: git2::
 pub fn read_profile(rel: &str, bytes: Vec<u8>) -> (Option<crate::model::Profile>, Vec<Diagnostic>) {
     let person = rel.split('/').nth(1).unwrap_or_default().to_string();
     let job = Job { src: Src::Blob(bytes), rel: rel.to_string(), person, kind: Some(Kind::Profile) };
-    let read = read_record(&job);
+    let read = read_record(&job, &Overlay::new());
     match read.record {
         Some(Record::Profile(p)) => (Some(p), read.diagnostics),
         _ => (None, read.diagnostics),
@@ -612,13 +628,15 @@ impl FileRead {
 }
 
 /// Reads and parses one record file; never fails, only reports.
-fn read_record(job: &Job) -> FileRead {
+fn read_record(job: &Job, overlay: &Overlay) -> FileRead {
     let Some(kind) = job.kind else { return FileRead { record: None, source: None, diagnostics: Vec::new() } };
     let syntax =
         |pos: Pos, message: String, help: &str| Diagnostic::new(Rule::YamlSyntax, &job.rel, pos, message).help(help);
-    let read = match &job.src {
-        Src::Disk(path) => std::fs::read(path).map(std::borrow::Cow::Owned),
-        Src::Blob(bytes) => Ok(std::borrow::Cow::Borrowed(bytes.as_slice())),
+    // A staged version (`check --staged`) wins over the file on disk.
+    let read = match (overlay.get(&job.rel), &job.src) {
+        (Some(bytes), _) => Ok(std::borrow::Cow::Borrowed(bytes.as_slice())),
+        (None, Src::Disk(path)) => std::fs::read(path).map(std::borrow::Cow::Owned),
+        (None, Src::Blob(bytes)) => Ok(std::borrow::Cow::Borrowed(bytes.as_slice())),
     };
     let bytes = match read {
         Ok(b) => b,
@@ -635,6 +653,11 @@ fn read_record(job: &Job) -> FileRead {
             return FileRead::failed(None, syntax(pos, msg, help));
         }
     };
+    let conflicts = conflict::diagnostics(&job.rel, &text);
+    if !conflicts.is_empty() {
+        let source = Arc::new(Source { path: job.rel.clone(), text, body_start: 0, body_line: 1 });
+        return FileRead { record: None, source: Some(source), diagnostics: conflicts };
+    }
     let split = match split_front_matter(&text) {
         Ok(split) => split,
         Err((pos, msg, help)) => {

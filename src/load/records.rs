@@ -2,6 +2,7 @@
 
 use crate::diag::Rule;
 use crate::load::fields::{Ctx, Fields};
+use crate::load::spec::{opt, req, Field, Ty::*};
 use crate::load::yaml::{Node, Pos};
 use crate::model::vocab::*;
 use crate::model::*;
@@ -26,6 +27,34 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind, in the order of FORMAT.md.
+    pub const ALL: &'static [Kind] =
+        &[Kind::Profile, Kind::Plan, Kind::Passport, Kind::Note, Kind::Outcome, Kind::Feedback];
+
+    /// The fields a record of this kind has: the table `unknown-field` and `waymark schema` read.
+    pub fn fields(self) -> &'static [Field] {
+        match self {
+            Kind::Profile => PROFILE_FIELDS,
+            Kind::Plan => PLAN_FIELDS,
+            Kind::Passport => PASSPORT_FIELDS,
+            Kind::Note => NOTE_FIELDS,
+            Kind::Outcome => OUTCOME_FIELDS,
+            Kind::Feedback => FEEDBACK_FIELDS,
+        }
+    }
+
+    /// Where files of this kind are, as a glob from the repository root (for editors).
+    pub fn glob(self) -> &'static str {
+        match self {
+            Kind::Profile => "records/*/profile.md",
+            Kind::Plan => "records/*/pathway-plan.md",
+            Kind::Passport => "records/*/health-passport.md",
+            Kind::Note => "records/*/notes/*.md",
+            Kind::Outcome => "records/*/outcomes/*.md",
+            Kind::Feedback => "records/*/feedback/*.md",
+        }
+    }
+
     /// The value `type:` must have in a file of this kind.
     pub fn type_name(self) -> &'static str {
         match self {
@@ -58,15 +87,7 @@ pub enum Record {
 
 /// Reads a record of `kind` from its parsed front matter.
 pub fn read(kind: Kind, source: Arc<Source>, node: &Node, ctx: &Ctx<'_>) -> Option<Record> {
-    let known: &[&str] = match kind {
-        Kind::Profile => PROFILE_FIELDS,
-        Kind::Plan => PLAN_FIELDS,
-        Kind::Passport => PASSPORT_FIELDS,
-        Kind::Note => NOTE_FIELDS,
-        Kind::Outcome => OUTCOME_FIELDS,
-        Kind::Feedback => FEEDBACK_FIELDS,
-    };
-    let f = Fields::new(ctx, node, known, ctx.top, "");
+    let f = Fields::new(ctx, node, kind.fields(), ctx.top, "");
     if let Some(t) = f.text("type") {
         let accepted = t.value == kind.type_name() || (kind == Kind::Outcome && t.value == "outcome-reading");
         if !accepted {
@@ -74,14 +95,14 @@ pub fn read(kind: Kind, source: Arc<Source>, node: &Node, ctx: &Ctx<'_>) -> Opti
                 Rule::TypeMismatch,
                 t.pos,
                 format!(
-                    "`type: {}` disagrees with where the file is: its path makes it a {}",
+                    "`type: {}` disagrees with where the file is: its path makes it {}",
                     t.value,
-                    kind.type_name()
+                    crate::words::a(kind.type_name())
                 ),
                 format!(
-                    "write `type: {}`, or remove `type:`, or move the file to where a {} belongs",
+                    "write `type: {}`, or remove `type:`, or move the file to where {} belongs",
                     kind.type_name(),
-                    t.value
+                    crate::words::a(&t.value)
                 ),
             );
         }
@@ -106,48 +127,61 @@ pub fn read(kind: Kind, source: Arc<Source>, node: &Node, ctx: &Ctx<'_>) -> Opti
     Some(record)
 }
 
-const PROFILE_FIELDS: &[&str] = &[
-    "type",
-    "name",
-    "preferred_name",
-    "pronouns",
-    "date_of_birth",
-    "legal_status",
-    "extended_support",
-    "placing_authority",
-    "personal_adviser",
-    "key_worker",
-    "status",
-    "closed",
-    "in_touch",
-    "contact_every_days",
-    "accommodation",
-    "activity",
-    "staying_put",
-    "staying_close",
-    "immigration",
-    "flags",
+const PROFILE_FIELDS: &[Field] = &[
+    opt("type", OneOf(&["profile"])),
+    req("name", Text),
+    opt("preferred_name", Text),
+    opt("pronouns", Text),
+    req("date_of_birth", Date),
+    req("legal_status", OneOf(LegalStatus::NAMES)),
+    opt("extended_support", Bool),
+    opt("placing_authority", Text),
+    opt("personal_adviser", Text),
+    opt("key_worker", Text),
+    opt("status", OneOf(RecordStatus::NAMES)),
+    opt("closed", Map(CLOSED_FIELDS)),
+    opt("in_touch", OneOf(InTouch::NAMES)),
+    opt("contact_every_days", Count),
+    opt("accommodation", Map(ACCOMMODATION_FIELDS)),
+    opt("activity", Map(ACTIVITY_FIELDS)),
+    opt("staying_put", Map(STAYING_PUT_FIELDS)),
+    opt("staying_close", Map(STAYING_CLOSE_FIELDS)),
+    opt("immigration", Map(IMMIGRATION_FIELDS)),
+    opt("flags", OneOfList(Flag::NAMES)),
 ];
+const CLOSED_FIELDS: &[Field] = &[req("date", Date), req("reason", Text)];
+const ACCOMMODATION_FIELDS: &[Field] =
+    &[opt("type", OneOf(AccommodationType::NAMES)), opt("since", Date), opt("suitable", Bool), opt("address", Text)];
+const ACTIVITY_FIELDS: &[Field] = &[
+    opt("type", OneOf(ActivityType::NAMES)),
+    opt("hours", OneOf(Hours::NAMES)),
+    opt("since", Date),
+    opt("detail", Text),
+];
+const STAYING_PUT_FIELDS: &[Field] = &[opt("carer", Text), opt("since", Date)];
+const STAYING_CLOSE_FIELDS: &[Field] = &[opt("since", Date)];
+const IMMIGRATION_FIELDS: &[Field] =
+    &[opt("status", OneOf(ImmigrationStatus::NAMES)), opt("leave_expires", Date), opt("solicitor", Text)];
 
 fn profile(source: Arc<Source>, f: &Fields<'_, '_>) -> Profile {
     let name = f.req_text("name", "add `name: <the young person's full name>`");
     let dob = f.req_date("date_of_birth", "add `date_of_birth: YYYY-MM-DD`");
     let legal_status = f.req_vocab::<LegalStatus>("legal_status");
     let status = f.vocab::<RecordStatus>("status").unwrap_or(Spanned::new(RecordStatus::Active, f.at()));
-    let closed = f.map("closed", &["date", "reason"]).map(|c| Closure {
+    let closed = f.map("closed", CLOSED_FIELDS).map(|c| Closure {
         date: c.req_date("date", "add the date the record was closed"),
         reason: c.req_text("reason", "add why the record was closed, for example `moved-area`"),
     });
     if status.value == RecordStatus::Closed && closed.is_none() {
         f.require("closed", "a closed record needs `closed: { date: YYYY-MM-DD, reason: ... }`");
     }
-    let accommodation = f.map("accommodation", &["type", "since", "suitable", "address"]).map(|a| Accommodation {
+    let accommodation = f.map("accommodation", ACCOMMODATION_FIELDS).map(|a| Accommodation {
         kind: a.vocab("type"),
         since: a.date("since"),
         suitable: a.boolean("suitable"),
         address: a.text("address"),
     });
-    let activity = f.map("activity", &["type", "hours", "since", "detail"]).map(|a| {
+    let activity = f.map("activity", ACTIVITY_FIELDS).map(|a| {
         let activity = Activity {
             kind: a.vocab("type"),
             hours: a.vocab("hours"),
@@ -166,12 +200,11 @@ fn profile(source: Arc<Source>, f: &Fields<'_, '_>) -> Profile {
         }
         activity
     });
-    let staying_put = f
-        .map("staying_put", &["carer", "since"])
-        .map(|s| StayingPut { carer: s.text("carer"), since: s.date("since") });
+    let staying_put =
+        f.map("staying_put", STAYING_PUT_FIELDS).map(|s| StayingPut { carer: s.text("carer"), since: s.date("since") });
     let staying_close =
-        f.map("staying_close", &["since"]).map(|s| Spanned::new(s.date("since").map(|d| d.value), s.at()));
-    let immigration = f.map("immigration", &["status", "leave_expires", "solicitor"]).map(|i| Immigration {
+        f.map("staying_close", STAYING_CLOSE_FIELDS).map(|s| Spanned::new(s.date("since").map(|d| d.value), s.at()));
+    let immigration = f.map("immigration", IMMIGRATION_FIELDS).map(|i| Immigration {
         status: i.vocab("status"),
         leave_expires: i.date("leave_expires"),
         solicitor: i.text("solicitor"),
@@ -203,12 +236,30 @@ fn profile(source: Arc<Source>, f: &Fields<'_, '_>) -> Profile {
     }
 }
 
-const PLAN_FIELDS: &[&str] = &["type", "started", "reviews", "next_review", "goals", "contingency"];
-const GOAL_FIELDS: &[&str] = &["id", "heading", "need", "action", "by_whom", "by_when", "status", "done"];
+const PLAN_FIELDS: &[Field] = &[
+    opt("type", OneOf(&["pathway-plan"])),
+    opt("started", Date),
+    opt("reviews", MapList(REVIEW_FIELDS)),
+    opt("next_review", Date),
+    opt("goals", MapList(GOAL_FIELDS)),
+    opt("contingency", Text),
+];
+const REVIEW_FIELDS: &[Field] =
+    &[req("date", Date), opt("by", Text), opt("young_person_present", Bool), opt("views", Text)];
+const GOAL_FIELDS: &[Field] = &[
+    req("id", Text),
+    req("heading", OneOf(Heading::NAMES)),
+    opt("need", Text),
+    opt("action", Text),
+    opt("by_whom", Text),
+    opt("by_when", Date),
+    opt("status", OneOf(GoalStatus::NAMES)),
+    opt("done", Date),
+];
 
 fn plan(source: Arc<Source>, f: &Fields<'_, '_>) -> PathwayPlan {
     let reviews = f
-        .each_map("reviews", &["date", "by", "young_person_present", "views"])
+        .each_map("reviews", REVIEW_FIELDS)
         .into_iter()
         .map(|(pos, r)| Review {
             pos,
@@ -270,35 +321,39 @@ fn char_at(text: &str, pos: Pos) -> Option<char> {
     text.lines().nth(pos.line.checked_sub(1)? as usize)?.chars().nth(pos.col.checked_sub(1)? as usize)
 }
 
-const PASSPORT_FIELDS: &[&str] = &[
-    "type",
-    "nhs_number",
-    "gp",
-    "dentist",
-    "optician",
-    "last_health_assessment",
-    "immunisations",
-    "allergies",
-    "medications",
-    "conditions",
-    "birth_history",
-    "family_health_history",
-    "mental_health",
-    "consent_to_share",
-    "final_review",
-    "issued",
+const PASSPORT_FIELDS: &[Field] = &[
+    opt("type", OneOf(&["health-passport"])),
+    opt("nhs_number", Text),
+    opt("gp", Map(PRACTICE_FIELDS)),
+    opt("dentist", Map(PRACTICE_FIELDS)),
+    opt("optician", Map(PRACTICE_FIELDS)),
+    opt("last_health_assessment", Date),
+    opt("immunisations", MapList(IMMUNISATION_FIELDS)),
+    opt("allergies", TextList),
+    opt("medications", MapList(MEDICATION_FIELDS)),
+    opt("conditions", MapList(CONDITION_FIELDS)),
+    opt("birth_history", Text),
+    opt("family_health_history", Text),
+    opt("mental_health", Text),
+    opt("consent_to_share", Bool),
+    opt("final_review", Date),
+    opt("issued", Date),
 ];
+const PRACTICE_FIELDS: &[Field] = &[opt("practice", Text), opt("address", Text), opt("phone", Text)];
+const IMMUNISATION_FIELDS: &[Field] = &[req("vaccine", Text), opt("date", Date)];
+const MEDICATION_FIELDS: &[Field] = &[req("name", Text), opt("dose", Text), opt("since", Date)];
+const CONDITION_FIELDS: &[Field] = &[req("name", Text), opt("since", Date), opt("notes", Text)];
 
 fn passport(source: Arc<Source>, f: &Fields<'_, '_>) -> HealthPassport {
     let practice = |key: &str| {
-        f.map(key, &["practice", "address", "phone"]).map(|p| Practice {
+        f.map(key, PRACTICE_FIELDS).map(|p| Practice {
             practice: p.text("practice").map(|s| s.value),
             address: p.text("address").map(|s| s.value),
             phone: p.text("phone").map(|s| s.value),
         })
     };
     let immunisations = f
-        .each_map("immunisations", &["vaccine", "date"])
+        .each_map("immunisations", IMMUNISATION_FIELDS)
         .into_iter()
         .filter_map(|(_, i)| {
             Some(Immunisation {
@@ -308,7 +363,7 @@ fn passport(source: Arc<Source>, f: &Fields<'_, '_>) -> HealthPassport {
         })
         .collect();
     let medications = f
-        .each_map("medications", &["name", "dose", "since"])
+        .each_map("medications", MEDICATION_FIELDS)
         .into_iter()
         .filter_map(|(_, m)| {
             Some(Medication {
@@ -319,7 +374,7 @@ fn passport(source: Arc<Source>, f: &Fields<'_, '_>) -> HealthPassport {
         })
         .collect();
     let conditions = f
-        .each_map("conditions", &["name", "since", "notes"])
+        .each_map("conditions", CONDITION_FIELDS)
         .into_iter()
         .filter_map(|(_, c)| {
             Some(Condition {
@@ -361,7 +416,15 @@ fn passport(source: Arc<Source>, f: &Fields<'_, '_>) -> HealthPassport {
     }
 }
 
-const NOTE_FIELDS: &[&str] = &["type", "date", "author", "kind", "with", "minutes", "restricted"];
+const NOTE_FIELDS: &[Field] = &[
+    opt("type", OneOf(&["note"])),
+    req("date", Date),
+    req("author", Text),
+    opt("kind", OneOf(NoteKind::NAMES)),
+    opt("with", TextList),
+    opt("minutes", Count),
+    opt("restricted", Bool),
+];
 
 fn note(source: Arc<Source>, f: &Fields<'_, '_>) -> Option<Note> {
     let date = f.req_date("date", "add `date: YYYY-MM-DD`, the same date as in the file name");
@@ -377,7 +440,13 @@ fn note(source: Arc<Source>, f: &Fields<'_, '_>) -> Option<Note> {
     })
 }
 
-const OUTCOME_FIELDS: &[&str] = &["type", "date", "scale", "by", "scores"];
+const OUTCOME_FIELDS: &[Field] = &[
+    opt("type", OneOf(&["outcome", "outcome-reading"])),
+    req("date", Date),
+    opt("scale", Text),
+    opt("by", Text),
+    req("scores", Scores),
+];
 
 fn outcome(source: Arc<Source>, f: &Fields<'_, '_>) -> Option<OutcomeReading> {
     let date = f.req_date("date", "add `date: YYYY-MM-DD`, the same date as in the file name");
@@ -409,10 +478,76 @@ fn outcome(source: Arc<Source>, f: &Fields<'_, '_>) -> Option<OutcomeReading> {
             f.ctx().report(Rule::InvalidValue, e.value.pos, "`scores` should list one `area: score` per line", "");
         }
     }
-    Some(OutcomeReading { source, date: date?, scale, by: f.text("by"), scores })
+    let by = f.text("by");
+    Some(OutcomeReading { source, date: date?, scale, by, scores })
 }
 
-const FEEDBACK_FIELDS: &[&str] = &["type", "date", "kind", "taken_by", "answers", "consent_to_share", "restricted"];
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::spec::Ty;
+
+    /// A value of the wrong shape for a field of this type.
+    fn wrong(ty: Ty) -> &'static str {
+        match ty {
+            Ty::Text | Ty::TextList => "{a: 1}",
+            Ty::Date => "not-a-date",
+            Ty::Bool => "maybe",
+            Ty::Count => "-3",
+            Ty::OneOf(_) => "zzz-not-a-word",
+            Ty::OneOfList(_) => "[zzz-not-a-word]",
+            Ty::Map(_) | Ty::MapList(_) | Ty::Scores => "just text",
+        }
+    }
+
+    /// Whether reading `yaml` as a `kind` of record reports the value on `line` as wrong.
+    fn refused(kind: Kind, yaml: &str, line: u32) -> bool {
+        let node = crate::load::yaml::parse(yaml, 2).expect("test YAML parses");
+        let text = format!("---\n{yaml}---\n");
+        let source = Arc::new(Source { path: "f.md".into(), body_start: text.len(), text, body_line: 99 });
+        let ctx = Ctx::new("f.md", Pos::new(1, 1));
+        let _ = read(kind, source, &node, &ctx);
+        ctx.finish()
+            .iter()
+            .any(|d| matches!(d.rule, Rule::InvalidValue | Rule::TypeMismatch | Rule::NhsNumber) && d.pos.line == line)
+    }
+
+    #[test]
+    fn the_loader_reads_every_field_as_its_table_says() {
+        // The tables are what `waymark schema` publishes; the readers must agree with them.
+        for kind in Kind::ALL {
+            for field in kind.fields() {
+                let yaml = format!("{}: {}\n", field.name, wrong(field.ty));
+                assert!(refused(*kind, &yaml, 2), "{kind:?} `{}` is not read as {:?}", field.name, field.ty);
+                let (nested, dash) = match field.ty {
+                    Ty::Map(fields) => (fields, "  "),
+                    Ty::MapList(fields) => (fields, "  - "),
+                    _ => continue,
+                };
+                for sub in nested {
+                    let yaml = format!("{}:\n{dash}{}: {}\n", field.name, sub.name, wrong(sub.ty));
+                    assert!(
+                        refused(*kind, &yaml, 3),
+                        "{kind:?} `{}.{}` is not read as {:?}",
+                        field.name,
+                        sub.name,
+                        sub.ty
+                    );
+                }
+            }
+        }
+    }
+}
+
+const FEEDBACK_FIELDS: &[Field] = &[
+    opt("type", OneOf(&["feedback"])),
+    req("date", Date),
+    req("kind", OneOf(FeedbackKind::NAMES)),
+    opt("taken_by", Text),
+    opt("answers", Scores),
+    opt("consent_to_share", Bool),
+    opt("restricted", Bool),
+];
 
 fn feedback(source: Arc<Source>, f: &Fields<'_, '_>) -> Option<Feedback> {
     let date = f.req_date("date", "add `date: YYYY-MM-DD`, the same date as in the file name");

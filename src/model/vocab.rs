@@ -63,7 +63,7 @@ vocab! {
 
 vocab! {
     /// Whether the service is in touch with the young person (SSDA903 wording).
-    InTouch, "in touch" {
+    InTouch, "in touch answer" {
         Yes => "yes",
         No => "no",
         Refuses => "refuses",

@@ -21,19 +21,19 @@ pub struct Count {
     pub code: Option<String>,
     /// How many.
     pub count: usize,
-    /// Share of the total, in whole per cent.
-    pub percent: u32,
+    /// Share of the total in whole per cent ("67%"), or "n/a" when the total is 0.
+    pub percent: String,
 }
 
 /// A yes-out-of-how-many figure.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Ratio {
     /// How many meet the measure.
     pub yes: usize,
     /// How many it applies to.
     pub of: usize,
-    /// Share, in whole per cent (0 when it applies to nobody).
-    pub percent: u32,
+    /// Share in whole per cent ("67%"), or "n/a" when it applies to nobody.
+    pub percent: String,
 }
 
 impl Ratio {
@@ -42,12 +42,8 @@ impl Ratio {
     }
 }
 
-fn percent(n: usize, of: usize) -> u32 {
-    if of == 0 {
-        0
-    } else {
-        ((n as f64) * 100.0 / (of as f64)).round() as u32
-    }
+fn percent(n: usize, of: usize) -> String {
+    crate::words::percent(n, of)
 }
 
 /// Accommodation of one type, split by suitability.

@@ -364,8 +364,8 @@ impl<'a> SiteHistory<'a> {
         };
         let details = self.details(git, &entries);
         let intro = format!(
-            "The last {} commits that changed the records, newest first. Each young person's page links to all of theirs.",
-            entries.len()
+            "The last {} that changed the records, newest first. Each young person's page links to all of theirs.",
+            crate::words::count(entries.len(), "commit")
         );
         self.page(paths::CHANGES, "Recent changes".into(), intro, &entries, &details, false)
     }

@@ -171,9 +171,10 @@ pub(crate) fn dashboard<'d>(
     diags_of: &dyn Fn(&Person) -> &'d Vec<&'d Diagnostic>,
 ) -> Result<Vec<(String, String)>, String> {
     let mut rows: Vec<CaseRow> = repo.people.iter().map(|p| CaseRow::new(repo, p, today, diags_of(p))).collect();
+    // Infos are for information: they never make someone more urgent than someone else.
     rows.sort_by(|a, b| {
-        (b.counts.errors, b.counts.warnings, b.due.len(), b.counts.infos)
-            .cmp(&(a.counts.errors, a.counts.warnings, a.due.len(), a.counts.infos))
+        (b.counts.errors, b.counts.warnings, b.due.len())
+            .cmp(&(a.counts.errors, a.counts.warnings, a.due.len()))
             .then_with(|| a.name.cmp(&b.name))
     });
     let (rows, closed): (Vec<CaseRow>, Vec<CaseRow>) = rows.into_iter().partition(|r| r.active);

@@ -100,6 +100,9 @@ impl Theme {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
         tera.register_filter("css_string", css_string);
+        tera.register_filter("count", crate::words::count_filter);
+        tera.register_filter("noun", crate::words::noun_filter);
+        tera.register_filter("a", crate::words::a_filter);
         tera.add_raw_templates(all.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| format!("the theme's templates do not compile: {}", error_chain(&e)))?;
         let mut statics: BTreeMap<String, Vec<u8>> =

@@ -46,6 +46,7 @@ use crate::render::templates::Theme;
 use crate::render::views::SiteView;
 use crate::render::{self, paths};
 use crate::site::Site;
+use crate::words::count;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -181,10 +182,11 @@ impl Model {
         let errors = self.report.count(Severity::Error);
         let warnings = self.report.count(Severity::Warning);
         format!(
-            "{pages} pages for {} young people: {errors} {}, {warnings} {}",
-            self.repo.people.len(),
-            if errors == 1 { "error" } else { "errors" },
-            if warnings == 1 { "warning" } else { "warnings" },
+            "{} for {}: {}, {}",
+            count(pages, "page"),
+            count(self.repo.people.len(), "young person"),
+            count(errors, "error"),
+            count(warnings, "warning"),
         )
     }
 

@@ -595,7 +595,7 @@
           shown += page.length;
           var total = query.phrases.length ? (next >= ranked.length && checkedAll ? shown : null) : ranked.length;
           el.status.textContent = total === null
-            ? shown + " results so far with the exact phrase"
+            ? shown + (shown === 1 ? " result" : " results") + " so far with the exact phrase"
             : total === 0 ? "No records match." : (total === 1 ? "1 record matches." : total + " records match.");
           el.more.hidden = next >= ranked.length;
         });
