@@ -32,8 +32,9 @@ use std::sync::Arc;
 /// The cache file's name inside the cache folder.
 pub const FILE: &str = "history.bin";
 const MAGIC: &[u8; 8] = b"WMHIST\r\n";
-/// Version 5: one text block and fixed-size rows, CRC-32 checksums.
-const VERSION: u32 = 5;
+/// Version 6: history of the records only (version 5, one text block and fixed-size rows with
+/// CRC-32 checksums, also held commits to other files, so its caches are walked again).
+const VERSION: u32 = 6;
 /// Magic and version, before the first record.
 const START: usize = 8 + 4;
 /// A record's frame: its length and checksum.
