@@ -3,6 +3,7 @@
 use super::{find, today, Fatal};
 use crate::cli::BuildArgs;
 use crate::diag::Severity;
+use crate::history::details::DetailCache;
 use crate::progress::Progress;
 use crate::render::history::SiteHistory;
 use crate::render::templates::Theme;
@@ -19,13 +20,19 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &BuildArgs) -> Re
     let repo = crate::load::load(&root)?;
     progress.stage("checking", None);
     let report = crate::check::check_with(&repo, today, Some(&git));
-    let history = SiteHistory::new(&git.history, &repo, &git.uncommitted);
+    let details = match git.history.git() {
+        Some(_) => DetailCache::open(&root.join(crate::history::CACHE_DIR)),
+        None => DetailCache::in_memory(),
+    };
+    let history = SiteHistory::new(&git.history, &repo, &git.uncommitted).with_details(&details);
     let theme = Theme::load(&repo.root, &repo.config.theme).map_err(Fatal)?;
     let output = output_folder(&repo.root, &repo.config.output, args.output.as_deref())?;
     progress.stage("rendering and writing pages", Some(repo.people.len() as u64));
     let staging = crate::site::Staging::new(&output).map_err(|e| Fatal(e.to_string()))?;
     crate::render::render_to(&staging, &repo, &report, today, &theme, &history, &|| progress.step()).map_err(Fatal)?;
     let pages = staging.pages();
+    // A cache that cannot be written only costs time on the next build.
+    let _ = details.save();
     progress.stage("swapping the new site in", None);
     let written = staging.finish();
     progress.finish();

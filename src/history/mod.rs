@@ -10,6 +10,7 @@
 //! when new commits arrive.
 
 mod cache;
+pub mod details;
 pub mod diff;
 mod paths;
 mod text;

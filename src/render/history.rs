@@ -7,6 +7,7 @@
 use super::paths;
 use super::views::PersonHeader;
 use crate::config::Config;
+use crate::history::details::DetailCache;
 use crate::history::diff::{self, Words};
 use crate::history::{Change, ChangeKind, Entry, FileState, History};
 use crate::model::date::display_date;
@@ -30,6 +31,8 @@ pub struct SiteHistory<'a> {
     /// Changes to files in `records/<id>/` (at the time of the change, or moved out of it), by
     /// person id, so a person's timeline need not scan every path.
     by_person: HashMap<&'a str, Vec<&'a Change>>,
+    /// Field and word changes worked out by earlier builds, when a build keeps them.
+    details: Option<&'a DetailCache>,
 }
 
 /// The line under a record: "Last changed on … by …: …".
@@ -141,7 +144,7 @@ pub struct HistoryPage {
 }
 
 /// Field and word changes of one person's modified records, worked out once.
-pub type Details = HashMap<(usize, String), crate::history::diff::Detail>;
+pub type Details = HashMap<(usize, String), std::sync::Arc<crate::history::diff::Detail>>;
 
 impl<'a> SiteHistory<'a> {
     /// The site's view of `history`; `uncommitted` is git status of the record files.
@@ -179,7 +182,14 @@ impl<'a> SiteHistory<'a> {
                 .collect(),
             uncommitted: uncommitted.iter().map(|(p, s)| (p.as_str(), *s)).collect(),
             by_person: HashMap::new(),
+            details: None,
         }
+    }
+
+    /// Takes field and word changes from `cache`, which keeps the ones worked out now for later builds.
+    pub fn with_details(mut self, cache: &'a DetailCache) -> SiteHistory<'a> {
+        self.details = Some(cache);
+        self
     }
 
     /// The history itself.
@@ -251,7 +261,11 @@ impl<'a> SiteHistory<'a> {
         let Some(git) = git else { return out };
         for e in entries {
             for ch in &e.changes {
-                if let Some(d) = self.history.detail(git, ch) {
+                let detail = match self.details {
+                    Some(cache) => cache.get(git, ch),
+                    None => self.history.detail(git, ch).map(|d| std::sync::Arc::new(d.compact())),
+                };
+                if let Some(d) = detail {
                     out.insert((ch.commit, ch.path.to_string()), d);
                 }
             }
