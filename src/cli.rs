@@ -76,6 +76,11 @@ pub struct BuildArgs {
     /// Where to write the site; default: `site.output` in waymark.yaml (`public`), under the repository.
     #[arg(long, value_name = "DIR")]
     pub output: Option<PathBuf>,
+
+    /// Render every page afresh instead of keeping the pages whose records, settings, theme,
+    /// date and history have not changed since the last build.
+    #[arg(long)]
+    pub full: bool,
 }
 
 /// Options of `waymark check`.

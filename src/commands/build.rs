@@ -6,6 +6,7 @@ use crate::diag::Severity;
 use crate::history::details::DetailCache;
 use crate::progress::Progress;
 use crate::render::history::SiteHistory;
+use crate::render::reuse::Reuse;
 use crate::render::templates::Theme;
 use std::path::{Path, PathBuf};
 
@@ -29,7 +30,9 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &BuildArgs) -> Re
     let output = output_folder(&repo.root, &repo.config.output, args.output.as_deref())?;
     progress.stage("rendering and writing pages", Some(repo.people.len() as u64));
     let staging = crate::site::Staging::new(&output).map_err(|e| Fatal(e.to_string()))?;
-    crate::render::render_to(&staging, &repo, &report, today, &theme, &history, &|| progress.step()).map_err(Fatal)?;
+    let reuse = Reuse::new(Some(&output), args.full, &repo, today, &theme, &history);
+    crate::render::render_to(&staging, &repo, &report, today, &theme, &history, &reuse, &|| progress.step())
+        .map_err(Fatal)?;
     let pages = staging.pages();
     // A cache that cannot be written only costs time on the next build.
     let _ = details.save();
@@ -40,8 +43,12 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &BuildArgs) -> Re
     let errors = report.count(Severity::Error);
     let warnings = report.count(Severity::Warning);
     let shown = output.strip_prefix(std::env::current_dir().unwrap_or_default()).unwrap_or(&output);
+    let kept = match reuse.kept_units() {
+        0 => String::new(),
+        n => format!(" ({n} of them with pages unchanged since the last build, kept)"),
+    };
     println!(
-        "built {} pages for {} young people into {}: {errors} {}, {warnings} {}. Open {} in a browser.",
+        "built {} pages for {} young people{kept} into {}: {errors} {}, {warnings} {}. Open {} in a browser.",
         pages,
         repo.people.len(),
         shown.display(),

@@ -250,6 +250,42 @@ impl<'a> SiteHistory<'a> {
         Some(link(here, &paths::person_history(id), Some(&commit_anchor(&commit.hex()))))
     }
 
+    /// Adds what every history page depends on beyond its commits: whether there is history, and
+    /// whether it is partial.
+    pub fn fingerprint_common(&self, f: &mut impl std::hash::Hasher) {
+        use std::hash::Hash;
+        self.history.reason().hash(f);
+        self.history.is_shallow().hash(f);
+    }
+
+    /// Adds everything from git that this person's pages show: each record's last change and
+    /// git status, and every commit on their timeline with each change and where its file is
+    /// now (a record moved to someone else, deleted or restricted since shows differently).
+    /// The commit's author, date and message are fixed by its id; staff names come from the
+    /// settings, which every page depends on anyway.
+    pub fn fingerprint_person(&self, person: &Person, f: &mut impl std::hash::Hasher) {
+        use std::hash::Hash;
+        for path in person_record_paths(person) {
+            path.hash(f);
+            self.history.last_change(path).map(|(c, _)| c.id).hash(f);
+            self.uncommitted.get(path).map(|s| *s as u8).hash(f);
+            self.has_own_page(path).hash(f);
+        }
+        for e in self.person_entries(&person.id) {
+            e.commit.id.hash(f);
+            for ch in &e.changes {
+                (ch.kind as u8, &*ch.path, ch.from.as_deref(), ch.old_blob, ch.new_blob).hash(f);
+                let now = self.history.resolve_path(&ch.path).filter(|p| self.exists_now(p));
+                now.hash(f);
+                if let Some(now) = now.as_deref() {
+                    self.restricted.contains(now).hash(f);
+                    self.has_own_page(now).hash(f);
+                    self.history.last_change(now).map(|(c, _)| c.id).hash(f);
+                }
+            }
+        }
+    }
+
     /// Every commit that changed this person's records, newest first.
     pub fn person_entries(&self, person_id: &str) -> Vec<Entry<'a>> {
         self.history.group(self.by_person.get(person_id).into_iter().flatten().copied())
