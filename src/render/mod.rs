@@ -64,7 +64,11 @@ pub fn render_to(
     let none = Vec::new();
     let diags_of = |p: &Person| by_person.get(p.id.as_str()).unwrap_or(&none);
 
-    let records: Vec<u128> = repo.people.par_iter().map(|p| Reuse::records_of(p, &repo.root)).collect();
+    // A site made in memory keeps nothing, so it need not know what its pages are made from.
+    let records: Vec<u128> = match reuse.active() {
+        true => repo.people.par_iter().map(|p| Reuse::records_of(p, &repo.root)).collect(),
+        false => vec![0; repo.people.len()],
+    };
     repo.people
         .par_iter()
         .zip(&records)
@@ -74,7 +78,10 @@ pub fn render_to(
             || None,
             |git: &mut Option<Option<git2::Repository>>, (person, &recs)| {
                 let unit = Reuse::person_unit(person);
-                let key = reuse.person_key(person, recs, diags_of(person), history);
+                let key = match reuse.active() {
+                    true => reuse.person_key(person, recs, diags_of(person), history),
+                    false => String::new(),
+                };
                 if let Some(files) = reuse.keep(unit.clone(), key.clone()) {
                     for (path, from) in files {
                         put(path, Content::Link(from))?;

@@ -155,6 +155,11 @@ impl Reuse {
         }
     }
 
+    /// Whether this build keeps and records anything (not for a site made in memory).
+    pub fn active(&self) -> bool {
+        self.writes_manifest
+    }
+
     /// The unit of a young person's pages.
     pub fn person_unit(person: &Person) -> String {
         format!("person/{}", person.id)
@@ -223,6 +228,9 @@ impl Reuse {
 
     /// Records the files this build made (or kept) for `unit`.
     pub fn record(&self, unit: String, key: String, files: Vec<String>) {
+        if !self.active() {
+            return;
+        }
         let mut m = self.new.lock().unwrap_or_else(|e| e.into_inner());
         m.units.insert(unit, Unit { key, files });
     }
