@@ -12,20 +12,23 @@
 //!
 //! Corpora are made by the `synth` example's generator under `target/bench-corpus/` and kept
 //! for later runs. `build` writes to `target/bench-site/<corpus>/`, which every run after the
-//! first replaces as a whole, as it would a site from the day before. `WAYMARK_BIN` overrides the binary under test, so the harness itself can be
+//! first replaces as a whole (`--full`: every page rendered again), as it would a site from the day before. `WAYMARK_BIN` overrides the binary under test, so the harness itself can be
 //! tried against a stand-in such as `/bin/true`.
 
+#[path = "bench_util/mod.rs"]
+mod bench_util;
 #[allow(dead_code)] // only `generate` and its types are used here; `main` belongs to `synth`
 #[path = "synth.rs"]
 mod synth;
 
+use bench_util::{markdown_bytes, run_once, target_dir};
+
 use std::error::Error;
 use std::ffi::OsStr;
 use std::fs;
-use std::io;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 const USAGE: &str = "usage: bench_check [--sizes 5000,100000] [--runs 5] [--no-git] [--commands check,build,encrypt]";
 
@@ -122,10 +125,11 @@ fn run() -> Result<(), Box<dyn Error>> {
         let site = sites.join(corpus.file_name().unwrap_or_default());
         let sealed = sites.join(format!("{}-encrypted", corpus.file_name().unwrap_or_default().to_string_lossy()));
         for &command in &commands {
+            // A full build each time: bench_incremental times the builds that keep pages.
             let tail: Vec<&OsStr> = match command {
                 "check" => vec!["check".as_ref(), "--format".as_ref(), "json".as_ref()],
-                "encrypt" => vec!["build".as_ref(), "--encrypt".as_ref(), "--output".as_ref(), sealed.as_os_str()],
-                _ => vec!["build".as_ref(), "--output".as_ref(), site.as_os_str()],
+                "encrypt" => vec!["build".as_ref(), "--full".as_ref(), "--encrypt".as_ref(), "--output".as_ref(), sealed.as_os_str()],
+                _ => vec!["build".as_ref(), "--full".as_ref(), "--output".as_ref(), site.as_os_str()],
             };
             let mut args: Vec<&OsStr> = vec!["--root".as_ref(), corpus.as_os_str(), "--today".as_ref(), today.as_ref()];
             args.extend(tail);
@@ -221,6 +225,7 @@ fn generate_here() -> Result<(), Box<dyn Error>> {
         seed: 1,
         git: git == "git",
         fast_import: false,
+        history_heavy: false,
     })?;
     println!(
         "  {} commits, {:.1} MB of Markdown in {:.1} s",
@@ -229,18 +234,6 @@ fn generate_here() -> Result<(), Box<dyn Error>> {
         summary.seconds
     );
     Ok(())
-}
-
-/// Cargo's target directory: where this example's own binary sits (`<target>/<profile>/examples/`),
-/// so a `target-dir` set in cargo's configuration is honoured too.
-fn target_dir() -> PathBuf {
-    let from_exe = std::env::current_exe().ok().and_then(|exe| {
-        let examples = exe.parent()?;
-        (examples.file_name()? == "examples").then(|| examples.parent()?.parent().map(Path::to_path_buf)).flatten()
-    });
-    from_exe
-        .or_else(|| std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from))
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
 }
 
 /// Builds a corpus unless an earlier run left a complete one.
@@ -272,66 +265,4 @@ fn ensure_corpus(dir: &Path, people: usize, notes: usize, git: bool) -> Result<(
     }
     fs::rename(&partial, dir).map_err(|e| format!("cannot rename {} to {}: {e}", partial.display(), dir.display()))?;
     Ok(())
-}
-
-fn markdown_bytes(root: &Path) -> Result<u64, Box<dyn Error>> {
-    let mut total = 0;
-    for entry in walkdir::WalkDir::new(root).into_iter().filter_entry(|e| e.file_name() != ".git") {
-        let entry = entry.map_err(|e| format!("reading {}: {e}", root.display()))?;
-        if entry.file_type().is_file() && entry.path().extension().is_some_and(|x| x == "md") {
-            total += entry.metadata().map_err(|e| format!("{}: {e}", entry.path().display()))?.len();
-        }
-    }
-    Ok(total)
-}
-
-/// One timed run of the binary.
-struct Run {
-    wall: Duration,
-    max_rss_kb: i64,
-    exit: String,
-}
-
-fn run_once(bin: &Path, args: &[&OsStr]) -> Result<Run, Box<dyn Error>> {
-    let start = Instant::now();
-    let child = Command::new(bin)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("cannot run {}: {e}", bin.display()))?;
-    let pid = child.id() as libc::pid_t;
-    let mut status: libc::c_int = 0;
-    // SAFETY: rusage is plain old data, so all-zero bytes are a valid value.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    loop {
-        // wait4 rather than Child::wait because it also reports this child's own peak RSS.
-        // SAFETY: pid is our unreaped child and both pointers are to live locals.
-        let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-        if r == pid {
-            break;
-        }
-        let err = io::Error::last_os_error();
-        if err.kind() != io::ErrorKind::Interrupted {
-            return Err(format!("waiting for {}: {err}", bin.display()).into());
-        }
-    }
-    let wall = start.elapsed();
-    let exit = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status).to_string()
-    } else if libc::WIFSIGNALED(status) {
-        format!("sig{}", libc::WTERMSIG(status))
-    } else {
-        "?".to_string()
-    };
-    if exit != "0" && exit != "1" {
-        eprintln!("warning: {} exited with status {exit}", bin.display());
-    }
-    Ok(Run {
-        wall,
-        // Linux reports ru_maxrss in kilobytes.
-        max_rss_kb: usage.ru_maxrss,
-        exit,
-    })
 }

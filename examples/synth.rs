@@ -44,6 +44,9 @@ pub struct Options {
     pub git: bool,
     /// Build history with `git fast-import` instead of writing the pack directly.
     pub fast_import: bool,
+    /// Also edit each pathway plan every month between reviews and each profile every few
+    /// months, as services that keep plans live do: a history several times the notes' own.
+    pub history_heavy: bool,
 }
 
 /// Counts and timings of one generated repository.
@@ -113,11 +116,19 @@ pub fn plain_error(e: Box<dyn Error>) -> Box<dyn Error> {
     Box::new(PlainError(e.to_string()))
 }
 
-const USAGE: &str = "usage: synth OUT [--people 1000] [--notes 100000] [--seed N] [--no-git | --fast-import]";
+const USAGE: &str =
+    "usage: synth OUT [--people 1000] [--notes 100000] [--seed N] [--no-git | --fast-import] [--history-heavy]";
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, Box<dyn Error>> {
-    let mut opts =
-        Options { out: PathBuf::new(), people: 1000, notes: 100_000, seed: 1, git: true, fast_import: false };
+    let mut opts = Options {
+        out: PathBuf::new(),
+        people: 1000,
+        notes: 100_000,
+        seed: 1,
+        git: true,
+        fast_import: false,
+        history_heavy: false,
+    };
     let mut out = None;
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value\n{USAGE}"));
@@ -127,6 +138,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, Box<dyn
             "--seed" => opts.seed = parse_number(&value("--seed")?, "--seed")?,
             "--no-git" => opts.git = false,
             "--fast-import" => opts.fast_import = true,
+            "--history-heavy" => opts.history_heavy = true,
             "-h" | "--help" => return Err(USAGE.into()),
             a if a.starts_with('-') => return Err(format!("unknown option {a}\n{USAGE}").into()),
             a if out.is_none() => out = Some(PathBuf::from(a)),
@@ -1437,6 +1449,7 @@ type Content = Arc<str>;
 /// Which file of a young person's record a commit writes.
 enum Slot {
     Plan,
+    Profile,
     Note(String),
     Outcome(String),
 }
@@ -1459,6 +1472,7 @@ impl Event {
             Slot::Plan => format!("records/{person_id}/pathway-plan.md"),
             Slot::Note(name) => format!("records/{person_id}/notes/{name}"),
             Slot::Outcome(name) => format!("records/{person_id}/outcomes/{name}"),
+            Slot::Profile => format!("records/{person_id}/profile.md"),
         }
     }
 
@@ -1532,7 +1546,19 @@ struct PlannedGoal {
     added: usize,
 }
 
-fn build_person(p: &Person, n_notes: usize, seed: u64) -> Built {
+/// Progress lines written into a plan between reviews.
+const PLAN_PROGRESS: &[&str] = &[
+    "{name} has kept every appointment this month.",
+    "College attendance is up; {name} wants to talk about next year's course.",
+    "Bidding for a flat has started; {name} has viewed one property.",
+    "The bus pass is sorted and {name} is using it daily.",
+    "Money is tight; we agreed a weekly budget together.",
+    "{name} has registered with a GP near {their} {home}.",
+    "Contact with family is steadier; {name} visited at the weekend.",
+    "Missed one key-work session, rearranged for next week.",
+];
+
+fn build_person(p: &Person, n_notes: usize, seed: u64, heavy: bool) -> Built {
     let mut r = Rng::derive(seed, (1 << 40) + p.idx as u64);
     let end = end_date();
     let dir = format!("records/{}", p.id);
@@ -1662,7 +1688,26 @@ fn build_person(p: &Person, n_notes: usize, seed: u64) -> Built {
         if k + 1 == n_reviews {
             later.push((format!("{dir}/pathway-plan.md"), content.clone()));
         }
+        let base = if heavy && k + 1 < n_reviews { Some(content.to_string()) } else { None };
         push_event(&mut events, reviews[k], r.range(10, 15) as u32 * 60, reviewers[k], message, Slot::Plan, content);
+        // Monthly progress written into the plan until the next review, which starts afresh.
+        if let Some(mut text) = base {
+            let mut month = plus_months(reviews[k], 1);
+            while month < reviews[k + 1] {
+                let _ = write!(text, "\nProgress, {month}: {}\n", p.fill(r.pick(PLAN_PROGRESS), &mut r));
+                let message = format!("Monthly plan progress for {}", p.id);
+                push_event(
+                    &mut events,
+                    month,
+                    r.range(9, 17) as u32 * 60,
+                    p.pa,
+                    message,
+                    Slot::Plan,
+                    text.clone().into(),
+                );
+                month = plus_months(month, 1);
+            }
+        }
     }
 
     // Notes, spread over the time the service has known the young person.
@@ -1838,8 +1883,29 @@ fn build_person(p: &Person, n_notes: usize, seed: u64) -> Built {
         );
     }
 
+    let profile_text = profile(p, &mut r);
+    if heavy {
+        // Profile updates every three months or so, the last bringing it to what it is now.
+        let mut text = profile_text.clone();
+        let mut date = plus_days(p.start, r.range(30, 90));
+        let mut updates = Vec::new();
+        while date < plus_days(p.stop, -20) {
+            updates.push(date);
+            date = plus_days(date, r.range(70, 110));
+        }
+        for (i, date) in updates.iter().enumerate() {
+            let content = if i + 1 == updates.len() {
+                profile_text.clone()
+            } else {
+                let _ = write!(text, "\nUpdate, {date}: {}\n", p.fill(r.pick(PLAN_PROGRESS), &mut r));
+                text.clone()
+            };
+            let message = format!("Profile update for {}", p.id);
+            push_event(&mut events, *date, r.range(9, 17) as u32 * 60, p.pa, message, Slot::Profile, content.into());
+        }
+    }
     let initial = vec![
-        (format!("{dir}/profile.md"), profile(p, &mut r).into()),
+        (format!("{dir}/profile.md"), profile_text.into()),
         (format!("{dir}/health-passport.md"), passport(p, &mut r).into()),
     ];
     Built { initial, later, events, notes: n_notes, reviews: n_reviews, outcomes: outcome_dates.len() }
@@ -2349,8 +2415,11 @@ pub fn generate(opts: &Options) -> Result<Summary, Box<dyn Error>> {
     let people: Vec<Person> = (0..opts.people).map(|i| make_person(opts.seed, i, &mut nhs_seen)).collect();
     let weights: Vec<f64> = people.iter().map(|p| (p.stop - p.start).num_days().max(1) as f64 * p.intensity).collect();
     let counts = allocate(&weights, opts.notes);
-    let built: Vec<Built> =
-        people.par_iter().zip(counts.par_iter()).map(|(p, &n)| build_person(p, n, opts.seed)).collect();
+    let built: Vec<Built> = people
+        .par_iter()
+        .zip(counts.par_iter())
+        .map(|(p, &n)| build_person(p, n, opts.seed, opts.history_heavy))
+        .collect();
 
     let config: Content = waymark_yaml(opts.seed).into();
     let ignore: Content = "/public/\n/.waymark/\n".into();
@@ -2678,6 +2747,7 @@ mod pack {
             let mut objs = vec![b];
             match &e.slot {
                 Slot::Plan => self.plan = Some(id),
+                Slot::Profile => self.profile = id,
                 Slot::Note(name) => {
                     insert_sorted(&mut self.notes, name, id);
                     self.notes_tree = Some(self.notes_chain.store(file_list_tree(&self.notes), &mut objs));

@@ -432,6 +432,11 @@ pub struct BuildArgs {
     /// personal adviser or key worker for; a manager's is everyone). Repeat for a team.
     #[arg(long, value_name = "STAFF-ID")]
     pub caseload: Vec<String>,
+
+    /// Render every page afresh instead of keeping the pages whose records, settings, theme,
+    /// date and history have not changed since the last build.
+    #[arg(long)]
+    pub full: bool,
 }
 
 /// Options of `waymark check`.

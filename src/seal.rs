@@ -296,7 +296,7 @@ impl Sink for Sealer<'_> {
         let fail = |why: String| WriteError::Io(path.clone().into(), std::io::Error::other(why));
         let bytes = match content {
             Content::Bytes(b) => b,
-            Content::Copy(from) => {
+            Content::Copy(from) | Content::Link(from) => {
                 // Never follow a link out of the records: regular files only, as the plain build.
                 let meta = std::fs::symlink_metadata(&from).map_err(|e| WriteError::Io(from.clone(), e))?;
                 if !meta.is_file() {

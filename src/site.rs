@@ -34,6 +34,9 @@ pub enum Content {
     Bytes(Vec<u8>),
     /// A copy of this file (an attachment).
     Copy(PathBuf),
+    /// This file of the old site, unchanged: hard-linked into the new folder (copied where
+    /// links cannot be made), so an incremental build need not write it again.
+    Link(PathBuf),
 }
 
 /// One file of the site.
@@ -72,7 +75,7 @@ impl Site {
     pub fn get(&self, path: &str) -> Option<&[u8]> {
         self.files.iter().find(|f| f.path == path).and_then(|f| match &f.content {
             Content::Bytes(b) => Some(b.as_slice()),
-            Content::Copy(_) => None,
+            Content::Copy(_) | Content::Link(_) => None,
         })
     }
 }
@@ -241,6 +244,7 @@ impl Sink for Staging {
                     std::fs::copy(&from, &dest).map_err(|e| WriteError::Io(dest.clone(), e))?;
                 }
             }
+            Content::Link(from) => link_or_copy(&from, &dest)?,
         }
         self.files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if path.ends_with(".html") {
@@ -303,6 +307,15 @@ fn remove_leftovers(parent: &Path, output_name: &str) {
         }
         let _ = remove_tree(&path);
     }
+}
+
+/// Links an unchanged file of the old site into the new folder; copies it where the file system
+/// has no hard links. The old site is only ever removed whole, so the file stays as it is.
+fn link_or_copy(from: &Path, dest: &Path) -> Result<(), WriteError> {
+    if std::fs::hard_link(from, dest).is_ok() {
+        return Ok(());
+    }
+    std::fs::copy(from, dest).map(|_| ()).map_err(|e| WriteError::Io(dest.to_path_buf(), e))
 }
 
 /// Removes a folder and everything in it, two levels of subfolders at a time in parallel:

@@ -250,3 +250,39 @@ fn a_restricted_notes_changes_stay_on_its_young_persons_pages() {
     assert!(!recent.contains("refuge"), "but not what the restricted note says");
     assert!(site::decode_entities(&recent).contains("What changed is shown on the young person's own history page."));
 }
+
+/// A records repository that also holds a program's source and a README (as this project's own
+/// sample does): commits to those files are not history, and none of their text reaches the site.
+#[test]
+fn history_covers_the_records_staff_and_settings_only() {
+    let repo = committed_clean();
+    repo.write("README.md", "How to build the secret tool\n");
+    repo.write("src/main.rs", "fn main() {}\n");
+    commit(&repo, SAM, "2026-02-01", "Write the README and the tool");
+    repo.write("README.md", "How to build the secret tool, reworded entirely\n");
+    commit(&repo, SAM, "2026-02-02", "Reword the README");
+    repo.write("staff/sam-okafor/supervision/2026-02-03.md", "---\ntype: supervision\n---\nSupervision.\n");
+    commit(&repo, AMIRA, "2026-02-03", "Supervision for Sam");
+    repo.write("waymark.yaml", format!("{}\n# settings reviewed\n", common::CONFIG));
+    repo.write("README.md", "Mixed commit text in README\n");
+    commit(&repo, SAM, "2026-02-04", "Review the settings");
+
+    let h = waymark::history::History::open(repo.root());
+    let g = h.git().expect("git history");
+    let summaries: Vec<&str> = g.commits.iter().map(|c| c.summary()).collect();
+    assert_eq!(summaries, vec!["First records", "Supervision for Sam", "Review the settings"]);
+    let mut paths: Vec<&str> = g.paths.iter().map(|(p, _)| p.as_str()).collect();
+    paths.sort();
+    assert!(
+        paths.iter().all(|p| p.starts_with("records/") || p.starts_with("staff/") || *p == "waymark.yaml"),
+        "{paths:?}"
+    );
+    assert!(paths.contains(&"staff/sam-okafor/supervision/2026-02-03.md") && paths.contains(&"waymark.yaml"));
+
+    let (_guard, out) = build(repo.root());
+    let changes = text(&out, "changes.html");
+    assert!(changes.contains("Review the settings") && changes.contains("Supervision for Sam"), "{changes}");
+    for outside in ["README", "Write the README", "secret tool", "Mixed commit text", "src/main.rs"] {
+        assert!(!changes.contains(outside), "{outside:?} is not a record, yet changes.html shows it: {changes}");
+    }
+}

@@ -309,6 +309,7 @@ fn the_whole_index_is_a_quarter_of_the_benchmark_corpus() {
         seed: 1,
         git: false,
         fast_import: false,
+        history_heavy: false,
     })
     .expect("generates");
     let markdown: usize = walkdir::WalkDir::new(root.join("records"))

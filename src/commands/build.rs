@@ -4,8 +4,10 @@ use super::{find, today, Fatal};
 use crate::audience::Audience;
 use crate::cli::BuildArgs;
 use crate::diag::Severity;
+use crate::history::details::DetailCache;
 use crate::progress::Progress;
 use crate::render::history::SiteHistory;
+use crate::render::reuse::Reuse;
 use crate::render::templates::Theme;
 use crate::seal::{Key, Sealer};
 use crate::words::count;
@@ -25,6 +27,10 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &BuildArgs) -> Re
     let repo = crate::load::load(&root)?;
     progress.stage("checking", None);
     let report = crate::check::check_with(&repo, today, Some(&git));
+    let details = match git.history.git() {
+        Some(_) => DetailCache::open(&root.join(crate::history::CACHE_DIR)),
+        None => DetailCache::in_memory(),
+    };
     let theme = Theme::load(&repo.root, &repo.config.theme).map_err(Fatal)?;
     let audience = match args.caseload.as_slice() {
         [] => Audience::everyone(),
@@ -51,28 +57,33 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &BuildArgs) -> Re
             });
         }
     }
-    let shared = Shared { repo: &repo, report: &report, git: &git, theme: &theme, today };
+    let shared = Shared { repo: &repo, report: &report, git: &git, theme: &theme, today, details: &details };
     let mut built = Vec::new();
     for target in &targets {
         progress.stage("rendering and writing pages", Some(repo.people.len() as u64));
         let staging = crate::site::Staging::new(&target.output).map_err(|e| Fatal(e.to_string()))?;
-        let people = match &target.key {
+        // Only a plain site for everyone keeps pages from the last build: a sealed file is bound
+        // to its build's key, and a caseload site's pages to its audience.
+        let keep = (target.key.is_none() && target.audience.is_everyone() && !args.full).then_some(&*target.output);
+        let (people, kept) = match &target.key {
             Some(key) => {
                 let sealer = Sealer::new(&staging, key, &theme, repo.people.iter().map(|p| p.id.clone()));
-                render_for(&sealer, &shared, &target.audience, &|| progress.step())?
+                render_for(&sealer, &shared, &target.audience, None, &|| progress.step())?
             }
-            None => render_for(&staging, &shared, &target.audience, &|| progress.step())?,
+            None => render_for(&staging, &shared, &target.audience, keep, &|| progress.step())?,
         };
         let pages = staging.pages();
         progress.stage("swapping the new site in", None);
         staging.finish().map_err(|e| Fatal(e.to_string()))?;
-        built.push((target, pages, people));
+        built.push((target, pages, people, kept));
     }
+    // A cache that cannot be written only costs time on the next build.
+    let _ = details.save();
     progress.finish();
     let errors = report.count(Severity::Error);
     let warnings = report.count(Severity::Warning);
     let here = std::env::current_dir().ok().map(|h| super::real_path(&h)).unwrap_or_default();
-    for (target, pages, people) in built {
+    for (target, pages, people, kept) in built {
         let shown = target.output.strip_prefix(&here).unwrap_or(&target.output);
         let open = crate::term::visible(&shown.join("index.html").to_string_lossy()).into_owned();
         let shown = crate::term::visible(&shown.to_string_lossy()).into_owned();
@@ -82,8 +93,12 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &BuildArgs) -> Re
             (None, false) => "a caseload site ",
             (None, true) => "",
         };
+        let kept = match kept {
+            0 => String::new(),
+            n => format!(" ({n} of them with pages unchanged since the last build, kept)"),
+        };
         println!(
-            "built {what}{} for {} into {shown}: {}, {}. Open {open} in a browser.",
+            "built {what}{} for {}{kept} into {shown}: {}, {}. Open {open} in a browser.",
             count(pages, "page"),
             count(people, "young person"),
             count(errors, "error"),
@@ -107,15 +122,18 @@ pub(crate) struct Shared<'a> {
     pub(crate) git: &'a crate::check::GitState,
     pub(crate) theme: &'a Theme,
     pub(crate) today: crate::model::date::Date,
+    pub(crate) details: &'a DetailCache,
 }
 
-/// Renders the site `audience` sees into `sink`; returns how many young people it shows.
+/// Renders the site `audience` sees into `sink`, keeping unchanged pages from the last build in
+/// `keep` when given; returns how many young people it shows and how many kept their pages.
 pub(crate) fn render_for(
     sink: &dyn crate::site::Sink,
     shared: &Shared,
     audience: &Audience,
+    keep: Option<&Path>,
     done: &(dyn Fn() + Sync),
-) -> Result<usize, Fatal> {
+) -> Result<(usize, usize), Fatal> {
     let filtered;
     let (repo, report) = if audience.is_everyone() {
         (shared.repo, std::borrow::Cow::Borrowed(shared.report))
@@ -123,9 +141,15 @@ pub(crate) fn render_for(
         filtered = audience.repository(shared.repo);
         (&filtered, std::borrow::Cow::Owned(audience.report(shared.report)))
     };
-    let history = SiteHistory::new(&shared.git.history, repo, &shared.git.uncommitted).for_audience(audience);
-    crate::render::render_to(sink, repo, &report, shared.today, shared.theme, &history, done).map_err(Fatal)?;
-    Ok(repo.people.len())
+    let history = SiteHistory::new(&shared.git.history, repo, &shared.git.uncommitted)
+        .with_details(shared.details)
+        .for_audience(audience);
+    let reuse = match keep {
+        Some(output) => Reuse::new(Some(output), false, repo, shared.today, shared.theme, &history),
+        None => Reuse::nothing(),
+    };
+    crate::render::render_to(sink, repo, &report, shared.today, shared.theme, &history, &reuse, done).map_err(Fatal)?;
+    Ok((repo.people.len(), reuse.kept_units()))
 }
 
 /// The passphrase of `--encrypt`: WAYMARK_PASSPHRASE, else asked for twice on the terminal.

@@ -43,13 +43,14 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &ExportArgs) -> R
     }
     let theme = Theme::load(&repo.root, &repo.config.theme).map_err(Fatal)?;
     let audience = Audience::person(&repo, &args.person, args.include_restricted);
-    let shared = Shared { repo: &repo, report: &report, git: &git, theme: &theme, today };
+    let details = crate::history::details::DetailCache::in_memory();
+    let shared = Shared { repo: &repo, report: &report, git: &git, theme: &theme, today, details: &details };
     let site = std::sync::Mutex::new(Site::default());
-    render_for(&site, &shared, &audience, &|| {})?;
+    render_for(&site, &shared, &audience, None, &|| {})?;
     let mut site = site.into_inner().unwrap_or_else(|e| e.into_inner());
     // Never follow a link out of the records: regular files only, as a build copies.
     site.files.retain(|f| match &f.content {
-        Content::Copy(from) => std::fs::symlink_metadata(from).is_ok_and(|m| m.is_file()),
+        Content::Copy(from) | Content::Link(from) => std::fs::symlink_metadata(from).is_ok_and(|m| m.is_file()),
         Content::Bytes(_) => true,
     });
     let manifest = manifest(&site)?;
@@ -100,7 +101,7 @@ fn refuse_non_empty(out: &Path) -> Result<(), Fatal> {
 fn bytes_of(content: &Content) -> Result<std::borrow::Cow<'_, [u8]>, Fatal> {
     match content {
         Content::Bytes(b) => Ok(std::borrow::Cow::Borrowed(b)),
-        Content::Copy(from) => std::fs::read(from)
+        Content::Copy(from) | Content::Link(from) => std::fs::read(from)
             .map(std::borrow::Cow::Owned)
             .map_err(|e| Fatal(format!("cannot read {}: {e}", from.display()))),
     }

@@ -32,8 +32,9 @@ use std::sync::Arc;
 /// The cache file's name inside the cache folder.
 pub const FILE: &str = "history.bin";
 const MAGIC: &[u8; 8] = b"WMHIST\r\n";
-/// Version 5: one text block and fixed-size rows, CRC-32 checksums.
-const VERSION: u32 = 5;
+/// Version 6: history of the records only (version 5, one text block and fixed-size rows with
+/// CRC-32 checksums, also held commits to other files, so its caches are walked again).
+const VERSION: u32 = 6;
 /// Magic and version, before the first record.
 const START: usize = 8 + 4;
 /// A record's frame: its length and checksum.
@@ -81,31 +82,31 @@ fn checksum(data: &[u8]) -> u32 {
     crc32fast::hash(data)
 }
 
-struct Writer(Vec<u8>);
+pub(super) struct Writer(pub(super) Vec<u8>);
 
 impl Writer {
-    fn u8(&mut self, v: u8) {
+    pub(super) fn u8(&mut self, v: u8) {
         self.0.push(v);
     }
-    fn u32(&mut self, v: u32) {
+    pub(super) fn u32(&mut self, v: u32) {
         self.0.extend_from_slice(&v.to_le_bytes());
     }
     /// A length or count; the encoder has checked that every one fits in 32 bits.
-    fn len(&mut self, n: usize) {
+    pub(super) fn len(&mut self, n: usize) {
         self.u32(n as u32);
     }
     fn i64(&mut self, v: i64) {
         self.0.extend_from_slice(&v.to_le_bytes());
     }
-    fn str(&mut self, s: &str) {
+    pub(super) fn str(&mut self, s: &str) {
         self.len(s.len());
         self.0.extend_from_slice(s.as_bytes());
     }
-    fn oid(&mut self, id: Oid) {
+    pub(super) fn oid(&mut self, id: Oid) {
         self.0.extend_from_slice(id.as_bytes());
     }
     /// A marker byte, then the text if there is one (read back as `if r.u8()? == 0 { None } ...`).
-    fn opt_str(&mut self, s: Option<&str>) {
+    pub(super) fn opt_str(&mut self, s: Option<&str>) {
         match s {
             Some(s) => {
                 self.u8(1);
@@ -125,14 +126,14 @@ impl Writer {
     }
 }
 
-type R<T> = Result<T, String>;
+pub(super) type R<T> = Result<T, String>;
 
 fn truncated() -> String {
     "the cache is truncated".into()
 }
 
 /// Fixed-size values read from bytes in memory or streamed from the file, little-endian.
-trait Input {
+pub(super) trait Input {
     fn array<const N: usize>(&mut self) -> R<[u8; N]>;
 
     fn u8(&mut self) -> R<u8> {
@@ -153,13 +154,13 @@ trait Input {
 }
 
 /// Reads bytes already in memory: the start of the file and the segments.
-struct Reader<'a> {
+pub(super) struct Reader<'a> {
     data: &'a [u8],
     at: usize,
 }
 
 impl<'a> Reader<'a> {
-    fn new(data: &'a [u8]) -> Reader<'a> {
+    pub(super) fn new(data: &'a [u8]) -> Reader<'a> {
         Reader { data, at: 0 }
     }
     fn take(&mut self, n: usize) -> R<&'a [u8]> {
@@ -168,7 +169,7 @@ impl<'a> Reader<'a> {
         self.at = end;
         Ok(s)
     }
-    fn string(&mut self) -> R<String> {
+    pub(super) fn string(&mut self) -> R<String> {
         let n = self.len()?;
         let bytes = self.take(n)?;
         String::from_utf8(bytes.to_vec()).map_err(|_| "the cache holds text that is not UTF-8".to_string())
@@ -181,14 +182,14 @@ impl<'a> Reader<'a> {
         }
     }
     /// A count of items each at least `min` bytes long, refused when the rest is too short to hold them.
-    fn count(&mut self, min: usize) -> R<usize> {
+    pub(super) fn count(&mut self, min: usize) -> R<usize> {
         let n = self.len()?;
         if n.saturating_mul(min) > self.data.len() - self.at {
             return Err(truncated());
         }
         Ok(n)
     }
-    fn done(&self, what: &str) -> R<()> {
+    pub(super) fn done(&self, what: &str) -> R<()> {
         if self.at == self.data.len() {
             Ok(())
         } else {
@@ -374,7 +375,7 @@ fn decode_segment(data: &[u8]) -> R<(Oid, Oid, Vec<Walked>)> {
 }
 
 /// One record at `at` (length, checksum, payload): the payload and where the next starts, if whole and intact.
-fn record(data: &[u8], at: usize) -> Option<(&[u8], usize)> {
+pub(super) fn record(data: &[u8], at: usize) -> Option<(&[u8], usize)> {
     let mut r = Reader { data, at };
     let len = usize::try_from(u64::from_le_bytes(r.array().ok()?)).ok()?;
     let sum = r.u32().ok()?;
@@ -383,7 +384,7 @@ fn record(data: &[u8], at: usize) -> Option<(&[u8], usize)> {
 }
 
 /// A record's frame and payload, ready to write.
-fn framed(payload: &[u8]) -> Vec<u8> {
+pub(super) fn framed(payload: &[u8]) -> Vec<u8> {
     let mut buf = Vec::with_capacity(FRAME + payload.len());
     buf.extend_from_slice(&(payload.len() as u64).to_le_bytes());
     buf.extend_from_slice(&checksum(payload).to_le_bytes());

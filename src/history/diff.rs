@@ -48,6 +48,22 @@ pub struct Detail {
     pub body: Vec<Words>,
 }
 
+impl Detail {
+    /// The same detail keeping only what pages show: the body's changed lines (one
+    /// `Same("\n")` between them), not its unchanged text, so it is small to keep.
+    /// [`changed_line_runs`] gives the same lines for both.
+    pub fn compact(self) -> Detail {
+        let mut body = Vec::new();
+        for (i, line) in changed_line_runs(&self.body).into_iter().enumerate() {
+            if i > 0 {
+                body.push(Words::Same("\n".into()));
+            }
+            body.extend(line);
+        }
+        Detail { fields: self.fields, body }
+    }
+}
+
 /// The text of a blob, when it is UTF-8 text.
 pub fn blob_text(repo: &Repository, id: Option<Oid>) -> Option<String> {
     let id = id?;
@@ -158,21 +174,43 @@ fn show(node: &Node) -> String {
 }
 
 /// The body's changes word by word, neighbouring runs of one kind joined.
+///
+/// Lines are compared first and words only within the lines that changed: a plan of two
+/// hundred lines with one reworded sentence costs a line diff and a word diff of one line,
+/// where a word diff of the whole text searched every word.
 pub fn words(old: &str, new: &str) -> Vec<Words> {
-    let diff = similar::TextDiff::configure().timeout(std::time::Duration::from_millis(200)).diff_words(old, new);
+    let limit = std::time::Duration::from_millis(200);
+    let lines = similar::TextDiff::configure().timeout(limit).diff_lines(old, new);
+    let (old_lines, new_lines) = (lines.old_slices(), lines.new_slices());
     let mut out: Vec<Words> = Vec::new();
-    for change in diff.iter_all_changes() {
-        let text = change.value();
-        match (change.tag(), out.last_mut()) {
-            (similar::ChangeTag::Equal, Some(Words::Same(s)))
-            | (similar::ChangeTag::Insert, Some(Words::Added(s)))
-            | (similar::ChangeTag::Delete, Some(Words::Removed(s))) => s.push_str(text),
-            (similar::ChangeTag::Equal, _) => out.push(Words::Same(text.to_string())),
-            (similar::ChangeTag::Insert, _) => out.push(Words::Added(text.to_string())),
-            (similar::ChangeTag::Delete, _) => out.push(Words::Removed(text.to_string())),
+    for op in lines.ops() {
+        let (tag, a, b) = op.as_tag_tuple();
+        let (before, after) = (old_lines[a].concat(), new_lines[b].concat());
+        match tag {
+            similar::DiffTag::Equal => push(&mut out, similar::ChangeTag::Equal, &before),
+            similar::DiffTag::Delete => push(&mut out, similar::ChangeTag::Delete, &before),
+            similar::DiffTag::Insert => push(&mut out, similar::ChangeTag::Insert, &after),
+            similar::DiffTag::Replace => {
+                let diff = similar::TextDiff::configure().timeout(limit).diff_words(&before, &after);
+                for change in diff.iter_all_changes() {
+                    push(&mut out, change.tag(), change.value());
+                }
+            }
         }
     }
     out
+}
+
+/// Adds a run of text, joined to the last run when it is of the same kind.
+fn push(out: &mut Vec<Words>, tag: similar::ChangeTag, text: &str) {
+    match (tag, out.last_mut()) {
+        (similar::ChangeTag::Equal, Some(Words::Same(s)))
+        | (similar::ChangeTag::Insert, Some(Words::Added(s)))
+        | (similar::ChangeTag::Delete, Some(Words::Removed(s))) => s.push_str(text),
+        (similar::ChangeTag::Equal, _) => out.push(Words::Same(text.to_string())),
+        (similar::ChangeTag::Insert, _) => out.push(Words::Added(text.to_string())),
+        (similar::ChangeTag::Delete, _) => out.push(Words::Removed(text.to_string())),
+    }
 }
 
 /// The lines of a word diff that hold a change, each as its runs of words (no line breaks inside).
@@ -261,6 +299,23 @@ mod tests {
         assert_eq!(changed_lines(&d.body), vec!["Jordan is settling in {+very +}well at [-college.-]{+the flat.+}"]);
         assert!(detail(Some(OLD), Some(OLD)).body.is_empty());
         assert!(detail(Some(OLD), Some(OLD)).fields.is_empty());
+    }
+
+    #[test]
+    fn only_changed_lines_are_diffed_word_by_word_and_kept() {
+        let old = "First line stays.\nSecond line is about college.\nThird stays.\nFourth goes.\n";
+        let new = "First line stays.\nSecond line is about the flat.\nThird stays.\nA new fifth.\n";
+        let d = detail(Some(old), Some(new));
+        let lines = changed_lines(&d.body);
+        assert_eq!(
+            lines,
+            vec!["Second line is about [-college.-]{+the flat.+}", "[-Fourth-]{+A new+} [-goes.-]{+fifth.+}"]
+        );
+        let compact = d.clone().compact();
+        assert_eq!(changed_lines(&compact.body), lines);
+        assert!(!compact.body.iter().any(|w| matches!(w, Words::Same(s) if s.contains("First"))));
+        let plain = detail(Some(OLD), Some(NEW));
+        assert_eq!(changed_line_runs(&plain.clone().compact().body), changed_line_runs(&plain.body));
     }
 
     #[test]

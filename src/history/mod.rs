@@ -11,6 +11,7 @@
 
 mod at;
 mod cache;
+pub mod details;
 pub mod diff;
 mod paths;
 pub mod staged;
@@ -29,6 +30,11 @@ use std::path::{Path, PathBuf};
 
 /// Where the cache lives, relative to the records root.
 pub const CACHE_DIR: &str = ".waymark/cache";
+
+/// What history covers, relative to the records root: the records, staff records and the settings.
+/// Commits that touch only other files (a README, source code kept beside the records) are never
+/// read, diffed or listed.
+pub const SCOPE: [&str; 3] = ["records", "staff", "waymark.yaml"];
 
 /// One commit, as much of it as the history pages and rules need.
 #[derive(Debug, Clone, PartialEq)]

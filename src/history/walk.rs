@@ -1,7 +1,7 @@
 //! The revision walk and the tree-by-tree comparison behind [`History`].
 
 use super::cache::{self, Cached};
-use super::tree::{Raw, Trees, MODE_TREE};
+use super::tree::{Raw, Trees, MODE_GITLINK, MODE_TREE};
 use super::{CacheUse, Change, ChangeKind, CommitInfo, FileState, GitHistory, History, Paths, Stats, Text};
 use git2::{Commit, ErrorCode, Oid, Repository, Sort, Status, StatusOptions};
 use std::collections::{HashMap, HashSet};
@@ -326,8 +326,7 @@ fn walk_commit<'r>(
         parents.clear();
     }
     let mut raw = Vec::new();
-    let mut path = String::new();
-    trees.diff(parents.first().copied().flatten(), tree, &mut path, &mut raw)?;
+    diff_records(trees, parents.first().copied().flatten(), tree, &mut raw)?;
     if parents.len() > 1 && !raw.is_empty() {
         // A merge changed a path only if the result differs from every parent.
         let mut kept = Vec::with_capacity(raw.len());
@@ -362,6 +361,42 @@ fn walk_commit<'r>(
         boundary,
     };
     Ok(Some(Walked { info, changes }))
+}
+
+/// Appends what differs between two records roots in the parts history covers ([`super::SCOPE`]):
+/// the rest of the repository (source code, a README, the built site) is never compared, so a
+/// commit that touches only those files is not history at all.
+fn diff_records(
+    trees: &mut Trees<'_>,
+    old: Option<Oid>,
+    new: Option<Oid>,
+    out: &mut Vec<Raw>,
+) -> Result<(), git2::Error> {
+    if old == new {
+        return Ok(());
+    }
+    let mut path = String::new();
+    for name in super::SCOPE {
+        let (a, b) = (trees.lookup(old, name)?, trees.lookup(new, name)?);
+        if a == b {
+            continue;
+        }
+        let part = |e: Option<(u32, Oid)>, tree: bool| {
+            e.filter(|(mode, _)| (*mode == MODE_TREE) == tree && *mode != MODE_GITLINK).map(|(_, id)| id)
+        };
+        let (old_tree, new_tree) = (part(a, true), part(b, true));
+        if old_tree.is_some() || new_tree.is_some() {
+            path.clear();
+            path.push_str(name);
+            path.push('/');
+            trees.diff(old_tree, new_tree, &mut path, out)?;
+        }
+        let (old_blob, new_blob) = (part(a, false), part(b, false));
+        if old_blob != new_blob {
+            out.push(Raw { path: name.to_string(), old: old_blob, new: new_blob });
+        }
+    }
+    Ok(())
 }
 
 /// Names each difference, pairing a deleted and an added file with the same content as a move.

@@ -7,6 +7,7 @@
 use super::paths;
 use super::views::PersonHeader;
 use crate::config::Config;
+use crate::history::details::DetailCache;
 use crate::history::diff::{self, Words};
 use crate::history::{Change, ChangeKind, Entry, FileState, History};
 use crate::model::date::display_date;
@@ -32,6 +33,8 @@ pub struct SiteHistory<'a> {
     by_person: HashMap<&'a str, Vec<&'a Change>>,
     /// Who the site is for: changes to anything it does not see are left out.
     audience: Option<&'a crate::audience::Audience>,
+    /// Field and word changes worked out by earlier builds, when a build keeps them.
+    details: Option<&'a DetailCache>,
 }
 
 /// The line under a record: "Last changed on … by …: …".
@@ -143,7 +146,7 @@ pub struct HistoryPage {
 }
 
 /// Field and word changes of one person's modified records, worked out once.
-pub type Details = HashMap<(usize, String), crate::history::diff::Detail>;
+pub type Details = HashMap<(usize, String), std::sync::Arc<crate::history::diff::Detail>>;
 
 impl<'a> SiteHistory<'a> {
     /// The site's view of `history`; `uncommitted` is git status of the record files.
@@ -176,7 +179,14 @@ impl<'a> SiteHistory<'a> {
             uncommitted: uncommitted.iter().map(|(p, s)| (p.as_str(), *s)).collect(),
             by_person: HashMap::new(),
             audience: None,
+            details: None,
         }
+    }
+
+    /// Takes field and word changes from `cache`, which keeps the ones worked out now for later builds.
+    pub fn with_details(mut self, cache: &'a DetailCache) -> SiteHistory<'a> {
+        self.details = Some(cache);
+        self
     }
 
     /// The same view for a site that shows only what `audience` sees: timelines and recent
@@ -250,6 +260,42 @@ impl<'a> SiteHistory<'a> {
         Some(link(here, &paths::person_history(id), Some(&commit_anchor(&commit.hex()))))
     }
 
+    /// Adds what every history page depends on beyond its commits: whether there is history, and
+    /// whether it is partial.
+    pub fn fingerprint_common(&self, f: &mut impl std::hash::Hasher) {
+        use std::hash::Hash;
+        self.history.reason().hash(f);
+        self.history.is_shallow().hash(f);
+    }
+
+    /// Adds everything from git that this person's pages show: each record's last change and
+    /// git status, and every commit on their timeline with each change and where its file is
+    /// now (a record moved to someone else, deleted or restricted since shows differently).
+    /// The commit's author, date and message are fixed by its id; staff names come from the
+    /// settings, which every page depends on anyway.
+    pub fn fingerprint_person(&self, person: &Person, f: &mut impl std::hash::Hasher) {
+        use std::hash::Hash;
+        for path in person_record_paths(person) {
+            path.hash(f);
+            self.history.last_change(path).map(|(c, _)| c.id).hash(f);
+            self.uncommitted.get(path).map(|s| *s as u8).hash(f);
+            self.has_own_page(path).hash(f);
+        }
+        for e in self.person_entries(&person.id) {
+            e.commit.id.hash(f);
+            for ch in &e.changes {
+                (ch.kind as u8, &*ch.path, ch.from.as_deref(), ch.old_blob, ch.new_blob).hash(f);
+                let now = self.history.resolve_path(&ch.path).filter(|p| self.exists_now(p));
+                now.hash(f);
+                if let Some(now) = now.as_deref() {
+                    self.restricted.contains(now).hash(f);
+                    self.has_own_page(now).hash(f);
+                    self.history.last_change(now).map(|(c, _)| c.id).hash(f);
+                }
+            }
+        }
+    }
+
     /// Every commit that changed this person's records, newest first.
     pub fn person_entries(&self, person_id: &str) -> Vec<Entry<'a>> {
         self.history.group(self.by_person.get(person_id).into_iter().flatten().copied())
@@ -261,7 +307,11 @@ impl<'a> SiteHistory<'a> {
         let Some(git) = git else { return out };
         for e in entries {
             for ch in &e.changes {
-                if let Some(d) = self.history.detail(git, ch) {
+                let detail = match self.details {
+                    Some(cache) => cache.get(git, ch),
+                    None => self.history.detail(git, ch).map(|d| std::sync::Arc::new(d.compact())),
+                };
+                if let Some(d) = detail {
                     out.insert((ch.commit, ch.path.to_string()), d);
                 }
             }

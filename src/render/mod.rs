@@ -10,6 +10,7 @@ pub mod history;
 pub mod markdown;
 pub mod nesting;
 pub mod paths;
+pub mod reuse;
 pub mod search;
 pub mod templates;
 pub mod transition;
@@ -24,6 +25,7 @@ use crate::site::{Content, Sink, Site};
 use history::SiteHistory;
 use markdown::Links;
 use rayon::prelude::*;
+use reuse::Reuse;
 use std::collections::HashMap;
 use templates::Theme;
 use views::*;
@@ -39,12 +41,14 @@ pub fn render(
     done: &(dyn Fn() + Sync),
 ) -> Result<Site, String> {
     let site = std::sync::Mutex::new(Site::default());
-    render_to(&site, repo, report, today, theme, history, done)?;
+    render_to(&site, repo, report, today, theme, history, &Reuse::nothing(), done)?;
     Ok(site.into_inner().unwrap_or_else(|e| e.into_inner()))
 }
 
 /// Renders every page of the site into `sink` as each is made, so a build can write pages
-/// while it renders others instead of holding the whole site in memory.
+/// while it renders others instead of holding the whole site in memory; what `reuse` says is
+/// unchanged since the last build is taken from the old site instead.
+#[allow(clippy::too_many_arguments)]
 pub fn render_to(
     sink: &dyn Sink,
     repo: &Repository,
@@ -52,6 +56,7 @@ pub fn render_to(
     today: Date,
     theme: &Theme,
     history: &SiteHistory,
+    reuse: &Reuse,
     done: &(dyn Fn() + Sync),
 ) -> Result<(), String> {
     let put = |path: String, content: Content| sink.put(path, content).map_err(|e| e.to_string());
@@ -62,19 +67,45 @@ pub fn render_to(
     let none = Vec::new();
     let diags_of = |p: &Person| by_person.get(p.id.as_str()).unwrap_or(&none);
 
+    // A site made in memory keeps nothing, so it need not know what its pages are made from.
+    let records: Vec<u128> = match reuse.active() {
+        true => repo.people.par_iter().map(|p| Reuse::records_of(p, &repo.root)).collect(),
+        false => vec![0; repo.people.len()],
+    };
     repo.people
         .par_iter()
-        // One git handle per worker: libgit2 repositories are not shared between threads.
+        .zip(&records)
+        // One git handle per worker, opened when first needed: libgit2 repositories are not
+        // shared between threads, and a build that keeps every page needs none.
         .map_init(
-            || history.repository(),
-            |git, person| {
+            || None,
+            |git: &mut Option<Option<git2::Repository>>, (person, &recs)| {
+                let unit = Reuse::person_unit(person);
+                let key = match reuse.active() {
+                    true => reuse.person_key(person, recs, diags_of(person), history),
+                    false => String::new(),
+                };
+                if let Some(files) = reuse.keep(unit.clone(), key.clone()) {
+                    for (path, from) in files {
+                        put(path, Content::Link(from))?;
+                    }
+                    done();
+                    return Ok(());
+                }
                 let ctx = PersonCtx { diags: diags_of(person), today, theme, site: &site_view, links: &links, history };
-                for (path, html) in person_pages(repo, person, &ctx)? {
+                let git = git.get_or_insert_with(|| history.repository());
+                let mut made = Vec::new();
+                for (path, html) in
+                    person_pages(repo, person, &ctx)?.into_iter().chain(history_pages(person, &ctx, git.as_ref())?)
+                {
+                    made.push(path.clone());
                     bytes(path, html)?;
                 }
-                for (path, html) in history_pages(person, &ctx, git.as_ref())? {
-                    bytes(path, html)?;
+                for (path, from) in attachment_copies(repo, person) {
+                    made.push(path.clone());
+                    put(path, Content::Copy(from))?;
                 }
+                reuse.record(unit, key, made);
                 done();
                 Ok::<(), String>(())
             },
@@ -90,18 +121,28 @@ pub fn render_to(
     }
     let recent = history.recent_page(history.repository().as_ref());
     bytes(paths::CHANGES.into(), page(theme, "history.html", paths::CHANGES, &site_view, recent)?)?;
-    for person in &repo.people {
-        for (path, from) in attachment_copies(repo, person) {
-            put(path, Content::Copy(from))?;
-        }
-    }
     let search_page = page(theme, "search.html", search::PAGE, &site_view, search::page_view(&repo.config))?;
     bytes(search::PAGE.into(), search_page)?;
-    for (path, text) in search::build(repo, today).files {
-        bytes(path, text)?;
+    let key = reuse.search_key(&records);
+    match reuse.keep(reuse::SEARCH.into(), key.clone()) {
+        Some(files) => {
+            for (path, from) in files {
+                put(path, Content::Link(from))?;
+            }
+        }
+        None => {
+            let files = search::build(repo, today).files;
+            reuse.record(reuse::SEARCH.into(), key, files.iter().map(|(p, _)| p.clone()).collect());
+            for (path, text) in files {
+                bytes(path, text)?;
+            }
+        }
     }
     for (name, data) in &theme.statics {
         put(format!("static/{name}"), Content::Bytes(data.clone()))?;
+    }
+    if let Some(manifest) = reuse.manifest() {
+        put(reuse::MANIFEST.into(), Content::Bytes(manifest))?;
     }
     Ok(())
 }

@@ -42,6 +42,8 @@ pub struct Theme {
     pub tera: Tera,
     /// Static files by path under `static/`.
     pub statics: BTreeMap<String, Vec<u8>>,
+    /// Every template's text and static file, fingerprinted, so a build knows when the theme changed.
+    fingerprint: u128,
 }
 
 impl std::fmt::Debug for Theme {
@@ -108,7 +110,15 @@ impl Theme {
         let mut statics: BTreeMap<String, Vec<u8>> =
             STATIC.iter().map(|(name, bytes)| (name.to_string(), bytes.to_vec())).collect();
         statics.extend(static_overrides);
-        Ok(Theme { tera, statics })
+        let mut f = super::reuse::Fingerprint::default();
+        std::hash::Hash::hash(&all, &mut f);
+        std::hash::Hash::hash(&statics, &mut f);
+        Ok(Theme { tera, statics, fingerprint: f.value() })
+    }
+
+    /// A fingerprint of the theme's templates and static files.
+    pub fn fingerprint(&self) -> u128 {
+        self.fingerprint
     }
 
     /// Renders one template with a serialisable context.

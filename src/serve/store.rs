@@ -38,7 +38,7 @@ pub fn files_of(site: Site) -> Files {
         .map(|f| {
             let served = match f.content {
                 Content::Bytes(b) => Served::Bytes(Arc::new(b)),
-                Content::Copy(from) => Served::File(from),
+                Content::Copy(from) | Content::Link(from) => Served::File(from),
             };
             (f.path, served)
         })

@@ -1,0 +1,281 @@
+//! Incremental builds: which files of the last build can be kept, decided here and nowhere else.
+//!
+//! A build groups the files it makes into units and writes, into the site, a manifest
+//! ([`MANIFEST`]) naming each unit's files and a fingerprint of everything they were made from.
+//! The next build works out the same fingerprints; a unit whose fingerprint has not changed is
+//! taken from the old site (its files hard-linked into the new folder, which is still swapped in
+//! whole) instead of being rendered again.
+//!
+//! What a unit is made from:
+//! - every unit: Waymark's version and executable, the theme, `waymark.yaml` as read, today's
+//!   date, and whether there is a git history (and whether it is partial);
+//! - a young person's pages (person, plan, passport, history pages and attachments): their record
+//!   files, attachments (size and time), their diagnostics (which also say when a link of theirs
+//!   points at a record that is gone), and the git history of their records: every commit that
+//!   changed them, what each change was, and where each changed file is now (see
+//!   [`SiteHistory::fingerprint_person`]);
+//! - the search index: every young person's record files.
+//!
+//! The pages about everyone (dashboard, caseloads, reports, recent changes, search page, static
+//! files) are small and depend on everyone, so they are always made afresh.
+
+use super::history::SiteHistory;
+use crate::diag::Diagnostic;
+use crate::model::date::Date;
+use crate::model::{Person, Repository};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The manifest's name inside the site folder.
+pub const MANIFEST: &str = ".waymark-build.json";
+/// Version of the manifest and of what goes into a fingerprint: a change to either starts afresh.
+const VERSION: u32 = 1;
+/// The unit of the search index files.
+pub const SEARCH: &str = "search";
+
+/// A 128-bit fingerprint of what a unit is made from. Not cryptographic: it tells a changed
+/// input from an unchanged one, it does not resist someone forging records to collide.
+#[derive(Clone)]
+pub struct Fingerprint(u128);
+
+impl Default for Fingerprint {
+    fn default() -> Fingerprint {
+        Fingerprint(0x6c62_272e_07bb_0142_62b8_2175_6295_c58d)
+    }
+}
+
+impl Fingerprint {
+    /// FNV-1a's 128-bit prime, applied to eight bytes at a time.
+    const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
+
+    /// The fingerprint so far, as 32 hex digits.
+    pub fn hex(&self) -> String {
+        format!("{:032x}", self.0)
+    }
+
+    /// The fingerprint so far.
+    pub fn value(&self) -> u128 {
+        self.0
+    }
+}
+
+impl Hasher for Fingerprint {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.0 = (self.0 ^ u128::from(u64::from_le_bytes(w))).wrapping_mul(Self::PRIME);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0 ^ u128::from(b)).wrapping_mul(Self::PRIME);
+        }
+        // The length ends each piece, so "ab"+"c" and "a"+"bc" differ.
+        self.0 = (self.0 ^ (bytes.len() as u128) << 64).wrapping_mul(Self::PRIME);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0 as u64
+    }
+}
+
+/// One unit of the last build: its fingerprint and its files.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+struct Unit {
+    key: String,
+    files: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+struct Manifest {
+    version: u32,
+    units: BTreeMap<String, Unit>,
+}
+
+/// What this build can keep from the last one, and what it records for the next.
+pub struct Reuse {
+    /// The old site, when its files may be kept.
+    old_site: Option<PathBuf>,
+    old: Manifest,
+    new: Mutex<Manifest>,
+    /// The fingerprint of what every unit depends on.
+    common: Fingerprint,
+    kept: std::sync::atomic::AtomicUsize,
+    writes_manifest: bool,
+}
+
+impl Reuse {
+    /// Starts a build whose output folder is `output`; `full` keeps nothing from the old site.
+    pub fn new(
+        output: Option<&Path>,
+        full: bool,
+        repo: &Repository,
+        today: Date,
+        theme: &super::templates::Theme,
+        history: &SiteHistory,
+    ) -> Reuse {
+        let mut common = Fingerprint::default();
+        VERSION.hash(&mut common);
+        env!("CARGO_PKG_VERSION").hash(&mut common);
+        // A rebuilt Waymark of the same version may render differently.
+        if let Some(meta) = std::env::current_exe().ok().and_then(|e| std::fs::metadata(e).ok()) {
+            meta.len().hash(&mut common);
+            meta.modified().ok().hash(&mut common);
+        }
+        theme.fingerprint().hash(&mut common);
+        format!("{:?}", repo.config).hash(&mut common);
+        today.to_string().hash(&mut common);
+        history.fingerprint_common(&mut common);
+        let old = match output {
+            Some(dir) if !full => read_manifest(dir),
+            _ => Manifest::default(),
+        };
+        Reuse {
+            old_site: output.filter(|_| !full).map(Path::to_path_buf),
+            old,
+            new: Mutex::new(Manifest { version: VERSION, units: BTreeMap::new() }),
+            common,
+            kept: Default::default(),
+            writes_manifest: true,
+        }
+    }
+
+    /// A build that keeps nothing and records nothing useful (a site made in memory).
+    pub fn nothing() -> Reuse {
+        Reuse {
+            old_site: None,
+            old: Manifest::default(),
+            new: Mutex::new(Manifest::default()),
+            common: Fingerprint::default(),
+            kept: Default::default(),
+            writes_manifest: false,
+        }
+    }
+
+    /// Whether this build keeps and records anything (not for a site made in memory).
+    pub fn active(&self) -> bool {
+        self.writes_manifest
+    }
+
+    /// The unit of a young person's pages.
+    pub fn person_unit(person: &Person) -> String {
+        format!("person/{}", person.id)
+    }
+
+    /// What a young person's record files are (shared by their pages and the search index).
+    pub fn records_of(person: &Person, root: &Path) -> u128 {
+        let mut f = Fingerprint::default();
+        person.id.hash(&mut f);
+        (person.has_profile_file, person.has_plan_file, person.has_passport_file).hash(&mut f);
+        for s in person.sources() {
+            s.path.hash(&mut f);
+            s.text.hash(&mut f);
+        }
+        for a in &person.attachments {
+            a.hash(&mut f);
+            let meta = std::fs::metadata(a.split('/').fold(root.to_path_buf(), |p, s| p.join(s))).ok();
+            meta.as_ref().map(|m| m.len()).hash(&mut f);
+            meta.and_then(|m| m.modified().ok()).hash(&mut f);
+        }
+        f.value()
+    }
+
+    /// The fingerprint of a young person's pages.
+    pub fn person_key(&self, person: &Person, records: u128, diags: &[&Diagnostic], history: &SiteHistory) -> String {
+        let mut f = self.common.clone();
+        records.hash(&mut f);
+        for d in diags {
+            format!("{d:?}").hash(&mut f);
+        }
+        history.fingerprint_person(person, &mut f);
+        f.hex()
+    }
+
+    /// The fingerprint of the search index, from every young person's records.
+    pub fn search_key(&self, records: &[u128]) -> String {
+        let mut f = self.common.clone();
+        records.hash(&mut f);
+        f.hex()
+    }
+
+    /// The files of `unit` in the old site, as (site path, file in the old site), when the last
+    /// build made them from the same inputs and every one of them is still there; they are
+    /// recorded as this build's.
+    pub fn keep(&self, unit: String, key: String) -> Option<Vec<(String, PathBuf)>> {
+        let dir = self.old_site.as_ref()?;
+        let old = self.old.units.get(&unit).filter(|u| u.key == key)?;
+        let mut out = Vec::with_capacity(old.files.len());
+        for path in &old.files {
+            // Paths come from a file in the output folder: only safe ones are followed.
+            if !super::paths::safe_relative(path) {
+                return None;
+            }
+            let file = path.split('/').fold(dir.clone(), |p, s| p.join(s));
+            if !std::fs::symlink_metadata(&file).is_ok_and(|m| m.is_file()) {
+                return None;
+            }
+            out.push((path.clone(), file));
+        }
+        if unit != SEARCH {
+            self.kept.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        self.record(unit, key, old.files.clone());
+        Some(out)
+    }
+
+    /// Records the files this build made (or kept) for `unit`.
+    pub fn record(&self, unit: String, key: String, files: Vec<String>) {
+        if !self.active() {
+            return;
+        }
+        let mut m = self.new.lock().unwrap_or_else(|e| e.into_inner());
+        m.units.insert(unit, Unit { key, files });
+    }
+
+    /// How many young people's pages were kept from the old site.
+    pub fn kept_units(&self) -> usize {
+        self.kept.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The manifest for the next build; none for a site made in memory.
+    pub fn manifest(&self) -> Option<Vec<u8>> {
+        if !self.writes_manifest {
+            return None;
+        }
+        let m = self.new.lock().unwrap_or_else(|e| e.into_inner());
+        serde_json::to_vec(&*m).ok()
+    }
+}
+
+/// The last build's manifest; an unreadable one keeps nothing.
+fn read_manifest(dir: &Path) -> Manifest {
+    std::fs::read(dir.join(MANIFEST))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
+        .filter(|m| m.version == VERSION)
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn print(parts: &[&str]) -> u128 {
+        let mut f = Fingerprint::default();
+        for p in parts {
+            p.hash(&mut f);
+        }
+        f.value()
+    }
+
+    #[test]
+    fn pieces_and_order_matter() {
+        assert_ne!(print(&["ab", "c"]), print(&["a", "bc"]));
+        assert_ne!(print(&["a", "b"]), print(&["b", "a"]));
+        assert_eq!(print(&["same text"]), print(&["same text"]));
+        assert_ne!(print(&["a note of nine words"]), print(&["a note of nine wordt"]));
+    }
+}

@@ -1,0 +1,220 @@
+//! Incremental builds and the history details cache: after each kind of change, `waymark build`
+//! into the last build's folder makes exactly the files a full build makes, byte for byte,
+//! while keeping the pages of the young people the change did not touch.
+//!
+//! Every person, member of staff and commit here is fictional.
+
+mod common;
+mod site;
+
+use common::git::{commit, git, AMIRA, SAM};
+use common::{Repo, NOTE, PROFILE, TODAY};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Every file of a site by its path inside it, with its bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    site::files(dir)
+        .into_iter()
+        .map(|f| {
+            let rel = f.strip_prefix(dir).expect("inside").to_string_lossy().replace('\\', "/");
+            let bytes = std::fs::read(&f).expect("read");
+            (rel, bytes)
+        })
+        .collect()
+}
+
+/// Builds into `out` (keeping what it can unless `full`); returns the summary line.
+fn build(repo: &Repo, today: &str, out: &Path, full: bool) -> String {
+    let mut cmd = site::waymark(repo.root(), today);
+    cmd.arg("build").arg("--output").arg(out);
+    if full {
+        cmd.arg("--full");
+    }
+    let output = cmd.output().expect("run waymark");
+    assert!(output.status.success(), "build failed: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Builds incrementally into `inc` and fully into a fresh folder, and checks the two sites are
+/// the same file for file; returns the incremental build's summary.
+fn same_as_full(repo: &Repo, today: &str, inc: &Path) -> String {
+    let summary = build(repo, today, inc, false);
+    let full_dir = tempfile::tempdir().expect("temp");
+    let full = full_dir.path().join("site");
+    build(repo, today, &full, true);
+    let (a, b) = (tree(inc), tree(&full));
+    let names = |t: &BTreeMap<String, Vec<u8>>| t.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(names(&a), names(&b), "the incremental build has other files than a full build");
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "{path} differs from a full build:\n{}", String::from_utf8_lossy(bytes));
+    }
+    summary
+}
+
+/// How many young people's pages the summary says were kept.
+fn kept(summary: &str) -> usize {
+    summary
+        .split_once(" young people (")
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Three young people in git; Jordan's note links to Riley's note.
+fn three_people() -> Repo {
+    let repo = Repo::clean();
+    repo.add_clean_person("yp-0002").add_clean_person("yp-0003");
+    repo.write(
+        "records/yp-0001/notes/2026-11-21-call.md",
+        NOTE.replace("2026-11-20", "2026-11-21")
+            .replace("Visited", "Called. See [Riley's visit](../../yp-0003/notes/2026-11-20-visit.md). Visited"),
+    );
+    repo.write(".gitignore", ".waymark/\n");
+    git(&repo, SAM, "2026-01-01", &["init", "-q"]);
+    commit(&repo, SAM, "2026-01-01", "First records");
+    repo
+}
+
+fn page(out: &Path, path: &str) -> String {
+    site::read(&out.join(path))
+}
+
+#[test]
+fn an_incremental_build_is_a_full_build_after_every_kind_of_change() {
+    let repo = three_people();
+    let dir = tempfile::tempdir().expect("temp");
+    let out = dir.path().join("site");
+    let first = build(&repo, TODAY, &out, false);
+    assert_eq!(kept(&first), 0, "{first}");
+    assert_eq!(kept(&same_as_full(&repo, TODAY, &out)), 3, "nothing changed: every person is kept");
+
+    // A note added and committed: only that person is rendered again.
+    repo.write(
+        "records/yp-0002/notes/2026-11-22-visit.md",
+        NOTE.replace("2026-11-20", "2026-11-22").replace("Visited", "Dropped in on"),
+    );
+    commit(&repo, AMIRA, "2026-11-22", "Visit note");
+    let s = same_as_full(&repo, TODAY, &out);
+    assert_eq!(kept(&s), 2, "{s}");
+    assert!(page(&out, "people/yp-0002/index.html").contains("Dropped in on"));
+
+    // A profile edited and committed.
+    repo.write("records/yp-0003/profile.md", PROFILE.replace("settling in well", "settling in very well"));
+    commit(&repo, SAM, "2026-11-23", "Profile reworded");
+    let s = same_as_full(&repo, TODAY, &out);
+    assert_eq!(kept(&s), 2, "{s}");
+    assert!(page(&out, "people/yp-0003/history.html").contains("Profile reworded"));
+
+    // A setting changed: every page depends on the settings.
+    repo.write("waymark.yaml", common::CONFIG.replace("Example Leaving Care Service", "Example Care Leavers Team"));
+    let s = same_as_full(&repo, TODAY, &out);
+    assert_eq!(kept(&s), 0, "{s}");
+
+    // The date moves on.
+    assert_eq!(kept(&same_as_full(&repo, "2027-03-01", &out)), 0);
+    assert_eq!(kept(&same_as_full(&repo, "2027-03-01", &out)), 3);
+
+    // A theme file changed.
+    repo.write("themes/default/static/extra.css", "body { margin: 0 }\n");
+    assert_eq!(kept(&same_as_full(&repo, "2027-03-01", &out)), 0);
+    assert!(out.join("static/extra.css").is_file());
+
+    // The last commit amended (a new message, a new commit id): its person's pages show it.
+    git(&repo, SAM, "2026-11-23", &["add", "-A"]);
+    git(&repo, SAM, "2026-11-23", &["commit", "-q", "--amend", "-m", "Profile reworded after the review"]);
+    let s = same_as_full(&repo, "2027-03-01", &out);
+    assert_eq!(kept(&s), 2, "{s}");
+    assert!(page(&out, "people/yp-0003/history.html").contains("Profile reworded after the review"));
+
+    // A person removed: Jordan's link to Riley's note goes, and Riley's pages with it.
+    std::fs::remove_dir_all(repo.path("records/yp-0003")).expect("remove");
+    commit(&repo, SAM, "2026-11-24", "Riley's records moved to another service");
+    let s = same_as_full(&repo, "2027-03-01", &out);
+    assert_eq!(kept(&s), 1, "only yp-0002 is untouched: {s}");
+    assert!(!out.join("people/yp-0003").exists());
+    assert!(!page(&out, "people/yp-0001/index.html").contains("yp-0003/index.html"));
+
+    // A record changed and not yet committed: its badge appears.
+    repo.write("records/yp-0002/profile.md", PROFILE.replace("settling in well", "settling in"));
+    let s = same_as_full(&repo, "2027-03-01", &out);
+    assert_eq!(kept(&s), 1, "{s}");
+    assert!(page(&out, "people/yp-0002/index.html").contains("not yet committed"));
+}
+
+#[test]
+fn full_rebuilds_everything_and_a_damaged_manifest_keeps_nothing() {
+    let repo = three_people();
+    let dir = tempfile::tempdir().expect("temp");
+    let out = dir.path().join("site");
+    build(&repo, TODAY, &out, false);
+    assert_eq!(kept(&build(&repo, TODAY, &out, true)), 0);
+    std::fs::write(out.join(".waymark-build.json"), "{ not json").expect("write");
+    assert_eq!(kept(&same_as_full(&repo, TODAY, &out)), 0);
+    // A kept page's file gone from the old site: that person is rendered again.
+    std::fs::remove_file(out.join("people/yp-0002/plan.html")).expect("remove");
+    assert_eq!(kept(&same_as_full(&repo, TODAY, &out)), 2);
+}
+
+/// Jordan's profile edited in three commits, so the history pages show three word diffs.
+fn edited_three_times() -> Repo {
+    let repo = three_people();
+    for (i, day) in ["2026-02-01", "2026-03-01", "2026-04-01"].iter().enumerate() {
+        repo.write(
+            "records/yp-0001/profile.md",
+            PROFILE.replace("settling in well", &format!("settling in, edit {i}")),
+        );
+        commit(&repo, SAM, day, &format!("Edit {i}"));
+    }
+    repo
+}
+
+#[test]
+fn word_diffs_are_worked_out_once_and_a_damaged_cache_is_rebuilt() {
+    let repo = edited_three_times();
+    let dir = tempfile::tempdir().expect("temp");
+    let cache = repo.path(".waymark/cache/details.bin");
+    let fresh = dir.path().join("fresh");
+    build(&repo, TODAY, &fresh, true);
+    let first = std::fs::read(&cache).expect("details cache written");
+    assert!(page(&fresh, "people/yp-0001/history.html").contains("Edit 2"));
+
+    // From the cache, the same pages; nothing new is worked out, so the file is untouched.
+    let again = dir.path().join("again");
+    build(&repo, TODAY, &again, true);
+    assert_eq!(tree(&fresh), tree(&again), "pages from cached details differ from fresh ones");
+    assert_eq!(std::fs::read(&cache).expect("read"), first, "a second build re-diffed old commits");
+
+    // One more commit: only its change is added.
+    repo.write("records/yp-0001/profile.md", PROFILE.replace("settling in well", "settling in, edit 3"));
+    commit(&repo, SAM, "2026-05-01", "Edit 3");
+    build(&repo, TODAY, &again, true);
+    let grown = std::fs::read(&cache).expect("read");
+    assert!(grown.len() > first.len() && grown.starts_with(&first), "the new change is appended");
+
+    // Damage of every kind: the build still gives the same site, and the cache is whole again.
+    let reference = {
+        let out = dir.path().join("reference");
+        std::fs::remove_file(&cache).expect("remove");
+        build(&repo, TODAY, &out, true);
+        tree(&out)
+    };
+    let good = std::fs::read(&cache).expect("read");
+    for (i, bad) in
+        [good[..good.len() / 2].to_vec(), b"not a cache".to_vec(), flip(&good, 20), flip(&good, good.len() - 1)]
+            .into_iter()
+            .enumerate()
+    {
+        std::fs::write(&cache, bad).expect("write");
+        let out = dir.path().join(format!("damaged-{i}"));
+        build(&repo, TODAY, &out, true);
+        assert_eq!(tree(&out), reference, "case {i}");
+        assert_eq!(std::fs::read(&cache).expect("read"), good, "case {i}: the cache is written whole again");
+    }
+}
+
+fn flip(data: &[u8], at: usize) -> Vec<u8> {
+    let mut d = data.to_vec();
+    d[at] ^= 0x10;
+    d
+}
