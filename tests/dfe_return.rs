@@ -499,6 +499,7 @@ fn synthetic_repositories_pass_the_dfe_rules_for_two_years() {
         seed: 16,
         git: true,
         fast_import: false,
+        history_heavy: false,
     })
     .expect("generates");
     let rows: usize = two_years_pass_the_dfe_rules(&root, dir.path()).iter().map(|c| c.lines().count() - 1).sum();
