@@ -128,7 +128,13 @@ fn run() -> Result<(), Box<dyn Error>> {
             // A full build each time: bench_incremental times the builds that keep pages.
             let tail: Vec<&OsStr> = match command {
                 "check" => vec!["check".as_ref(), "--format".as_ref(), "json".as_ref()],
-                "encrypt" => vec!["build".as_ref(), "--full".as_ref(), "--encrypt".as_ref(), "--output".as_ref(), sealed.as_os_str()],
+                "encrypt" => vec![
+                    "build".as_ref(),
+                    "--full".as_ref(),
+                    "--encrypt".as_ref(),
+                    "--output".as_ref(),
+                    sealed.as_os_str(),
+                ],
                 _ => vec!["build".as_ref(), "--full".as_ref(), "--output".as_ref(), site.as_os_str()],
             };
             let mut args: Vec<&OsStr> = vec!["--root".as_ref(), corpus.as_os_str(), "--today".as_ref(), today.as_ref()];

@@ -51,26 +51,30 @@ pub enum Command {
     )]
     Serve(ServeArgs),
     /// Make a statutory return from the records: `waymark return 903 --year 2026`.
-    #[command(name = "return", subcommand)]
+    #[command(name = "return", subcommand, after_help = "Example:\n  waymark return 903 --year 2026")]
     Return(ReturnCommand),
     /// Explain a rule: what it means, when it fires and how to put it right.
     ///
     /// Example: `waymark explain passport-due`. With no rule, lists every rule.
+    #[command(after_help = "Example:\n  waymark explain passport-due")]
     Explain(ExplainArgs),
     /// Make a new records repository (or the fictional sample service) in a folder.
     ///
     /// Writes waymark.yaml with every setting, records/ and a .gitignore, makes it a git
     /// repository and commits the first version. A folder that is already a Waymark repository
     /// is left as it is. Example: `waymark init our-records --organisation "Example Leaving Care"`.
+    #[command(after_help = "Example:\n  waymark init our-records --organisation \"Example Leaving Care\"")]
     Init(InitArgs),
     /// Write a new record with every field ready to fill in, then check it.
     ///
     /// Never overwrites a file. On a terminal, opens $VISUAL or $EDITOR on it first.
     /// Example: `waymark new note yp-0001 --kind visit`.
+    #[command(after_help = "Example:\n  waymark new note yp-0001 --kind visit")]
     New(NewArgs),
     /// Write one young person's records as a self-contained bundle to give them (a subject
     /// access request, or a copy when they leave): every record, attachments, the history of
     /// their records, an index page and a manifest of every file with its SHA-256.
+    #[command(after_help = "Example:\n  waymark export yp-0001 --out yp-0001-records --zip")]
     Export(ExportArgs),
     /// Write a JSON Schema for each kind of record, so editors can complete and check front matter.
     #[command(
@@ -100,7 +104,10 @@ pub enum ReturnCommand {
     /// The cohort is every young person whose 17th to 21st birthday falls in the collection
     /// year and who was relevant or former-relevant on that birthday; their status is read from
     /// the records as they stood on that birthday in git.
-    #[command(name = "903")]
+    #[command(
+        name = "903",
+        after_help = "Example:\n  waymark return 903 --year 2026    # writes returns/ssda903-2026/OC3.csv and return.html"
+    )]
     Ssda903(Return903Args),
 }
 
@@ -162,24 +169,33 @@ pub enum NewKind {
     /// A young person: makes records/<id>/profile.md and prints the new id.
     ///
     /// Example: `waymark new person --name "Kayla Morgan" --dob 2009-01-15 --status relevant --adviser sam-okafor`
+    #[command(
+        after_help = "Example:\n  waymark new person --name \"Kayla Morgan\" --dob 2009-01-15 --status relevant --adviser sam-okafor"
+    )]
     Person(NewPersonArgs),
     /// A case note: records/PERSON/notes/DATE-SLUG.md.
     ///
     /// Example: `waymark new note yp-0001 --kind keywork --date 2026-11-24 --slug budgeting`
+    #[command(after_help = "Example:\n  waymark new note yp-0001 --kind keywork --date 2026-11-24 --slug budgeting")]
     Note(NewNoteArgs),
     /// A pathway plan: records/PERSON/pathway-plan.md. Example: `waymark new plan yp-0001`
+    #[command(after_help = "Example:\n  waymark new plan yp-0001")]
     Plan(PersonArg),
     /// A health passport: records/PERSON/health-passport.md. Example: `waymark new passport yp-0001`
+    #[command(after_help = "Example:\n  waymark new passport yp-0001")]
     Passport(PersonArg),
     /// An outcome reading: records/PERSON/outcomes/DATE.md. Example: `waymark new outcome yp-0001`
+    #[command(after_help = "Example:\n  waymark new outcome yp-0001")]
     Outcome(NewOutcomeArgs),
     /// Feedback from the young person: records/PERSON/feedback/DATE-SLUG.md (format 1.1).
     ///
     /// Example: `waymark new feedback yp-0010 --kind exit`
+    #[command(after_help = "Example:\n  waymark new feedback yp-0010 --kind exit")]
     Feedback(NewFeedbackArgs),
     /// A supervision record for a member of staff: staff/STAFF/supervision/DATE.md (format 1.2).
     ///
     /// Example: `waymark new supervision sam-okafor --by helen-marsh`
+    #[command(after_help = "Example:\n  waymark new supervision sam-okafor --by helen-marsh")]
     Supervision(NewSupervisionArgs),
 }
 

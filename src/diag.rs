@@ -164,7 +164,7 @@ mod tests {
         for rule in Rule::ALL {
             assert_eq!(Rule::from_name(rule.name()), Some(*rule));
         }
-        assert_eq!(Rule::ALL.len(), 29);
+        assert_eq!(Rule::ALL.len(), 31);
     }
 
     #[test]

@@ -180,6 +180,11 @@ pub const EXPLANATIONS: &[Explanation] = &[
       "Very deep nesting (quotes inside quotes, lists inside lists, or HTML elements inside each other) is cut on the site so that pages build quickly; the words are kept, the deepest layout is not.",
       "When a body nests Markdown more than 31 levels deep or HTML more than 64 levels deep.",
       "Flatten the text: usually it was pasted from an email or a web page. Keep the words and remove the extra `>` markers or HTML."),
+    e(Rule::MergeConflict,
+      "git's conflict markers left in a record",
+      "When two people change the same lines of a record and git cannot join the changes, it writes both versions into the file between `<<<<<<<`, `=======` and `>>>>>>>` lines, and the record cannot be read until someone chooses.",
+      "When a record file has a line starting `<<<<<<<`, `=======` or `>>>>>>>` left by a git merge or pull.",
+      "Open the file at the line given. Between `<<<<<<<` and `=======` is your version, between `=======` and `>>>>>>>` theirs: keep what is right (often parts of both), delete the three marker lines, run `waymark check`, then commit."),
 ];
 
 /// The explanation of a rule.

@@ -50,8 +50,8 @@ impl Printable {
                 "{id} has no pathway plan to print.\n  Write records/{id}/pathway-plan.md first (`waymark check` then says what it still needs)."
             ),
             Printable::Transition => format!(
-                "the transition summary is not available yet: it comes with record format 1.1, which this version of Waymark does not have.\n  \
-                 Print the passport or the plan instead: waymark print passport {id} --pdf FILE"
+                "{id} has no transition page to print: it is made for active young people whose 18th birthday is still to come.\n  \
+                 Check their date of birth and status with `waymark check --person {id}`."
             ),
         }
     }

@@ -119,7 +119,12 @@ fn chromium_opens_pages_and_search_with_the_passphrase_and_refuses_the_rest() {
     let dir = tempfile::tempdir().expect("temp dir");
     let sealed = build(dir.path(), "sealed", true);
     let repo = waymark::load::load(sample_root()).expect("sample");
-    let jordan = repo.person("yp-0001").and_then(|p| p.profile.as_ref()).and_then(|p| p.full_name()).expect("yp-0001").to_string();
+    let jordan = repo
+        .person("yp-0001")
+        .and_then(|p| p.profile.as_ref())
+        .and_then(|p| p.full_name())
+        .expect("yp-0001")
+        .to_string();
     let profile = tempfile::tempdir().expect("profile");
     let mut browser = DevTools::start(chrome, profile.path());
 

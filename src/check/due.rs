@@ -132,7 +132,16 @@ mod tests {
     #[test]
     fn a_bad_field_skips_the_rules_that_need_it_and_only_those() {
         let dob = skipped_without(Kind::Profile, "date_of_birth");
-        assert_eq!(dob, [Rule::StatusAge, Rule::PassportDue, Rule::PassportNotIssued, Rule::RetentionReview]);
+        assert_eq!(
+            dob,
+            [
+                Rule::StatusAge,
+                Rule::PassportDue,
+                Rule::PassportNotIssued,
+                Rule::RetentionReview,
+                Rule::AccommodationAge
+            ]
+        );
         assert_eq!(skipped_without(Kind::Profile, "activity"), [Rule::StatusAge, Rule::NeetLong]);
         assert!(skipped_without(Kind::Profile, "pronouns").is_empty());
         assert!(skipped_without(Kind::Plan, "date_of_birth").is_empty());

@@ -64,7 +64,7 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &BuildArgs) -> Re
         let staging = crate::site::Staging::new(&target.output).map_err(|e| Fatal(e.to_string()))?;
         // Only a plain site for everyone keeps pages from the last build: a sealed file is bound
         // to its build's key, and a caseload site's pages to its audience.
-        let keep = (target.key.is_none() && target.audience.is_everyone() && !args.full).then_some(&*target.output);
+        let keep = (target.key.is_none() && target.audience.is_everyone()).then_some((&*target.output, args.full));
         let (people, kept) = match &target.key {
             Some(key) => {
                 let sealer = Sealer::new(&staging, key, &theme, repo.people.iter().map(|p| p.id.clone()));
@@ -126,12 +126,12 @@ pub(crate) struct Shared<'a> {
 }
 
 /// Renders the site `audience` sees into `sink`, keeping unchanged pages from the last build in
-/// `keep` when given; returns how many young people it shows and how many kept their pages.
+/// `keep` when given (unless it says `--full`, when only the record of what was made is written); returns how many young people it shows and how many kept their pages.
 pub(crate) fn render_for(
     sink: &dyn crate::site::Sink,
     shared: &Shared,
     audience: &Audience,
-    keep: Option<&Path>,
+    keep: Option<(&Path, bool)>,
     done: &(dyn Fn() + Sync),
 ) -> Result<(usize, usize), Fatal> {
     let filtered;
@@ -145,7 +145,7 @@ pub(crate) fn render_for(
         .with_details(shared.details)
         .for_audience(audience);
     let reuse = match keep {
-        Some(output) => Reuse::new(Some(output), false, repo, shared.today, shared.theme, &history),
+        Some((output, full)) => Reuse::new(Some(output), full, repo, shared.today, shared.theme, &history),
         None => Reuse::nothing(),
     };
     crate::render::render_to(sink, repo, &report, shared.today, shared.theme, &history, &reuse, done).map_err(Fatal)?;

@@ -66,10 +66,10 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &ExportArgs) -> R
     let here = std::env::current_dir().unwrap_or_default();
     let shown = out.strip_prefix(&here).unwrap_or(&out);
     println!(
-        "exported {} files about {} into {}{}: open {} in a browser; {MANIFEST} lists every file with its SHA-256.",
-        files,
-        args.person,
-        shown.display(),
+        "exported {} about {} into {}{}: open {} in a browser; {MANIFEST} lists every file with its SHA-256.",
+        crate::words::count(files, "file"),
+        crate::term::visible(&args.person),
+        crate::term::visible(&shown.to_string_lossy()),
         zip_path.as_ref().map(|z| format!(" and {}", z.strip_prefix(&here).unwrap_or(z).display())).unwrap_or_default(),
         shown.join("index.html").display(),
     );

@@ -21,7 +21,9 @@ pub fn run(today_arg: Option<&str>, args: &InitArgs) -> Result<u8, Fatal> {
     let what = if args.sample { "the fictional sample service" } else { "a new records repository" };
     let git = match git {
         GitOutcome::Committed(1) => "git: made a repository and committed the first version.".to_string(),
-        GitOutcome::Committed(n) => format!("git: made a repository with {n} commits by the sample's staff."),
+        GitOutcome::Committed(n) => {
+            format!("git: made a repository with {} by the sample's staff.", crate::words::count(n, "commit"))
+        }
         GitOutcome::NoIdentity => format!(
             "git: made a repository, but committed nothing: git does not know your name and email yet.\n  Set them (on a shared laptop, for this repository only):\n    cd {dir} && git config user.name \"Your Name\" && git config user.email you@example.org\n  then commit: git add -A && git commit -m \"Start the records repository\""
         ),

@@ -364,7 +364,10 @@ fn at_birthday(found: Found, age: u32, birthday: Date, dob: Date, year: Collecti
             if breaches.is_empty() {
                 Outcome::In { codes, notes }
             } else {
-                Outcome::Problems { file, problems: breaches.iter().map(|b| breach_problem(b, p, birthday, dob)).collect() }
+                Outcome::Problems {
+                    file,
+                    problems: breaches.iter().map(|b| breach_problem(b, p, birthday, dob)).collect(),
+                }
             }
         }
     }

@@ -482,63 +482,6 @@ fn outcome(source: Arc<Source>, f: &Fields<'_, '_>) -> Option<OutcomeReading> {
     Some(OutcomeReading { source, date: date?, scale, by, scores })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::load::spec::Ty;
-
-    /// A value of the wrong shape for a field of this type.
-    fn wrong(ty: Ty) -> &'static str {
-        match ty {
-            Ty::Text | Ty::TextList => "{a: 1}",
-            Ty::Date => "not-a-date",
-            Ty::Bool => "maybe",
-            Ty::Count => "-3",
-            Ty::OneOf(_) => "zzz-not-a-word",
-            Ty::OneOfList(_) => "[zzz-not-a-word]",
-            Ty::Map(_) | Ty::MapList(_) | Ty::Scores => "just text",
-        }
-    }
-
-    /// Whether reading `yaml` as a `kind` of record reports the value on `line` as wrong.
-    fn refused(kind: Kind, yaml: &str, line: u32) -> bool {
-        let node = crate::load::yaml::parse(yaml, 2).expect("test YAML parses");
-        let text = format!("---\n{yaml}---\n");
-        let source = Arc::new(Source { path: "f.md".into(), body_start: text.len(), text, body_line: 99 });
-        let ctx = Ctx::new("f.md", Pos::new(1, 1));
-        let _ = read(kind, source, &node, &ctx);
-        ctx.finish()
-            .iter()
-            .any(|d| matches!(d.rule, Rule::InvalidValue | Rule::TypeMismatch | Rule::NhsNumber) && d.pos.line == line)
-    }
-
-    #[test]
-    fn the_loader_reads_every_field_as_its_table_says() {
-        // The tables are what `waymark schema` publishes; the readers must agree with them.
-        for kind in Kind::ALL {
-            for field in kind.fields() {
-                let yaml = format!("{}: {}\n", field.name, wrong(field.ty));
-                assert!(refused(*kind, &yaml, 2), "{kind:?} `{}` is not read as {:?}", field.name, field.ty);
-                let (nested, dash) = match field.ty {
-                    Ty::Map(fields) => (fields, "  "),
-                    Ty::MapList(fields) => (fields, "  - "),
-                    _ => continue,
-                };
-                for sub in nested {
-                    let yaml = format!("{}:\n{dash}{}: {}\n", field.name, sub.name, wrong(sub.ty));
-                    assert!(
-                        refused(*kind, &yaml, 3),
-                        "{kind:?} `{}.{}` is not read as {:?}",
-                        field.name,
-                        sub.name,
-                        sub.ty
-                    );
-                }
-            }
-        }
-    }
-}
-
 const FEEDBACK_FIELDS: &[Field] = &[
     opt("type", OneOf(&["feedback"])),
     req("date", Date),
@@ -603,5 +546,62 @@ fn describe_value(v: &crate::load::yaml::Value) -> String {
         crate::load::yaml::Value::Float(x) => x.to_string(),
         crate::load::yaml::Value::Str(s) => format!("`{s}`"),
         other => other.kind_name().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::spec::Ty;
+
+    /// A value of the wrong shape for a field of this type.
+    fn wrong(ty: Ty) -> &'static str {
+        match ty {
+            Ty::Text | Ty::TextList => "{a: 1}",
+            Ty::Date => "not-a-date",
+            Ty::Bool => "maybe",
+            Ty::Count => "-3",
+            Ty::OneOf(_) => "zzz-not-a-word",
+            Ty::OneOfList(_) => "[zzz-not-a-word]",
+            Ty::Map(_) | Ty::MapList(_) | Ty::Scores => "just text",
+        }
+    }
+
+    /// Whether reading `yaml` as a `kind` of record reports the value on `line` as wrong.
+    fn refused(kind: Kind, yaml: &str, line: u32) -> bool {
+        let node = crate::load::yaml::parse(yaml, 2).expect("test YAML parses");
+        let text = format!("---\n{yaml}---\n");
+        let source = Arc::new(Source { path: "f.md".into(), body_start: text.len(), text, body_line: 99 });
+        let ctx = Ctx::new("f.md", Pos::new(1, 1));
+        let _ = read(kind, source, &node, &ctx);
+        ctx.finish()
+            .iter()
+            .any(|d| matches!(d.rule, Rule::InvalidValue | Rule::TypeMismatch | Rule::NhsNumber) && d.pos.line == line)
+    }
+
+    #[test]
+    fn the_loader_reads_every_field_as_its_table_says() {
+        // The tables are what `waymark schema` publishes; the readers must agree with them.
+        for kind in Kind::ALL {
+            for field in kind.fields() {
+                let yaml = format!("{}: {}\n", field.name, wrong(field.ty));
+                assert!(refused(*kind, &yaml, 2), "{kind:?} `{}` is not read as {:?}", field.name, field.ty);
+                let (nested, dash) = match field.ty {
+                    Ty::Map(fields) => (fields, "  "),
+                    Ty::MapList(fields) => (fields, "  - "),
+                    _ => continue,
+                };
+                for sub in nested {
+                    let yaml = format!("{}:\n{dash}{}: {}\n", field.name, sub.name, wrong(sub.ty));
+                    assert!(
+                        refused(*kind, &yaml, 3),
+                        "{kind:?} `{}.{}` is not read as {:?}",
+                        field.name,
+                        sub.name,
+                        sub.ty
+                    );
+                }
+            }
+        }
     }
 }

@@ -85,6 +85,13 @@ pub fn init(dir: &Path, options: &InitOptions<'_>) -> Result<Initialised, String
         write("records/.gitkeep", "")?;
         write(".gitignore", &gitignore)?;
     }
+    // Editors that read `yaml.schemas` complete and check front matter from the same tables the
+    // loader uses; the schemas themselves live in the git-ignored .waymark/schema/. The sample's
+    // history is its records' alone, so only a new service's first commit holds the settings.
+    if !options.sample {
+        write(".vscode/settings.json", &crate::schema::vscode_settings())?;
+    }
+    crate::schema::write_all(&dir.join(crate::schema::DEFAULT_DIR))?;
     if !has_git {
         return Ok(Initialised::Made { git: GitOutcome::NoGit });
     }

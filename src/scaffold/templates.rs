@@ -88,7 +88,8 @@ search:
 /// The `.gitignore` of a new repository: the built site, Waymark's cache and a build's leftovers.
 pub fn gitignore(output: &str) -> String {
     format!(
-        "# The built site holds everyone's records in readable form: keep it out of git.\n/{output}/\n# Waymark's history cache.\n/.waymark/\n# Left behind if a build is interrupted.\n.{output}.waymark-*\n"
+        "# The built site holds everyone's records in readable form: keep it out of git.\n/{output}/\n# Waymark's history cache and editor schemas.\n/.waymark/\n# Left behind if a build is interrupted.\n{}\n",
+        crate::site::LEFTOVER_GLOBS.join("\n")
     )
 }
 
@@ -175,6 +176,7 @@ Summary, background, what matters to them, in their own words where possible.
 
 /// A new `pathway-plan.md`, started today, next review due `months` later.
 pub fn plan(today: Date, months: u32, adviser: &str) -> String {
+    let within = crate::words::count(months as usize, "month");
     format!(
         "\
 ---
@@ -184,7 +186,7 @@ reviews: []                            # add each review as it is held, newest l
 #    by: {adviser}
 #    young_person_present: true
 #    views: \"What the young person said, in their words.\"
-next_review: {next}                # within {months} months of the last review
+next_review: {next}                # within {within} of the last review
 goals: []                              # one per need, for example:
 #  - id: college                       # short, and unique within this plan
 #    heading: education-and-training   # {headings}
