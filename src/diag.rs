@@ -90,6 +90,11 @@ rules! {
     PaMissing => "pa-missing", Warning;
     ExitFeedbackMissing => "exit-feedback-missing", Info;
     RetentionReview => "retention-review", Info;
+    PlanNotApproved => "plan-not-approved", Warning;
+    VisitOverdue => "visit-overdue", Warning;
+    ExtendedSupportOfferMissing => "extended-support-offer-missing", Warning;
+    StayingPutMismatch => "staying-put-mismatch", Warning;
+    InTouchStale => "in-touch-stale", Warning;
     Uncommitted => "uncommitted", Info;
     AuthorMismatch => "author-mismatch", Info;
 }
@@ -161,7 +166,7 @@ mod tests {
         for rule in Rule::ALL {
             assert_eq!(Rule::from_name(rule.name()), Some(*rule));
         }
-        assert_eq!(Rule::ALL.len(), 28);
+        assert_eq!(Rule::ALL.len(), 33);
     }
 
     #[test]

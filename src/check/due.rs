@@ -35,6 +35,14 @@ pub enum Deadline {
     HealthAssessment,
     /// Immigration leave runs out.
     LeaveEnds,
+    /// A manager signs off the plan after its review (FORMAT.md 1.2).
+    PlanApproval,
+    /// The next face-to-face visit, at the agreed frequency.
+    Visit,
+    /// A note of contact, or `in_touch` looked at again, 13 weeks after the last note.
+    InTouch,
+    /// The offer of support to 25, from 90 days before the 21st birthday.
+    SupportOffer,
 }
 
 impl Due {
@@ -47,6 +55,10 @@ impl Due {
             Deadline::PassportHandOver => "18th birthday: health passport to hand over".into(),
             Deadline::HealthAssessment => "Health assessment".into(),
             Deadline::LeaveEnds => "Immigration leave ends".into(),
+            Deadline::PlanApproval => "Manager's sign-off of the reviewed plan".into(),
+            Deadline::Visit => "Face-to-face visit".into(),
+            Deadline::InTouch => "Contact, to stay counted as in touch".into(),
+            Deadline::SupportOffer => "Offer of support to 25".into(),
         }
     }
 
@@ -87,6 +99,14 @@ const NEEDS: &[(Rule, &[(Kind, &str)])] = &[
     (Rule::PaMissing, &[(Kind::Profile, "legal_status"), (Kind::Profile, "personal_adviser")]),
     (Rule::ExitFeedbackMissing, &[(Kind::Profile, "closed.date"), (Kind::Feedback, "kind")]),
     (Rule::RetentionReview, &[(Kind::Profile, "date_of_birth")]),
+    (Rule::PlanNotApproved, &[(Kind::Plan, "reviews.date"), (Kind::Plan, "approved.date")]),
+    (Rule::VisitOverdue, &[(Kind::Profile, "visit_every_days")]),
+    (Rule::InTouchStale, &[(Kind::Profile, "in_touch")]),
+    (Rule::StayingPutMismatch, &[(Kind::Profile, "accommodation.type"), (Kind::Profile, "staying_put")]),
+    (
+        Rule::ExtendedSupportOfferMissing,
+        &[(Kind::Profile, "date_of_birth"), (Kind::Profile, "legal_status"), (Kind::Profile, "extended_support_offer")],
+    ),
 ];
 
 /// Whether a needed field is the unreadable one, or inside it (`activity` holds `activity.since`).
@@ -131,7 +151,16 @@ mod tests {
     #[test]
     fn a_bad_field_skips_the_rules_that_need_it_and_only_those() {
         let dob = skipped_without(Kind::Profile, "date_of_birth");
-        assert_eq!(dob, [Rule::StatusAge, Rule::PassportDue, Rule::PassportNotIssued, Rule::RetentionReview]);
+        assert_eq!(
+            dob,
+            [
+                Rule::StatusAge,
+                Rule::PassportDue,
+                Rule::PassportNotIssued,
+                Rule::RetentionReview,
+                Rule::ExtendedSupportOfferMissing
+            ]
+        );
         assert_eq!(skipped_without(Kind::Profile, "activity"), [Rule::StatusAge, Rule::NeetLong]);
         assert!(skipped_without(Kind::Profile, "pronouns").is_empty());
         assert!(skipped_without(Kind::Plan, "date_of_birth").is_empty());

@@ -10,8 +10,10 @@ mod git;
 
 pub use due::{skipped_without, Deadline, Due};
 pub use git::GitState;
+mod contact;
 mod links;
 mod notes;
+mod oversight;
 mod people;
 mod plans;
 
@@ -87,6 +89,8 @@ fn run(repo: &Repository, today: Date, person: &Person, all: bool) -> (Vec<Diagn
     let mut c = Checker { repo, today, person, out: Vec::new(), due: Vec::new() };
     people::check(&mut c);
     plans::check(&mut c);
+    oversight::check(&mut c);
+    contact::check(&mut c);
     if all {
         notes::check(&mut c);
         feedback::check(&mut c);
@@ -179,10 +183,10 @@ pub(crate) mod testing {
     use crate::load::{split_front_matter, yaml};
     use std::sync::Arc;
 
-    /// A repository with two staff and the given person's files (path under the person folder, text).
+    /// A repository with two staff (Amira Hassan a manager) and the given person's files (path under the person folder, text).
     pub fn repo(files: &[(&str, &str)]) -> Repository {
         let (config, _) = crate::config::Config::parse(
-            "organisation: Test\nstaff:\n  - id: sam-okafor\n    name: Sam Okafor\n  - id: amira-hassan\n    name: Amira Hassan\n",
+            "organisation: Test\nstaff:\n  - id: sam-okafor\n    name: Sam Okafor\n  - id: amira-hassan\n    name: Amira Hassan\n    role: manager\n",
         );
         let mut person = Person { id: "yp-0001".into(), ..Person::default() };
         let mut repo = Repository { config, ..Repository::default() };

@@ -121,6 +121,8 @@ const PROFILE_FIELDS: &[&str] = &[
     "closed",
     "in_touch",
     "contact_every_days",
+    "visit_every_days",
+    "extended_support_offer",
     "accommodation",
     "activity",
     "staying_put",
@@ -188,6 +190,12 @@ fn profile(source: Arc<Source>, f: &Fields<'_, '_>) -> Profile {
         key_worker: f.text("key_worker"),
         in_touch: f.vocab("in_touch"),
         contact_every_days: f.count("contact_every_days"),
+        visit_every_days: f.count("visit_every_days"),
+        extended_support_offer: f.map("extended_support_offer", &["date", "response"]).map(|o| SupportOffer {
+            pos: o.at(),
+            date: o.req_date("date", "add the date the offer was made, `date: YYYY-MM-DD`"),
+            response: o.vocab("response"),
+        }),
         closed,
         accommodation,
         activity,
@@ -203,7 +211,7 @@ fn profile(source: Arc<Source>, f: &Fields<'_, '_>) -> Profile {
     }
 }
 
-const PLAN_FIELDS: &[&str] = &["type", "started", "reviews", "next_review", "goals", "contingency"];
+const PLAN_FIELDS: &[&str] = &["type", "started", "reviews", "next_review", "goals", "contingency", "approved"];
 const GOAL_FIELDS: &[&str] = &["id", "heading", "need", "action", "by_whom", "by_when", "status", "done"];
 
 fn plan(source: Arc<Source>, f: &Fields<'_, '_>) -> PathwayPlan {
@@ -246,6 +254,11 @@ fn plan(source: Arc<Source>, f: &Fields<'_, '_>) -> PathwayPlan {
         next_review: f.date("next_review"),
         goals,
         contingency: f.text("contingency"),
+        approved: f.map("approved", &["by", "date"]).map(|a| Approval {
+            pos: a.at(),
+            by: a.req_text("by", "add `by: <the manager's staff id>`"),
+            date: a.req_date("date", "add the date the plan was signed off, `date: YYYY-MM-DD`"),
+        }),
         unreadable: Vec::new(),
     }
 }
@@ -361,7 +374,7 @@ fn passport(source: Arc<Source>, f: &Fields<'_, '_>) -> HealthPassport {
     }
 }
 
-const NOTE_FIELDS: &[&str] = &["type", "date", "author", "kind", "with", "minutes", "restricted"];
+const NOTE_FIELDS: &[&str] = &["type", "date", "author", "kind", "with", "minutes", "restricted", "seen_alone"];
 
 fn note(source: Arc<Source>, f: &Fields<'_, '_>) -> Option<Note> {
     let date = f.req_date("date", "add `date: YYYY-MM-DD`, the same date as in the file name");
@@ -372,6 +385,7 @@ fn note(source: Arc<Source>, f: &Fields<'_, '_>) -> Option<Note> {
         with: f.text_list("with").unwrap_or_default(),
         minutes: f.count("minutes").map(|m| m.value),
         restricted: f.boolean("restricted").is_some_and(|b| b.value),
+        seen_alone: f.boolean("seen_alone").map(|b| b.value),
         date: date?,
         author: author?,
     })
