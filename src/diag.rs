@@ -95,6 +95,8 @@ rules! {
     ExtendedSupportOfferMissing => "extended-support-offer-missing", Warning;
     StayingPutMismatch => "staying-put-mismatch", Warning;
     InTouchStale => "in-touch-stale", Warning;
+    SupervisionOverdue => "supervision-overdue", Warning;
+    SupervisionActionOverdue => "supervision-action-overdue", Warning;
     Uncommitted => "uncommitted", Info;
     AuthorMismatch => "author-mismatch", Info;
 }
@@ -166,7 +168,7 @@ mod tests {
         for rule in Rule::ALL {
             assert_eq!(Rule::from_name(rule.name()), Some(*rule));
         }
-        assert_eq!(Rule::ALL.len(), 33);
+        assert_eq!(Rule::ALL.len(), 35);
     }
 
     #[test]

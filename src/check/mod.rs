@@ -16,6 +16,7 @@ mod notes;
 mod oversight;
 mod people;
 mod plans;
+pub mod supervision;
 
 pub use links::resolve;
 
@@ -52,6 +53,7 @@ pub fn check_with(repo: &Repository, today: Date, git: Option<&GitState>) -> Rep
     if let Some(git) = git {
         git::check(repo, git, &mut diagnostics);
     }
+    supervision::check(repo, today, &mut diagnostics);
     let per_person: Vec<Vec<Diagnostic>> =
         repo.people.par_iter().map(|person| person_rules(repo, today, person)).collect();
     diagnostics.extend(per_person.into_iter().flatten());
@@ -232,6 +234,7 @@ pub(crate) mod testing {
                 Record::Note(n) => person.notes.push(n),
                 Record::Outcome(o) => person.outcomes.push(o),
                 Record::Feedback(f) => person.feedback.push(f),
+                Record::Supervision(s) => repo.supervision.push(s),
             }
         }
         repo.people.push(person);

@@ -1,6 +1,7 @@
 //! Management oversight (FORMAT.md 1.2): plan sign-off and management decisions, both by managers.
 
 use super::{Checker, Deadline};
+use crate::config::Config;
 use crate::diag::Rule;
 use crate::model::date::{add_days, display_date};
 use crate::model::vocab::Role;
@@ -51,21 +52,25 @@ pub(super) fn check(c: &mut Checker<'_>) {
 
 /// Reports `unknown-staff` for an id not in `waymark.yaml`, and `invalid-value` for staff whose role is not manager.
 fn manager(c: &mut Checker<'_>, source: &Source, id: &Spanned<String>, what: &str) {
-    let Some(staff) = c.repo.config.staff(&id.value) else {
+    if c.repo.config.staff(&id.value).is_none() {
         c.staff_id(source, id, what);
-        return;
-    };
+    } else if let Some((message, help)) = not_a_manager(&c.repo.config, id, what) {
+        c.report(Rule::InvalidValue, source, id.pos, message, help);
+    }
+}
+
+/// What is wrong when a listed member of staff who must be a manager is not one: the one place
+/// that decides who may sign off plans, write decisions and supervise.
+pub(super) fn not_a_manager(config: &Config, id: &Spanned<String>, what: &str) -> Option<(String, &'static str)> {
+    let staff = config.staff(&id.value)?;
     if staff.role == Some(Role::Manager) {
-        return;
+        return None;
     }
     let role = staff.role.map(|r| r.as_str()).unwrap_or("not given");
-    c.report(
-        Rule::InvalidValue,
-        source,
-        id.pos,
+    Some((
         format!("{what} must be a manager, and `{}`'s role in waymark.yaml is {role}", id.value),
         "name a member of staff whose role is `manager`, or correct their `role:` in waymark.yaml",
-    );
+    ))
 }
 
 #[cfg(test)]

@@ -23,6 +23,8 @@ pub enum Kind {
     Outcome,
     /// `feedback/YYYY-MM-DD-<slug>.md` (FORMAT.md 1.1)
     Feedback,
+    /// `staff/<staff-id>/supervision/YYYY-MM-DD.md` (FORMAT.md 1.2)
+    Supervision,
 }
 
 impl Kind {
@@ -35,6 +37,7 @@ impl Kind {
             Kind::Note => "note",
             Kind::Outcome => "outcome",
             Kind::Feedback => "feedback",
+            Kind::Supervision => "supervision",
         }
     }
 }
@@ -54,6 +57,8 @@ pub enum Record {
     Outcome(OutcomeReading),
     /// Feedback from the young person.
     Feedback(Feedback),
+    /// Supervision of a member of staff.
+    Supervision(Supervision),
 }
 
 /// Reads a record of `kind` from its parsed front matter.
@@ -65,6 +70,7 @@ pub fn read(kind: Kind, source: Arc<Source>, node: &Node, ctx: &Ctx<'_>) -> Opti
         Kind::Note => NOTE_FIELDS,
         Kind::Outcome => OUTCOME_FIELDS,
         Kind::Feedback => FEEDBACK_FIELDS,
+        Kind::Supervision => SUPERVISION_FIELDS,
     };
     let f = Fields::new(ctx, node, known, ctx.top, "");
     if let Some(t) = f.text("type") {
@@ -93,6 +99,7 @@ pub fn read(kind: Kind, source: Arc<Source>, node: &Node, ctx: &Ctx<'_>) -> Opti
         Kind::Note => Record::Note(note(source, &f)?),
         Kind::Outcome => Record::Outcome(outcome(source, &f)?),
         Kind::Feedback => Record::Feedback(feedback(source, &f)?),
+        Kind::Supervision => Record::Supervision(supervision(source, &f)?),
     };
     let unreadable = ctx.unreadable();
     ctx.name_skipped(|field| crate::check::skipped_without(kind, field).iter().map(|r| r.name()).collect());
@@ -101,7 +108,7 @@ pub fn read(kind: Kind, source: Arc<Source>, node: &Node, ctx: &Ctx<'_>) -> Opti
         Record::Plan(r) => r.unreadable = unreadable,
         Record::Passport(r) => r.unreadable = unreadable,
         Record::Feedback(r) => r.unreadable = unreadable,
-        Record::Note(_) | Record::Outcome(_) => {}
+        Record::Note(_) | Record::Outcome(_) | Record::Supervision(_) => {}
     }
     Some(record)
 }
@@ -389,6 +396,43 @@ fn note(source: Arc<Source>, f: &Fields<'_, '_>) -> Option<Note> {
         date: date?,
         author: author?,
     })
+}
+
+const SUPERVISION_FIELDS: &[&str] = &["type", "date", "by", "cases", "actions"];
+
+fn supervision(source: Arc<Source>, f: &Fields<'_, '_>) -> Option<Supervision> {
+    let date = f.req_date("date", "add `date: YYYY-MM-DD`, the same date as in the file name");
+    let by = f.req_text("by", "add `by: <the supervising manager's staff id>`");
+    let cases = f
+        .list("cases")
+        .iter()
+        .filter_map(|n| match &n.value {
+            crate::load::yaml::Value::Str(s) => Some(Spanned::new(s.clone(), n.pos)),
+            other => {
+                f.ctx().report(
+                    Rule::InvalidValue,
+                    n.pos,
+                    format!("each item of `cases` should be a person id, but this one is {}", other.kind_name()),
+                    "list the ids of the young people discussed, such as `[yp-0001, yp-0007]`",
+                );
+                None
+            }
+        })
+        .collect();
+    let actions = f
+        .each_map("actions", &["id", "about", "what", "by_when", "done"])
+        .into_iter()
+        .map(|(pos, a)| SupervisionAction {
+            pos,
+            id: a.req_text("id", "give each action a short `id` such as `housing-referral`"),
+            about: a.text("about"),
+            what: a.req_text("what", "say what is to be done, in quotes"),
+            by_when: a.req_date("by_when", "add `by_when: YYYY-MM-DD`, when the action is due"),
+            done: a.date("done"),
+        })
+        .collect();
+    let staff = source.path.split('/').nth(1).unwrap_or_default().to_string();
+    Some(Supervision { source, staff, date: date?, by, cases, actions })
 }
 
 const OUTCOME_FIELDS: &[&str] = &["type", "date", "scale", "by", "scores"];

@@ -569,6 +569,40 @@ impl Person {
     }
 }
 
+/// One action agreed in supervision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SupervisionAction {
+    /// Where the action is written.
+    pub pos: Pos,
+    /// Short id (`housing-referral`).
+    pub id: Option<Spanned<String>>,
+    /// The young person it is about, by id.
+    pub about: Option<Spanned<String>>,
+    /// What is to be done.
+    pub what: Option<Spanned<String>>,
+    /// By when.
+    pub by_when: Option<Spanned<Date>>,
+    /// When it was done.
+    pub done: Option<Spanned<Date>>,
+}
+
+/// A supervision record about a member of staff (`staff/<staff-id>/supervision/YYYY-MM-DD.md`, FORMAT.md 1.2).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Supervision {
+    /// The file.
+    pub source: Arc<Source>,
+    /// The member of staff supervised, from the path.
+    pub staff: String,
+    /// When it happened.
+    pub date: Spanned<Date>,
+    /// The manager who supervised.
+    pub by: Option<Spanned<String>>,
+    /// Young people discussed, by id.
+    pub cases: Vec<Spanned<String>>,
+    /// Actions agreed.
+    pub actions: Vec<SupervisionAction>,
+}
+
 /// A loaded records repository: configuration, people, and what went wrong reading them.
 #[derive(Debug, Clone, Default)]
 pub struct Repository {
@@ -578,6 +612,8 @@ pub struct Repository {
     pub config: crate::config::Config,
     /// Young people, sorted by id.
     pub people: Vec<Person>,
+    /// Supervision records under `staff/`, by staff id then date; never shown with a young person.
+    pub supervision: Vec<Supervision>,
     /// Every record file read, by path, for showing source lines in diagnostics.
     pub sources: BTreeMap<String, Arc<Source>>,
     /// Problems found while reading (syntax, fields, paths).
