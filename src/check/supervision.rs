@@ -118,7 +118,7 @@ fn overdue(repo: &Repository, today: Date, out: &mut Vec<Diagnostic>) {
         };
         out.push(
             Diagnostic::new(Rule::SupervisionOverdue, &file, pos, message)
-                .help(&format!("hold supervision and record it in staff/{}/supervision/YYYY-MM-DD.md", staff.id)),
+                .help(format!("hold supervision and record it in staff/{}/supervision/YYYY-MM-DD.md", staff.id)),
         );
     }
 }

@@ -138,13 +138,12 @@ pub fn files_by_person(root: &Path) -> BTreeMap<String, usize> {
     out
 }
 
+/// What [`assemble`] gives: people by id, record sources by path, and supervision records.
+type Assembled = (BTreeMap<String, Person>, BTreeMap<String, Arc<Source>>, Vec<Supervision>);
+
 /// Reads the files of `jobs` in parallel and sorts what they hold into people
 /// (one for each of `folders`, and any others the files name).
-fn assemble(
-    jobs: &[Job],
-    folders: Vec<String>,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> (BTreeMap<String, Person>, BTreeMap<String, Arc<Source>>, Vec<Supervision>) {
+fn assemble(jobs: &[Job], folders: Vec<String>, diagnostics: &mut Vec<Diagnostic>) -> Assembled {
     let results: Vec<FileRead> = jobs.par_iter().map(read_record).collect();
     let mut people: BTreeMap<String, Person> =
         folders.into_iter().map(|id| (id.clone(), Person { id, ..Person::default() })).collect();

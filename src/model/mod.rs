@@ -564,7 +564,7 @@ impl Person {
     /// Management decisions about this person, newest first.
     pub fn decisions(&self) -> Vec<&Note> {
         let mut d: Vec<&Note> = self.notes.iter().filter(|n| n.is_decision()).collect();
-        d.sort_by(|a, b| b.date.value.cmp(&a.date.value));
+        d.sort_by_key(|n| std::cmp::Reverse(n.date.value));
         d
     }
 }
