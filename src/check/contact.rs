@@ -3,7 +3,7 @@
 use super::{Checker, Deadline};
 use crate::diag::Rule;
 use crate::load::yaml::Pos;
-use crate::model::date::{add_days, birthday, display_date};
+use crate::model::date::{add_days, birthday, display_date, Date};
 use crate::model::vocab::{AccommodationType, InTouch, LegalStatus};
 use crate::model::Profile;
 
@@ -24,16 +24,20 @@ pub(super) fn check(c: &mut Checker<'_>) {
     offer(c, p);
 }
 
+/// Records the deadline `days` after `last` and says whether it has passed (or nothing was ever recorded).
+fn lapsed(c: &mut Checker<'_>, last: Option<Date>, days: i64, what: Deadline, rule: Rule) -> bool {
+    let Some(last) = last else { return true };
+    let due = add_days(last, days);
+    c.due(due, what, rule);
+    due < c.today
+}
+
 /// `visit-overdue`: no face-to-face visit within `visit_every_days`.
 fn visits(c: &mut Checker<'_>, p: &Profile) {
     let Some(every) = &p.visit_every_days else { return };
     let last = c.person.last_visit();
-    if let Some(last) = last {
-        let due = add_days(last, every.value as i64);
-        c.due(due, Deadline::Visit, Rule::VisitOverdue);
-        if due >= c.today {
-            return;
-        }
+    if !lapsed(c, last, every.value as i64, Deadline::Visit, Rule::VisitOverdue) {
+        return;
     }
     let message = match last {
         Some(last) => format!(
@@ -60,12 +64,8 @@ fn in_touch(c: &mut Checker<'_>, p: &Profile) {
         return;
     }
     let last = c.person.last_contact();
-    if let Some(last) = last {
-        let due = add_days(last, STALE_DAYS);
-        c.due(due, Deadline::InTouch, Rule::InTouchStale);
-        if due >= c.today {
-            return;
-        }
+    if !lapsed(c, last, STALE_DAYS, Deadline::InTouch, Rule::InTouchStale) {
+        return;
     }
     let message = match last {
         Some(last) => format!(
