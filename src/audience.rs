@@ -108,6 +108,8 @@ impl Audience {
                 .collect(),
             diagnostics: repo.diagnostics.iter().filter(|d| self.sees_diagnostic(d)).cloned().collect(),
             files: repo.files,
+            // Supervision is about staff, not young people: no site made for an audience holds it.
+            supervision: Vec::new(),
         };
         for person in repo.people.iter().filter(|p| self.sees_person(&p.id)) {
             let mut person = person.clone();

@@ -85,6 +85,10 @@ pub struct Rules {
     pub leave_warning_days: u32,
     /// How far ahead, in days, the dashboard's "turning 18" section looks.
     pub transition_window_days: u32,
+    /// Days after a plan review by which a manager signs the plan off (FORMAT.md 1.2).
+    pub approval_days: u32,
+    /// Weeks allowed between supervisions of a personal adviser or key worker (FORMAT.md 1.2).
+    pub supervision_weeks: u32,
     /// Severity overrides by rule.
     pub severity: BTreeMap<Rule, Severity>,
 }
@@ -97,6 +101,8 @@ impl Default for Rules {
             health_assessment_months: 12,
             leave_warning_days: 90,
             transition_window_days: 120,
+            approval_days: 14,
+            supervision_weeks: 6,
             severity: BTreeMap::new(),
         }
     }
@@ -114,6 +120,38 @@ impl Rules {
 pub struct SearchSettings {
     /// Whether restricted notes go into the site's search index; off unless asked for.
     pub include_restricted: bool,
+    /// Whether supervision records go into the site's search index; off unless asked for.
+    pub include_supervision: bool,
+}
+
+/// A published figure shown beside ours on the board report (`board.benchmarks`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Benchmark {
+    /// Which of our measures it sits beside (`neet`).
+    pub measure: String,
+    /// The figure (a share from 0 to 1, or a count).
+    pub value: f64,
+    /// Where it is from (`England`, a statistical neighbour).
+    pub area: Option<String>,
+    /// The year it describes.
+    pub year: Option<u32>,
+    /// Who published it.
+    pub source: String,
+}
+
+/// Board report settings (`board:` in `waymark.yaml`, FORMAT.md 1.2).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BoardSettings {
+    /// Counts under this show as "fewer than N" on the board report.
+    pub suppress_below: u32,
+    /// Published figures to show beside ours.
+    pub benchmarks: Vec<Benchmark>,
+}
+
+impl Default for BoardSettings {
+    fn default() -> BoardSettings {
+        BoardSettings { suppress_below: 5, benchmarks: Vec::new() }
+    }
 }
 
 /// A question young people rate from 1 to 5 in feedback records.
@@ -157,6 +195,8 @@ pub struct Config {
     pub outcome_scales: Vec<OutcomeScale>,
     /// Search settings.
     pub search: SearchSettings,
+    /// Board report settings.
+    pub board: BoardSettings,
     /// Questions rated in feedback records, in display order.
     pub feedback_questions: Vec<FeedbackQuestion>,
     /// Further sites to build in the same run (`sites:`), in file order.
@@ -177,6 +217,7 @@ impl Default for Config {
             rules: Rules::default(),
             outcome_scales: vec![OutcomeScale::builtin()],
             search: SearchSettings::default(),
+            board: BoardSettings::default(),
             feedback_questions: FeedbackQuestion::defaults(),
             sites: Vec::new(),
             notice: None,
@@ -227,7 +268,17 @@ impl Config {
         let top = Fields::new(
             &ctx,
             &node,
-            &["organisation", "site", "staff", "rules", "outcome_scales", "search", "feedback_questions", "sites"],
+            &[
+                "organisation",
+                "site",
+                "staff",
+                "rules",
+                "outcome_scales",
+                "search",
+                "feedback_questions",
+                "sites",
+                "board",
+            ],
             ctx.top,
             "",
         );
@@ -293,6 +344,8 @@ impl Config {
                 "health_assessment_months",
                 "leave_warning_days",
                 "transition_window_days",
+                "approval_days",
+                "supervision_weeks",
                 "severity",
             ],
         ) {
@@ -307,17 +360,65 @@ impl Config {
             set("health_assessment_months", &mut rules.health_assessment_months);
             set("leave_warning_days", &mut rules.leave_warning_days);
             set("transition_window_days", &mut rules.transition_window_days);
+            set("approval_days", &mut rules.approval_days);
+            set("supervision_weeks", &mut rules.supervision_weeks);
             read_severities(&r, &ctx, rules);
         }
         read_scales(&top, &ctx, &mut config);
         read_questions(&top, &ctx, &mut config);
-        if let Some(search) = top.map("search", &["include_restricted"]) {
+        if let Some(search) = top.map("search", &["include_restricted", "include_supervision"]) {
             if let Some(b) = search.boolean("include_restricted") {
                 config.search.include_restricted = b.value;
             }
+            if let Some(b) = search.boolean("include_supervision") {
+                config.search.include_supervision = b.value;
+            }
         }
         read_sites(&top, &ctx, &mut config);
+        read_board(&top, &ctx, &mut config);
         (config, ctx.finish())
+    }
+}
+
+/// Reads `board:`; a threshold of 0 would suppress nothing and hide the mistake, so it is refused.
+fn read_board(top: &Fields<'_, '_>, ctx: &Ctx<'_>, config: &mut Config) {
+    let Some(board) = top.map("board", &["suppress_below", "benchmarks"]) else { return };
+    if let Some(n) = board.count("suppress_below") {
+        if n.value == 0 {
+            ctx.report(
+                Rule::InvalidValue,
+                n.pos,
+                "`board.suppress_below` is 0, which would show every small count".to_string(),
+                "use a whole number of 1 or more; 5 is usual for published figures",
+            );
+        } else {
+            config.board.suppress_below = n.value;
+        }
+    }
+    for (_, b) in board.each_map("benchmarks", &["measure", "value", "area", "year", "source"]) {
+        let measure = b.req_text("measure", "name the measure this figure sits beside, such as `neet`");
+        let value = b.number("value");
+        if value.is_none() {
+            b.require("value", "add the published figure, such as `value: 0.38`");
+        }
+        let source = b.req_text("source", "say who published the figure, such as `source: \"DfE\"`");
+        let (Some(measure), Some(value), Some(source)) = (measure, value, source) else { continue };
+        if !valid_id(&measure.value) {
+            ctx.report(
+                Rule::InvalidValue,
+                measure.pos,
+                format!("benchmark measure `{}` is not a measure name", measure.value),
+                "use a lowercase measure name such as `neet` or `in-touch`",
+            );
+            continue;
+        }
+        config.board.benchmarks.push(Benchmark {
+            measure: measure.value,
+            value: value.value,
+            area: b.text("area").map(|a| a.value),
+            year: b.count("year").map(|y| y.value),
+            source: source.value,
+        });
     }
 }
 

@@ -92,6 +92,13 @@ rules! {
     PaMissing => "pa-missing", Warning;
     ExitFeedbackMissing => "exit-feedback-missing", Info;
     RetentionReview => "retention-review", Info;
+    PlanNotApproved => "plan-not-approved", Warning;
+    VisitOverdue => "visit-overdue", Warning;
+    ExtendedSupportOfferMissing => "extended-support-offer-missing", Warning;
+    StayingPutMismatch => "staying-put-mismatch", Warning;
+    InTouchStale => "in-touch-stale", Warning;
+    SupervisionOverdue => "supervision-overdue", Warning;
+    SupervisionActionOverdue => "supervision-action-overdue", Warning;
     Uncommitted => "uncommitted", Info;
     AuthorMismatch => "author-mismatch", Info;
     MergeConflict => "merge-conflict", Error;
@@ -164,7 +171,7 @@ mod tests {
         for rule in Rule::ALL {
             assert_eq!(Rule::from_name(rule.name()), Some(*rule));
         }
-        assert_eq!(Rule::ALL.len(), 31);
+        assert_eq!(Rule::ALL.len(), 38);
     }
 
     #[test]

@@ -483,6 +483,7 @@ goals:
     heading: accommodation
     by_when: 2027-03-01
     status: not-started
+approved: { by: helen-marsh, date: 2026-08-05 }
 ---
 Plan.
 ";

@@ -16,6 +16,7 @@ const NOTE_FILE: &str = "records/yp-0001/notes/2026-11-20-visit.md";
 const PLAN_FILE: &str = "records/yp-0001/pathway-plan.md";
 const PASSPORT_FILE: &str = "records/yp-0001/health-passport.md";
 const OUTCOME_FILE: &str = "records/yp-0001/outcomes/2026-10-01.md";
+const SUPERVISION_FILE: &str = "staff/sam-okafor/supervision/2026-11-03.md";
 const CONFIG_FILE: &str = "waymark.yaml";
 
 /// Loads and checks `repo` through the library, renders both reports and
@@ -33,7 +34,10 @@ fn exercise(repo: &Repo, today: &str) {
     let list = diags(&json);
     for d in &list {
         assert!(d.line >= 1 && d.column >= 1, "position not 1-based: {d:?}");
-        assert!(d.file == "waymark.yaml" || d.file.starts_with("records/"), "odd file: {d:?}");
+        assert!(
+            d.file == "waymark.yaml" || d.file.starts_with("records/") || d.file.starts_with("staff/"),
+            "odd file: {d:?}"
+        );
         assert!(!d.file.contains('\\'), "file with backslashes: {d:?}");
         assert!(["error", "warning", "info"].contains(&d.severity.as_str()), "{d:?}");
         assert!(!d.message.is_empty());
@@ -376,6 +380,7 @@ never_panics! {
     arbitrary_bytes_as_plan, yamlish_plan => PLAN_FILE;
     arbitrary_bytes_as_passport, yamlish_passport => PASSPORT_FILE;
     arbitrary_bytes_as_outcome, yamlish_outcome => OUTCOME_FILE;
+    arbitrary_bytes_as_supervision, yamlish_supervision => SUPERVISION_FILE;
     arbitrary_bytes_as_config, yamlish_config_with_front_matter_dashes => CONFIG_FILE;
 }
 

@@ -35,6 +35,14 @@ pub enum Deadline {
     HealthAssessment,
     /// Immigration leave runs out.
     LeaveEnds,
+    /// A manager signs off the plan after its review (FORMAT.md 1.2).
+    PlanApproval,
+    /// The next face-to-face visit, at the agreed frequency.
+    Visit,
+    /// A note of contact, or `in_touch` looked at again, 13 weeks after the last note.
+    InTouch,
+    /// The offer of support to 25, from 90 days before the 21st birthday.
+    SupportOffer,
 }
 
 impl Due {
@@ -47,6 +55,10 @@ impl Due {
             Deadline::PassportHandOver => "18th birthday: health passport to hand over".into(),
             Deadline::HealthAssessment => "Health assessment".into(),
             Deadline::LeaveEnds => "Immigration leave ends".into(),
+            Deadline::PlanApproval => "Manager's sign-off of the reviewed plan".into(),
+            Deadline::Visit => "Face-to-face visit".into(),
+            Deadline::InTouch => "Contact, to stay counted as in touch".into(),
+            Deadline::SupportOffer => "Offer of support to 25".into(),
         }
     }
 
@@ -88,6 +100,14 @@ const NEEDS: &[(Rule, &[(Kind, &str)])] = &[
     (Rule::ExitFeedbackMissing, &[(Kind::Profile, "closed.date"), (Kind::Feedback, "kind")]),
     (Rule::RetentionReview, &[(Kind::Profile, "date_of_birth")]),
     (Rule::AccommodationAge, &[(Kind::Profile, "date_of_birth"), (Kind::Profile, "accommodation.type")]),
+    (Rule::PlanNotApproved, &[(Kind::Plan, "reviews.date"), (Kind::Plan, "approved.date")]),
+    (Rule::VisitOverdue, &[(Kind::Profile, "visit_every_days")]),
+    (Rule::InTouchStale, &[(Kind::Profile, "in_touch")]),
+    (Rule::StayingPutMismatch, &[(Kind::Profile, "accommodation.type"), (Kind::Profile, "staying_put")]),
+    (
+        Rule::ExtendedSupportOfferMissing,
+        &[(Kind::Profile, "date_of_birth"), (Kind::Profile, "legal_status"), (Kind::Profile, "extended_support_offer")],
+    ),
 ];
 
 /// Whether a needed field is the unreadable one, or inside it (`activity` holds `activity.since`).
@@ -139,7 +159,8 @@ mod tests {
                 Rule::PassportDue,
                 Rule::PassportNotIssued,
                 Rule::RetentionReview,
-                Rule::AccommodationAge
+                Rule::AccommodationAge,
+                Rule::ExtendedSupportOfferMissing
             ]
         );
         assert_eq!(skipped_without(Kind::Profile, "activity"), [Rule::StatusAge, Rule::NeetLong]);

@@ -11,10 +11,13 @@ mod git;
 
 pub use due::{skipped_without, Deadline, Due};
 pub use git::GitState;
+mod contact;
 mod links;
 mod notes;
+mod oversight;
 mod people;
 mod plans;
+pub mod supervision;
 
 pub use links::resolve;
 
@@ -51,6 +54,7 @@ pub fn check_with(repo: &Repository, today: Date, git: Option<&GitState>) -> Rep
     if let Some(git) = git {
         git::check(repo, git, &mut diagnostics);
     }
+    supervision::check(repo, today, &mut diagnostics);
     let per_person: Vec<Vec<Diagnostic>> =
         repo.people.par_iter().map(|person| person_rules(repo, today, person)).collect();
     diagnostics.extend(per_person.into_iter().flatten());
@@ -89,6 +93,8 @@ fn run(repo: &Repository, today: Date, person: &Person, all: bool) -> (Vec<Diagn
     people::check(&mut c);
     accommodation::check(&mut c);
     plans::check(&mut c);
+    oversight::check(&mut c);
+    contact::check(&mut c);
     if all {
         notes::check(&mut c);
         feedback::check(&mut c);
@@ -181,10 +187,10 @@ pub(crate) mod testing {
     use crate::load::{split_front_matter, yaml};
     use std::sync::Arc;
 
-    /// A repository with two staff and the given person's files (path under the person folder, text).
+    /// A repository with two staff (Amira Hassan a manager) and the given person's files (path under the person folder, text).
     pub fn repo(files: &[(&str, &str)]) -> Repository {
         let (config, _) = crate::config::Config::parse(
-            "organisation: Test\nstaff:\n  - id: sam-okafor\n    name: Sam Okafor\n  - id: amira-hassan\n    name: Amira Hassan\n",
+            "organisation: Test\nstaff:\n  - id: sam-okafor\n    name: Sam Okafor\n  - id: amira-hassan\n    name: Amira Hassan\n    role: manager\n",
         );
         let mut person = Person { id: "yp-0001".into(), ..Person::default() };
         let mut repo = Repository { config, ..Repository::default() };
@@ -230,6 +236,7 @@ pub(crate) mod testing {
                 Record::Note(n) => person.notes.push(n),
                 Record::Outcome(o) => person.outcomes.push(o),
                 Record::Feedback(f) => person.feedback.push(f),
+                Record::Supervision(s) => repo.supervision.push(s),
             }
         }
         repo.people.push(person);

@@ -513,7 +513,7 @@ mod tests {
         let bad = d.iter().find(|d| d.rule == Rule::InvalidValue).expect("the date is reported");
         assert_eq!((bad.file.as_str(), bad.pos.line), ("records/yp-0001/profile.md", 3));
         assert!(
-            bad.message.ends_with("these checks are skipped for this young person: status-age, passport-due, passport-not-issued, retention-review, accommodation-age"),
+            bad.message.ends_with("these checks are skipped for this young person: status-age, passport-due, passport-not-issued, retention-review, accommodation-age, extended-support-offer-missing"),
             "{}",
             bad.message
         );

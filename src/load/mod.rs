@@ -13,7 +13,7 @@ use crate::config::{Config, CONFIG_FILE};
 use crate::diag::{Diagnostic, Rule};
 use crate::model::date::parse_date;
 use crate::model::vocab::valid_id;
-use crate::model::{Person, Repository, Source};
+use crate::model::{Person, Repository, Source, Supervision};
 use fields::Ctx;
 use rayon::prelude::*;
 use records::{Kind, Record};
@@ -89,11 +89,12 @@ pub fn load_with(root: &Path, overlay: &Overlay) -> Result<Repository, LoadError
     let (jobs, folders, walk_diags) = walk(root);
     diagnostics.extend(walk_diags);
     let files = jobs.len();
-    let (people, sources) = assemble(&jobs, folders, &mut diagnostics, overlay);
+    let (people, sources, supervision) = assemble(&jobs, folders, &mut diagnostics, overlay);
     Ok(Repository {
         root: root.to_path_buf(),
         config,
         people: people.into_values().collect(),
+        supervision,
         sources,
         diagnostics,
         files,
@@ -139,7 +140,7 @@ pub fn load_person(root: &Path, name: &str) -> PersonLoad {
     }
     let (jobs, folders, mut diagnostics) = walk_from(root, &entry, 0);
     let files = jobs.len();
-    let (people, sources) = assemble(&jobs, folders, &mut diagnostics, &Overlay::new());
+    let (people, sources, _) = assemble(&jobs, folders, &mut diagnostics, &Overlay::new());
     PersonLoad { person: people.into_values().next(), sources, diagnostics, files }
 }
 
@@ -152,22 +153,28 @@ pub fn files_by_person(root: &Path) -> BTreeMap<String, usize> {
     out
 }
 
+/// What [`assemble`] gives: people by id, record sources by path, and supervision records.
+type Assembled = (BTreeMap<String, Person>, BTreeMap<String, Arc<Source>>, Vec<Supervision>);
+
 /// Reads the files of `jobs` in parallel and sorts what they hold into people
 /// (one for each of `folders`, and any others the files name).
-fn assemble(
-    jobs: &[Job],
-    folders: Vec<String>,
-    diagnostics: &mut Vec<Diagnostic>,
-    overlay: &Overlay,
-) -> (BTreeMap<String, Person>, BTreeMap<String, Arc<Source>>) {
+fn assemble(jobs: &[Job], folders: Vec<String>, diagnostics: &mut Vec<Diagnostic>, overlay: &Overlay) -> Assembled {
     let results: Vec<FileRead> = jobs.par_iter().map(|job| read_record(job, overlay)).collect();
     let mut people: BTreeMap<String, Person> =
         folders.into_iter().map(|id| (id.clone(), Person { id, ..Person::default() })).collect();
     let mut sources = BTreeMap::new();
+    let mut supervision = Vec::new();
     for (job, FileRead { record, source, diagnostics: diags }) in jobs.iter().zip(results) {
         diagnostics.extend(diags);
         if let Some(source) = source {
             sources.insert(job.rel.clone(), source);
+        }
+        // Supervision is about a member of staff, never filed with a young person.
+        if job.kind == Some(Kind::Supervision) {
+            if let Some(Record::Supervision(s)) = record {
+                supervision.push(s);
+            }
+            continue;
         }
         let person =
             people.entry(job.person.clone()).or_insert_with(|| Person { id: job.person.clone(), ..Person::default() });
@@ -185,7 +192,7 @@ fn assemble(
             Some(Record::Note(n)) => person.notes.push(n),
             Some(Record::Outcome(o)) => person.outcomes.push(o),
             Some(Record::Feedback(f)) => person.feedback.push(f),
-            None => {}
+            Some(Record::Supervision(_)) | None => {}
         }
     }
     for person in people.values_mut() {
@@ -206,7 +213,8 @@ fn assemble(
             diagnostics.push(d);
         }
     }
-    (people, sources)
+    supervision.sort_by(|a: &Supervision, b: &Supervision| (&a.staff, a.date.value).cmp(&(&b.staff, b.date.value)));
+    (people, sources, supervision)
 }
 
 /// One file to read: where it is and what its path says it is.
@@ -236,9 +244,12 @@ enum Layout {
     Bad(String, &'static str, bool),
 }
 
-/// Decides what the entry at `parts` (the path below `records/`, split at `/`) is: the one place that
-/// knows the layout, for the disk walk and the walk of a git tree alike.
-fn classify(parts: &[&str], is_dir: bool) -> Layout {
+/// Decides what the entry at `parts` (the path below `top`, `records` or `staff`, split at `/`) is: the
+/// one place that knows the layout, for the disk walk and the walk of a git tree alike.
+fn classify(top: &str, parts: &[&str], is_dir: bool) -> Layout {
+    if top == "staff" {
+        return classify_staff(parts, is_dir);
+    }
     match (parts, is_dir) {
         ([id], true) => Layout::Person(valid_id(id)),
         ([_], false) => Layout::Bad(
@@ -278,6 +289,30 @@ fn classify(parts: &[&str], is_dir: bool) -> Layout {
     }
 }
 
+/// The layout of `staff/` (FORMAT.md 1.2): `staff/<staff-id>/supervision/YYYY-MM-DD.md` and nothing else.
+fn classify_staff(parts: &[&str], is_dir: bool) -> Layout {
+    match (parts, is_dir) {
+        ([id], true) if valid_id(id) => Layout::Folder,
+        ([_, "supervision"], true) => Layout::Folder,
+        ([_, "supervision", file], false) if outcome_name_date(file).is_some() => Layout::File(Some(Kind::Supervision)),
+        ([_, "supervision", file], false) => Layout::Bad(
+            format!("`{file}` is not a supervision file name"),
+            "name supervision records YYYY-MM-DD.md (for example 2026-11-03.md)",
+            false,
+        ),
+        ([id], true) => Layout::Bad(
+            format!("`{id}` is not a valid staff id"),
+            "name the folder after the staff id in waymark.yaml, such as staff/sam-okafor/",
+            true,
+        ),
+        (_, dir) => Layout::Bad(
+            format!("Waymark does not know what this {} is", if dir { "folder" } else { "file" }),
+            "staff/ holds one folder per staff id, each with supervision/YYYY-MM-DD.md records",
+            dir,
+        ),
+    }
+}
+
 /// Collects jobs, person folders and layout problems as a walk (of the disk or of a git tree) meets entries.
 #[derive(Default)]
 struct Walker {
@@ -300,9 +335,10 @@ impl Walker {
     /// Handles one entry (`rel` relative to the root, starting `records/`); returns whether a
     /// walk should skip the folder's contents. `src` gives the file's bytes when it is to be read.
     fn entry(&mut self, rel: String, is_dir: bool, src: impl FnOnce() -> Src) -> bool {
+        let top = rel.split('/').next().unwrap_or("records");
         let parts: Vec<&str> = rel.split('/').skip(1).collect();
         let person = parts.first().copied().unwrap_or("").to_string();
-        match classify(&parts, is_dir) {
+        match classify(top, &parts, is_dir) {
             Layout::Person(valid) => {
                 if !valid {
                     self.bad(
@@ -335,11 +371,17 @@ impl Walker {
 /// Walks `records/` without following symlinks, sorting files into jobs and
 /// reporting anything that breaks the layout.
 fn walk(root: &Path) -> (Vec<Job>, Vec<String>, Vec<Diagnostic>) {
-    let records = root.join("records");
-    if !records.is_dir() {
-        return (Vec::new(), Vec::new(), Vec::new());
+    let mut out = (Vec::new(), Vec::new(), Vec::new());
+    for top in ["records", "staff"] {
+        let dir = root.join(top);
+        if dir.is_dir() {
+            let (jobs, folders, diags) = walk_from(root, &dir, 1);
+            out.0.extend(jobs);
+            out.1.extend(folders);
+            out.2.extend(diags);
+        }
     }
-    walk_from(root, &records, 1)
+    out
 }
 
 /// Walks from `start` (`records/` at `min_depth` 1, or one entry of it at depth 0) as [`walk`] does.
@@ -439,19 +481,20 @@ pub fn load_at(root: &Path, git: &git2::Repository, prefix: &str, commit: git2::
     let config = parse_config(&config_bytes, &mut diagnostics);
 
     let mut w = Walker::default();
-    if let Some(records) =
-        scope.get_name("records").and_then(|e| e.to_object(git).ok()).and_then(|o| o.into_tree().ok())
-    {
-        walk_tree(git, &records, "records", &mut w);
+    for top in ["records", "staff"] {
+        if let Some(tree) = scope.get_name(top).and_then(|e| e.to_object(git).ok()).and_then(|o| o.into_tree().ok()) {
+            walk_tree(git, &tree, top, &mut w);
+        }
     }
     let (jobs, folders, walk_diags) = w.finish();
     diagnostics.extend(walk_diags);
     let files = jobs.len();
-    let (people, sources) = assemble(&jobs, folders, &mut diagnostics, &Overlay::new());
+    let (people, sources, supervision) = assemble(&jobs, folders, &mut diagnostics, &Overlay::new());
     Ok(Repository {
         root: root.to_path_buf(),
         config,
         people: people.into_values().collect(),
+        supervision,
         sources,
         diagnostics,
         files,
@@ -503,8 +546,10 @@ fn walk_tree(git: &git2::Repository, tree: &git2::Tree, rel: &str, w: &mut Walke
                 top,
             ),
             Some(git2::ObjectType::Blob) => {
-                let kind_known =
-                    !matches!(classify(&path.split('/').skip(1).collect::<Vec<_>>(), false), Layout::File(None));
+                let kind_known = !matches!(
+                    classify("records", &path.split('/').skip(1).collect::<Vec<_>>(), false),
+                    Layout::File(None)
+                );
                 w.entry(path, false, || {
                     // Attachments are listed, never read: the figures that look back do not need them.
                     let bytes = if kind_known {
@@ -683,10 +728,16 @@ fn read_record(job: &Job, overlay: &Overlay) -> FileRead {
     let dated = match &record {
         Some(Record::Note(note)) => Some(("note", &note.date)),
         Some(Record::Feedback(feedback)) => Some(("feedback", &feedback.date)),
+        Some(Record::Supervision(s)) => Some(("supervision record", &s.date)),
         _ => None,
     };
     if let Some((what, date)) = dated {
-        let name_date = job.rel.rsplit('/').next().and_then(note_name_date);
+        let file = job.rel.rsplit('/').next();
+        let name_date = if job.kind == Some(Kind::Supervision) {
+            file.and_then(outcome_name_date)
+        } else {
+            file.and_then(note_name_date)
+        };
         if let Some(name_date) = name_date {
             if parse_date(name_date).ok() != Some(date.value) {
                 ctx.report(

@@ -24,12 +24,14 @@ pub enum Kind {
     Outcome,
     /// `feedback/YYYY-MM-DD-<slug>.md` (FORMAT.md 1.1)
     Feedback,
+    /// `staff/<staff-id>/supervision/YYYY-MM-DD.md` (FORMAT.md 1.2)
+    Supervision,
 }
 
 impl Kind {
     /// Every kind, in the order of FORMAT.md.
     pub const ALL: &'static [Kind] =
-        &[Kind::Profile, Kind::Plan, Kind::Passport, Kind::Note, Kind::Outcome, Kind::Feedback];
+        &[Kind::Profile, Kind::Plan, Kind::Passport, Kind::Note, Kind::Outcome, Kind::Feedback, Kind::Supervision];
 
     /// The fields a record of this kind has: the table `unknown-field` and `waymark schema` read.
     pub fn fields(self) -> &'static [Field] {
@@ -40,6 +42,7 @@ impl Kind {
             Kind::Note => NOTE_FIELDS,
             Kind::Outcome => OUTCOME_FIELDS,
             Kind::Feedback => FEEDBACK_FIELDS,
+            Kind::Supervision => SUPERVISION_FIELDS,
         }
     }
 
@@ -52,6 +55,7 @@ impl Kind {
             Kind::Note => "records/*/notes/*.md",
             Kind::Outcome => "records/*/outcomes/*.md",
             Kind::Feedback => "records/*/feedback/*.md",
+            Kind::Supervision => "staff/*/supervision/*.md",
         }
     }
 
@@ -64,6 +68,7 @@ impl Kind {
             Kind::Note => "note",
             Kind::Outcome => "outcome",
             Kind::Feedback => "feedback",
+            Kind::Supervision => "supervision",
         }
     }
 }
@@ -83,6 +88,8 @@ pub enum Record {
     Outcome(OutcomeReading),
     /// Feedback from the young person.
     Feedback(Feedback),
+    /// Supervision of a member of staff.
+    Supervision(Supervision),
 }
 
 /// Reads a record of `kind` from its parsed front matter.
@@ -114,6 +121,7 @@ pub fn read(kind: Kind, source: Arc<Source>, node: &Node, ctx: &Ctx<'_>) -> Opti
         Kind::Note => Record::Note(note(source, &f)?),
         Kind::Outcome => Record::Outcome(outcome(source, &f)?),
         Kind::Feedback => Record::Feedback(feedback(source, &f)?),
+        Kind::Supervision => Record::Supervision(supervision(source, &f)?),
     };
     let unreadable = ctx.unreadable();
     ctx.name_skipped(|field| crate::check::skipped_without(kind, field).iter().map(|r| r.name()).collect());
@@ -122,7 +130,7 @@ pub fn read(kind: Kind, source: Arc<Source>, node: &Node, ctx: &Ctx<'_>) -> Opti
         Record::Plan(r) => r.unreadable = unreadable,
         Record::Passport(r) => r.unreadable = unreadable,
         Record::Feedback(r) => r.unreadable = unreadable,
-        Record::Note(_) | Record::Outcome(_) => {}
+        Record::Note(_) | Record::Outcome(_) | Record::Supervision(_) => {}
     }
     Some(record)
 }
@@ -142,6 +150,8 @@ const PROFILE_FIELDS: &[Field] = &[
     opt("closed", Map(CLOSED_FIELDS)),
     opt("in_touch", OneOf(InTouch::NAMES)),
     opt("contact_every_days", Count),
+    opt("visit_every_days", Count),
+    opt("extended_support_offer", Map(OFFER_FIELDS)),
     opt("accommodation", Map(ACCOMMODATION_FIELDS)),
     opt("activity", Map(ACTIVITY_FIELDS)),
     opt("staying_put", Map(STAYING_PUT_FIELDS)),
@@ -150,6 +160,7 @@ const PROFILE_FIELDS: &[Field] = &[
     opt("flags", OneOfList(Flag::NAMES)),
 ];
 const CLOSED_FIELDS: &[Field] = &[req("date", Date), req("reason", Text)];
+const OFFER_FIELDS: &[Field] = &[req("date", Date), opt("response", OneOf(OfferResponse::NAMES))];
 const ACCOMMODATION_FIELDS: &[Field] =
     &[opt("type", OneOf(AccommodationType::NAMES)), opt("since", Date), opt("suitable", Bool), opt("address", Text)];
 const ACTIVITY_FIELDS: &[Field] = &[
@@ -221,6 +232,12 @@ fn profile(source: Arc<Source>, f: &Fields<'_, '_>) -> Profile {
         key_worker: f.text("key_worker"),
         in_touch: f.vocab("in_touch"),
         contact_every_days: f.count("contact_every_days"),
+        visit_every_days: f.count("visit_every_days"),
+        extended_support_offer: f.map("extended_support_offer", &["date", "response"]).map(|o| SupportOffer {
+            pos: o.at(),
+            date: o.req_date("date", "add the date the offer was made, `date: YYYY-MM-DD`"),
+            response: o.vocab("response"),
+        }),
         closed,
         accommodation,
         activity,
@@ -243,7 +260,9 @@ const PLAN_FIELDS: &[Field] = &[
     opt("next_review", Date),
     opt("goals", MapList(GOAL_FIELDS)),
     opt("contingency", Text),
+    opt("approved", Map(APPROVAL_FIELDS)),
 ];
+const APPROVAL_FIELDS: &[Field] = &[req("by", Text), req("date", Date)];
 const REVIEW_FIELDS: &[Field] =
     &[req("date", Date), opt("by", Text), opt("young_person_present", Bool), opt("views", Text)];
 const GOAL_FIELDS: &[Field] = &[
@@ -297,6 +316,11 @@ fn plan(source: Arc<Source>, f: &Fields<'_, '_>) -> PathwayPlan {
         next_review: f.date("next_review"),
         goals,
         contingency: f.text("contingency"),
+        approved: f.map("approved", &["by", "date"]).map(|a| Approval {
+            pos: a.at(),
+            by: a.req_text("by", "add `by: <the manager's staff id>`"),
+            date: a.req_date("date", "add the date the plan was signed off, `date: YYYY-MM-DD`"),
+        }),
         unreadable: Vec::new(),
     }
 }
@@ -424,6 +448,7 @@ const NOTE_FIELDS: &[Field] = &[
     opt("with", TextList),
     opt("minutes", Count),
     opt("restricted", Bool),
+    opt("seen_alone", Bool),
 ];
 
 fn note(source: Arc<Source>, f: &Fields<'_, '_>) -> Option<Note> {
@@ -435,9 +460,55 @@ fn note(source: Arc<Source>, f: &Fields<'_, '_>) -> Option<Note> {
         with: f.text_list("with").unwrap_or_default(),
         minutes: f.count("minutes").map(|m| m.value),
         restricted: f.boolean("restricted").is_some_and(|b| b.value),
+        seen_alone: f.boolean("seen_alone").map(|b| b.value),
         date: date?,
         author: author?,
     })
+}
+
+const SUPERVISION_FIELDS: &[Field] = &[
+    opt("type", OneOf(&["supervision"])),
+    req("date", Date),
+    req("by", Text),
+    opt("cases", TextList),
+    opt("actions", MapList(ACTION_FIELDS)),
+];
+const ACTION_FIELDS: &[Field] =
+    &[req("id", Text), opt("about", Text), req("what", Text), req("by_when", Date), opt("done", Date)];
+
+fn supervision(source: Arc<Source>, f: &Fields<'_, '_>) -> Option<Supervision> {
+    let date = f.req_date("date", "add `date: YYYY-MM-DD`, the same date as in the file name");
+    let by = f.req_text("by", "add `by: <the supervising manager's staff id>`");
+    let cases = f
+        .list("cases")
+        .iter()
+        .filter_map(|n| match &n.value {
+            crate::load::yaml::Value::Str(s) => Some(Spanned::new(s.clone(), n.pos)),
+            other => {
+                f.ctx().report(
+                    Rule::InvalidValue,
+                    n.pos,
+                    format!("each item of `cases` should be a person id, but this one is {}", other.kind_name()),
+                    "list the ids of the young people discussed, such as `[yp-0001, yp-0007]`",
+                );
+                None
+            }
+        })
+        .collect();
+    let actions = f
+        .each_map("actions", &["id", "about", "what", "by_when", "done"])
+        .into_iter()
+        .map(|(pos, a)| SupervisionAction {
+            pos,
+            id: a.req_text("id", "give each action a short `id` such as `housing-referral`"),
+            about: a.text("about"),
+            what: a.req_text("what", "say what is to be done, in quotes"),
+            by_when: a.req_date("by_when", "add `by_when: YYYY-MM-DD`, when the action is due"),
+            done: a.date("done"),
+        })
+        .collect();
+    let staff = source.path.split('/').nth(1).unwrap_or_default().to_string();
+    Some(Supervision { source, staff, date: date?, by, cases, actions })
 }
 
 const OUTCOME_FIELDS: &[Field] = &[

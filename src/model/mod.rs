@@ -123,6 +123,10 @@ pub struct Profile {
     pub in_touch: Option<Spanned<InTouch>>,
     /// Agreed contact frequency in days.
     pub contact_every_days: Option<Spanned<u32>>,
+    /// Agreed days between face-to-face visits (FORMAT.md 1.2).
+    pub visit_every_days: Option<Spanned<u32>>,
+    /// The offer of support to 25 and the young person's answer (FORMAT.md 1.2).
+    pub extended_support_offer: Option<SupportOffer>,
     /// Where they live.
     pub accommodation: Option<Accommodation>,
     /// What they do.
@@ -211,6 +215,28 @@ pub struct Activity {
     pub detail: Option<Spanned<String>>,
 }
 
+/// An offer of extended support to 25 (FORMAT.md 1.2).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SupportOffer {
+    /// Where the offer is written, for diagnostics.
+    pub pos: Pos,
+    /// When it was made.
+    pub date: Option<Spanned<Date>>,
+    /// The young person's answer.
+    pub response: Option<Spanned<OfferResponse>>,
+}
+
+/// A plan's sign-off by a manager (FORMAT.md 1.2).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Approval {
+    /// Where `approved:` is written, for diagnostics.
+    pub pos: Pos,
+    /// The manager's staff id.
+    pub by: Option<Spanned<String>>,
+    /// When it was signed off.
+    pub date: Option<Spanned<Date>>,
+}
+
 /// A Staying Put arrangement.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StayingPut {
@@ -246,6 +272,8 @@ pub struct PathwayPlan {
     pub goals: Vec<Goal>,
     /// What happens if things go wrong.
     pub contingency: Option<Spanned<String>>,
+    /// The manager's sign-off (FORMAT.md 1.2).
+    pub approved: Option<Approval>,
     /// Fields written but not readable (`reviews.date`).
     pub unreadable: Vec<String>,
 }
@@ -404,6 +432,20 @@ pub struct Note {
     pub minutes: Option<u32>,
     /// Kept out of search and printed bundles.
     pub restricted: bool,
+    /// Whether the young person was seen alone (FORMAT.md 1.2).
+    pub seen_alone: Option<bool>,
+}
+
+impl Note {
+    /// Whether this note records a face-to-face visit: kind `visit` with `young-person` in `with`.
+    pub fn is_visit(&self) -> bool {
+        self.kind.as_ref().is_some_and(|k| k.value == NoteKind::Visit) && self.with.iter().any(|w| w == "young-person")
+    }
+
+    /// Whether this note records a management decision (FORMAT.md 1.2).
+    pub fn is_decision(&self) -> bool {
+        self.kind.as_ref().is_some_and(|k| k.value == NoteKind::ManagementDecision)
+    }
 }
 
 /// One answer of a feedback record: a question id and a rating from 1 to 5.
@@ -513,6 +555,52 @@ impl Person {
     pub fn last_contact(&self) -> Option<Date> {
         self.notes.iter().map(|n| n.date.value).max()
     }
+
+    /// The date of the last face-to-face visit.
+    pub fn last_visit(&self) -> Option<Date> {
+        self.notes.iter().filter(|n| n.is_visit()).map(|n| n.date.value).max()
+    }
+
+    /// Management decisions about this person, newest first.
+    pub fn decisions(&self) -> Vec<&Note> {
+        let mut d: Vec<&Note> = self.notes.iter().filter(|n| n.is_decision()).collect();
+        d.sort_by_key(|n| std::cmp::Reverse(n.date.value));
+        d
+    }
+}
+
+/// One action agreed in supervision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SupervisionAction {
+    /// Where the action is written.
+    pub pos: Pos,
+    /// Short id (`housing-referral`).
+    pub id: Option<Spanned<String>>,
+    /// The young person it is about, by id.
+    pub about: Option<Spanned<String>>,
+    /// What is to be done.
+    pub what: Option<Spanned<String>>,
+    /// By when.
+    pub by_when: Option<Spanned<Date>>,
+    /// When it was done.
+    pub done: Option<Spanned<Date>>,
+}
+
+/// A supervision record about a member of staff (`staff/<staff-id>/supervision/YYYY-MM-DD.md`, FORMAT.md 1.2).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Supervision {
+    /// The file.
+    pub source: Arc<Source>,
+    /// The member of staff supervised, from the path.
+    pub staff: String,
+    /// When it happened.
+    pub date: Spanned<Date>,
+    /// The manager who supervised.
+    pub by: Option<Spanned<String>>,
+    /// Young people discussed, by id.
+    pub cases: Vec<Spanned<String>>,
+    /// Actions agreed.
+    pub actions: Vec<SupervisionAction>,
 }
 
 /// A loaded records repository: configuration, people, and what went wrong reading them.
@@ -524,6 +612,8 @@ pub struct Repository {
     pub config: crate::config::Config,
     /// Young people, sorted by id.
     pub people: Vec<Person>,
+    /// Supervision records under `staff/`, by staff id then date; never shown with a young person.
+    pub supervision: Vec<Supervision>,
     /// Every record file read, by path, for showing source lines in diagnostics.
     pub sources: BTreeMap<String, Arc<Source>>,
     /// Problems found while reading (syntax, fields, paths).

@@ -226,7 +226,17 @@ vocab! {
         Education => "education",
         Health => "health",
         Incident => "incident",
+        ManagementDecision => "management-decision",
         Other => "other",
+    }
+}
+
+vocab! {
+    /// A young person's answer to the offer of support to 25 (FORMAT.md 1.2).
+    OfferResponse, "offer response" {
+        Accepted => "accepted",
+        Declined => "declined",
+        NoResponse => "no-response",
     }
 }
 

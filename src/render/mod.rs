@@ -326,6 +326,7 @@ pub(crate) fn person_pages(
         last_contact: person.last_contact().map(crate::model::date::display_date),
         note_months: note_months(&person.notes, config, &here, links),
         note_count: person.notes.len(),
+        decisions: person.decisions().into_iter().map(|n| NoteView::new(n, config, &here, links)).collect(),
         plan: person.plan.as_ref().map(|p| PlanView::new(p, config, today, next, &here, links)),
         charts: charts::outcome_charts(&person.outcomes, config),
         outcomes: person.outcomes.iter().rev().map(|o| OutcomeView::new(o, config, &here, links)).collect(),

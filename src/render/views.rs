@@ -554,6 +554,8 @@ pub struct NoteView {
     pub minutes: Option<u32>,
     /// Restricted: shown with a banner.
     pub restricted: bool,
+    /// Whether the young person was seen alone, when the note says.
+    pub seen_alone: Option<bool>,
     /// The file.
     pub file: String,
     /// The body.
@@ -573,6 +575,7 @@ impl NoteView {
             with: n.with.iter().map(|w| label(w)).collect(),
             minutes: n.minutes,
             restricted: n.restricted,
+            seen_alone: n.seen_alone,
             file: n.source.path.clone(),
             html: body_html(&n.source, page, &anchor, links),
             anchor,
@@ -1015,6 +1018,8 @@ pub struct PersonView {
     pub last_contact: Option<String>,
     /// Notes by month, newest first.
     pub note_months: Vec<NoteMonth>,
+    /// Management decisions, newest first, listed together as well as among the notes.
+    pub decisions: Vec<NoteView>,
     /// How many notes.
     pub note_count: usize,
     /// The current plan.

@@ -75,6 +75,7 @@ goals:
     by_when: 2027-03-01
     status: in-progress
 contingency: Emergency bed at the foyer.
+approved: { by: helen-marsh, date: 2026-08-05 }
 ---
 The plan in words.
 ";
