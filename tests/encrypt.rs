@@ -43,7 +43,10 @@ fn an_encrypted_site_holds_no_name_date_number_address_or_word_of_a_note() {
     // File names carry person ids and the site's fixed words only.
     for (path, _) in &sealed {
         for part in path.split('/') {
-            let fixed = ["people", "files", "history", "advisers", "board", "search", "static", "t", "d"];
+            let fixed = [
+                "people", "files", "history", "notes", "outcomes", "feedback", "advisers", "board", "search", "static",
+                "t", "d",
+            ];
             let ok = fixed.contains(&part)
                 || part.starts_with("yp-")
                 || part.bytes().all(|b| b.is_ascii_hexdigit() || b == b'.')
