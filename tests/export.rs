@@ -46,8 +46,9 @@ fn a_bundle_holds_every_record_of_its_young_person_and_nothing_of_anyone_else() 
     let manifest = read(&out.join("manifest.csv"));
     let mut rows: Vec<&str> = manifest.lines().collect();
     assert_eq!(rows.remove(0), "path,bytes,sha256");
-    let listed: Vec<String> = rows.iter().map(|r| r.split(',').next().expect("path").to_string()).collect();
-    let on_disk: Vec<String> = files(&out)
+    let listed: std::collections::BTreeSet<String> =
+        rows.iter().map(|r| r.split(',').next().expect("path").to_string()).collect();
+    let on_disk: std::collections::BTreeSet<String> = files(&out)
         .iter()
         .map(|f| f.strip_prefix(&out).expect("inside").to_string_lossy().into_owned())
         .filter(|p| p != "manifest.csv" && p != ".waymark-site")
