@@ -403,12 +403,12 @@ fn read_board(top: &Fields<'_, '_>, ctx: &Ctx<'_>, config: &mut Config) {
         }
         let source = b.req_text("source", "say who published the figure, such as `source: \"DfE\"`");
         let (Some(measure), Some(value), Some(source)) = (measure, value, source) else { continue };
-        if !valid_id(&measure.value) {
+        if crate::figures::Measure::by_id(&measure.value).is_none() {
             ctx.report(
                 Rule::InvalidValue,
                 measure.pos,
-                format!("benchmark measure `{}` is not a measure name", measure.value),
-                "use a lowercase measure name such as `neet` or `in-touch`",
+                format!("benchmark measure `{}` is not one of the board's measures", measure.value),
+                format!("use one of {}", crate::figures::Measure::ids()),
             );
             continue;
         }

@@ -14,6 +14,7 @@ pub mod config;
 pub mod dfe;
 pub mod diag;
 pub mod explain;
+pub mod figures;
 pub mod history;
 pub mod load;
 pub mod model;

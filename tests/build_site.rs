@@ -214,15 +214,23 @@ fn the_site_shows_what_a_reader_looks_for() {
     assert!(passport.contains("printed on 24 Nov 2026"));
     assert_eq!(read(&out.join("people/yp-0001/files/letter one.txt")), "A tenancy letter.");
 
+    // The dashboard counts the open records the board does: the broken profile is listed, not counted.
+    let dashboard = decode_entities(&read(&out.join("index.html")));
+    assert!(dashboard.contains("<span class=\"number\">3</span> open records"), "{dashboard}");
+    assert!(dashboard.contains("1 profile could not be read"), "{dashboard}");
+    // The board holds back every count under 5: three young people show as "fewer than 5".
     let board = decode_entities(&read(&out.join("board/index.html")));
-    assert!(board.contains("3 open records"), "the broken profile is not counted");
+    assert!(board.contains("Open records: <span class=\"suppressed\">fewer than 5</span>"), "{board}");
     let suitable = between(&board, "In suitable accommodation", "</tr>");
-    assert!(suitable.contains("1 of 1") && suitable.contains("100%"), "{suitable}");
+    assert!(suitable.contains("fewer than 5 in all") && !suitable.contains('%'), "{suitable}");
     let activity = between(&board, "<h2>Activity</h2>", "</table>");
-    assert!(activity.contains("Other education, full time</td><td>F2</td><td>1</td>"), "{activity}");
+    assert!(
+        activity.contains("Other education, full time</td><td>F2</td><td><span class=\"suppressed\">fewer than 5"),
+        "{activity}"
+    );
     let csv = read(&out.join("board/care-leavers.csv"));
-    assert!(csv.starts_with("CHILD,DOB,AGE,LEGAL_STATUS,IN_TOUCH,ACTIV,ACCOM,"), "{csv}");
-    assert!(csv.contains("\r\nyp-0001,2008-03-14,18,relevant,YES,F2,D1,no,no,\r\n"), "{csv}");
+    assert!(csv.starts_with("CHILD,DOB,AGE,AGE_BAND,LEGAL_STATUS,UASC,PARENT,CUSTODY,IN_TOUCH,ACTIV,"), "{csv}");
+    assert!(csv.contains("\r\nyp-0001,2008-03-14,18,17-18,relevant,no,no,no,YES,F2,no,,D1,yes,no,no,"), "{csv}");
     assert_eq!(csv.lines().count(), 4, "a header and one row per open record: {csv}");
 
     let report = read(&out.join("report.html"));

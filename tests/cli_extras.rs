@@ -226,9 +226,11 @@ fn messages_use_the_right_article_and_plural() {
         let html = std::fs::read_to_string(site.join(page)).expect("page built");
         assert_plain_english(&html, page);
     }
-    // Nobody's suitability is recorded: a share of nobody is "n/a", not "0%".
+    // Nobody's suitability is recorded: the board holds back a whole under 5 and shows no share.
     let board = std::fs::read_to_string(site.join("board/index.html")).expect("board page");
-    assert!(board.contains("<td>0 of 0</td><td>n&#x2F;a</td>"), "{board}");
+    let suitable = board.split("data-measure=\"suitable-accommodation\"").nth(1).and_then(|s| s.split("</tr>").next());
+    let suitable = suitable.expect("the suitable accommodation row");
+    assert!(suitable.contains("fewer than 5 in all") && !suitable.contains('%'), "{suitable}");
 }
 
 #[test]

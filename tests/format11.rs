@@ -117,6 +117,8 @@ fn feedback_settings_are_validated_like_the_rest() {
 fn feedback_fixture() -> Repo {
     let repo = Repo::clean();
     repo.add_clean_person("yp-0002").add_clean_person("yp-0003");
+    // Three young people: every count would be held back at the default threshold of 5.
+    repo.write("waymark.yaml", format!("{}board:\n  suppress_below: 1\n", common::CONFIG));
     // Shared: a questionnaire (listened-to 5, involved-in-plan 2).
     repo.write("records/yp-0001/feedback/2026-10-12-survey.md", FEEDBACK);
     // Not to be quoted: listened-to 4.
@@ -144,27 +146,31 @@ fn the_board_counts_feedback_and_quotes_only_what_may_be_shared() {
     let board = read(&out.join("board/index.html"));
     let section =
         board.split("What young people told us").nth(1).and_then(|s| s.split("</section>").next()).expect("section");
-    assert!(section.contains("<p>3 feedback records.</p>"), "{section}");
+    assert!(section.contains("<p>Feedback records: 3.</p>"), "{section}");
     assert!(section.contains("<td>Questionnaire</td><td>2</td><td>67%</td>"), "{section}");
     assert!(section.contains("<td>Exit</td><td>1</td><td>33%</td>"), "{section}");
     assert!(!section.contains("Complaint"), "older than twelve months: {section}");
     // listened-to: 5, 4, 3 -> 3 answers, mean 4, two of three answering 4 or 5.
     assert!(
-        section.contains("<td>My personal adviser listens to me</td><td>3</td><td>4</td><td>2 of 3 (67%)</td>"),
+        section.contains("<td>My personal adviser listens to me</td><td>3</td><td>4.0</td><td>2 of 3 (67%)</td>"),
         "{section}"
     );
     assert!(
-        section.contains("<td>I help write my pathway plan</td><td>1</td><td>2</td><td>0 of 1 (0%)</td>"),
+        section.contains("<td>I help write my pathway plan</td><td>1</td><td>2.0</td><td>0 of 1 (0%)</td>"),
         "{section}"
     );
     assert!(
-        section.contains("<td>I feel safe where I live</td><td>1</td><td>4</td><td>1 of 1 (100%)</td>"),
+        section.contains("<td>I feel safe where I live</td><td>1</td><td>4.0</td><td>1 of 1 (100%)</td>"),
         "{section}"
     );
-    assert!(section.contains("Sam listens to me. I want more say in the money part."));
-    assert!(!section.contains("Private words"), "no consent, no quote");
-    assert!(!section.contains("Restricted words"), "restricted, never quoted");
-    assert!(!section.contains("Jordan") && !section.contains("yp-000"), "never a name: {section}");
+    // The board is for elected members: it quotes nobody. The manager's page quotes what may be shared.
+    assert!(!board.contains("Sam listens to me"), "no free text on the board");
+    let manager = read(&out.join("manager.html"));
+    let quotes = manager.split("id=\"quotes\"").nth(1).and_then(|s| s.split("</section>").next()).expect("quotes");
+    assert!(quotes.contains("Sam listens to me. I want more say in the money part."), "{quotes}");
+    assert!(!quotes.contains("Private words"), "no consent, no quote");
+    assert!(!quotes.contains("Restricted words"), "restricted, never quoted");
+    assert!(!quotes.contains("Jordan") && !quotes.contains("yp-000"), "never a name: {quotes}");
 }
 
 #[test]

@@ -29,7 +29,8 @@ fn build(root: &Path, today: &str) -> PathBuf {
 /// The history: A and B in January, C in March (and B back in touch), A closed in June,
 /// B housed and in work in September.
 fn monthly_history() -> Repo {
-    let repo = Repo::new();
+    // Three young people: every count would be held back at the board's default threshold of 5.
+    let repo = Repo::with_config_extra("board:\n  suppress_below: 1\n");
     repo.write(".gitignore", ".waymark/\npublic/\n");
     repo.write("records/yp-000a/profile.md", PROFILE).write("records/yp-000a/pathway-plan.md", PLAN_A);
     repo.write("records/yp-000b/profile.md", PROFILE_B);
@@ -85,7 +86,11 @@ fn trends_follow_the_history_month_by_month() {
     assert!(board.contains("Trends over the last twelve months"));
     assert!(board.contains("31 Jan 2026"), "the table names each month end");
     assert_eq!(board.matches("<svg class=\"chart line\"").count(), 8, "one chart per measure");
-    assert!(board.contains("href=\"trends.csv\""));
+    let manager = std::fs::read_to_string(out.join("manager.html")).expect("manager page");
+    assert!(
+        manager.contains("href=\"board/trends.csv\""),
+        "the team's exact figures are linked from the manager's page"
+    );
 }
 
 #[test]

@@ -11,6 +11,7 @@ mod git;
 
 pub use due::{skipped_without, Deadline, Due};
 pub use git::GitState;
+pub use people::NEET_LONG_DAYS;
 mod contact;
 mod links;
 mod notes;

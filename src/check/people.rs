@@ -102,7 +102,7 @@ pub(super) fn check(c: &mut Checker<'_>) {
     }
     if let Some(act) = &p.activity {
         if let (Some(kind), Some(since)) = (&act.kind, &act.since) {
-            if kind.value.is_neet() && add_days(since.value, 91) < c.today {
+            if kind.value.is_neet() && add_days(since.value, NEET_LONG_DAYS) < c.today {
                 let weeks = (c.today - since.value).num_weeks();
                 c.report(
                     Rule::NeetLong,
@@ -119,6 +119,9 @@ pub(super) fn check(c: &mut Checker<'_>) {
         }
     }
 }
+
+/// How long a young person is NEET before `neet-long` fires: more than 13 weeks (91 days).
+pub const NEET_LONG_DAYS: i64 = 91;
 
 /// How many days after closing a record an exit interview is looked for.
 pub const EXIT_FEEDBACK_DAYS: i64 = 90;

@@ -86,21 +86,25 @@ pub fn next_supervision(repo: &Repository, staff: &str) -> Option<Date> {
     Some(add_days(last, 7 * repo.config.rules.supervision_weeks as i64))
 }
 
+/// Whether `supervision-overdue` holds for a member of staff: a personal adviser or key worker,
+/// in a repository that records supervision, with none within `supervision_weeks`.
+pub fn is_overdue(repo: &Repository, staff: &str, today: Date) -> bool {
+    let supervised =
+        repo.config.staff(staff).is_some_and(|s| matches!(s.role, Some(Role::PersonalAdviser | Role::KeyWorker)));
+    supervised && !repo.supervision.is_empty() && next_supervision(repo, staff).is_none_or(|d| d < today)
+}
+
 /// `supervision-overdue`: a personal adviser or key worker with no supervision within `supervision_weeks`.
 /// Only once the team records supervision at all: a version 1 repository without `staff/` would
 /// otherwise get a warning for every adviser on the day it upgrades.
 fn overdue(repo: &Repository, today: Date, out: &mut Vec<Diagnostic>) {
-    if repo.supervision.is_empty() {
-        return;
-    }
     let weeks = repo.config.rules.supervision_weeks;
     for staff in &repo.config.staff {
-        if !matches!(staff.role, Some(Role::PersonalAdviser | Role::KeyWorker)) {
+        if !is_overdue(repo, &staff.id, today) {
             continue;
         }
         let last = repo.supervision.iter().filter(|s| s.staff == staff.id).max_by_key(|s| s.date.value);
         let (file, pos, message) = match last {
-            Some(s) if add_days(s.date.value, 7 * weeks as i64) >= today => continue,
             Some(s) => (
                 s.source.path.clone(),
                 s.date.pos,

@@ -1,14 +1,18 @@
-//! The board report: the figures a manager takes to the corporate parenting board,
-//! and `board/care-leavers.csv` with one row per young person in SSDA903 terms.
+//! The board report: the figures a manager takes to the corporate parenting board, made for
+//! elected members: no names, ids or free text, small numbers held back
+//! ([`crate::figures::suppress`]); and `board/care-leavers.csv`, one row per young person in
+//! SSDA903 terms, for the team.
 //!
-//! Figures count open (active) records. Notes are not counted, so restricted
-//! notes never reach the board.
+//! Every figure is counted from the build's one [`Figures`], as the dashboard and the CSV are.
+//! Figures count open (active) records. Notes are not counted, so restricted notes never reach
+//! the board.
 
-use super::views::{label, next_review};
-use crate::check::Deadline;
+use super::views::label;
+use crate::figures::suppress::{self, Protector, Raw, Shown};
+use crate::figures::{Dimension, Facts, Figures, Measure, NeetDuration};
 use crate::model::date::Date;
-use crate::model::vocab::{ActivityType, FeedbackKind, LegalStatus, Vocab};
-use crate::model::{Person, Profile, Repository};
+use crate::model::vocab::{ActivityType, FeedbackKind, OfferResponse, Vocab};
+use crate::model::{Profile, Repository};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -25,71 +29,146 @@ pub struct Count {
     pub percent: String,
 }
 
-/// A yes-out-of-how-many figure.
+/// One line of a breakdown as the board shows it, small numbers held back.
 #[derive(Debug, Clone, Serialize)]
-pub struct Ratio {
-    /// How many meet the measure.
-    pub yes: usize,
-    /// How many it applies to.
-    pub of: usize,
-    /// Share in whole per cent ("67%"), or "n/a" when it applies to nobody.
-    pub percent: String,
+pub struct CountRow {
+    /// What is counted.
+    pub label: String,
+    /// The SSDA903 code, where there is one.
+    pub code: Option<String>,
+    /// How many, and the share.
+    pub shown: Shown,
 }
 
-impl Ratio {
-    fn new(yes: usize, of: usize) -> Ratio {
-        Ratio { yes, of, percent: percent(yes, of) }
-    }
+/// The lines of a breakdown that add up to `total`, as the board shows them.
+fn protect(counts: &[Count], total: usize, below: usize) -> Vec<CountRow> {
+    let n: Vec<usize> = counts.iter().map(|c| c.count).collect();
+    counts
+        .iter()
+        .zip(suppress::partition(&n, total, below))
+        .map(|(c, shown)| CountRow { label: c.label.clone(), code: c.code.clone(), shown })
+        .collect()
 }
 
-fn percent(n: usize, of: usize) -> String {
-    crate::words::percent(n, of)
-}
-
-/// Accommodation of one type, split by suitability.
+/// Accommodation of one type, split by suitability, as the board shows it.
 #[derive(Debug, Clone, Serialize)]
-pub struct AccommodationCount {
+pub struct AccommodationRow {
     /// The type, as people read it.
     pub label: String,
     /// The SSDA903 letter, where there is one.
     pub code: Option<String>,
     /// Suitable.
-    pub suitable: usize,
+    pub suitable: Shown,
     /// Not suitable.
-    pub unsuitable: usize,
+    pub unsuitable: Shown,
     /// Suitability not recorded.
-    pub unknown: usize,
+    pub unknown: Shown,
     /// All of this type.
-    pub total: usize,
+    pub total: Shown,
 }
 
-/// The board report's figures.
+/// A key measure with the published figures to compare it with.
+#[derive(Debug, Clone, Serialize)]
+pub struct MeasureRow {
+    /// The name `board.benchmarks` uses.
+    pub id: &'static str,
+    /// The measure as people read it.
+    pub label: &'static str,
+    /// Our figure.
+    pub shown: Shown,
+    /// Published figures for the same measure.
+    pub benchmarks: Vec<BenchmarkView>,
+}
+
+/// A published figure from `board.benchmarks`.
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchmarkView {
+    /// The figure: a share as a percentage, a count as written.
+    pub value: String,
+    /// Where it describes (`England`).
+    pub area: Option<String>,
+    /// The year it describes.
+    pub year: Option<u32>,
+    /// Who published it.
+    pub source: String,
+}
+
+/// A key measure split by one dimension: groups, then everyone.
+#[derive(Debug, Clone, Serialize)]
+pub struct BreakdownView {
+    /// Anchor on the page.
+    pub id: &'static str,
+    /// Heading.
+    pub title: &'static str,
+    /// The groups' names, then "Everyone".
+    pub groups: Vec<String>,
+    /// One row per figure: its name, then a cell per group and one for everyone.
+    pub rows: Vec<(String, Vec<Shown>)>,
+}
+
+/// One outcome area across the service.
+#[derive(Debug, Clone, Serialize)]
+pub struct AreaRow {
+    /// The scale's name.
+    pub scale: String,
+    /// The area, as people read it.
+    pub area: String,
+    /// Young people with a score in the area.
+    pub people: Shown,
+    /// The mean of each one's latest score, or "not shown" for too few.
+    pub mean: String,
+    /// Young people with an earlier score too.
+    pub with_previous: Shown,
+    /// The mean change since their previous score (`+0.4`), or "not shown" for too few.
+    pub change: String,
+}
+
+/// The DfE cohort as the board shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CohortShown {
+    /// The cohort's figures, as worked out.
+    #[serde(flatten)]
+    pub cohort: crate::dfe::board::CohortView,
+    /// Young people in the cohort, as shown.
+    pub people_shown: Shown,
+    /// Those who cannot be given a row the DfE accepts, as shown.
+    pub uncoded_shown: Shown,
+    /// The tables with small numbers held back, in the cohort's order.
+    pub shown_tables: Vec<(String, String, Vec<CountRow>)>,
+}
+
+/// The board report's figures: for elected members, so with no names, ids or free text, and
+/// counts under `board.suppress_below` held back.
 #[derive(Debug, Clone, Serialize)]
 pub struct BoardView {
-    /// Open records counted.
-    pub people: usize,
+    /// Counts under this are held back.
+    pub suppress_below: usize,
+    /// Open records.
+    pub people: Shown,
+    /// The key measures, with benchmarks.
+    pub measures: Vec<MeasureRow>,
+    /// Key measures by age band, legal status, UASC, young parents and custody.
+    pub breakdowns: Vec<BreakdownView>,
     /// In touch, by the SSDA903 answer.
-    pub in_touch: Vec<Count>,
+    pub in_touch: Vec<CountRow>,
     /// Activity by SSDA903 code.
-    pub activity: Vec<Count>,
-    /// Not in education, employment or training, of those whose activity is recorded.
-    pub neet: Ratio,
+    pub activity: Vec<CountRow>,
+    /// NEET young people by reason.
+    pub neet_reasons: Vec<CountRow>,
+    /// NEET young people by how long.
+    pub neet_durations: Vec<CountRow>,
+    /// NEET young people, in all.
+    pub neet_total: Shown,
     /// Accommodation by type and suitability.
-    pub accommodation: Vec<AccommodationCount>,
-    /// In suitable accommodation, of those whose suitability is recorded.
-    pub suitable: Ratio,
-    /// In a Staying Put arrangement.
-    pub staying_put: usize,
+    pub accommodation: Vec<AccommodationRow>,
     /// In a Staying Close arrangement.
-    pub staying_close: usize,
-    /// Pathway plans whose review is not overdue, of open plans.
-    pub plans_on_time: Ratio,
-    /// Passports issued before the 18th birthday, of those aged 18 or over.
-    pub passports_before_18: Ratio,
-    /// Health assessments in date, of those looked after or eligible (whom the rule judges).
-    pub health_in_date: Ratio,
-    /// Link to the CSV file.
-    pub csv_href: String,
+    pub staying_close: Shown,
+    /// Offers of support to 25 recorded.
+    pub offers: Shown,
+    /// Offers by response.
+    pub offer_responses: Vec<CountRow>,
+    /// Outcome readings per area across the service.
+    pub outcomes: Vec<AreaRow>,
     /// Feedback from young people in the last twelve months.
     pub feedback: FeedbackFigures,
     /// The key measures at each of the last twelve month ends, from git.
@@ -97,7 +176,7 @@ pub struct BoardView {
     /// Why there are no trends, when there are none.
     pub trends_missing: Option<String>,
     /// In touch, activity and accommodation for the DfE's cohort of the last collection year.
-    pub dfe: crate::dfe::board::CohortView,
+    pub dfe: CohortShown,
 }
 
 // The SSDA903 codes are decided in one place, with the DfE return.
@@ -123,141 +202,226 @@ pub(crate) fn breakdown(items: impl IntoIterator<Item = (String, Option<String>)
     map.into_iter().map(|((code, label), count)| Count { label, code, count, percent: percent(count, total) }).collect()
 }
 
-/// The board's figures for the open records.
-pub fn board(repo: &Repository, today: Date, csv_href: String) -> BoardView {
-    let people = &repo.people;
-    let open: Vec<(&Person, &Profile)> =
-        people.iter().filter_map(|p| p.profile.as_ref().filter(|f| f.is_active()).map(|f| (p, f))).collect();
-    let total = open.len();
+fn percent(n: usize, of: usize) -> String {
+    crate::words::percent(n, of)
+}
+
+/// The activity as the board's breakdown names it.
+fn activity_label(f: &Facts) -> (String, Option<String>) {
+    let a = f.profile.activity.as_ref();
+    match f.activity {
+        Some(kind) => {
+            let hours = a.and_then(|a| a.hours.as_ref()).map(|h| h.value);
+            let code = activity_code(kind, hours);
+            let text = match (kind.is_neet() || kind == ActivityType::NotKnown, hours) {
+                (false, Some(h)) => format!("{}, {}", label(kind.as_str()), label(h.as_str()).to_lowercase()),
+                (false, None) => format!("{} (hours not recorded)", label(kind.as_str())),
+                (true, _) => label(kind.as_str()),
+            };
+            (text, code)
+        }
+        None => ("Not recorded".into(), None),
+    }
+}
+
+/// The board's figures, made from the build's one set of [`Figures`].
+pub fn board(repo: &Repository, figures: &Figures) -> BoardView {
+    let today = figures.today;
+    let below = repo.config.board.suppress_below as usize;
+    let total = figures.open();
+    let facts = &figures.facts;
     let in_touch = breakdown(
-        open.iter().map(|(_, f)| match &f.in_touch {
-            Some(t) => (label(t.value.as_str()), Some(in_touch_code(t.value).to_string())),
+        facts.iter().map(|f| match f.in_touch {
+            Some(t) => (label(t.as_str()), Some(in_touch_code(t).to_string())),
             None => ("Not recorded".into(), None),
         }),
         total,
     );
-    let activity = breakdown(
-        open.iter().map(|(_, f)| {
-            let a = f.activity.as_ref();
-            match a.and_then(|a| a.kind.as_ref()).map(|k| k.value) {
-                Some(kind) => {
-                    let code = activity_code(kind, a.and_then(|a| a.hours.as_ref()).map(|h| h.value));
-                    let hours = a.and_then(|a| a.hours.as_ref()).map(|h| label(h.value.as_str()).to_lowercase());
-                    let text = match (kind.is_neet() || kind == ActivityType::NotKnown, hours) {
-                        (false, Some(h)) => format!("{}, {h}", label(kind.as_str())),
-                        (false, None) => format!("{} (hours not recorded)", label(kind.as_str())),
-                        (true, _) => label(kind.as_str()),
-                    };
-                    (text, code)
-                }
-                None => ("Not recorded".into(), None),
-            }
-        }),
-        total,
+    let activity = breakdown(facts.iter().map(activity_label), total);
+    let neet: Vec<&Facts> = facts.iter().filter(|f| f.neet == Some(true)).collect();
+    let neet_reasons = breakdown(
+        neet.iter().filter_map(|f| f.activity).map(|k| (label(k.as_str()), activity_code(k, None))),
+        neet.len(),
     );
-    let kinds: Vec<ActivityType> = open
+    let durations: Vec<Count> = NeetDuration::ALL
         .iter()
-        .filter_map(|(_, f)| f.activity.as_ref().and_then(|a| a.kind.as_ref()).map(|k| k.value))
-        .filter(|k| *k != ActivityType::NotKnown)
-        .collect();
-    let neet = Ratio::new(kinds.iter().filter(|k| k.is_neet()).count(), kinds.len());
-
-    let mut acc: BTreeMap<(Option<char>, String), AccommodationCount> = BTreeMap::new();
-    for (_, f) in &open {
-        let a = f.accommodation.as_ref();
-        let kind = a.and_then(|a| a.kind.as_ref()).map(|k| k.value);
-        let key =
-            (kind.and_then(|k| k.code()), kind.map(|k| label(k.as_str())).unwrap_or_else(|| "Not recorded".into()));
-        let row = acc.entry(key.clone()).or_insert_with(|| AccommodationCount {
-            label: key.1.clone(),
-            code: key.0.map(String::from),
-            suitable: 0,
-            unsuitable: 0,
-            unknown: 0,
-            total: 0,
-        });
-        row.total += 1;
-        match a.and_then(|a| a.suitable.as_ref()).map(|s| s.value) {
-            Some(true) => row.suitable += 1,
-            Some(false) => row.unsuitable += 1,
-            None => row.unknown += 1,
-        }
-    }
-    let accommodation: Vec<AccommodationCount> = acc.into_values().collect();
-    let suitable = Ratio::new(
-        accommodation.iter().map(|a| a.suitable).sum(),
-        accommodation.iter().map(|a| a.suitable + a.unsuitable).sum(),
-    );
-
-    let planned: Vec<&Person> = open
-        .iter()
-        .filter(|(p, f)| {
-            p.plan.is_some()
-                || matches!(
-                    f.legal(),
-                    Some(LegalStatus::Eligible | LegalStatus::Relevant | LegalStatus::FormerRelevant)
-                )
+        .map(|d| {
+            let n = neet.iter().filter(|f| f.neet_duration == Some(*d)).count();
+            Count { label: d.label().into(), code: None, count: n, percent: percent(n, neet.len()) }
         })
-        .map(|(p, _)| *p)
         .collect();
-    let on_time =
-        planned.iter().filter(|p| next_review(&crate::check::due(repo, p, today)).is_some_and(|d| d >= today)).count();
-
-    let adults: Vec<(&Person, &Profile)> =
-        open.iter().filter(|(_, f)| f.age_on(today).is_some_and(|a| a >= 18)).copied().collect();
-    let before_18 = adults
+    let offered: Vec<&Facts> = facts.iter().filter(|f| f.offer.is_some()).collect();
+    let responses: Vec<Count> = OfferResponse::VALUES
         .iter()
-        .filter(|(p, f)| {
-            let issued = p.passport.as_ref().and_then(|x| x.issued.as_ref()).map(|d| d.value);
-            issued.is_some_and(|d| f.eighteenth().is_some_and(|e| d < e))
-        })
-        .count();
-
-    // Those `health-assessment-overdue` applies to: its deadline list says when each is next due.
-    let looked_after: Vec<(&Person, &Profile)> = open
-        .iter()
-        .filter(|(_, f)| matches!(f.legal(), Some(LegalStatus::LookedAfter | LegalStatus::Eligible)))
-        .copied()
+        .map(|r| (label(r.as_str()), offered.iter().filter(|f| f.offer == Some(Some(*r))).count()))
+        .chain([("Response not recorded".to_string(), offered.iter().filter(|f| f.offer == Some(None)).count())])
+        .map(|(l, n)| Count { label: l, code: None, count: n, percent: percent(n, offered.len()) })
         .collect();
-    let in_date = looked_after
-        .iter()
-        .filter(|(p, _)| {
-            let due = crate::check::due(repo, p, today);
-            crate::check::due::first(&due, &Deadline::HealthAssessment).is_some_and(|d| d.date >= today)
-        })
-        .count();
-
     BoardView {
-        people: total,
-        in_touch,
-        activity,
-        neet,
-        accommodation,
-        suitable,
-        staying_put: open.iter().filter(|(_, f)| f.staying_put.is_some()).count(),
-        staying_close: open.iter().filter(|(_, f)| f.staying_close.is_some()).count(),
-        plans_on_time: Ratio::new(on_time, planned.len()),
-        passports_before_18: Ratio::new(before_18, adults.len()),
-        health_in_date: Ratio::new(in_date, looked_after.len()),
-        csv_href,
-        feedback: feedback_figures(repo, today),
+        suppress_below: below,
+        people: suppress::single(Raw::count(total), below),
+        measures: measures(repo, figures, below),
+        breakdowns: Dimension::ALL.iter().map(|d| breakdown_view(figures, *d, below)).collect(),
+        in_touch: protect(&in_touch, total, below),
+        activity: protect(&activity, total, below),
+        neet_total: suppress::single(Raw::count(neet.len()), below),
+        neet_reasons: protect(&neet_reasons, neet.len(), below),
+        neet_durations: protect(&durations, neet.len(), below),
+        accommodation: accommodation(figures, below),
+        staying_close: suppress::single(Raw::count(figures.count(|f| f.staying_close)), below),
+        offers: suppress::single(Raw::count(offered.len()), below),
+        offer_responses: protect(&responses, offered.len(), below),
+        outcomes: outcomes(repo, figures, below),
+        feedback: feedback_figures(repo, today, below),
         trends: None,
         trends_missing: None,
-        dfe: crate::dfe::board::cohort_view(people, today),
+        dfe: cohort(crate::dfe::board::cohort_view(&repo.people, today), below),
     }
 }
 
-/// What young people said in the last twelve months, for the board.
+/// The key measures, each with the benchmarks `waymark.yaml` gives for it.
+fn measures(repo: &Repository, figures: &Figures, below: usize) -> Vec<MeasureRow> {
+    Measure::ALL
+        .iter()
+        .map(|m| MeasureRow {
+            id: m.id(),
+            label: m.label(),
+            shown: suppress::single(figures.measure(*m, |_| true), below),
+            benchmarks: repo
+                .config
+                .board
+                .benchmarks
+                .iter()
+                .filter(|b| b.measure == m.id())
+                .map(|b| BenchmarkView {
+                    value: if (0.0..=1.0).contains(&b.value) {
+                        format!("{}%", (b.value * 100.0).round())
+                    } else {
+                        b.value.to_string()
+                    },
+                    area: b.area.clone(),
+                    year: b.year,
+                    source: b.source.clone(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The measures the breakdowns split.
+const SPLIT: [Measure; 4] = [Measure::InTouch, Measure::Neet, Measure::Suitable, Measure::PlansOnTime];
+
+/// One dimension's breakdown: group sizes and the split measures, each group's figures adding
+/// up to everyone's, so protected together.
+fn breakdown_view(figures: &Figures, d: Dimension, below: usize) -> BreakdownView {
+    let groups = d.groups();
+    let mut p = Protector::default();
+    let mut rows: Vec<(String, Vec<usize>)> = Vec::new();
+    let sizes: Vec<usize> =
+        (0..groups.len()).map(|g| p.add(Raw::count(figures.count(|f| d.group_of(f) == g)))).collect();
+    p.counts_add_up(sizes.clone());
+    let all = p.add(Raw::count(figures.open()));
+    rows.push(("Young people".into(), sizes.into_iter().chain([all]).collect()));
+    for m in SPLIT {
+        let cells: Vec<usize> = (0..groups.len()).map(|g| p.add(figures.measure(m, |f| d.group_of(f) == g))).collect();
+        p.counts_add_up(cells.clone());
+        p.wholes_add_up(cells.clone());
+        let all = p.add(figures.measure(m, |_| true));
+        rows.push((m.short().into(), cells.into_iter().chain([all]).collect()));
+    }
+    let shown = p.shown(below);
+    BreakdownView {
+        id: d.id(),
+        title: d.title(),
+        groups: groups.into_iter().chain(["Everyone".to_string()]).collect(),
+        rows: rows.into_iter().map(|(name, cells)| (name, cells.iter().map(|i| shown[*i].clone()).collect())).collect(),
+    }
+}
+
+/// Accommodation by type and suitability: each row's parts add up to its total, each column's
+/// rows to a figure shown or derivable elsewhere.
+fn accommodation(figures: &Figures, below: usize) -> Vec<AccommodationRow> {
+    let mut by: BTreeMap<(Option<char>, String), [usize; 4]> = BTreeMap::new();
+    for f in &figures.facts {
+        let key = (
+            f.accommodation.and_then(|k| k.code()),
+            f.accommodation.map(|k| label(k.as_str())).unwrap_or_else(|| "Not recorded".into()),
+        );
+        let row = by.entry(key).or_default();
+        row[match f.suitable {
+            Some(true) => 0,
+            Some(false) => 1,
+            None => 2,
+        }] += 1;
+        row[3] += 1;
+    }
+    let mut p = Protector::default();
+    let cells: Vec<[usize; 4]> = by.values().map(|row| row.map(|n| p.add(Raw::count(n)))).collect();
+    for row in &cells {
+        p.counts_add_up(row[..3].to_vec());
+    }
+    for col in 0..4 {
+        p.counts_add_up(cells.iter().map(|row| row[col]).collect());
+    }
+    let shown = p.shown(below);
+    by.into_keys()
+        .zip(cells)
+        .map(|((code, label), [s, u, k, t])| AccommodationRow {
+            label,
+            code: code.map(String::from),
+            suitable: shown[s].clone(),
+            unsuitable: shown[u].clone(),
+            unknown: shown[k].clone(),
+            total: shown[t].clone(),
+        })
+        .collect()
+}
+
+/// Each outcome area across the service; means of fewer young people than the threshold are not shown.
+fn outcomes(repo: &Repository, figures: &Figures, below: usize) -> Vec<AreaRow> {
+    crate::figures::outcome_areas(figures)
+        .into_iter()
+        .map(|a| {
+            let scale = repo.config.scale(&a.scale).map(|s| s.name.clone()).unwrap_or_else(|| a.scale.clone());
+            AreaRow {
+                scale,
+                area: label(&a.area),
+                people: suppress::single(Raw::count(a.people), below),
+                mean: if a.people >= below { format!("{:.1}", a.mean) } else { "not shown".into() },
+                with_previous: suppress::single(Raw::count(a.with_previous), below),
+                change: if a.with_previous >= below { format!("{:+.1}", a.change) } else { "not shown".into() },
+            }
+        })
+        .collect()
+}
+
+/// The DfE cohort's tables with small numbers held back.
+fn cohort(c: crate::dfe::board::CohortView, below: usize) -> CohortShown {
+    let coded = c.people - c.uncoded;
+    CohortShown {
+        people_shown: suppress::single(Raw::count(c.people), below),
+        uncoded_shown: suppress::single(Raw::count(c.uncoded), below),
+        shown_tables: c
+            .tables
+            .iter()
+            .map(|t| (t.id.to_string(), t.title.to_string(), protect(&t.counts, coded, below)))
+            .collect(),
+        cohort: c,
+    }
+}
+
+/// What young people said in the last twelve months, for the board: counts and ratings only
+/// (their words are quoted on the manager's page, not here).
 #[derive(Debug, Clone, Serialize)]
 pub struct FeedbackFigures {
     /// Feedback records dated in the last twelve months (restricted ones included in the counts).
     pub total: usize,
+    /// The same, as shown.
+    pub total_shown: Shown,
     /// How many of each kind, in FORMAT.md's order; kinds with none left out.
-    pub by_kind: Vec<Count>,
+    pub by_kind: Vec<CountRow>,
     /// Per question of `feedback_questions`: answers, mean, share answering 4 or 5.
     pub questions: Vec<QuestionFigures>,
-    /// Words young people agreed may be quoted, without a name, newest first.
-    pub quotes: Vec<Quote>,
 }
 
 /// The answers to one feedback question.
@@ -266,14 +430,14 @@ pub struct QuestionFigures {
     /// The question as young people read it.
     pub text: String,
     /// How many answered.
-    pub answers: usize,
-    /// The mean rating, to one decimal place (`None` with no answers).
-    pub mean: Option<f64>,
+    pub answers: Shown,
+    /// The mean rating to one decimal place, or "not shown" for fewer answers than the threshold.
+    pub mean: String,
     /// Answering 4 or 5, of those who answered.
-    pub four_or_five: Ratio,
+    pub four_or_five: Shown,
 }
 
-/// A quote for the board: the words and when, never who.
+/// A quote: the words and when, never who.
 #[derive(Debug, Clone, Serialize)]
 pub struct Quote {
     /// What kind of feedback, as people read it.
@@ -285,15 +449,15 @@ pub struct Quote {
 }
 
 /// Feedback dated after the same day twelve months before `today`, up to `today`.
-fn feedback_figures(repo: &Repository, today: Date) -> FeedbackFigures {
+fn recent_feedback(repo: &Repository, today: Date) -> Vec<&crate::model::Feedback> {
     let since = today.checked_sub_months(chrono::Months::new(12)).unwrap_or(today);
-    let recent: Vec<&crate::model::Feedback> = repo
-        .people
-        .iter()
-        .flat_map(|p| &p.feedback)
-        .filter(|f| f.date.value > since && f.date.value <= today)
-        .collect();
-    let by_kind = FeedbackKind::VALUES
+    repo.people.iter().flat_map(|p| &p.feedback).filter(|f| f.date.value > since && f.date.value <= today).collect()
+}
+
+/// The last twelve months' feedback, counted, with small numbers held back.
+fn feedback_figures(repo: &Repository, today: Date, below: usize) -> FeedbackFigures {
+    let recent = recent_feedback(repo, today);
+    let by_kind: Vec<Count> = FeedbackKind::VALUES
         .iter()
         .map(|k| (k, recent.iter().filter(|f| f.kind.as_ref().is_some_and(|x| x.value == *k)).count()))
         .filter(|(_, n)| *n > 0)
@@ -310,16 +474,30 @@ fn feedback_figures(repo: &Repository, today: Date) -> FeedbackFigures {
             let sum: u32 = ratings.iter().map(|r| u32::from(*r)).sum();
             QuestionFigures {
                 text: q.text.clone(),
-                answers: n,
-                mean: (n > 0).then(|| (f64::from(sum) / n as f64 * 10.0).round() / 10.0),
-                four_or_five: Ratio::new(ratings.iter().filter(|r| **r >= 4).count(), n),
+                answers: suppress::single(Raw::count(n), below),
+                mean: if n >= below && n > 0 {
+                    format!("{:.1}", (f64::from(sum) / n as f64 * 10.0).round() / 10.0)
+                } else {
+                    "not shown".into()
+                },
+                four_or_five: suppress::single(Raw::ratio(ratings.iter().filter(|r| **r >= 4).count(), n), below),
             }
         })
         .collect();
-    let mut shared: Vec<&&crate::model::Feedback> =
-        recent.iter().filter(|f| f.consent_to_share && !f.restricted).collect();
+    FeedbackFigures {
+        total: recent.len(),
+        total_shown: suppress::single(Raw::count(recent.len()), below),
+        by_kind: protect(&by_kind, recent.len(), below),
+        questions,
+    }
+}
+
+/// Words young people agreed may be quoted in the last twelve months, without a name, newest first.
+pub fn quotes(repo: &Repository, today: Date) -> Vec<Quote> {
+    let mut shared: Vec<&crate::model::Feedback> =
+        recent_feedback(repo, today).into_iter().filter(|f| f.consent_to_share && !f.restricted).collect();
     shared.sort_by(|a, b| (b.date.value, &b.source.path).cmp(&(a.date.value, &a.source.path)));
-    let quotes = shared
+    shared
         .into_iter()
         .map(|f| Quote {
             kind: f.kind.as_ref().map(|k| label(k.value.as_str())),
@@ -327,31 +505,52 @@ fn feedback_figures(repo: &Repository, today: Date) -> FeedbackFigures {
             text: super::search::plain(&f.source),
         })
         .filter(|q| !q.text.is_empty())
-        .collect();
-    FeedbackFigures { total: recent.len(), by_kind, questions, quotes }
+        .collect()
 }
 
-/// `board/care-leavers.csv`: one row per open record, with the SSDA903 care-leaver fields.
-pub fn care_leavers_csv(people: &[Person], today: Date) -> String {
-    let mut out =
-        String::from("CHILD,DOB,AGE,LEGAL_STATUS,IN_TOUCH,ACTIV,ACCOM,STAYING_PUT,STAYING_CLOSE,PASSPORT_ISSUED\r\n");
-    for p in people {
-        let Some(f) = p.profile.as_ref().filter(|f| f.is_active()) else { continue };
-        let activity = f.activity.as_ref();
+/// The header of `board/care-leavers.csv`.
+pub const CSV_HEADER: &str = "CHILD,DOB,AGE,AGE_BAND,LEGAL_STATUS,UASC,PARENT,CUSTODY,IN_TOUCH,ACTIV,NEET,NEET_WEEKS_BAND,ACCOM,\
+SUITABLE,STAYING_PUT,STAYING_CLOSE,PLAN_ON_TIME,PRESENT_AT_LAST_REVIEW,PASSPORT_ISSUED,PASSPORT_BEFORE_18,HEALTH_IN_DATE,\
+SUPPORT_OFFER";
+
+/// `board/care-leavers.csv`: one row per open record, with the SSDA903 care-leaver fields and
+/// what each young person counts as in the board's figures (`yes`, `no`, or empty where a
+/// figure does not apply). For the team: it names young people by id.
+pub fn care_leavers_csv(figures: &Figures) -> String {
+    let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
+    let maybe = |b: Option<bool>| b.map(yes_no).unwrap_or_default();
+    let mut out = format!("{CSV_HEADER}\r\n");
+    for f in &figures.facts {
+        let activity = f.profile.activity.as_ref();
         let fields = [
-            p.id.clone(),
-            f.dob().map(|d| d.to_string()).unwrap_or_default(),
-            f.age_on(today).map(|a| a.to_string()).unwrap_or_default(),
-            f.legal().map(|l| l.as_str().to_string()).unwrap_or_default(),
-            f.in_touch.as_ref().map(|t| in_touch_code(t.value).to_string()).unwrap_or_default(),
-            activity
-                .and_then(|a| a.kind.as_ref())
-                .and_then(|k| activity_code(k.value, activity.and_then(|a| a.hours.as_ref()).map(|h| h.value)))
+            f.person.id.clone(),
+            f.profile.dob().map(|d| d.to_string()).unwrap_or_default(),
+            f.age.map(|a| a.to_string()).unwrap_or_default(),
+            f.band.map(|b| crate::figures::AGE_BANDS[b].0.to_string()).unwrap_or_default(),
+            f.legal.map(|l| l.as_str().to_string()).unwrap_or_default(),
+            yes_no(f.uasc),
+            yes_no(f.parent),
+            yes_no(f.custody),
+            f.in_touch.map(|t| in_touch_code(t).to_string()).unwrap_or_default(),
+            f.activity
+                .and_then(|k| activity_code(k, activity.and_then(|a| a.hours.as_ref()).map(|h| h.value)))
                 .unwrap_or_default(),
-            accommodation_code(f).unwrap_or_default(),
-            if f.staying_put.is_some() { "yes" } else { "no" }.to_string(),
-            if f.staying_close.is_some() { "yes" } else { "no" }.to_string(),
-            p.passport.as_ref().and_then(|x| x.issued.as_ref()).map(|d| d.value.to_string()).unwrap_or_default(),
+            maybe(f.neet),
+            f.neet_duration.map(|d| d.code().to_string()).unwrap_or_default(),
+            accommodation_code(f.profile).unwrap_or_default(),
+            maybe(f.suitable),
+            yes_no(f.staying_put),
+            yes_no(f.staying_close),
+            maybe(f.plan_on_time),
+            maybe(f.present_at_last_review),
+            f.person.passport.as_ref().and_then(|x| x.issued.as_ref()).map(|d| d.value.to_string()).unwrap_or_default(),
+            maybe(f.passport_before_18),
+            maybe(f.health_in_date),
+            match f.offer {
+                None => String::new(),
+                Some(None) => "offered".into(),
+                Some(Some(r)) => r.as_str().to_string(),
+            },
         ];
         let row: Vec<String> = fields.iter().map(|v| csv_field(v)).collect();
         out.push_str(&row.join(","));

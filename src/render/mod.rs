@@ -7,6 +7,7 @@
 pub mod board;
 pub mod charts;
 pub mod history;
+pub mod manager;
 pub mod markdown;
 pub mod nesting;
 pub mod paths;
@@ -112,11 +113,7 @@ pub fn render_to(
         )
         .collect::<Result<(), String>>()?;
 
-    for (path, html) in dashboard(repo, report, today, theme, &site_view, &diags_of)? {
-        bytes(path, html)?;
-    }
-    bytes(paths::REPORT.into(), report_page(repo, report, theme, &site_view)?)?;
-    for (path, text) in board_pages(repo, today, theme, &site_view)? {
+    for (path, text) in summary_pages(repo, report, today, theme, &site_view, &diags_of)? {
         bytes(path, text)?;
     }
     let recent = history.recent_page(history.repository().as_ref());
@@ -158,18 +155,40 @@ pub(crate) fn diagnostics_by_person(report: &Report) -> HashMap<&str, Vec<&Diagn
     by_person
 }
 
-/// The board report page and its CSV file.
-pub(crate) fn board_pages(
+/// The pages about everyone: dashboard, caseload pages, validation report, board report and its
+/// CSV files, manager's page. Their figures are counted once, here, and read by all of them.
+pub(crate) fn summary_pages<'d>(
     repo: &Repository,
+    report: &Report,
     today: Date,
+    theme: &Theme,
+    site: &SiteView,
+    diags_of: &dyn Fn(&Person) -> &'d Vec<&'d Diagnostic>,
+) -> Result<Vec<(String, String)>, String> {
+    let figures = crate::figures::Figures::new(repo, today);
+    let mut out = dashboard(repo, report, &figures, theme, site, diags_of)?;
+    out.push((paths::REPORT.into(), report_page(repo, report, theme, site)?));
+    out.extend(board_pages(repo, &figures, theme, site)?);
+    let mut view = manager::manager(repo, &figures, diags_of, &report.diagnostics);
+    if out.iter().any(|(path, _)| path == paths::TRENDS_CSV) {
+        view.trends_csv_href = Some(paths::href(paths::MANAGER, paths::TRENDS_CSV));
+    }
+    out.push((paths::MANAGER.into(), page(theme, "manager.html", paths::MANAGER, site, view)?));
+    Ok(out)
+}
+
+/// The board report page and its CSV files.
+fn board_pages(
+    repo: &Repository,
+    figures: &crate::figures::Figures,
     theme: &Theme,
     site_view: &SiteView,
 ) -> Result<Vec<(String, String)>, String> {
-    let mut board_view = board::board(repo, today, paths::href(paths::BOARD, paths::BOARD_CSV));
-    let mut out = vec![(paths::BOARD_CSV.to_string(), board::care_leavers_csv(&repo.people, today))];
-    match trends::trends(&repo.root, today) {
+    let mut board_view = board::board(repo, figures);
+    let mut out = vec![(paths::BOARD_CSV.to_string(), board::care_leavers_csv(figures))];
+    match trends::trends(&repo.root, figures.today) {
         Ok(rows) => {
-            board_view.trends = Some(trends::TrendsView::new(&rows, paths::href(paths::BOARD, paths::TRENDS_CSV)));
+            board_view.trends = Some(trends::TrendsView::new(&rows, board_view.suppress_below));
             out.push((paths::TRENDS_CSV.to_string(), trends::csv(&rows)));
         }
         Err(why) => board_view.trends_missing = Some(why),
@@ -203,14 +222,15 @@ pub(crate) fn page<T: serde::Serialize>(
 }
 
 /// The dashboard, and a caseload page per personal adviser.
-pub(crate) fn dashboard<'d>(
+fn dashboard<'d>(
     repo: &Repository,
     report: &Report,
-    today: Date,
+    figures: &crate::figures::Figures,
     theme: &Theme,
     site: &SiteView,
     diags_of: &dyn Fn(&Person) -> &'d Vec<&'d Diagnostic>,
 ) -> Result<Vec<(String, String)>, String> {
+    let today = figures.today;
     let mut rows: Vec<CaseRow> = repo.people.iter().map(|p| CaseRow::new(repo, p, today, diags_of(p))).collect();
     // Infos are for information: they never make someone more urgent than someone else.
     rows.sort_by(|a, b| {
@@ -219,7 +239,7 @@ pub(crate) fn dashboard<'d>(
             .then_with(|| a.name.cmp(&b.name))
     });
     let (rows, closed): (Vec<CaseRow>, Vec<CaseRow>) = rows.into_iter().partition(|r| r.active);
-    let counts = Counts::of(&report.diagnostics);
+    let not_about_anyone = Counts::of(report.diagnostics.iter().filter(|d| d.person.is_none()));
     let mut pages = Vec::new();
     let mut by_adviser: Vec<(String, Vec<CaseRow>)> = Vec::new();
     for row in &rows {
@@ -240,8 +260,8 @@ pub(crate) fn dashboard<'d>(
             Some(name) if key != "_unassigned" => name,
             _ => "No personal adviser named".to_string(),
         };
-        let overdue = list.iter().map(|r| r.counts.errors).sum();
-        let due_soon = list.iter().map(|r| r.due.len()).sum();
+        let overdue = list.iter().filter(|r| r.counts.errors > 0).count();
+        let due_soon = list.iter().filter(|r| !r.due.is_empty()).count();
         advisers.push(AdviserSummary {
             name: name.clone(),
             href: paths::href(paths::DASHBOARD, &at),
@@ -256,13 +276,17 @@ pub(crate) fn dashboard<'d>(
         turning_18: transition::turning_18(repo, today),
         transition_days: repo.config.rules.transition_window_days,
         advisers,
-        due_soon: rows.iter().map(|r| r.due.len()).sum(),
+        due_soon: rows.iter().filter(|r| !r.due.is_empty()).count(),
+        overdue: rows.iter().filter(|r| r.counts.errors > 0).count(),
+        warnings: rows.iter().filter(|r| r.counts.warnings > 0).count(),
+        open: figures.open(),
+        unreadable: rows.len().saturating_sub(figures.open()),
+        other_problems: not_about_anyone.errors + not_about_anyone.warnings,
         rows,
         closed,
-        overdue: counts.errors,
-        warnings: counts.warnings,
         due_days: DUE_SOON_DAYS,
         report_href: paths::href(paths::DASHBOARD, paths::REPORT),
+        manager_href: paths::href(paths::DASHBOARD, paths::MANAGER),
     };
     pages.push((paths::DASHBOARD.to_string(), page(theme, "dashboard.html", paths::DASHBOARD, site, view)?));
     Ok(pages)

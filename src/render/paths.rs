@@ -27,6 +27,8 @@ pub const REPORT: &str = "report.html";
 
 /// The board report page.
 pub const BOARD: &str = "board/index.html";
+/// The manager's page: staff, sign-offs, decisions, exceptions.
+pub const MANAGER: &str = "manager.html";
 /// The board's CSV file, one row per young person.
 pub const BOARD_CSV: &str = "board/care-leavers.csv";
 /// The board's trends file, one row per month end.

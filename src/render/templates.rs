@@ -15,6 +15,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("macros.html", include_str!("../../themes/default/templates/macros.html")),
     ("dashboard.html", include_str!("../../themes/default/templates/dashboard.html")),
     ("board.html", include_str!("../../themes/default/templates/board.html")),
+    ("manager.html", include_str!("../../themes/default/templates/manager.html")),
     ("adviser.html", include_str!("../../themes/default/templates/adviser.html")),
     ("person.html", include_str!("../../themes/default/templates/person.html")),
     ("plan.html", include_str!("../../themes/default/templates/plan.html")),

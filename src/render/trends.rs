@@ -1,12 +1,12 @@
 //! Board trends from git: the key measures at each of the last twelve month ends, from the records
 //! as they stood in git at the end of that day, judged as of that day.
 //!
-//! Each month end's figures come from the board's own ([`super::board::board`]) over the records
+//! Each month end's figures come from the board's own ([`crate::figures::Figures`]) over the records
 //! of the last commit on or before it ([`crate::history::Timeline`], [`crate::load::load_at`]).
 //! Figures depend only on the commit, the day and this program, so they are cached under
 //! `.waymark/cache/` by commit id and day, in a file named for the program's version.
 
-use super::board::board;
+use crate::figures::{self, Figures};
 use crate::model::date::Date;
 use crate::model::Repository;
 use chrono::{Datelike, NaiveDate};
@@ -61,19 +61,18 @@ pub const MEASURES: [Measure; 8] = [
 
 /// The key measures of a repository's records as of `day`, as the board counts them.
 pub fn measures(repo: &Repository, day: Date) -> TrendRow {
-    let b = board(repo, day, String::new());
-    let in_touch = b.in_touch.iter().filter(|c| c.code.as_deref() == Some("YES")).map(|c| c.count).sum();
-    let homeless = b.accommodation.iter().filter(|a| a.code.as_deref() == Some("S")).map(|a| a.total).sum();
+    let f = Figures::new(repo, day);
+    let yes = |m: figures::Measure| f.measure(m, |_| true).count;
     TrendRow {
         month_end: day.to_string(),
-        open: b.people,
-        in_touch,
-        neet: b.neet.yes,
-        suitable_accommodation: b.suitable.yes,
-        homeless,
-        staying_put: b.staying_put,
-        plans_on_time: b.plans_on_time.yes,
-        passports_before_18: b.passports_before_18.yes,
+        open: f.open(),
+        in_touch: yes(figures::Measure::InTouch),
+        neet: yes(figures::Measure::Neet),
+        suitable_accommodation: yes(figures::Measure::Suitable),
+        homeless: f.count(|x| x.accommodation == Some(crate::model::vocab::AccommodationType::Homeless)),
+        staying_put: yes(figures::Measure::StayingPut),
+        plans_on_time: yes(figures::Measure::PlansOnTime),
+        passports_before_18: yes(figures::Measure::PassportsBefore18),
     }
 }
 
@@ -162,6 +161,9 @@ pub fn csv(rows: &[TrendRow]) -> String {
     out
 }
 
+/// Bumped when a measure is counted differently (2: Staying Put is the accommodation type, FORMAT.md 1.2).
+const CACHE_VERSION: u32 = 2;
+
 /// Figures already worked out, by `commit@day`.
 #[derive(Default)]
 struct Cache {
@@ -172,7 +174,7 @@ struct Cache {
 impl Cache {
     /// The cache file: one per version of the program, since a new version may count differently.
     fn path(root: &Path) -> PathBuf {
-        root.join(crate::history::CACHE_DIR).join(format!("trends-{}.json", env!("CARGO_PKG_VERSION")))
+        root.join(crate::history::CACHE_DIR).join(format!("trends-{}-{CACHE_VERSION}.json", env!("CARGO_PKG_VERSION")))
     }
 
     /// The cached rows; a missing or unreadable cache is an empty one (it is only a cache).
@@ -200,26 +202,41 @@ impl Cache {
     }
 }
 
-/// The trends as the board page shows them: a table and a line chart per measure.
+/// The trends as the board page shows them: a table and a line chart per measure, counts under
+/// the board's threshold held back (and no chart of a measure that has any).
 #[derive(Debug, Clone, Serialize)]
 pub struct TrendsView {
     /// The measures' names, for the table's header.
     pub measures: Vec<&'static str>,
-    /// One row per month end: the date as people read it, then the counts.
-    pub rows: Vec<(String, Vec<usize>)>,
-    /// A chart per measure.
+    /// One row per month end: the date as people read it, then the counts as shown.
+    pub rows: Vec<(String, Vec<String>)>,
+    /// A chart per measure with no count held back.
     pub charts: Vec<super::charts::Line>,
-    /// Link to `board/trends.csv`.
-    pub csv_href: String,
+    /// Whether any count was held back.
+    pub suppressed: bool,
 }
 
 impl TrendsView {
-    /// The view of `rows`.
-    pub fn new(rows: &[TrendRow], csv_href: String) -> TrendsView {
+    /// The view of `rows`, holding back counts under `below`.
+    pub fn new(rows: &[TrendRow], below: usize) -> TrendsView {
         let dated: Vec<(Date, &TrendRow)> =
             rows.iter().filter_map(|r| crate::model::date::parse_date(&r.month_end).ok().map(|d| (d, r))).collect();
+        // Every measure is a part of the open records: a small rest of them would be as telling.
+        let shown = |n: usize, open: usize, is_open: bool| {
+            use crate::figures::suppress::{single, Raw};
+            single(if is_open { Raw::count(n) } else { Raw::ratio(n, open) }, below)
+                .text
+                .replace(&format!(" of {open}"), "")
+        };
+        let limit = crate::figures::suppress::threshold(below);
+        let held = |r: &TrendRow, get: &fn(&TrendRow) -> usize, is_open: bool| {
+            get(r) < limit || (!is_open && r.open.saturating_sub(get(r)) < limit)
+        };
         let charts = MEASURES
             .iter()
+            .enumerate()
+            .filter(|(i, (_, get))| dated.iter().all(|(_, r)| !held(r, get, *i == 0)))
+            .map(|(_, m)| m)
             .filter_map(|(name, get)| {
                 let values: Vec<(Date, f64)> = dated.iter().map(|(d, r)| (*d, get(r) as f64)).collect();
                 let top = values.iter().map(|(_, v)| *v).fold(1.0, f64::max);
@@ -230,52 +247,16 @@ impl TrendsView {
             measures: MEASURES.iter().map(|(n, _)| *n).collect(),
             rows: dated
                 .iter()
-                .map(|(d, r)| (crate::model::date::display_date(*d), MEASURES.iter().map(|(_, get)| get(r)).collect()))
+                .map(|(d, r)| {
+                    let cells =
+                        MEASURES.iter().enumerate().map(|(i, (_, get))| shown(get(r), r.open, i == 0)).collect();
+                    (crate::model::date::display_date(*d), cells)
+                })
                 .collect(),
+            suppressed: dated
+                .iter()
+                .any(|(_, r)| MEASURES.iter().enumerate().any(|(i, (_, get))| held(r, get, i == 0))),
             charts,
-            csv_href,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::date::parse_date;
-
-    fn d(s: &str) -> Date {
-        parse_date(s).expect("date")
-    }
-
-    #[test]
-    fn month_ends_are_the_twelve_before_today_oldest_first() {
-        let ends = month_ends(d("2026-11-24"), 12);
-        assert_eq!(ends.first(), Some(&d("2025-11-30")));
-        assert_eq!(ends.last(), Some(&d("2026-10-31")));
-        assert_eq!(ends.len(), 12);
-        assert!(ends.contains(&d("2026-02-28")));
-        // A month end is "before today" only once today has passed it.
-        assert_eq!(month_ends(d("2026-11-30"), 1), [d("2026-10-31")]);
-        assert_eq!(month_ends(d("2026-12-01"), 1), [d("2026-11-30")]);
-        assert_eq!(month_ends(d("2024-03-01"), 1), [d("2024-02-29")]);
-    }
-
-    #[test]
-    fn csv_has_exactly_the_agreed_header() {
-        let row = TrendRow {
-            month_end: "2026-10-31".into(),
-            open: 9,
-            in_touch: 8,
-            neet: 2,
-            suitable_accommodation: 7,
-            homeless: 1,
-            staying_put: 1,
-            plans_on_time: 6,
-            passports_before_18: 3,
-        };
-        assert_eq!(
-            csv(&[row]),
-            "month_end,open,in_touch,neet,suitable_accommodation,homeless,staying_put,plans_on_time,passports_before_18\r\n2026-10-31,9,8,2,7,1,1,6,3\r\n"
-        );
     }
 }

@@ -293,23 +293,31 @@ fn accommodation_label(kind: AccommodationType, suitable: Option<bool>) -> Strin
     }
 }
 
-/// The dashboard.
+/// The dashboard. Its tiles count young people, not problems.
 #[derive(Debug, Clone, Serialize)]
 pub struct Dashboard {
     /// Active people, most urgent first.
     pub rows: Vec<CaseRow>,
     /// Closed records.
     pub closed: Vec<CaseRow>,
-    /// Errors across the repository: what is overdue or wrong.
+    /// Open records, as the board counts them.
+    pub open: usize,
+    /// Young people whose profile could not be read (listed, but not in the figures).
+    pub unreadable: usize,
+    /// Young people with something overdue or wrong (an error).
     pub overdue: usize,
-    /// Warnings across the repository.
+    /// Young people with a warning.
     pub warnings: usize,
-    /// Things falling due in the next fortnight, across active people.
+    /// Young people with something falling due in the next fortnight.
     pub due_soon: usize,
+    /// Errors and warnings about no young person (settings, staff).
+    pub other_problems: usize,
     /// How many days "due soon" looks ahead.
     pub due_days: i64,
     /// Link to the report.
     pub report_href: String,
+    /// Link to the manager's page.
+    pub manager_href: String,
     /// Open records by personal adviser.
     pub advisers: Vec<AdviserSummary>,
     /// Active young people turning 18 within the window, soonest first.
@@ -327,9 +335,9 @@ pub struct AdviserSummary {
     pub href: String,
     /// How many open records.
     pub people: usize,
-    /// Errors across their caseload.
+    /// Young people in their caseload with something overdue or wrong.
     pub overdue: usize,
-    /// Things falling due in the next fortnight.
+    /// Young people in their caseload with something falling due in the next fortnight.
     pub due_soon: usize,
 }
 
@@ -340,9 +348,9 @@ pub struct AdviserPage {
     pub name: String,
     /// Their open records, most urgent first.
     pub rows: Vec<CaseRow>,
-    /// Errors across their caseload.
+    /// Young people in their caseload with something overdue or wrong.
     pub overdue: usize,
-    /// Things falling due in the next fortnight.
+    /// Young people in their caseload with something falling due in the next fortnight.
     pub due_soon: usize,
     /// How many days "due soon" looks ahead.
     pub due_days: i64,

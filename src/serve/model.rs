@@ -313,12 +313,8 @@ impl Model {
         started = self.lap("person pages", started);
 
         let diags_of = |p: &Person| by_person.get(p.id.as_str()).unwrap_or(&none);
-        let dashboard = render::dashboard(&self.repo, &self.report, self.today, &self.theme, &site_view, &diags_of)?;
-        let (advisers, rest): (Vec<_>, Vec<_>) = dashboard.into_iter().partition(|(p, _)| p.starts_with("advisers/"));
-        let mut summary = rest;
-        summary
-            .push((paths::REPORT.to_string(), render::report_page(&self.repo, &self.report, &self.theme, &site_view)?));
-        summary.extend(render::board_pages(&self.repo, self.today, &self.theme, &site_view)?);
+        let pages = render::summary_pages(&self.repo, &self.report, self.today, &self.theme, &site_view, &diags_of)?;
+        let (advisers, summary): (Vec<_>, Vec<_>) = pages.into_iter().partition(|(p, _)| p.starts_with("advisers/"));
         let patches = vec![Patch::under("advisers/".into(), store::pages(advisers)), Patch::set(store::pages(summary))];
         publish(Stage { patches, ..Stage::default() });
         started = self.lap("summary pages", started);
