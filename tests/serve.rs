@@ -458,3 +458,15 @@ fn a_browser_shows_the_overlay_under_the_pages_own_policy() {
     assert!(dom.contains(NOTE_PATH), "the overlay names the file");
     assert!(dom.contains("First version"), "the last good page is underneath");
 }
+
+#[test]
+fn supervision_saved_under_staff_updates_the_managers_page() {
+    let repo = Repo::clean();
+    let server = serve(&repo);
+    server.wait_for_page("/manager.html", "the manager's page", |r| r.text().contains("None recorded"));
+    repo.write(
+        "staff/sam-okafor/supervision/2026-11-03.md",
+        "---\ndate: 2026-11-03\nby: helen-marsh\ncases: [yp-0001]\n---\nDiscussed the caseload.\n",
+    );
+    server.wait_for_page("/manager.html", "Sam's supervision", |r| r.text().contains("3 Nov 2026"));
+}

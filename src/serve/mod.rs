@@ -258,9 +258,9 @@ impl Watch {
         Ok(w)
     }
 
-    /// (Re)watches `records/` and `themes/`, which may come and go.
+    /// (Re)watches `records/`, `staff/` and `themes/`, which may come and go.
     fn watch_folders(&mut self) {
-        for name in ["records", "themes"] {
+        for name in watch::WATCHED {
             let dir = self.root.join(name);
             if dir.is_dir() {
                 self.watch(&dir, RecursiveMode::Recursive);

@@ -76,6 +76,9 @@ pub enum Affects {
     Everything,
 }
 
+/// The folders under the root that serve watches, whole, besides `waymark.yaml`; they may come and go.
+pub const WATCHED: [&str; 3] = ["records", "staff", "themes"];
+
 /// What a path (absolute, under `root`) affects.
 pub fn affects(root: &Path, path: &Path) -> Affects {
     let Ok(rel) = path.strip_prefix(root) else { return Affects::Nothing };
@@ -91,7 +94,9 @@ pub fn affects(root: &Path, path: &Path) -> Affects {
         return Affects::Nothing;
     }
     match parts.as_slice() {
-        [crate::config::CONFIG_FILE] | ["themes", ..] | ["records"] => Affects::Everything,
+        // Supervision under staff/ is read with the whole repository (it is about staff, and
+        // the rules and the manager's page read it across everyone).
+        [crate::config::CONFIG_FILE] | ["themes", ..] | ["staff", ..] | ["records"] => Affects::Everything,
         ["records", name, ..] => Affects::Person(name.to_string(), parts.join("/")),
         _ => Affects::Nothing,
     }
@@ -106,7 +111,7 @@ pub struct Batch {
     pub people: BTreeSet<String>,
     /// Changed paths under `records/`, relative to the root.
     pub files: BTreeSet<String>,
-    /// The watched folders (`records/`, `themes/`) appeared or went: watch them again.
+    /// The watched folders ([`WATCHED`]) appeared or went: watch them again.
     pub rewatch: bool,
     /// The folder-watch limit was reached.
     pub limit: bool,
@@ -121,7 +126,7 @@ impl Batch {
         for s in signals {
             match s {
                 Signal::Path(p) => {
-                    if p == &root.join("records") || p == &root.join("themes") {
+                    if WATCHED.iter().any(|w| p == &root.join(w)) {
                         b.rewatch = true;
                     }
                     match affects(root, p) {
@@ -192,6 +197,7 @@ mod tests {
         assert_eq!(p("/r/waymark.yaml"), Affects::Everything);
         assert_eq!(p("/r/themes/default/templates/person.html"), Affects::Everything);
         assert_eq!(p("/r/records"), Affects::Everything);
+        assert_eq!(p("/r/staff/sam-okafor/supervision/2026-11-03.md"), Affects::Everything);
         assert_eq!(
             p("/r/records/yp-1/notes/2026-01-02-x.md"),
             Affects::Person("yp-1".into(), "records/yp-1/notes/2026-01-02-x.md".into())
