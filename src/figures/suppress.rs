@@ -178,22 +178,17 @@ fn second_in_lines(lines: &[Vec<usize>], hidden: &mut [Option<Hidden>], size: im
 /// The words for a figure, given what is held back.
 fn show(f: Raw, count: Option<Hidden>, whole: Option<Hidden>, below: usize) -> Shown {
     let fewer = format!("fewer than {below}");
-    let of = match (f.of, whole) {
-        (None, _) => None,
-        (Some(of), None) => Some(of.to_string()),
-        (Some(_), Some(Hidden::Small)) => Some(fewer.clone()),
-        (Some(_), Some(_)) => Some("a number not shown".to_string()),
-    };
     let count_text = match count {
         None => f.count.to_string(),
         Some(Hidden::Small) => fewer.clone(),
         Some(Hidden::SmallRest) => format!("all but {fewer}"),
         Some(Hidden::WholeHidden | Hidden::Protects) => "not shown".to_string(),
     };
-    let text = match (&of, whole) {
-        (Some(of), Some(_)) => format!("{of} in all"),
-        (Some(of), None) => format!("{count_text} of {of}"),
+    let text = match (f.of, whole) {
         (None, _) => count_text,
+        (Some(of), None) => format!("{count_text} of {of}"),
+        (Some(_), Some(Hidden::Small)) => format!("{fewer} in all"),
+        (Some(_), Some(_)) => "not shown".to_string(),
     };
     let percent = match (f.of, count, whole) {
         (Some(of), None, None) => crate::words::percent(f.count, of),
@@ -259,7 +254,7 @@ mod tests {
         p.counts_add_up(vec![a, b]);
         let shown = p.shown(5);
         assert_eq!(shown[0].text, "fewer than 5 in all");
-        assert_eq!(shown[1].text, "a number not shown in all");
+        assert_eq!(shown[1].text, "not shown");
         assert!(shown.iter().all(|s| s.percent.is_empty()));
     }
 
