@@ -354,3 +354,35 @@ fn the_managers_page_names_the_exceptions_in_a_browser() {
     assert!(heading.contains("Gideon"), "{heading}");
     browser.screenshot("manager.png");
 }
+
+#[test]
+fn every_printed_page_of_the_board_says_it_holds_no_personal_data() {
+    let Some(chrome) = site::chromium() else { return };
+    let repo = fixture();
+    let out = built(&repo);
+    let profile = tempfile::tempdir().expect("profile dir");
+    let pdf = profile.path().join("board.pdf");
+    let printed = std::process::Command::new(chrome)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
+        .args(["--disable-component-update", "--disable-sync", "--no-pdf-header-footer"])
+        .arg(format!("--user-data-dir={}", profile.path().join("p").display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", out.join("board/index.html").display()))
+        .output()
+        .expect("run chromium");
+    assert!(printed.status.success() && pdf.is_file(), "{}", String::from_utf8_lossy(&printed.stderr));
+    let info = std::process::Command::new("pdfinfo").arg(&pdf).output().expect("pdfinfo (poppler-utils)");
+    let info = String::from_utf8_lossy(&info.stdout).to_string();
+    let pages: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().parse().unwrap_or(0)))
+        .expect("a page count");
+    assert!(pages >= 2, "{info}");
+    for page in 1..=pages {
+        let n = page.to_string();
+        let text = std::process::Command::new("pdftotext").args(["-f", &n, "-l", &n]).arg(&pdf).arg("-").output();
+        let text = String::from_utf8_lossy(&text.expect("pdftotext").stdout).to_string();
+        assert!(text.contains("holds no personal data"), "page {page} of {pages}: {text}");
+        assert!(!text.contains("Gideon") && !text.contains("yp-01"), "page {page} names someone");
+    }
+}
