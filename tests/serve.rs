@@ -463,7 +463,8 @@ fn a_browser_shows_the_overlay_under_the_pages_own_policy() {
 fn supervision_saved_under_staff_updates_the_managers_page() {
     let repo = Repo::clean();
     let server = serve(&repo);
-    server.wait_for_page("/manager.html", "the manager's page", |r| r.text().contains("None recorded"));
+    server
+        .wait_for_page("/manager.html", "the manager's page", |r| r.text().contains("No supervision is recorded here"));
     repo.write(
         "staff/sam-okafor/supervision/2026-11-03.md",
         "---\ndate: 2026-11-03\nby: helen-marsh\ncases: [yp-0001]\n---\nDiscussed the caseload.\n",

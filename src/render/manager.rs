@@ -63,6 +63,8 @@ pub struct ExceptionList {
 pub struct ManagerView {
     /// Members of staff with a role, in `waymark.yaml`'s order.
     pub staff: Vec<StaffRow>,
+    /// Whether any supervision is recorded in this site (caseload sites hold none).
+    pub supervision_recorded: bool,
     /// Plans whose last review has not been signed off (`plan-not-approved`).
     pub awaiting_sign_off: Vec<Named>,
     /// Management decisions of the last [`DECISION_DAYS`] days, newest first.
@@ -138,6 +140,7 @@ pub fn manager<'d>(
     decisions.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
     ManagerView {
         staff,
+        supervision_recorded: !repo.supervision.is_empty(),
         awaiting_sign_off,
         decisions: decisions.into_iter().map(|(_, n)| n).collect(),
         decision_days: DECISION_DAYS,
