@@ -7,7 +7,9 @@ mod site;
 use site::{chromium, find, firefox, needles, read, sample_root, site_bytes, waymark, Bidi, Browser, DevTools};
 use std::path::{Path, PathBuf};
 
-const PASSPHRASE: &str = "correct horse battery staple";
+/// The build is given the accents composed (NFC); the browser tests type them decomposed.
+const PASSPHRASE: &str = "caf\u{e9} correct horse battery staple";
+const TYPED: &str = "cafe\u{301} correct horse battery staple";
 const TODAY: &str = "2026-11-24";
 
 /// Builds the sample repository into `dir/name`, encrypted when `encrypt`.
@@ -170,7 +172,8 @@ fn opens_pages_and_search_and_refuses_the_rest(browser: &mut dyn Browser, sealed
 
     // The right one opens the page: the young person's name, notes, and a working page.
     browser.eval("document.getElementById('waymark-passphrase').value = ''; 1");
-    unlock(browser, PASSPHRASE);
+    // Typed with e and a combining accent, it opens the site built with a composed é.
+    unlock(browser, TYPED);
     let heading = browser.wait_for(OPENED, "the person page to open");
     assert!(heading.contains(&jordan), "{heading}");
     let text = browser.eval("document.body.innerText").as_str().unwrap_or("").to_string();

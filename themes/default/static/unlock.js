@@ -65,8 +65,11 @@
     return crypto.subtle.importKey("raw", raw, { name: "AES-GCM" }, false, ["decrypt"]);
   }
 
+  // The passphrase is taken in Unicode NFC, as the build takes it (src/seal.rs), so an accent
+  // typed as one character or as a letter and a combining mark gives the same key.
   function derive(passphrase) {
-    return crypto.subtle.importKey("raw", new TextEncoder().encode(passphrase), "PBKDF2", false, ["deriveBits"])
+    var normal = passphrase.normalize ? passphrase.normalize("NFC") : passphrase;
+    return crypto.subtle.importKey("raw", new TextEncoder().encode(normal), "PBKDF2", false, ["deriveBits"])
       .then(function (base) {
         return crypto.subtle.deriveBits(
           { name: "PBKDF2", hash: "SHA-256", salt: fromBase64(salt), iterations: iterations }, base, 256);
