@@ -129,6 +129,20 @@ impl Key {
     }
 }
 
+/// The Content-Security-Policy of an encrypted site's pages: the plain pages' policy with
+/// `blob:` allowed for scripts, styles and images, which is how the shell shows what it
+/// decrypted (and checked). Nothing else is loosened; no inline script or style.
+pub fn shell_csp() -> String {
+    crate::serve::guard::PAGE_CSP
+        .split("; ")
+        .map(|directive| match directive.split(' ').next() {
+            Some("script-src" | "style-src" | "img-src") => format!("{directive} blob:"),
+            _ => directive.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// The passphrase as PBKDF2 takes it: Unicode NFC, as unlock.js does with
 /// `normalize("NFC")`, so "café" typed with a composed é or with e and a combining accent
 /// (keyboards and systems differ) gives the same key on both sides.
@@ -140,6 +154,8 @@ fn normalise(passphrase: &str) -> String {
 /// The shell template's view of a sealed page (base64 text only, so the template need not escape it).
 #[derive(serde::Serialize)]
 struct Shell<'a> {
+    /// Tells the shared head.html that this is an encrypted site's shell (its own policy).
+    sealed_shell: bool,
     root: String,
     salt: String,
     iterations: u32,
@@ -196,6 +212,7 @@ impl<'a> Sealer<'a> {
             return Ok(parts.clone());
         }
         let view = Shell {
+            sealed_shell: true,
             root: root.clone(),
             salt: base64::engine::general_purpose::STANDARD.encode(self.key.salt),
             iterations: ITERATIONS,
@@ -371,6 +388,14 @@ mod tests {
         assert!(typed.open(CHECK_AAD, &built.check).is_some());
         let other = Key::with_salt("cafe creme brulee", [9; 16]).expect("key");
         assert_eq!(other.open("index.html", &sealed), None, "accents still count");
+    }
+
+    #[test]
+    fn the_shell_policy_allows_blob_urls_and_nothing_more() {
+        assert_eq!(
+            shell_csp(),
+            "default-src 'self'; script-src 'self' blob:; style-src 'self' blob:; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; form-action 'self'"
+        );
     }
 
     #[test]
