@@ -137,19 +137,22 @@ fn unlock(browser: &mut dyn Browser, passphrase: &str) {
 #[test]
 fn chromium_opens_pages_and_search_with_the_passphrase_and_refuses_the_rest() {
     let Some(chrome) = chromium() else { return };
-    let dir = tempfile::tempdir().expect("temp dir");
-    let sealed = build(dir.path(), "sealed", true);
-    let profile = tempfile::tempdir().expect("profile");
-    opens_pages_and_search_and_refuses_the_rest(&mut DevTools::start(chrome, profile.path()), &sealed);
+    in_browser(|profile| Box::new(DevTools::start(chrome, profile)));
 }
 
 #[test]
 fn firefox_opens_pages_and_search_with_the_passphrase_and_refuses_the_rest() {
     let Some(gecko) = firefox() else { return };
+    in_browser(|profile| Box::new(Bidi::start(gecko, profile)));
+}
+
+/// Builds the encrypted sample site and reads it in the browser `start` starts on a profile folder.
+fn in_browser(start: impl FnOnce(&Path) -> Box<dyn Browser>) {
     let dir = tempfile::tempdir().expect("temp dir");
     let sealed = build(dir.path(), "sealed", true);
     let profile = tempfile::tempdir().expect("profile");
-    opens_pages_and_search_and_refuses_the_rest(&mut Bidi::start(gecko, profile.path()), &sealed);
+    let mut browser = start(profile.path());
+    opens_pages_and_search_and_refuses_the_rest(browser.as_mut(), &sealed);
 }
 
 /// What a reader does with an encrypted site opened from file://, in any browser: a wrong

@@ -27,16 +27,24 @@ pub fn waymark(root: &Path, today: &str) -> assert_cmd::Command {
 /// The headless browser, if installed. In CI (`CI` set, as `.ci/run` is run) or with
 /// `WAYMARK_BROWSER_TESTS=1`, a missing browser fails the test instead of skipping it.
 pub fn chromium() -> Option<&'static str> {
-    let found = std::process::Command::new("chromium").arg("--version").output().is_ok_and(|o| o.status.success());
+    installed(&["chromium"], "chromium poppler-utils")
+}
+
+/// The first of `names` that runs, if any; when none does, fails the test in CI (`CI` set)
+/// or with `WAYMARK_BROWSER_TESTS=1`, and otherwise skips it (`packages` say what to install).
+fn installed(names: &[&'static str], packages: &str) -> Option<&'static str> {
+    let runs =
+        |name: &str| std::process::Command::new(name).arg("--version").output().is_ok_and(|o| o.status.success());
+    let found = names.iter().copied().find(|name| runs(name));
     let required = std::env::var_os("WAYMARK_BROWSER_TESTS").is_some_and(|v| v == "1")
         || std::env::var_os("CI").is_some_and(|v| !v.is_empty());
-    if !found && required {
-        panic!("chromium is required here but not installed (apt-get install chromium poppler-utils)");
+    if found.is_none() && required {
+        panic!("{} is required here but not installed (apt-get install {packages})", names[0]);
     }
-    if !found {
-        eprintln!("skipped: chromium is not installed");
+    if found.is_none() {
+        eprintln!("skipped: {} is not installed", names[0]);
     }
-    found.then_some("chromium")
+    found
 }
 
 /// Runs headless Chromium on `page` opened from `file://` (with `query` appended) and extra
@@ -282,14 +290,7 @@ impl DevTools {
     /// Evaluates `expression` every 50 ms until it gives a non-empty string (within two
     /// minutes on a busy machine); panics saying what was awaited otherwise.
     pub fn wait_for(&mut self, expression: &str, what: &str) -> String {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-        while std::time::Instant::now() < deadline {
-            if let Some(v) = self.eval(expression).as_str().filter(|v| !v.is_empty()) {
-                return v.to_string();
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        panic!("waited two minutes for {what}");
+        Browser::wait_for(self, expression, what)
     }
 }
 
@@ -464,18 +465,7 @@ impl Browser for DevTools {
 /// Firefox, if installed (Debian's `firefox-esr`). In CI (`CI` set) or with
 /// `WAYMARK_BROWSER_TESTS=1`, a missing Firefox fails the test instead of skipping it.
 pub fn firefox() -> Option<&'static str> {
-    let runs =
-        |name: &str| std::process::Command::new(name).arg("--version").output().is_ok_and(|o| o.status.success());
-    let found = ["firefox-esr", "firefox"].into_iter().find(|name| runs(name));
-    let required = std::env::var_os("WAYMARK_BROWSER_TESTS").is_some_and(|v| v == "1")
-        || std::env::var_os("CI").is_some_and(|v| !v.is_empty());
-    if found.is_none() && required {
-        panic!("firefox is required here but not installed (apt-get install firefox-esr)");
-    }
-    if found.is_none() {
-        eprintln!("skipped: firefox is not installed");
-    }
-    found
+    installed(&["firefox-esr", "firefox"], "firefox-esr")
 }
 
 /// Settings for a fresh Firefox profile: no first-run pages, no updates, reports or other
