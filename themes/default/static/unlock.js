@@ -12,7 +12,7 @@
 // Firefox keeps sessionStorage apart for each folder of file:// pages, so a page in another
 // folder would ask again. Following a link or a search form of this site in this tab hands
 // the key to the next page in window.name, which the next page empties before anything else
-// and which Firefox and Chromium empty themselves on a navigation to another site.
+// (and which Firefox empties itself on a navigation to another site).
 (function () {
   "use strict";
 
