@@ -11,6 +11,10 @@ use crate::model::vocab::Role;
 use crate::model::{Person, Repository};
 use std::collections::BTreeSet;
 
+/// What a site that leaves anything out shows in place of each commit message.
+pub const HIDDEN_MESSAGE: &str =
+    "Commit message hidden: this site holds only some of the records, and a message may name others";
+
 /// The readers of one site: everyone, the caseloads of some members of staff, or one young person.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Audience {
@@ -68,6 +72,19 @@ impl Audience {
     /// Whether this is the whole team's site (nothing is left out).
     pub fn is_everyone(&self) -> bool {
         self.people.is_none() && self.restricted
+    }
+
+    /// The commit message this site may show: as written in the whole team's site, and
+    /// [`HIDDEN_MESSAGE`] in any other (a caseload site, a subject access bundle). A message
+    /// is free text that may name or describe anyone, a young person outside the site or what
+    /// a restricted note says, and no test of names can tell a nickname or a description, so
+    /// a site that leaves anything out shows none.
+    pub fn commit_message<'m>(&self, message: &'m str) -> &'m str {
+        if self.is_everyone() {
+            message
+        } else {
+            HIDDEN_MESSAGE
+        }
     }
 
     /// Whether restricted notes are shown.
@@ -200,5 +217,18 @@ mod tests {
             .all(|p| p.starts_with(&format!("records/{id}/")) && !restricted.contains(&p.as_str())));
         let with = Audience::person(&repo, id, true).repository(&repo);
         assert!(with.people[0].notes.iter().any(|n| n.restricted));
+    }
+
+    #[test]
+    fn only_the_whole_team_site_shows_commit_messages() {
+        let repo = sample();
+        let message = "Plan updated after a call with another young person's sister";
+        assert_eq!(Audience::everyone().commit_message(message), message);
+        let sam = Audience::caseload(&repo, &["sam-okafor".into()]).expect("sam is staff");
+        assert_eq!(sam.commit_message(message), HIDDEN_MESSAGE);
+        // A manager's site has everyone but leaves restricted notes out, which a message may quote.
+        let manager = Audience::caseload(&repo, &["helen-marsh".into()]).expect("helen is staff");
+        assert_eq!(manager.commit_message(message), HIDDEN_MESSAGE);
+        assert_eq!(Audience::person(&repo, "yp-0001", true).commit_message(message), HIDDEN_MESSAGE);
     }
 }

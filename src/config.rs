@@ -4,6 +4,7 @@ use crate::diag::{Diagnostic, Rule, Severity};
 use crate::load::fields::{closest, Ctx, Fields};
 use crate::load::yaml::{self, Pos};
 use crate::model::vocab::{valid_id, Role};
+use crate::model::Spanned;
 use std::collections::BTreeMap;
 
 /// The name of the configuration file at a repository's root.
@@ -316,21 +317,10 @@ impl Config {
             let email = s.text("email").map(|e| e.value);
             let see_restricted = s.boolean("see_restricted").is_some_and(|b| b.value);
             let Some(id) = id else { continue };
-            if !valid_id(&id.value) {
-                ctx.report(
-                    Rule::InvalidValue,
-                    id.pos,
-                    format!("staff id `{}` breaks the id rules", id.value),
-                    "use 2 to 40 lowercase letters, digits and `-`, starting with a letter or digit",
-                );
-            }
-            if config.staff.iter().any(|other| other.id == id.value) {
-                ctx.report(
-                    Rule::InvalidValue,
-                    id.pos,
-                    format!("staff id `{}` is listed twice", id.value),
-                    "give each staff member a different id",
-                );
+            let listed = config.staff.iter().any(|other| other.id == id.value);
+            // A staff id that breaks the rules is still kept: records name staff by it.
+            let rules = "use 2 to 40 lowercase letters, digits and `-`, starting with a letter or digit";
+            if check_id(&ctx, &id, ("staff id", "staff member"), rules, listed).repeated {
                 continue;
             }
             let name = name.map(|n| n.value).unwrap_or_else(|| id.value.clone());
@@ -465,28 +455,43 @@ fn read_questions(top: &Fields<'_, '_>, ctx: &Ctx<'_>, config: &mut Config) {
         let id = q.req_text("id", "give each question a short `id` such as `listened-to`");
         let text = q.req_text("text", "write the question as the young person reads it, in `text:`");
         let Some(id) = id else { continue };
-        if !valid_id(&id.value) {
-            ctx.report(
-                Rule::InvalidValue,
-                id.pos,
-                format!("question id `{}` breaks the id rules", id.value),
-                "use 2 to 40 lowercase letters, digits and `-`, such as `feel-safe-at-home`",
-            );
-            continue;
-        }
-        if questions.iter().any(|other| other.id == id.value) {
-            ctx.report(
-                Rule::InvalidValue,
-                id.pos,
-                format!("question id `{}` is listed twice", id.value),
-                "give each question a different id",
-            );
+        let listed = questions.iter().any(|other| other.id == id.value);
+        let rules = "use 2 to 40 lowercase letters, digits and `-`, such as `feel-safe-at-home`";
+        let checked = check_id(ctx, &id, ("question id", "question"), rules, listed);
+        if !checked.valid || checked.repeated {
             continue;
         }
         let text = text.map(|t| t.value).unwrap_or_else(|| id.value.clone());
         questions.push(FeedbackQuestion { id: id.value, text });
     }
     config.feedback_questions = questions;
+}
+
+/// What [`check_id`] found of one id in a list of `waymark.yaml`.
+struct IdCheck {
+    /// It keeps the id rules.
+    valid: bool,
+    /// An earlier entry of the list has it.
+    repeated: bool,
+}
+
+/// Reports an id of a list (`kind`: what the id is called, and what each entry is) that breaks
+/// the id rules (`rules` says how to mend it) or that an earlier entry has (`listed`).
+fn check_id(ctx: &Ctx<'_>, id: &Spanned<String>, kind: (&str, &str), rules: &str, listed: bool) -> IdCheck {
+    let (what, each) = kind;
+    let valid = valid_id(&id.value);
+    if !valid {
+        ctx.report(Rule::InvalidValue, id.pos, format!("{what} `{}` breaks the id rules", id.value), rules);
+    }
+    if listed {
+        ctx.report(
+            Rule::InvalidValue,
+            id.pos,
+            format!("{what} `{}` is listed twice", id.value),
+            format!("give each {each} a different id"),
+        );
+    }
+    IdCheck { valid, repeated: listed }
 }
 
 /// Whether a configured output folder stays inside the repository and out of `records/`.
@@ -606,6 +611,33 @@ mod tests {
         assert_eq!(rules, [Rule::UnknownField, Rule::InvalidValue, Rule::UnknownField], "{d:?}");
         assert_eq!(d[0].help.as_deref(), Some("did you mean `rules.transition_window_days`?"));
         assert_eq!(d[2].help.as_deref(), Some("did you mean `feedback_questions`?"));
+    }
+
+    #[test]
+    fn staff_and_question_ids_are_checked_alike() {
+        let text = "organisation: X\nstaff:\n  - { id: Sam, name: Sam }\n  - { id: Sam, name: Sam Two }\n  - { id: amira, name: Amira }\n  - { id: amira, name: Amira Two }\nfeedback_questions:\n  - { id: Heard, text: a }\n  - { id: Heard, text: b }\n  - { id: safe, text: c }\n  - { id: safe, text: d }\n";
+        let (c, d) = Config::parse(text);
+        let said: Vec<(u32, &str, Option<&str>)> =
+            d.iter().map(|d| (d.pos.line, d.message.as_str(), d.help.as_deref())).collect();
+        let rules = "use 2 to 40 lowercase letters, digits and `-`, starting with a letter or digit";
+        let asked = "use 2 to 40 lowercase letters, digits and `-`, such as `feel-safe-at-home`";
+        assert_eq!(
+            said,
+            [
+                (3, "staff id `Sam` breaks the id rules", Some(rules)),
+                (4, "staff id `Sam` breaks the id rules", Some(rules)),
+                (4, "staff id `Sam` is listed twice", Some("give each staff member a different id")),
+                (6, "staff id `amira` is listed twice", Some("give each staff member a different id")),
+                (8, "question id `Heard` breaks the id rules", Some(asked)),
+                (9, "question id `Heard` breaks the id rules", Some(asked)),
+                (11, "question id `safe` is listed twice", Some("give each question a different id")),
+            ]
+        );
+        // A staff id that breaks the rules is kept (records name staff by it); a question's is not.
+        let staff: Vec<(&str, &str)> = c.staff.iter().map(|s| (s.id.as_str(), s.name.as_str())).collect();
+        assert_eq!(staff, [("Sam", "Sam"), ("amira", "Amira")]);
+        let questions: Vec<&str> = c.feedback_questions.iter().map(|q| q.text.as_str()).collect();
+        assert_eq!(questions, ["c"]);
     }
 
     #[test]

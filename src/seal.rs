@@ -71,6 +71,7 @@ pub struct Key {
 impl Key {
     /// Derives the keys from `passphrase` with a fresh random salt (about half a second).
     pub fn derive(passphrase: &str) -> Result<Key, String> {
+        let passphrase = normalise(passphrase);
         if passphrase.chars().count() < MIN_PASSPHRASE {
             return Err(format!(
                 "the passphrase is too short: use at least {MIN_PASSPHRASE} characters.\n  Several unrelated words make a passphrase that is long and easy to type."
@@ -78,10 +79,11 @@ impl Key {
         }
         let mut salt = [0u8; 16];
         getrandom::getrandom(&mut salt).map_err(|e| format!("cannot get random bytes from the system: {e}"))?;
-        Key::with_salt(passphrase, salt)
+        Key::with_salt(&passphrase, salt)
     }
 
     fn with_salt(passphrase: &str, salt: [u8; 16]) -> Result<Key, String> {
+        let passphrase = normalise(passphrase);
         // One PBKDF2 block (32 bytes), the same the browser derives; the names key comes from
         // it by HMAC, which halves the build's share of the 600,000 rounds.
         let mut aes = [0u8; 32];
@@ -127,9 +129,33 @@ impl Key {
     }
 }
 
+/// The Content-Security-Policy of an encrypted site's pages: the plain pages' policy with
+/// `blob:` allowed for scripts, styles and images, which is how the shell shows what it
+/// decrypted (and checked). Nothing else is loosened; no inline script or style.
+pub fn shell_csp() -> String {
+    crate::serve::guard::PAGE_CSP
+        .split("; ")
+        .map(|directive| match directive.split(' ').next() {
+            Some("script-src" | "style-src" | "img-src") => format!("{directive} blob:"),
+            _ => directive.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The passphrase as PBKDF2 takes it: Unicode NFC, as unlock.js does with
+/// `normalize("NFC")`, so "café" typed with a composed é or with e and a combining accent
+/// (keyboards and systems differ) gives the same key on both sides.
+fn normalise(passphrase: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    passphrase.nfc().collect()
+}
+
 /// The shell template's view of a sealed page (base64 text only, so the template need not escape it).
 #[derive(serde::Serialize)]
 struct Shell<'a> {
+    /// Tells the shared head.html that this is an encrypted site's shell (its own policy).
+    sealed_shell: bool,
     root: String,
     salt: String,
     iterations: u32,
@@ -186,6 +212,7 @@ impl<'a> Sealer<'a> {
             return Ok(parts.clone());
         }
         let view = Shell {
+            sealed_shell: true,
             root: root.clone(),
             salt: base64::engine::general_purpose::STANDARD.encode(self.key.salt),
             iterations: ITERATIONS,
@@ -347,6 +374,28 @@ mod tests {
         assert_eq!(key.open("people/yp-1/index.html", &altered), None, "altered");
         assert_ne!(sealed, key.seal("people/yp-1/index.html", b"hello").expect("again"), "fresh nonce per file");
         assert!(Key::derive("short").is_err());
+    }
+
+    #[test]
+    fn a_passphrase_opens_the_site_however_its_accents_were_typed() {
+        let composed = "caf\u{e9} cr\u{e8}me br\u{fb}l\u{e9}e";
+        let decomposed = "cafe\u{301} cre\u{300}me bru\u{302}le\u{301}e";
+        assert_ne!(composed, decomposed);
+        let built = Key::with_salt(composed, [9; 16]).expect("key");
+        let typed = Key::with_salt(decomposed, [9; 16]).expect("key");
+        let sealed = built.seal("index.html", b"opened").expect("sealed");
+        assert_eq!(typed.open("index.html", &sealed).as_deref(), Some(&b"opened"[..]));
+        assert!(typed.open(CHECK_AAD, &built.check).is_some());
+        let other = Key::with_salt("cafe creme brulee", [9; 16]).expect("key");
+        assert_eq!(other.open("index.html", &sealed), None, "accents still count");
+    }
+
+    #[test]
+    fn the_shell_policy_allows_blob_urls_and_nothing_more() {
+        assert_eq!(
+            shell_csp(),
+            "default-src 'self'; script-src 'self' blob:; style-src 'self' blob:; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; form-action 'self'"
+        );
     }
 
     #[test]

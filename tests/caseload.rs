@@ -1,6 +1,7 @@
 //! `waymark build --caseload STAFF-ID` and `sites:` in waymark.yaml, on the sample repository:
 //! no byte of one member of staff's site names or describes a young person outside it.
 
+mod common;
 mod site;
 
 use site::{files, find, needles, read, sample_root, site_bytes, waymark};
@@ -154,4 +155,41 @@ fn waymark_yaml_sites_are_built_in_one_run_each_with_its_own_passphrase() {
     let out: PathBuf = root.join("dan-plain");
     build_caseload(root, &out, &["dan-whitfield"]);
     check(root, &out, &caseload_of(root, "dan-whitfield"), true);
+}
+
+#[test]
+fn a_caseload_site_hides_commit_messages_which_could_name_anyone() {
+    let repo = sample_copy("", "nobody");
+    let root = repo.path();
+    let git = |date: &str, args: &[&str]| common::git::git_in(root, common::git::SAM, date, args);
+    git("2026-01-05", &["init"]);
+    git("2026-01-05", &["add", "-A"]);
+    git("2026-01-05", &["commit", "-q", "-m", "First records"]);
+    // A change to one of Sam's young people, whose message names someone outside his caseload.
+    let sams = caseload_of(root, "sam-okafor");
+    let loaded = waymark::load::load(root).expect("repository");
+    let outsider = loaded.people.iter().find(|p| !sams.contains(&p.id)).expect("someone outside Sam's caseload");
+    let name = outsider.profile.as_ref().and_then(|p| p.full_name()).expect("a name").to_string();
+    let mine = sams.iter().next().expect("Sam has a caseload");
+    let note = files(&root.join("records").join(mine).join("notes")).into_iter().next().expect("a note");
+    std::fs::write(&note, format!("{}\nCalled again to confirm.\n", read(&note))).expect("edit");
+    let message = format!("Follow-up call, also about {name}\n\n{name} asked to be kept informed.");
+    git("2026-02-10", &["commit", "-q", "-a", "-m", &message]);
+
+    // The whole team's site shows the message as written, so the search below can find it.
+    let plain = root.join("plain");
+    waymark(root, TODAY).arg("build").arg("--output").arg(&plain).assert().success();
+    let changes = site::decode_entities(&read(&plain.join("changes.html")));
+    assert!(changes.contains(&format!("Follow-up call, also about {name}")), "the plain site shows the message");
+
+    // Sam's site shows the commit, its date and change, but not its message.
+    let sam = root.join("sam");
+    build_caseload(root, &sam, &["sam-okafor"]);
+    let bytes = site_bytes(&sam);
+    assert_eq!(site::find_needle(&bytes, &name), None, "{name} is in Sam's site");
+    assert_eq!(site::find_needle(&bytes, "Follow-up call"), None, "the message is in Sam's site");
+    let changes = site::decode_entities(&read(&sam.join("changes.html")));
+    assert!(changes.contains(waymark::audience::HIDDEN_MESSAGE), "{changes}");
+    let timeline = site::decode_entities(&read(&sam.join("people").join(mine).join("history.html")));
+    assert!(timeline.contains(waymark::audience::HIDDEN_MESSAGE) && timeline.contains("10 Feb 2026"), "{timeline}");
 }

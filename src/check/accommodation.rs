@@ -24,33 +24,22 @@ pub(super) fn check(c: &mut Checker<'_>) {
     let Some((from, before)) = ages(kind.value) else { return };
     let Some(dob) = p.date_of_birth.value() else { return };
     let age = age_on(dob, c.today);
-    let (message, help) = if age < from {
-        (
-            format!(
-                "{} cannot hold at {age}: it begins at 18 ({}), and the DfE's care-leaver return refuses it before then (rules 3001 and 347)",
-                kind.value.as_str(),
-                display_date(birthday(dob, 18))
-            ),
-            match kind.value {
-                StayingPut => "before 18, living with foster carers is foster care: write foster, and staying-put from the 18th birthday",
-                _ => "record where the young person lives now; a foyer place can start at 18",
-            },
-        )
+    let eighteen = display_date(birthday(dob, 18));
+    let why = if age < from {
+        format!("it begins at 18 ({eighteen}), and the DfE's care-leaver return refuses it before then (rules 3001 and 347)")
     } else if age >= before {
-        (
-            format!(
-                "{} cannot hold at {age}: it is a placement for children in care, and they turned 18 on {}",
-                kind.value.as_str(),
-                display_date(birthday(dob, 18))
-            ),
-            match kind.value {
-                Foster => "if they still live with their former foster carers, write staying-put (and the staying_put block); otherwise record where they live now",
-                _ => "record where the young person lives now (for example semi-independent or supported-lodgings)",
-            },
-        )
+        format!("it is a placement for children in care, and they turned 18 on {eighteen}")
     } else {
         return;
     };
+    // Each type is wrong on one side of 18 only, so its help says what to write instead.
+    let help = match kind.value {
+        StayingPut => "before 18, living with foster carers is foster care: write foster, and staying-put from the 18th birthday",
+        Foyer => "record where the young person lives now; a foyer place can start at 18",
+        Foster => "if they still live with their former foster carers, write staying-put (and the staying_put block); otherwise record where they live now",
+        _ => "record where the young person lives now (for example semi-independent or supported-lodgings)",
+    };
+    let message = format!("{} cannot hold at {age}: {why}", kind.value.as_str());
     let src = p.source.clone();
     c.report(Rule::AccommodationAge, &src, kind.pos, message, help);
 }
@@ -63,6 +52,24 @@ mod tests {
     fn fires(kind: &str, dob: &str, today: &str) -> bool {
         let p = profile("relevant", dob, &format!("accommodation:\n  type: {kind}\n  suitable: true\n"));
         fired(&[("profile.md", &p)], today).iter().any(|d| d.rule == Rule::AccommodationAge)
+    }
+
+    #[test]
+    fn each_type_says_why_and_what_to_write_instead() {
+        let said = |kind: &str, dob: &str| {
+            let p = profile("relevant", dob, &format!("accommodation:\n  type: {kind}\n  suitable: true\n"));
+            let d = fired(&[("profile.md", &p)], "2026-11-24");
+            let d = d.iter().find(|d| d.rule == Rule::AccommodationAge).expect("fires");
+            (d.message.clone(), d.help.clone().unwrap_or_default())
+        };
+        let (message, help) = said("foyer", "2009-01-10");
+        assert_eq!(message, "foyer cannot hold at 17: it begins at 18 (10 Jan 2027), and the DfE's care-leaver return refuses it before then (rules 3001 and 347)");
+        assert_eq!(help, "record where the young person lives now; a foyer place can start at 18");
+        assert!(said("staying-put", "2009-01-10").1.starts_with("before 18, living with foster carers is foster care"));
+        let (message, help) = said("childrens-home", "2007-01-10");
+        assert_eq!(message, "childrens-home cannot hold at 19: it is a placement for children in care, and they turned 18 on 10 Jan 2025");
+        assert!(help.contains("semi-independent"), "{help}");
+        assert!(said("foster", "2007-01-10").1.starts_with("if they still live with their former foster carers"));
     }
 
     #[test]

@@ -276,39 +276,44 @@ const GOAL_FIELDS: &[Field] = &[
     opt("done", Date),
 ];
 
+/// Reads each map of the list field `key` (fields `known`) with `read`, given the item's
+/// place and fields; an item `read` gives nothing for is left out (its problems reported).
+fn each<'a, 'c, T>(
+    f: &Fields<'a, 'c>,
+    key: &str,
+    known: &[Field],
+    mut read: impl FnMut(Pos, Fields<'a, 'c>) -> Option<T>,
+) -> Vec<T> {
+    f.each_map(key, known).into_iter().filter_map(|(pos, item)| read(pos, item)).collect()
+}
+
 fn plan(source: Arc<Source>, f: &Fields<'_, '_>) -> PathwayPlan {
-    let reviews = f
-        .each_map("reviews", REVIEW_FIELDS)
-        .into_iter()
-        .map(|(pos, r)| Review {
+    let reviews = each(f, "reviews", REVIEW_FIELDS, |pos, r| {
+        Some(Review {
             pos,
             date: r.req_date("date", "give each review its `date: YYYY-MM-DD`"),
             by: r.text("by"),
             young_person_present: r.boolean("young_person_present").map(|b| b.value),
             views: r.text("views"),
         })
-        .collect();
-    let goals = f
-        .each_map("goals", GOAL_FIELDS)
-        .into_iter()
-        .map(|(pos, g)| {
-            let status = g.vocab::<GoalStatus>("status");
-            if status.as_ref().is_some_and(|s| s.value == GoalStatus::Achieved) {
-                g.require("done", "an achieved goal needs `done: YYYY-MM-DD`, the date it was achieved");
-            }
-            Goal {
-                pos,
-                id: g.req_text("id", "give each goal a short `id` unique within the plan, such as `college`"),
-                heading: g.req_vocab("heading"),
-                need: g.text("need"),
-                action: g.text("action"),
-                by_whom: by_whom(&g, &source),
-                by_when: g.date("by_when"),
-                done: g.date("done"),
-                status,
-            }
+    });
+    let goals = each(f, "goals", GOAL_FIELDS, |pos, g| {
+        let status = g.vocab::<GoalStatus>("status");
+        if status.as_ref().is_some_and(|s| s.value == GoalStatus::Achieved) {
+            g.require("done", "an achieved goal needs `done: YYYY-MM-DD`, the date it was achieved");
+        }
+        Some(Goal {
+            pos,
+            id: g.req_text("id", "give each goal a short `id` unique within the plan, such as `college`"),
+            heading: g.req_vocab("heading"),
+            need: g.text("need"),
+            action: g.text("action"),
+            by_whom: by_whom(&g, &source),
+            by_when: g.date("by_when"),
+            done: g.date("done"),
+            status,
         })
-        .collect();
+    });
     PathwayPlan {
         source,
         started: f.date("started"),
@@ -376,38 +381,26 @@ fn passport(source: Arc<Source>, f: &Fields<'_, '_>) -> HealthPassport {
             phone: p.text("phone").map(|s| s.value),
         })
     };
-    let immunisations = f
-        .each_map("immunisations", IMMUNISATION_FIELDS)
-        .into_iter()
-        .filter_map(|(_, i)| {
-            Some(Immunisation {
-                date: i.date("date").map(|d| d.value),
-                vaccine: i.req_text("vaccine", "name the vaccine")?.value,
-            })
+    let immunisations = each(f, "immunisations", IMMUNISATION_FIELDS, |_, i| {
+        Some(Immunisation {
+            date: i.date("date").map(|d| d.value),
+            vaccine: i.req_text("vaccine", "name the vaccine")?.value,
         })
-        .collect();
-    let medications = f
-        .each_map("medications", MEDICATION_FIELDS)
-        .into_iter()
-        .filter_map(|(_, m)| {
-            Some(Medication {
-                dose: m.text("dose").map(|d| d.value),
-                since: m.date("since").map(|d| d.value),
-                name: m.req_text("name", "name the medicine")?.value,
-            })
+    });
+    let medications = each(f, "medications", MEDICATION_FIELDS, |_, m| {
+        Some(Medication {
+            dose: m.text("dose").map(|d| d.value),
+            since: m.date("since").map(|d| d.value),
+            name: m.req_text("name", "name the medicine")?.value,
         })
-        .collect();
-    let conditions = f
-        .each_map("conditions", CONDITION_FIELDS)
-        .into_iter()
-        .filter_map(|(_, c)| {
-            Some(Condition {
-                since: c.date("since").map(|d| d.value),
-                notes: c.text("notes").map(|d| d.value),
-                name: c.req_text("name", "name the condition")?.value,
-            })
+    });
+    let conditions = each(f, "conditions", CONDITION_FIELDS, |_, c| {
+        Some(Condition {
+            since: c.date("since").map(|d| d.value),
+            notes: c.text("notes").map(|d| d.value),
+            name: c.req_text("name", "name the condition")?.value,
         })
-        .collect();
+    });
     let nhs_number = f.text("nhs_number");
     if let Some(n) = &nhs_number {
         if !nhs_number_valid(&n.value) {
@@ -495,10 +488,8 @@ fn supervision(source: Arc<Source>, f: &Fields<'_, '_>) -> Option<Supervision> {
             }
         })
         .collect();
-    let actions = f
-        .each_map("actions", &["id", "about", "what", "by_when", "done"])
-        .into_iter()
-        .map(|(pos, a)| SupervisionAction {
+    let actions = each(f, "actions", ACTION_FIELDS, |pos, a| {
+        Some(SupervisionAction {
             pos,
             id: a.req_text("id", "give each action a short `id` such as `housing-referral`"),
             about: a.text("about"),
@@ -506,7 +497,7 @@ fn supervision(source: Arc<Source>, f: &Fields<'_, '_>) -> Option<Supervision> {
             by_when: a.req_date("by_when", "add `by_when: YYYY-MM-DD`, when the action is due"),
             done: a.date("done"),
         })
-        .collect();
+    });
     let staff = source.path.split('/').nth(1).unwrap_or_default().to_string();
     Some(Supervision { source, staff, date: date?, by, cases, actions })
 }

@@ -234,7 +234,7 @@ impl<'a> SiteHistory<'a> {
         Some(LastChanged {
             date: last.map(|(c, _)| display_date(c.date())),
             author: last.map(|(c, _)| c.author_shown(self.config)),
-            message: last.map(|(c, _)| c.summary().to_string()),
+            message: last.map(|(c, _)| self.message(c.summary()).to_string()),
             href: href.filter(|_| last.is_some()),
             pending,
         })
@@ -422,7 +422,7 @@ impl<'a> SiteHistory<'a> {
 
     fn entry(&self, e: &Entry<'_>, here: &str, details: &Details, own_pages: bool) -> EntryView {
         let c = e.commit;
-        let mut lines = c.message.trim_end().lines();
+        let mut lines = self.message(&c.message).trim_end().lines();
         let summary = lines.next().unwrap_or("").trim().to_string();
         let body: Vec<String> = lines.map(|l| l.trim_end().to_string()).skip_while(|l| l.is_empty()).collect();
         EntryView {
@@ -485,6 +485,11 @@ impl<'a> SiteHistory<'a> {
             lines,
             more_lines,
         }
+    }
+
+    /// A commit message as this site may show it (the audience decides).
+    fn message<'m>(&self, message: &'m str) -> &'m str {
+        self.audience.map_or(message, |a| a.commit_message(message))
     }
 
     /// Whether the file at this path is in HEAD (its newest change is not a deletion).

@@ -106,6 +106,7 @@ impl Theme {
         tera.register_filter("count", crate::words::count_filter);
         tera.register_filter("noun", crate::words::noun_filter);
         tera.register_filter("a", crate::words::a_filter);
+        tera.register_function("csp", csp);
         tera.add_raw_templates(all.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| format!("the theme's templates do not compile: {}", error_chain(&e)))?;
         let mut statics: BTreeMap<String, Vec<u8>> =
@@ -128,6 +129,13 @@ impl Theme {
             .map_err(|e| format!("cannot prepare {template}: {}", error_chain(&e)))?;
         self.tera.render(template, &ctx).map_err(|e| format!("template {template}: {}", error_chain(&e)))
     }
+}
+
+/// Tera function `csp()`: the pages' Content-Security-Policy, the one `waymark serve` sends
+/// too; `csp(blob=true)`: an encrypted site's shell's, which also allows `blob:` URLs.
+fn csp(args: &std::collections::HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+    let blob = args.get("blob").and_then(tera::Value::as_bool).unwrap_or(false);
+    Ok(if blob { crate::seal::shell_csp() } else { crate::serve::guard::PAGE_CSP.to_string() }.into())
 }
 
 /// Tera filter: text made safe inside a double-quoted CSS string (everything but letters,

@@ -12,9 +12,20 @@ use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use axum::http::{StatusCode, Uri};
 use std::net::{IpAddr, SocketAddr};
 
-/// The Content-Security-Policy every page carries in its `<meta>` tag, sent as a header too,
-/// where `frame-ancestors` (ignored in a `<meta>`) forbids framing.
-pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+/// The policy [`PAGE_CSP`] and [`CSP`] share, as a literal so both can be constants.
+macro_rules! page_csp {
+    () => {
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'"
+    };
+}
+
+/// The Content-Security-Policy every page carries in its `<meta>` tag (the theme's head.html
+/// writes it with the `csp()` function).
+pub const PAGE_CSP: &str = page_csp!();
+
+/// The same policy sent as a header by `waymark serve`, where `frame-ancestors` (ignored in
+/// a `<meta>`) forbids framing.
+pub const CSP: &str = concat!(page_csp!(), "; frame-ancestors 'none'");
 
 /// The headers every answer carries: nothing cached, nothing sniffed, never framed, indexed,
 /// or handed to a page of another site.

@@ -27,16 +27,24 @@ pub fn waymark(root: &Path, today: &str) -> assert_cmd::Command {
 /// The headless browser, if installed. In CI (`CI` set, as `.ci/run` is run) or with
 /// `WAYMARK_BROWSER_TESTS=1`, a missing browser fails the test instead of skipping it.
 pub fn chromium() -> Option<&'static str> {
-    let found = std::process::Command::new("chromium").arg("--version").output().is_ok_and(|o| o.status.success());
+    installed(&["chromium"], "chromium poppler-utils")
+}
+
+/// The first of `names` that runs, if any; when none does, fails the test in CI (`CI` set)
+/// or with `WAYMARK_BROWSER_TESTS=1`, and otherwise skips it (`packages` say what to install).
+fn installed(names: &[&'static str], packages: &str) -> Option<&'static str> {
+    let runs =
+        |name: &str| std::process::Command::new(name).arg("--version").output().is_ok_and(|o| o.status.success());
+    let found = names.iter().copied().find(|name| runs(name));
     let required = std::env::var_os("WAYMARK_BROWSER_TESTS").is_some_and(|v| v == "1")
         || std::env::var_os("CI").is_some_and(|v| !v.is_empty());
-    if !found && required {
-        panic!("chromium is required here but not installed (apt-get install chromium poppler-utils)");
+    if found.is_none() && required {
+        panic!("{} is required here but not installed (apt-get install {packages})", names[0]);
     }
-    if !found {
-        eprintln!("skipped: chromium is not installed");
+    if found.is_none() {
+        eprintln!("skipped: {} is not installed", names[0]);
     }
-    found.then_some("chromium")
+    found
 }
 
 /// Runs headless Chromium on `page` opened from `file://` (with `query` appended) and extra
@@ -282,14 +290,7 @@ impl DevTools {
     /// Evaluates `expression` every 50 ms until it gives a non-empty string (within two
     /// minutes on a busy machine); panics saying what was awaited otherwise.
     pub fn wait_for(&mut self, expression: &str, what: &str) -> String {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-        while std::time::Instant::now() < deadline {
-            if let Some(v) = self.eval(expression).as_str().filter(|v| !v.is_empty()) {
-                return v.to_string();
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        panic!("waited two minutes for {what}");
+        Browser::wait_for(self, expression, what)
     }
 }
 
@@ -424,4 +425,209 @@ pub fn find_needle(site: &[(String, Vec<u8>)], needle: &str) -> Option<String> {
             .find(|(path, bytes)| path.contains(form.as_str()) || bytes.windows(n.len()).any(|w| w == n))
             .map(|(path, _)| path.clone())
     })
+}
+
+/// What a browser test needs of a browser, so one test body drives Chromium and Firefox alike.
+pub trait Browser {
+    /// Opens `url` in the page.
+    fn navigate(&mut self, url: &str);
+    /// Evaluates a JavaScript expression in the page and gives its value (null on an exception).
+    fn eval(&mut self, expression: &str) -> serde_json::Value;
+    /// Saves a PNG of the page when `WAYMARK_SCREENSHOTS` names a folder (for looking only).
+    fn screenshot(&mut self, _name: &str) {}
+
+    /// Evaluates `expression` every 50 ms until it gives a non-empty string (within two
+    /// minutes on a busy machine); panics saying what was awaited otherwise.
+    fn wait_for(&mut self, expression: &str, what: &str) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        while std::time::Instant::now() < deadline {
+            if let Some(v) = self.eval(expression).as_str().filter(|v| !v.is_empty()) {
+                return v.to_string();
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("waited two minutes for {what}");
+    }
+}
+
+impl Browser for DevTools {
+    fn navigate(&mut self, url: &str) {
+        DevTools::navigate(self, url)
+    }
+    fn eval(&mut self, expression: &str) -> serde_json::Value {
+        DevTools::eval(self, expression)
+    }
+    fn screenshot(&mut self, name: &str) {
+        DevTools::screenshot(self, name)
+    }
+}
+
+/// Firefox, if installed (Debian's `firefox-esr`). In CI (`CI` set) or with
+/// `WAYMARK_BROWSER_TESTS=1`, a missing Firefox fails the test instead of skipping it.
+pub fn firefox() -> Option<&'static str> {
+    installed(&["firefox-esr", "firefox"], "firefox-esr")
+}
+
+/// Settings for a fresh Firefox profile: no first-run pages, no updates, reports or other
+/// network traffic of its own (this machine has no network, and a test should not try).
+const FIREFOX_PREFS: &[(&str, &str)] = &[
+    ("browser.shell.checkDefaultBrowser", "false"),
+    ("browser.startup.homepage_override.mstone", "\"ignore\""),
+    ("browser.startup.page", "0"),
+    ("browser.aboutwelcome.enabled", "false"),
+    ("startup.homepage_welcome_url", "\"about:blank\""),
+    ("datareporting.policy.dataSubmissionEnabled", "false"),
+    ("datareporting.healthreport.uploadEnabled", "false"),
+    ("toolkit.telemetry.reportingpolicy.firstRun", "false"),
+    ("app.update.disabledForTesting", "true"),
+    ("app.normandy.enabled", "false"),
+    ("extensions.update.enabled", "false"),
+    ("browser.safebrowsing.malware.enabled", "false"),
+    ("browser.safebrowsing.phishing.enabled", "false"),
+    ("browser.safebrowsing.downloads.enabled", "false"),
+    ("network.captive-portal-service.enabled", "false"),
+    ("network.connectivity-service.enabled", "false"),
+    ("network.dns.disablePrefetch", "true"),
+    ("network.prefetch-next", "false"),
+    ("services.settings.server", "\"data:,#remote-settings-off\""),
+    ("messaging-system.rsexperimentloader.enabled", "false"),
+];
+
+/// Headless Firefox driven over WebDriver BiDi, which Firefox has built in: a WebSocket to
+/// the port it picks and writes into its profile.
+pub struct Bidi {
+    child: std::process::Child,
+    socket: tungstenite::WebSocket<std::net::TcpStream>,
+    next: u64,
+    context: String,
+    /// Events received while waiting for answers (only those subscribed to are sent).
+    pub events: Vec<serde_json::Value>,
+}
+
+impl Bidi {
+    /// Starts headless Firefox on a fresh profile in `profile` and opens a session on its one tab.
+    pub fn start(browser: &str, profile: &Path) -> Self {
+        let prefs: String =
+            FIREFOX_PREFS.iter().map(|(name, value)| format!("user_pref(\"{name}\", {value});\n")).collect();
+        std::fs::write(profile.join("user.js"), prefs).expect("write user.js");
+        let child = std::process::Command::new(browser)
+            .args(["--headless", "--no-remote", "--remote-debugging-port", "0", "--profile"])
+            .arg(profile)
+            .arg("about:blank")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("firefox starts");
+        // Firefox writes the port it listens on into the profile once it listens.
+        let server = profile.join("WebDriverBiDiServer.json");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        let port = loop {
+            let port = std::fs::read(&server)
+                .ok()
+                .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+                .and_then(|v| v["ws_port"].as_u64());
+            if let Some(port) = port {
+                break port;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "firefox did not open its WebDriver BiDi port in two minutes"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        };
+        let stream = std::net::TcpStream::connect(("127.0.0.1", port as u16)).expect("connect to firefox");
+        let (socket, _) =
+            tungstenite::client(format!("ws://127.0.0.1:{port}/session"), stream).expect("WebSocket handshake");
+        let mut bidi = Bidi { child, socket, next: 0, context: String::new(), events: Vec::new() };
+        bidi.call("session.new", serde_json::json!({ "capabilities": {} }));
+        let tree = bidi.call("browsingContext.getTree", serde_json::json!({ "maxDepth": 0 }));
+        bidi.context = tree["contexts"][0]["context"].as_str().expect("a tab").to_string();
+        bidi
+    }
+
+    /// Sends one command and waits for its answer, passing over events; panics on an error.
+    pub fn call(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
+        self.next += 1;
+        let message = serde_json::json!({ "id": self.next, "method": method, "params": params });
+        self.socket.send(tungstenite::Message::text(message.to_string())).expect("send");
+        loop {
+            let raw = self.socket.read().expect("firefox answers");
+            let Ok(text) = raw.to_text() else { continue };
+            let Ok(answer) = serde_json::from_str::<serde_json::Value>(text) else { continue };
+            if answer["id"] == self.next {
+                assert!(answer["type"] != "error", "{method}: {answer}");
+                return answer["result"].clone();
+            }
+            if answer["type"] == "event" {
+                self.events.push(answer);
+            }
+        }
+    }
+}
+
+/// A BiDi remote value (`{"type": "string", "value": "…"}`) as plain JSON.
+fn bidi_value(remote: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    let value = &remote["value"];
+    match remote["type"].as_str() {
+        Some("string" | "boolean") => value.clone(),
+        Some("number") => match value {
+            Value::String(_) => Value::Null, // NaN, Infinity, -0
+            v => v.clone(),
+        },
+        Some("array") => Value::Array(value.as_array().into_iter().flatten().map(bidi_value).collect()),
+        Some("object") => Value::Object(
+            value
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|pair| Some((pair[0].as_str()?.to_string(), bidi_value(&pair[1]))))
+                .collect(),
+        ),
+        _ => Value::Null,
+    }
+}
+
+impl Browser for Bidi {
+    fn navigate(&mut self, url: &str) {
+        let context = self.context.clone();
+        self.call(
+            "browsingContext.navigate",
+            serde_json::json!({ "context": context, "url": url, "wait": "interactive" }),
+        );
+    }
+
+    fn eval(&mut self, expression: &str) -> serde_json::Value {
+        let context = self.context.clone();
+        let got = self.call(
+            "script.evaluate",
+            serde_json::json!({
+                "expression": expression,
+                "target": { "context": context },
+                "awaitPromise": true,
+                "resultOwnership": "none",
+            }),
+        );
+        if got["type"] == "success" {
+            bidi_value(&got["result"])
+        } else {
+            serde_json::Value::Null
+        }
+    }
+
+    fn screenshot(&mut self, name: &str) {
+        use base64::Engine;
+        let Some(dir) = std::env::var_os("WAYMARK_SCREENSHOTS") else { return };
+        let context = self.context.clone();
+        let shot = self.call("browsingContext.captureScreenshot", serde_json::json!({ "context": context }));
+        let png = base64::engine::general_purpose::STANDARD.decode(shot["data"].as_str().unwrap_or("")).expect("png");
+        std::fs::write(Path::new(&dir).join(format!("firefox-{name}")), png).expect("write screenshot");
+    }
+}
+
+impl Drop for Bidi {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

@@ -8,6 +8,11 @@
 // The key, never the passphrase, is kept in sessionStorage for this tab, so the passphrase
 // is asked for once per tab rather than once per page (PBKDF2 takes about half a second by
 // design). The key opens this build only: each build has a new salt, so a new key.
+//
+// Firefox keeps sessionStorage apart for each folder of file:// pages, so a page in another
+// folder would ask again. Following a link or a search form of this site in this tab hands
+// the key to the next page in window.name, which the next page empties before anything else
+// (and which Firefox empties itself on a navigation to another site).
 (function () {
   "use strict";
 
@@ -19,6 +24,10 @@
   var iterations = box ? +box.getAttribute("data-iterations") : 0;
   var check = box ? box.getAttribute("data-check") : "";
   var STORE = "waymark-key:" + salt;
+  var HANDOFF = "waymark-key ";
+  var handed = takeHandOff();
+  // The key of this build as base64, once known, to hand to the next page.
+  var keyText = null;
   var haveKey;
   var keyReady = new Promise(function (resolve) { haveKey = resolve; });
   var waiting = {};
@@ -56,8 +65,11 @@
     return crypto.subtle.importKey("raw", raw, { name: "AES-GCM" }, false, ["decrypt"]);
   }
 
+  // The passphrase is taken in Unicode NFC, as the build takes it (src/seal.rs), so an accent
+  // typed as one character or as a letter and a combining mark gives the same key.
   function derive(passphrase) {
-    return crypto.subtle.importKey("raw", new TextEncoder().encode(passphrase), "PBKDF2", false, ["deriveBits"])
+    var normal = passphrase.normalize ? passphrase.normalize("NFC") : passphrase;
+    return crypto.subtle.importKey("raw", new TextEncoder().encode(normal), "PBKDF2", false, ["deriveBits"])
       .then(function (base) {
         return crypto.subtle.deriveBits(
           { name: "PBKDF2", hash: "SHA-256", salt: fromBase64(salt), iterations: iterations }, base, 256);
@@ -84,6 +96,39 @@
     p.textContent = text;
     document.body.insertBefore(p, document.body.firstChild);
   }
+
+  // ---- The key handed from page to page (see the top) ----
+
+  // The key the last page handed over in window.name, if it is for this build; window.name
+  // is emptied in any case, so no later page can read it.
+  function takeHandOff() {
+    var name = "";
+    try { name = String(window.name || ""); } catch (e) { return null; }
+    if (name.indexOf(HANDOFF) !== 0) return null;
+    window.name = "";
+    var parts = name.slice(HANDOFF.length).split(" ");
+    return parts.length === 2 && parts[0] === salt ? parts[1] : null;
+  }
+
+  // Hands the key to the page at `url` when it is another page of this site opened in this
+  // tab; taken back after a while if no page took it (a navigation that did not happen).
+  function handOff(url) {
+    var path = sitePath(url);
+    if (!keyText || path === null || path === sitePath(location.href) || !/\.html$/.test(path)) return;
+    window.name = HANDOFF + salt + " " + keyText;
+    setTimeout(function () { if (window.name.indexOf(HANDOFF) === 0) window.name = ""; }, 10000);
+  }
+
+  function sameTab(e, target) {
+    return !e.defaultPrevented && !e.ctrlKey && !e.metaKey && !e.shiftKey && !e.altKey && !(e.button > 0) &&
+      (!target || target === "_self");
+  }
+
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (!form || form.tagName !== "FORM" || (form.method || "get").toLowerCase() !== "get") return;
+    if (sameTab(e, form.getAttribute("target"))) handOff(form.action);
+  });
 
   // ---- Files other than pages: scripts holding ciphertext ----
 
@@ -183,7 +228,10 @@
     var a = e.target.closest ? e.target.closest("a[href]") : null;
     if (!a) return;
     var path = sitePath(a.href);
-    if (!isSealedFile(path)) return;
+    if (!isSealedFile(path)) {
+      if (sameTab(e, a.getAttribute("target")) && !a.hasAttribute("download")) handOff(a.href);
+      return;
+    }
     e.preventDefault();
     loadFile(path).then(function (file) {
       if (!file) return warn("That file has been changed or moved since the site was built, so it is not opened.");
@@ -196,7 +244,8 @@
     });
   });
 
-  function openPage(key) {
+  function openPage(key, raw) {
+    keyText = raw;
     haveKey(key);
     var here = sitePath(location.href);
     decrypt(key, here, box.textContent).then(function (bytes) {
@@ -229,7 +278,7 @@
           }
           try { sessionStorage.setItem(STORE, toBase64(raw)); } catch (err) { /* storage off: ask on each page */ }
           form.hidden = true;
-          openPage(key);
+          openPage(key, toBase64(raw));
         });
       }).catch(function () {
         say("This browser cannot open encrypted pages here (it has no Web Crypto). Try a current Chrome, Edge or Firefox.", true);
@@ -268,11 +317,14 @@
     return;
   }
   var stored = null;
-  try { stored = sessionStorage.getItem(STORE); } catch (e) { stored = null; }
+  try { stored = handed || sessionStorage.getItem(STORE); } catch (e) { stored = handed; }
   if (!stored) return ask();
-  importKey(fromBase64(stored)).then(function (key) {
+  Promise.resolve(stored).then(function (text) { return importKey(fromBase64(text)); }).then(function (key) {
     return opensSite(key).then(function (ok) {
-      if (ok) return openPage(key);
+      if (ok) {
+        try { sessionStorage.setItem(STORE, stored); } catch (e) { /* storage off: handed on by links only */ }
+        return openPage(key, stored);
+      }
       try { sessionStorage.removeItem(STORE); } catch (e) { /* nothing kept */ }
       ask();
     });
