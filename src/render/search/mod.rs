@@ -32,13 +32,13 @@ pub mod live;
 pub mod tokenise;
 
 use super::paths;
+use super::reuse::{Fingerprint, Reuse};
 use super::views::{has_passport_page, has_plan_page, label};
 use crate::config::Config;
 use crate::model::date::Date;
 use crate::model::vocab::NoteKind;
 use crate::model::vocab::Vocab;
 use crate::model::{Person, Repository, Source};
-use super::reuse::{Fingerprint, Reuse};
 use crate::site::Content;
 use encode::Deflater;
 use rayon::prelude::*;
