@@ -109,6 +109,8 @@ pub struct Reuse {
     common: Fingerprint,
     kept: std::sync::atomic::AtomicUsize,
     writes_manifest: bool,
+    /// Whether the search index is left out, for a caller that makes it itself.
+    pub(crate) no_search: bool,
 }
 
 impl Reuse {
@@ -144,6 +146,7 @@ impl Reuse {
             common,
             kept: Default::default(),
             writes_manifest: true,
+            no_search: false,
         }
     }
 
@@ -156,7 +159,14 @@ impl Reuse {
             common: Fingerprint::default(),
             kept: Default::default(),
             writes_manifest: false,
+            no_search: false,
         }
+    }
+
+    /// A build that keeps nothing, records nothing and leaves the search index out: for
+    /// `waymark serve`, whose live index makes the same files itself.
+    pub fn nothing_but_pages() -> Reuse {
+        Reuse { no_search: true, ..Reuse::nothing() }
     }
 
     /// Whether this build keeps and records anything (not for a site made in memory).

@@ -272,6 +272,9 @@ pub(crate) fn put_index(
     records: &[u128],
     put: &dyn Fn(String, Content) -> Result<(), String>,
 ) -> Result<(), String> {
+    if reuse.no_search {
+        return Ok(());
+    }
     let key = reuse.search_key(records);
     if let Some(files) = reuse.keep(super::reuse::SEARCH.into(), key.clone()) {
         for (path, from) in files {
