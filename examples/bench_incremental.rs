@@ -179,15 +179,21 @@ fn git(dir: &Path, args: &[&str]) -> Result<String, Box<dyn Error>> {
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
-/// Commits a copy of the first person's first note under a new name, as a new note would come.
+/// Commits a copy of the first person's first note under a new name, dated the corpus' today,
+/// as a new note would come.
 fn add_note(corpus: &Path, round: usize) -> Result<(), Box<dyn Error>> {
     let person =
         fs::read_dir(corpus.join("records"))?.filter_map(|e| e.ok()).map(|e| e.path()).min().ok_or("no records")?;
     let notes = person.join("notes");
     let first = fs::read_dir(&notes)?.filter_map(|e| e.ok()).map(|e| e.path()).min().ok_or("no notes")?;
-    let stem = first.file_stem().and_then(|s| s.to_str()).ok_or("odd note name")?;
+    let today = synth::end_date().to_string();
+    let text = fs::read_to_string(&first)?;
+    let dated: String = text
+        .lines()
+        .map(|l| if l.starts_with("date: ") { format!("date: {today}\n") } else { format!("{l}\n") })
+        .collect();
     let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis();
-    fs::copy(&first, notes.join(format!("{stem}-bench-{stamp}-{round}.md")))?;
+    fs::write(notes.join(format!("{today}-bench-{stamp}-{round}.md")), dated)?;
     git(corpus, &["add", "-A", "records"])?;
     git(corpus, &["commit", "-q", "-m", "A new note (benchmark)"])?;
     Ok(())

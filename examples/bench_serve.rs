@@ -59,18 +59,20 @@ fn main() -> Result<(), Box<dyn Error>> {
     }
     println!();
     println!(
-        "{:>8} {:>6} {:>10} {:>10} {:>10} {:>12} {:>14}",
-        "notes", "edits", "median ms", "min ms", "max ms", "startup s", "server ms med"
+        "{:>8} {:>6} {:>10} {:>10} {:>10} {:>12} {:>14} {:>8} {:>8}",
+        "notes", "edits", "median ms", "min ms", "max ms", "startup s", "server ms med", "RSS MB", "peak MB"
     );
     for (size, r) in &rows {
         println!(
-            "{size:>8} {:>6} {:>10.1} {:>10.1} {:>10.1} {:>12.1} {:>14.1}",
+            "{size:>8} {:>6} {:>10.1} {:>10.1} {:>10.1} {:>12.1} {:>14.1} {:>8.0} {:>8.0}",
             r.latencies.len(),
             ms(r.median()),
             ms(r.latencies[0]),
             ms(r.latencies[r.latencies.len() - 1]),
             r.startup.as_secs_f64(),
-            r.server_ms_median
+            r.server_ms_median,
+            r.rss_mb,
+            r.peak_mb
         );
     }
     println!("\nlatency: from just before the write to the reload event for the person's page (30 ms of it is the debounce).");
@@ -86,6 +88,9 @@ struct Timings {
     latencies: Vec<Duration>,
     startup: Duration,
     server_ms_median: f64,
+    /// Resident memory after the edits, and its peak, in MB.
+    rss_mb: f64,
+    peak_mb: f64,
 }
 
 impl Timings {
@@ -142,6 +147,7 @@ fn bench(bin: &Path, corpus: &Path, edits: usize, gap: Duration) -> Result<Timin
     std::fs::write(&note, &original)?;
     result?;
     std::thread::sleep(Duration::from_millis(300));
+    let (rss_mb, peak_mb) = memory(server.pid());
     let mut server_ms: Vec<f64> = server
         .stdout()
         .iter()
@@ -150,5 +156,18 @@ fn bench(bin: &Path, corpus: &Path, edits: usize, gap: Duration) -> Result<Timin
     server_ms.sort_by(f64::total_cmp);
     let server_ms_median = server_ms.get(server_ms.len() / 2).copied().unwrap_or(f64::NAN);
     latencies.sort();
-    Ok(Timings { latencies, startup, server_ms_median })
+    Ok(Timings { latencies, startup, server_ms_median, rss_mb, peak_mb })
+}
+
+/// The resident memory of process `pid` now and at its peak, in MB (Linux; 0 elsewhere).
+fn memory(pid: u32) -> (f64, f64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| -> f64 {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.trim().strip_suffix("kB")?.trim().parse::<f64>().ok())
+            .unwrap_or(0.0)
+            / 1024.0
+    };
+    (field("VmRSS:"), field("VmHWM:"))
 }

@@ -159,6 +159,9 @@ pub struct Staging {
     files: std::sync::atomic::AtomicUsize,
     pages: std::sync::atomic::AtomicUsize,
     finished: bool,
+    /// The site being replaced, when a file it already holds byte for byte is linked rather
+    /// than written (see [`Staging::keeping_identical`]).
+    previous: Option<PathBuf>,
 }
 
 impl Staging {
@@ -193,7 +196,17 @@ impl Staging {
             files: Default::default(),
             pages: Default::default(),
             finished: false,
+            previous: None,
         })
+    }
+
+    /// Links each file the site being replaced already holds byte for byte instead of writing
+    /// it again, so a build that changed little writes little and removing the old site frees
+    /// little (on a file system that discards freed blocks, freeing is most of a swap). Only
+    /// for sites whose files come out the same each time: not for sealed ones.
+    pub fn keeping_identical(mut self) -> Staging {
+        self.previous = Some(self.output.clone()).filter(|o| check_output(o).is_ok() && o.is_dir());
+        self
     }
 
     /// How many HTML pages have been written so far.
@@ -235,7 +248,9 @@ impl Sink for Staging {
             // Several threads may make the same folder; create_dir_all accepts one that appears meanwhile.
             std::fs::create_dir_all(folder).map_err(|e| WriteError::Io(folder.to_path_buf(), e))?;
         }
+        let previous = self.previous.as_ref().map(|p| path.split('/').fold(p.clone(), |p, s| p.join(s)));
         match content {
+            Content::Bytes(b) if previous.as_ref().is_some_and(|old| link_if_same(old, &dest, &b)) => {}
             Content::Bytes(b) => std::fs::write(&dest, b).map_err(|e| WriteError::Io(dest.clone(), e))?,
             Content::Copy(from) => {
                 // Never follow a link out of the records: copy regular files only.
@@ -316,6 +331,41 @@ fn link_or_copy(from: &Path, dest: &Path) -> Result<(), WriteError> {
         return Ok(());
     }
     std::fs::copy(from, dest).map(|_| ()).map_err(|e| WriteError::Io(dest.to_path_buf(), e))
+}
+
+/// Hard-links `old` (a file of the site being replaced) to `dest` when it holds exactly
+/// `bytes`; says whether it did. Never follows a link, and keeps the new link only when it is
+/// the very file compared (the old folder could have been swapped meanwhile).
+#[cfg(unix)]
+fn link_if_same(old: &Path, dest: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read;
+    use std::os::unix::fs::MetadataExt;
+    let same_size = |m: &std::fs::Metadata| m.is_file() && m.len() == bytes.len() as u64;
+    if !std::fs::symlink_metadata(old).is_ok_and(|m| same_size(&m)) {
+        return false;
+    }
+    let Ok(mut file) = std::fs::File::open(old) else { return false };
+    let Ok(meta) = file.metadata() else { return false };
+    let mut held = Vec::with_capacity(bytes.len());
+    if !same_size(&meta) || file.read_to_end(&mut held).is_err() || held != bytes {
+        return false;
+    }
+    if std::fs::hard_link(old, dest).is_err() {
+        return false;
+    }
+    match std::fs::symlink_metadata(dest) {
+        Ok(m) if (m.dev(), m.ino()) == (meta.dev(), meta.ino()) => true,
+        _ => {
+            let _ = std::fs::remove_file(dest);
+            false
+        }
+    }
+}
+
+/// Elsewhere every file is written.
+#[cfg(not(unix))]
+fn link_if_same(_old: &Path, _dest: &Path, _bytes: &[u8]) -> bool {
+    false
 }
 
 /// Removes a folder and everything in it, two levels of subfolders at a time in parallel:
@@ -451,6 +501,35 @@ mod tests {
         drop(running);
         assert_eq!(std::fs::read_to_string(out.join("index.html")).expect("read"), "new");
         assert!(is_leftover(".public.waymark-new-9", "public") && !is_leftover(".public2.waymark-new-9", "public"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_the_old_site_holds_byte_for_byte_are_linked_and_the_rest_written() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let out = dir.path().join("public");
+        let mut first = site("same");
+        first.add("people/b/index.html", "old text");
+        write(&first, &out).expect("first build");
+        let ino = |p: &str| std::fs::metadata(out.join(p)).expect("metadata").ino();
+        let (same, changed) = (ino("index.html"), ino("people/b/index.html"));
+        // A link in the old site is never followed, even to the same bytes.
+        std::fs::write(dir.path().join("elsewhere"), "a").expect("write");
+        std::fs::remove_file(out.join("people/a/index.html")).expect("remove");
+        std::os::unix::fs::symlink(dir.path().join("elsewhere"), out.join("people/a/index.html")).expect("link");
+
+        let staging = Staging::new(&out).expect("staging").keeping_identical();
+        staging.put("index.html".into(), Content::Bytes(b"same".to_vec())).expect("put");
+        staging.put("people/a/index.html".into(), Content::Bytes(b"a".to_vec())).expect("put");
+        staging.put("people/b/index.html".into(), Content::Bytes(b"new text".to_vec())).expect("put");
+        staging.finish().expect("swap");
+        assert_eq!(ino("index.html"), same, "the same bytes are the same file");
+        assert_ne!(ino("people/b/index.html"), changed);
+        assert_eq!(std::fs::read_to_string(out.join("people/b/index.html")).expect("read"), "new text");
+        let meta = std::fs::symlink_metadata(out.join("people/a/index.html")).expect("metadata");
+        assert!(meta.is_file(), "a file of its own, not the old site's link");
+        assert_eq!(std::fs::read_to_string(out.join("people/a/index.html")).expect("read"), "a");
     }
 
     #[test]

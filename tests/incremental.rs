@@ -218,3 +218,54 @@ fn flip(data: &[u8], at: usize) -> Vec<u8> {
     d[at] ^= 0x10;
     d
 }
+
+/// The inode of a site file: a file kept from the last build is the same file, hard-linked.
+#[cfg(unix)]
+fn inode(path: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).expect("metadata").ino()
+}
+
+#[cfg(unix)]
+#[test]
+fn search_files_made_from_the_same_records_are_kept_and_the_rest_made_again() {
+    let repo = three_people();
+    // Forty older notes, so the oldest documents fill whole document chunks a new note leaves alone.
+    for day in 1..=40 {
+        let date = format!("2025-{:02}-{:02}", 1 + day / 28, 1 + day % 28);
+        repo.write(
+            &format!("records/yp-0002/notes/{date}-visit.md"),
+            NOTE.replace("2026-11-20", &date).replace("Visited", &format!("Visit number {day}")),
+        );
+    }
+    commit(&repo, AMIRA, "2026-11-01", "Older notes");
+    let dir = tempfile::tempdir().expect("temp");
+    let out = dir.path().join("site");
+    build(&repo, TODAY, &out, false);
+    let (first_docs, manifest) = (inode(&out.join("search/d/0.js")), inode(&out.join("search/manifest.js")));
+
+    repo.write(
+        "records/yp-0001/notes/2026-11-23-call.md",
+        NOTE.replace("2026-11-20", "2026-11-23").replace("Visited", "Telephoned about the bus pass"),
+    );
+    commit(&repo, SAM, "2026-11-23", "Call note");
+    same_as_full(&repo, TODAY, &out);
+    assert_eq!(inode(&out.join("search/d/0.js")), first_docs, "the oldest documents' chunk was made again");
+    assert_ne!(inode(&out.join("search/manifest.js")), manifest, "the manifest is always made afresh");
+
+    // A kept file gone from the old site, or a damaged record of what the files were made from:
+    // the index is made again, the same as a full build's.
+    repo.write("records/yp-0001/notes/2026-11-24-call.md", NOTE.replace("2026-11-20", "2026-11-24"));
+    commit(&repo, SAM, "2026-11-24", "Another call");
+    std::fs::remove_file(out.join("search/d/0.js")).expect("remove");
+    same_as_full(&repo, TODAY, &out);
+    let manifest = out.join(".waymark-build.json");
+    let text = std::fs::read_to_string(&manifest).expect("read");
+    std::fs::write(&manifest, text.replace("\"search/d/0.js\":\"", "\"search/d/0.js\":\"0")).expect("write");
+    repo.write(
+        "records/yp-0001/notes/2026-11-24-call.md",
+        NOTE.replace("2026-11-20", "2026-11-24").replace("Visited", "Rang"),
+    );
+    commit(&repo, SAM, "2026-11-24", "Reworded");
+    same_as_full(&repo, TODAY, &out);
+}

@@ -120,21 +120,7 @@ pub fn render_to(
     bytes(paths::CHANGES.into(), page(theme, "history.html", paths::CHANGES, &site_view, recent)?)?;
     let search_page = page(theme, "search.html", search::PAGE, &site_view, search::page_view(&repo.config))?;
     bytes(search::PAGE.into(), search_page)?;
-    let key = reuse.search_key(&records);
-    match reuse.keep(reuse::SEARCH.into(), key.clone()) {
-        Some(files) => {
-            for (path, from) in files {
-                put(path, Content::Link(from))?;
-            }
-        }
-        None => {
-            let files = search::build(repo, today).files;
-            reuse.record(reuse::SEARCH.into(), key, files.iter().map(|(p, _)| p.clone()).collect());
-            for (path, text) in files {
-                bytes(path, text)?;
-            }
-        }
-    }
+    search::put_index(repo, today, reuse, &records, &put)?;
     for (name, data) in &theme.statics {
         put(format!("static/{name}"), Content::Bytes(data.clone()))?;
     }

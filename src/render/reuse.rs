@@ -32,7 +32,7 @@ use std::sync::Mutex;
 /// The manifest's name inside the site folder.
 pub const MANIFEST: &str = ".waymark-build.json";
 /// Version of the manifest and of what goes into a fingerprint: a change to either starts afresh.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 /// The unit of the search index files.
 pub const SEARCH: &str = "search";
 
@@ -93,6 +93,10 @@ struct Unit {
 struct Manifest {
     version: u32,
     units: BTreeMap<String, Unit>,
+    /// For each file of the search index, the fingerprint of what it was made from: when the
+    /// index as a whole changed, each file made from the same inputs is still kept.
+    #[serde(default)]
+    inputs: BTreeMap<String, String>,
 }
 
 /// What this build can keep from the last one, and what it records for the next.
@@ -105,6 +109,8 @@ pub struct Reuse {
     common: Fingerprint,
     kept: std::sync::atomic::AtomicUsize,
     writes_manifest: bool,
+    /// Whether the search index is left out, for a caller that makes it itself.
+    pub(crate) no_search: bool,
 }
 
 impl Reuse {
@@ -136,10 +142,11 @@ impl Reuse {
         Reuse {
             old_site: output.filter(|_| !full).map(Path::to_path_buf),
             old,
-            new: Mutex::new(Manifest { version: VERSION, units: BTreeMap::new() }),
+            new: Mutex::new(Manifest { version: VERSION, ..Manifest::default() }),
             common,
             kept: Default::default(),
             writes_manifest: true,
+            no_search: false,
         }
     }
 
@@ -152,7 +159,14 @@ impl Reuse {
             common: Fingerprint::default(),
             kept: Default::default(),
             writes_manifest: false,
+            no_search: false,
         }
+    }
+
+    /// A build that keeps nothing, records nothing and leaves the search index out: for
+    /// `waymark serve`, whose live index makes the same files itself.
+    pub fn nothing_but_pages() -> Reuse {
+        Reuse { no_search: true, ..Reuse::nothing() }
     }
 
     /// Whether this build keeps and records anything (not for a site made in memory).
@@ -224,6 +238,46 @@ impl Reuse {
         }
         self.record(unit, key, old.files.clone());
         Some(out)
+    }
+
+    /// Whether the last build's copy of the search index file `path`, made from `input`, is
+    /// still there to keep; when it is, it is recorded as this build's (see [`Reuse::old_file`]).
+    pub fn keep_file(&self, path: &str, input: u128) -> bool {
+        let key = self.file_key(input);
+        let same = self.old.inputs.get(path).is_some_and(|k| *k == key);
+        if !same || !self.old_file(path).is_some_and(|f| std::fs::symlink_metadata(f).is_ok_and(|m| m.is_file())) {
+            return false;
+        }
+        self.record_file(path, input);
+        true
+    }
+
+    /// Records that this build made the search index file `path` from `input`.
+    pub fn record_file(&self, path: &str, input: u128) {
+        if !self.active() {
+            return;
+        }
+        let key = self.file_key(input);
+        self.new.lock().unwrap_or_else(|e| e.into_inner()).inputs.insert(path.to_string(), key);
+    }
+
+    /// Records every search index file's inputs as the last build did, when the whole index is kept.
+    pub fn keep_inputs(&self) {
+        if self.active() {
+            self.new.lock().unwrap_or_else(|e| e.into_inner()).inputs.clone_from(&self.old.inputs);
+        }
+    }
+
+    /// Where `path` is in the old site, when there is one and the path is safe to follow.
+    pub fn old_file(&self, path: &str) -> Option<PathBuf> {
+        let dir = self.old_site.as_ref()?;
+        super::paths::safe_relative(path).then(|| path.split('/').fold(dir.clone(), |p, s| p.join(s)))
+    }
+
+    fn file_key(&self, input: u128) -> String {
+        let mut f = self.common.clone();
+        input.hash(&mut f);
+        f.hex()
     }
 
     /// Records the files this build made (or kept) for `unit`.

@@ -152,7 +152,16 @@ impl Model {
         let report = check::check_with(&repo, today, Some(&git));
         let theme = Theme::load(&repo.root, &repo.config.theme)?;
         let history = SiteHistory::new(&git.history, &repo, &git.uncommitted);
-        let site = render::render(&repo, &report, today, &theme, &history, &|| {})?;
+        // The search index's files come from the live index, which updates them later: made
+        // once here rather than by the render too.
+        let pages = std::sync::Mutex::new(Site::default());
+        let nothing = crate::render::reuse::Reuse::nothing_but_pages();
+        render::render_to(&pages, &repo, &report, today, &theme, &history, &nothing, &|| {})?;
+        let mut site = pages.into_inner().unwrap_or_else(|e| e.into_inner());
+        let (search, files) = LiveIndex::new(&repo, today);
+        for (path, text) in files {
+            site.add(path, text);
+        }
         let links = Links::new(&repo);
         let model = Model {
             root: root.to_path_buf(),
@@ -165,7 +174,7 @@ impl Model {
             indexed: false,
             files_by: BTreeMap::new(),
             mentions: HashMap::new(),
-            search: None,
+            search: Some(search),
             problems: BTreeMap::new(),
             trace: std::env::var_os("WAYMARK_SERVE_TRACE").is_some_and(|v| v == "1"),
         };
@@ -198,8 +207,6 @@ impl Model {
         let started = Instant::now();
         self.files_by = load::files_by_person(&self.root);
         self.mentions = self.repo.people.par_iter().map(|p| (p.id.clone(), mentions(p))).collect();
-        // Its files are those the build just rendered, so only the index itself is kept.
-        self.search = Some(LiveIndex::new(&self.repo, self.today).0);
         self.indexed = true;
         self.lap("indexing", started);
     }

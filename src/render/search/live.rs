@@ -117,7 +117,7 @@ impl LiveIndex {
                 },
             )
             .collect();
-        let avg = counted.iter().map(|(_, len)| f64::from(*len)).sum::<f64>() / docs.len().max(1) as f64;
+        let avg = super::average(counted.iter().map(|(_, len)| *len));
         let refs: Vec<&Doc> = docs.iter().collect();
         let lists = Lists::of(&refs, &repo.config);
         let shared = Deflater::text(&dictionary(&refs, &|d| lists.row(d)));

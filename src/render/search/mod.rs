@@ -32,12 +32,14 @@ pub mod live;
 pub mod tokenise;
 
 use super::paths;
+use super::reuse::{Fingerprint, Reuse};
 use super::views::{has_passport_page, has_plan_page, label};
 use crate::config::Config;
 use crate::model::date::Date;
 use crate::model::vocab::NoteKind;
 use crate::model::vocab::Vocab;
 use crate::model::{Person, Repository, Source};
+use crate::site::Content;
 use encode::Deflater;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -260,6 +262,70 @@ pub fn build(repo: &Repository, today: Date) -> SearchIndex {
     build_from(docs, &repo.config, today)
 }
 
+/// Hands the site's index files to `put`: all of them kept from the last build when no
+/// record changed (`records` holds each young person's, see [`Reuse::records_of`]); otherwise
+/// made afresh, keeping each file of the last build made from the same inputs.
+pub(crate) fn put_index(
+    repo: &Repository,
+    today: Date,
+    reuse: &Reuse,
+    records: &[u128],
+    put: &dyn Fn(String, Content) -> Result<(), String>,
+) -> Result<(), String> {
+    if reuse.no_search {
+        return Ok(());
+    }
+    let key = reuse.search_key(records);
+    if let Some(files) = reuse.keep(super::reuse::SEARCH.into(), key.clone()) {
+        for (path, from) in files {
+            put(path, Content::Link(from))?;
+        }
+        reuse.keep_inputs();
+        return Ok(());
+    }
+    let kept = |path: &str, input: u128| reuse.active() && reuse.keep_file(path, input);
+    let files = build_keeping(repo, today, &kept);
+    reuse.record(super::reuse::SEARCH.into(), key, files.iter().map(|f| f.path.clone()).collect());
+    for f in files {
+        match (f.text, reuse.old_file(&f.path)) {
+            (Some(text), _) => {
+                reuse.record_file(&f.path, f.input);
+                put(f.path, Content::Bytes(text.into_bytes()))?;
+            }
+            (None, Some(old)) => put(f.path, Content::Link(old))?,
+            (None, None) => return Err(format!("the search index file {} was to be kept but is gone", f.path)),
+        }
+    }
+    Ok(())
+}
+
+/// One file of an index built by [`build_keeping`].
+pub struct IndexFile {
+    /// Site path.
+    pub path: String,
+    /// A fingerprint of everything the file is made from: the same fingerprint, the same bytes.
+    pub input: u128,
+    /// Its text; `None` when the caller said the last build's copy is kept.
+    pub text: Option<String>,
+}
+
+/// Builds the index as [`build`] does, but skips compressing each file for which
+/// `kept(path, input)` says the last build's copy (made from the same `input`) is kept.
+///
+/// Counting terms is still done for every record, since every weight depends on all of them;
+/// what is saved is compressing, writing and later removing the files that did not change,
+/// most of them when the new records are the newest (documents are numbered oldest first).
+pub fn build_keeping(repo: &Repository, today: Date, kept: &(dyn Fn(&str, u128) -> bool + Sync)) -> Vec<IndexFile> {
+    let mut docs = documents(repo);
+    sort(&mut docs, today);
+    let (postings, len_of) = count_terms(&docs);
+    let docs: Vec<&Doc> = docs.iter().collect();
+    let entries = entries(postings.into_par_iter().map(|(t, p)| (t.to_string(), p)), &len_of, &docs);
+    let lists = Lists::of(&docs, &repo.config);
+    let shared = Deflater::text(&dictionary(&docs, &|d| lists.row(d)));
+    made_files(&docs, &entries, &lists, today, &shared, kept).0
+}
+
 /// Puts documents in index order: oldest first, undated records as `today`.
 pub fn sort<D: std::borrow::Borrow<Doc>>(docs: &mut [D], today: Date) {
     docs.sort_by(|a, b| {
@@ -359,7 +425,7 @@ fn entries(
     docs: &[&Doc],
 ) -> Vec<(String, String)> {
     let n = docs.len();
-    let avg = len_of.iter().map(|l| f64::from(*l)).sum::<f64>() / n.max(1) as f64;
+    let avg = average(len_of.iter().copied());
     let mut entries: Vec<(String, String)> = postings
         .map(|(term, list)| {
             let weighted: Vec<(u32, u8)> =
@@ -460,18 +526,57 @@ impl Lists {
 /// Every index file: term chunks Huffman-coded, document chunks deflated with `shared`,
 /// whose dictionary the manifest carries.
 fn files(docs: &[&Doc], entries: &[(String, String)], lists: &Lists, today: Date, shared: &Deflater) -> Files {
+    let (made, firsts, dates) = made_files(docs, entries, lists, today, shared, &|_, _| false);
+    let files = made.into_iter().filter_map(|f| Some((f.path, f.text?))).collect();
+    Files { files, firsts, dates }
+}
+
+/// Every index file as [`files`] makes it, each with the fingerprint of what it is made from,
+/// left uncompressed when `kept` says the last build's copy is kept; with the first term of
+/// each term chunk and the manifest's dates.
+fn made_files(
+    docs: &[&Doc],
+    entries: &[(String, String)],
+    lists: &Lists,
+    today: Date,
+    shared: &Deflater,
+    kept: &(dyn Fn(&str, u128) -> bool + Sync),
+) -> (Vec<IndexFile>, Vec<String>, serde_json::Value) {
+    use std::hash::{Hash, Hasher};
+    let make = |path: String, input: &dyn Fn(&mut Fingerprint), text: &dyn Fn() -> String| {
+        let mut f = Fingerprint::default();
+        path.hash(&mut f);
+        input(&mut f);
+        let input = f.value();
+        let text = (!kept(&path, input)).then(text);
+        IndexFile { path, input, text }
+    };
     // Deflating is the costliest step after counting terms, so every file is compressed in parallel.
     let chunks = term_chunks(entries, TERM_CHUNK_BYTES);
     let firsts: Vec<String> = chunks.iter().map(|c| c[0].0.clone()).collect();
-    let mut files: Vec<(String, String)> =
-        chunks.par_iter().enumerate().map(|(i, chunk)| term_file(i, &encode::front_coded(chunk))).collect();
+    let mut files: Vec<IndexFile> = chunks
+        .par_iter()
+        .enumerate()
+        .map(|(i, chunk)| {
+            let coded = encode::front_coded(chunk);
+            make(term_path(i), &|f| f.write(coded.as_bytes()), &|| term_file(i, &coded).1)
+        })
+        .collect();
     files.par_extend(docs.par_chunks(DOC_CHUNK).enumerate().map(|(i, chunk)| {
         let rows: Vec<String> = chunk.iter().map(|d| lists.row(d)).collect();
-        doc_file(i, &rows, shared)
+        let input = |f: &mut Fingerprint| {
+            f.write(shared.prefix());
+            shared.dictionary_len().hash(f);
+            rows.hash(f);
+        };
+        make(doc_path(i), &input, &|| doc_file(i, &rows, shared).1)
     }));
     let dates = date_runs(docs, today);
-    files.push(manifest(docs.len(), lists, &firsts, dates.clone(), today, shared, None));
-    Files { files, firsts, dates }
+    let (path, text) = manifest(docs.len(), lists, &firsts, dates.clone(), today, shared, None);
+    let mut f = Fingerprint::default();
+    f.write(text.as_bytes());
+    files.push(IndexFile { path, input: f.value(), text: Some(text) });
+    (files, firsts, dates)
 }
 
 /// The index files, and what a live index keeps of how they were cut.
@@ -485,12 +590,22 @@ struct Files {
 
 /// Term chunk `i`, from its entries in [`encode::front_coded`] form.
 fn term_file(i: usize, coded: &str) -> (String, String) {
-    (format!("search/t/{i}.js"), packed("addTerms", i, &Deflater::codes(), coded.as_bytes()))
+    (term_path(i), packed("addTerms", i, &Deflater::codes(), coded.as_bytes()))
+}
+
+/// Where term chunk `i` goes.
+fn term_path(i: usize) -> String {
+    format!("search/t/{i}.js")
+}
+
+/// Where document chunk `i` goes.
+fn doc_path(i: usize) -> String {
+    format!("search/d/{i}.js")
 }
 
 /// Document chunk `i`, from its rows (JSON).
 fn doc_file(i: usize, rows: &[String], shared: &Deflater) -> (String, String) {
-    (format!("search/d/{i}.js"), packed("addDocs", i, shared, format!("[{}]", rows.join(",")).as_bytes()))
+    (doc_path(i), packed("addDocs", i, shared, format!("[{}]", rows.join(",")).as_bytes()))
 }
 
 /// Documents a live index has changed since the build it started from: from `first` on, the
@@ -532,6 +647,14 @@ fn manifest(
     (MANIFEST.to_string(), format!("window.waymarkSearch.init({manifest});\n"))
 }
 
+/// The average document length in words that weights are worked out with, to the nearest
+/// whole word: a record more or less then seldom moves it, so it seldom moves any weight and
+/// the term chunks of records that did not change stay as they were.
+pub fn average(lens: impl Iterator<Item = u32>) -> f64 {
+    let (sum, n) = lens.fold((0u64, 0u64), |(s, n), l| (s + u64::from(l), n + 1));
+    (sum as f64 / n.max(1) as f64).round().max(1.0)
+}
+
 /// The BM25 weight of a term found `tf` times in a document of `len` words (the average
 /// being `avg`), quantised to [`encode::WEIGHT_BITS`] bits; the page multiplies it by the
 /// term's rarity.
@@ -566,7 +689,9 @@ fn dictionary(docs: &[&Doc], row: &dyn Fn(&Doc) -> String) -> Vec<u8> {
     let text: usize = docs.iter().map(|d| d.text.len()).sum();
     let cap = (text / 32).min(encode::WINDOW);
     let mean = text / docs.len().max(1) + 1;
-    let step = (docs.len() * mean / cap.max(1)).max(1);
+    // A power of two, so a few new records seldom change which rows it takes, nor with it
+    // every document chunk.
+    let step = prev_power_of_two((docs.len() * mean / cap.max(1)).max(1));
     let mut out = Vec::with_capacity(cap);
     for d in docs.iter().step_by(step) {
         let r = row(d);
@@ -575,6 +700,14 @@ fn dictionary(docs: &[&Doc], row: &dyn Fn(&Doc) -> String) -> Vec<u8> {
         }
     }
     out
+}
+
+/// The largest power of two not above `n` (at least 1).
+fn prev_power_of_two(n: usize) -> usize {
+    match n {
+        0 => 1,
+        n => 1 << (usize::BITS - 1 - n.leading_zeros()),
+    }
 }
 
 /// Splits sorted (term, postings) entries into runs of about `target` bytes; a term is
