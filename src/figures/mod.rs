@@ -450,7 +450,7 @@ pub fn outcome_areas(figures: &Figures) -> Vec<AreaFigures> {
 }
 
 /// The mean to one decimal place (0 for nothing).
-fn mean(values: impl Iterator<Item = f64>) -> f64 {
+pub fn mean(values: impl Iterator<Item = f64>) -> f64 {
     let (sum, n) = values.fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
     if n == 0 {
         0.0

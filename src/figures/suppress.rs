@@ -175,19 +175,43 @@ fn second_in_lines(lines: &[Vec<usize>], hidden: &mut [Option<Hidden>], size: im
     changed
 }
 
+/// The words for a count, given why it is held back.
+fn count_words(count: usize, hidden: Option<Hidden>, below: usize) -> String {
+    match hidden {
+        None => count.to_string(),
+        Some(Hidden::Small) => format!("fewer than {below}"),
+        Some(Hidden::SmallRest) => format!("all but fewer than {below}"),
+        Some(Hidden::WholeHidden | Hidden::Protects) => "not shown".to_string(),
+    }
+}
+
+/// A count that is part of a whole shown beside it (as each trend is of the open records),
+/// shown without the whole: held back when it or the rest of the whole is small.
+pub fn part(count: usize, whole: usize, below: usize) -> Shown {
+    let below = threshold(below);
+    let hidden = primary(Raw::ratio(count, whole), below);
+    Shown { text: count_words(count, hidden, below), percent: String::new(), suppressed: hidden.is_some() }
+}
+
+/// A mean over `of` young people (or answers) to one decimal place, `+`-signed for a change;
+/// "not shown" over fewer than the threshold, or over none.
+pub fn mean(value: f64, of: usize, below: usize, signed: bool) -> String {
+    if of == 0 || of < threshold(below) {
+        "not shown".to_string()
+    } else if signed {
+        format!("{value:+.1}")
+    } else {
+        format!("{value:.1}")
+    }
+}
+
 /// The words for a figure, given what is held back.
 fn show(f: Raw, count: Option<Hidden>, whole: Option<Hidden>, below: usize) -> Shown {
-    let fewer = format!("fewer than {below}");
-    let count_text = match count {
-        None => f.count.to_string(),
-        Some(Hidden::Small) => fewer.clone(),
-        Some(Hidden::SmallRest) => format!("all but {fewer}"),
-        Some(Hidden::WholeHidden | Hidden::Protects) => "not shown".to_string(),
-    };
+    let count_text = count_words(f.count, count, below);
     let text = match (f.of, whole) {
         (None, _) => count_text,
         (Some(of), None) => format!("{count_text} of {of}"),
-        (Some(_), Some(Hidden::Small)) => format!("{fewer} in all"),
+        (Some(_), Some(Hidden::Small)) => format!("fewer than {below} in all"),
         (Some(_), Some(_)) => "not shown".to_string(),
     };
     let percent = match (f.of, count, whole) {
@@ -256,6 +280,17 @@ mod tests {
         assert_eq!(shown[0].text, "fewer than 5 in all");
         assert_eq!(shown[1].text, "not shown");
         assert!(shown.iter().all(|s| s.percent.is_empty()));
+    }
+
+    #[test]
+    fn a_part_of_a_shown_whole_and_a_mean() {
+        assert_eq!(part(4, 30, 5).text, "fewer than 5");
+        assert_eq!(part(26, 30, 5).text, "all but fewer than 5");
+        assert_eq!((part(25, 30, 5).text.as_str(), part(25, 30, 5).suppressed), ("25", false));
+        assert_eq!(mean(6.2, 5, 5, false), "6.2");
+        assert_eq!(mean(1.2, 5, 5, true), "+1.2");
+        assert_eq!(mean(6.2, 4, 5, false), "not shown");
+        assert_eq!(mean(0.0, 0, 1, false), "not shown");
     }
 
     #[test]

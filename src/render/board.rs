@@ -387,9 +387,9 @@ fn outcomes(repo: &Repository, figures: &Figures, below: usize) -> Vec<AreaRow> 
                 scale,
                 area: label(&a.area),
                 people: suppress::single(Raw::count(a.people), below),
-                mean: if a.people >= below { format!("{:.1}", a.mean) } else { "not shown".into() },
+                mean: suppress::mean(a.mean, a.people, below, false),
                 with_previous: suppress::single(Raw::count(a.with_previous), below),
-                change: if a.with_previous >= below { format!("{:+.1}", a.change) } else { "not shown".into() },
+                change: suppress::mean(a.change, a.with_previous, below, true),
             }
         })
         .collect()
@@ -471,15 +471,10 @@ fn feedback_figures(repo: &Repository, today: Date, below: usize) -> FeedbackFig
             let ratings: Vec<u8> =
                 recent.iter().flat_map(|f| &f.answers).filter(|a| a.question == q.id).map(|a| a.rating).collect();
             let n = ratings.len();
-            let sum: u32 = ratings.iter().map(|r| u32::from(*r)).sum();
             QuestionFigures {
                 text: q.text.clone(),
                 answers: suppress::single(Raw::count(n), below),
-                mean: if n >= below && n > 0 {
-                    format!("{:.1}", (f64::from(sum) / n as f64 * 10.0).round() / 10.0)
-                } else {
-                    "not shown".into()
-                },
+                mean: suppress::mean(crate::figures::mean(ratings.iter().map(|r| f64::from(*r))), n, below, false),
                 four_or_five: suppress::single(Raw::ratio(ratings.iter().filter(|r| **r >= 4).count(), n), below),
             }
         })

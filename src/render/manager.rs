@@ -130,11 +130,12 @@ pub fn manager<'d>(
         .flat_map(|f| f.person.decisions().into_iter().map(move |n| (f, n)))
         .filter(|(_, n)| n.date.value > since && n.date.value <= today)
         .map(|(f, n)| {
-            let anchor = paths::note_anchor(paths::stem(&n.source.path));
+            let page = paths::href(paths::MANAGER, &paths::person_page(&f.person.id));
+            let href = format!("{page}#{}", paths::note_anchor(paths::stem(&n.source.path)));
             let by = repo.config.staff(&n.author.value).map(|s| s.name.clone()).unwrap_or(n.author.value.clone());
             let restricted = if n.restricted { " (restricted)" } else { "" };
             let detail = format!("{}, by {by}{restricted}", display_date(n.date.value));
-            (n.date.value, Named { href: format!("{}#{anchor}", named(f, String::new()).href), ..named(f, detail) })
+            (n.date.value, Named { href, ..named(f, detail) })
         })
         .collect();
     decisions.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));

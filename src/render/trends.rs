@@ -221,21 +221,21 @@ impl TrendsView {
     pub fn new(rows: &[TrendRow], below: usize) -> TrendsView {
         let dated: Vec<(Date, &TrendRow)> =
             rows.iter().filter_map(|r| crate::model::date::parse_date(&r.month_end).ok().map(|d| (d, r))).collect();
-        // Every measure is a part of the open records: a small rest of them would be as telling.
-        let shown = |n: usize, open: usize, is_open: bool| {
-            use crate::figures::suppress::{single, Raw};
-            single(if is_open { Raw::count(n) } else { Raw::ratio(n, open) }, below)
-                .text
-                .replace(&format!(" of {open}"), "")
-        };
-        let limit = crate::figures::suppress::threshold(below);
-        let held = |r: &TrendRow, get: &fn(&TrendRow) -> usize, is_open: bool| {
-            get(r) < limit || (!is_open && r.open.saturating_sub(get(r)) < limit)
-        };
+        // Every measure but the first (open records) is a part of the open records: a small
+        // rest of them would be as telling as a small count.
+        use crate::figures::suppress::{part, single, Raw, Shown};
+        let shown: Vec<Vec<Shown>> = dated
+            .iter()
+            .map(|(_, r)| {
+                let cell =
+                    |i: usize, n: usize| if i == 0 { single(Raw::count(n), below) } else { part(n, r.open, below) };
+                MEASURES.iter().enumerate().map(|(i, (_, get))| cell(i, get(r))).collect()
+            })
+            .collect();
         let charts = MEASURES
             .iter()
             .enumerate()
-            .filter(|(i, (_, get))| dated.iter().all(|(_, r)| !held(r, get, *i == 0)))
+            .filter(|(i, _)| shown.iter().all(|row| !row[*i].suppressed))
             .map(|(_, m)| m)
             .filter_map(|(name, get)| {
                 let values: Vec<(Date, f64)> = dated.iter().map(|(d, r)| (*d, get(r) as f64)).collect();
@@ -245,17 +245,14 @@ impl TrendsView {
             .collect();
         TrendsView {
             measures: MEASURES.iter().map(|(n, _)| *n).collect(),
+            suppressed: shown.iter().flatten().any(|c| c.suppressed),
             rows: dated
                 .iter()
-                .map(|(d, r)| {
-                    let cells =
-                        MEASURES.iter().enumerate().map(|(i, (_, get))| shown(get(r), r.open, i == 0)).collect();
-                    (crate::model::date::display_date(*d), cells)
+                .zip(&shown)
+                .map(|((d, _), row)| {
+                    (crate::model::date::display_date(*d), row.iter().map(|c| c.text.clone()).collect())
                 })
                 .collect(),
-            suppressed: dated
-                .iter()
-                .any(|(_, r)| MEASURES.iter().enumerate().any(|(i, (_, get))| held(r, get, i == 0))),
             charts,
         }
     }
