@@ -23,8 +23,12 @@ fn bin() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_waymark"))
 }
 
+/// Serves `repo` with yp-0001's page open, as in a browser: a young person's pages are made
+/// when first asked for, and only pages made are announced when they change.
 fn serve(repo: &Repo) -> Server {
-    Server::start(bin(), repo.root(), TODAY, &[])
+    let server = Server::start(bin(), repo.root(), TODAY, &[]);
+    assert_eq!(server.get(PAGE_URL).status, 200, "the person's page is made when asked for");
+    server
 }
 
 /// A note of 2026-11-20 with this body.
@@ -431,7 +435,7 @@ fn the_search_index_follows_the_records() {
 #[test]
 fn a_repository_without_records_picks_them_up_when_they_appear() {
     let repo = Repo::new();
-    let server = serve(&repo);
+    let server = Server::start(bin(), repo.root(), TODAY, &[]);
     assert_eq!(server.get(PAGE_URL).status, 404);
     repo.add_clean_person("yp-0001");
     server.wait_for_page(PAGE_URL, "the first person", |r| r.status == 200 && r.text().contains("Visited at the flat"));
@@ -470,4 +474,31 @@ fn supervision_saved_under_staff_updates_the_managers_page() {
         "---\ndate: 2026-11-03\nby: helen-marsh\ncases: [yp-0001]\n---\nDiscussed the caseload.\n",
     );
     server.wait_for_page("/manager.html", "Sam's supervision", |r| r.text().contains("3 Nov 2026"));
+}
+
+#[test]
+fn a_persons_pages_are_made_when_first_asked_for_from_the_records_as_they_are_then() {
+    let repo = Repo::clean();
+    // Nobody's page is open: the server starts without making any young person's pages.
+    let server = Server::start(bin(), repo.root(), TODAY, &[]);
+    let events = server.events(None);
+    repo.write(NOTE_PATH, note("Written before anyone opened the page."));
+    server.wait_for_page("/", "the dashboard updated", |_| rebuilds(&server) >= 1);
+    assert!(!events.drain().iter().any(|e| e.reloads(PAGE)), "a page nobody has opened is not made, so not announced");
+    assert_eq!(server.get("/people/yp-0001").status, 301, "a folder is found before its pages are made");
+    let page = server.get(PAGE_URL);
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("Written before anyone opened the page."), "made from the records as they are now");
+    let timeline = server.get("/people/yp-0001/history.html");
+    assert_eq!(timeline.status, 200, "history pages are made with the person's pages");
+    assert_eq!(server.get("/people/nobody/index.html").status, 404);
+    // Once made, the page is kept up to date and announced like any other.
+    repo.write(NOTE_PATH, note("Edited after the page was opened."));
+    events.wait(PATIENCE, |e| e.reloads(PAGE)).expect("the made page is announced");
+    assert!(server.get(PAGE_URL).text().contains("Edited after the page was opened."));
+    // A rebuild of everything drops the pages made; asked again, they follow the new settings.
+    let config = std::fs::read_to_string(repo.path("waymark.yaml")).expect("read");
+    repo.write("waymark.yaml", config.replace("Example Leaving Care Service", "Renamed Care Service"));
+    events.wait(PATIENCE, |e| e.reloads(PAGE)).expect("an open page is told to reload");
+    server.wait_for_page(PAGE_URL, "the page made again", |r| r.text().contains("Renamed Care Service"));
 }

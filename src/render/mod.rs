@@ -73,7 +73,8 @@ pub fn render_to(
         true => repo.people.par_iter().map(|p| Reuse::records_of(p, &repo.root)).collect(),
         false => vec![0; repo.people.len()],
     };
-    repo.people
+    let people: &[Person] = if reuse.no_people { &[] } else { &repo.people };
+    people
         .par_iter()
         .zip(&records)
         // One git handle per worker, opened when first needed: libgit2 repositories are not

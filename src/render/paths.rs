@@ -62,6 +62,12 @@ pub fn person_dir(id: &str) -> String {
     format!("people/{id}")
 }
 
+/// The young person whose folder a site path is in or names (`people/<id>` or below it).
+pub fn person_of(path: &str) -> Option<&str> {
+    let id = path.strip_prefix("people/")?.split('/').next()?;
+    (!id.is_empty()).then_some(id)
+}
+
 /// A personal adviser's caseload page, by staff id (or `_unassigned`).
 pub fn adviser_page(key: &str) -> String {
     format!("advisers/{key}.html")

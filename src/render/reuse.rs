@@ -111,6 +111,8 @@ pub struct Reuse {
     writes_manifest: bool,
     /// Whether the search index is left out, for a caller that makes it itself.
     pub(crate) no_search: bool,
+    /// Whether the young people's own pages are left out, for a caller that makes them itself.
+    pub(crate) no_people: bool,
 }
 
 impl Reuse {
@@ -147,6 +149,7 @@ impl Reuse {
             kept: Default::default(),
             writes_manifest: true,
             no_search: false,
+            no_people: false,
         }
     }
 
@@ -160,13 +163,15 @@ impl Reuse {
             kept: Default::default(),
             writes_manifest: false,
             no_search: false,
+            no_people: false,
         }
     }
 
-    /// A build that keeps nothing, records nothing and leaves the search index out: for
-    /// `waymark serve`, whose live index makes the same files itself.
-    pub fn nothing_but_pages() -> Reuse {
-        Reuse { no_search: true, ..Reuse::nothing() }
+    /// A build that keeps nothing, records nothing and makes only the pages about everyone:
+    /// for `waymark serve`, which makes a young person's pages when they are first asked for,
+    /// and whose live index makes the search files itself.
+    pub fn summary_only() -> Reuse {
+        Reuse { no_search: true, no_people: true, ..Reuse::nothing() }
     }
 
     /// Whether this build keeps and records anything (not for a site made in memory).

@@ -20,7 +20,7 @@
 
 use super::guard::{self, Guard, Refusal};
 use super::hub::{self, Hub};
-use super::store::{Served, Store};
+use super::store::{Maker, Served, Store};
 use super::url;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -89,13 +89,15 @@ pub struct Context {
     pub streams: Arc<Semaphore>,
     /// How often idle event streams are written to.
     pub keep_alive: Duration,
+    /// Makes the pages the store does not hold yet.
+    pub maker: Option<Arc<dyn Maker>>,
 }
 
 impl Context {
     /// A context with room for [`MAX_STREAMS`] event streams.
     pub fn new(store: Arc<Store>, hub: Arc<Hub>, root: std::path::PathBuf, guard: Guard) -> Context {
         let streams = Arc::new(Semaphore::new(MAX_STREAMS));
-        Context { store, hub, root, guard, streams, keep_alive: keep_alive() }
+        Context { store, hub, root, guard, streams, keep_alive: keep_alive(), maker: None }
     }
 }
 
@@ -253,7 +255,15 @@ async fn site(State(ctx): State<Arc<Context>>, method: Method, uri: Uri) -> Resp
     };
     // Read the generation before the page, so a change in between is caught up, never missed.
     let generation = ctx.hub.generation();
-    match ctx.store.get(&path) {
+    let mut found = ctx.store.get(&path);
+    if let (None, Some(maker)) = (&found, &ctx.maker) {
+        let (maker, asked) = (maker.clone(), path.clone());
+        // Rendering is work for a blocking thread, not for the tasks answering other requests.
+        if tokio::task::spawn_blocking(move || maker.make(&asked)).await.is_ok() {
+            found = ctx.store.get(&path);
+        }
+    }
+    match found {
         Some(Served::Bytes(bytes)) => {
             let kind = content_type(&path);
             match kind.starts_with("text/html") {

@@ -22,7 +22,7 @@ use notify::{RecursiveMode, Watcher as _};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, Sender};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 use store::Store;
 use watch::{Batch, Signal};
@@ -80,21 +80,24 @@ pub fn run(opts: &Options) -> Result<(), String> {
     }
     let mut watcher = Watch::start(&root, tx)?;
     let started = Instant::now();
-    let (mut model, site) = Model::build(&root, date(opts))?;
+    let (model, site) = Model::build(&root, date(opts))?;
     let store = Arc::new(Store::new(store::files_of(site)));
     let hub = Arc::new(Hub::default());
-    println!("built {} in {:.1} s", model.summary(store.pages()), started.elapsed().as_secs_f64());
+    println!("built {} in {:.1} s", model.summary(), started.elapsed().as_secs_f64());
+    let model = Arc::new(Mutex::new(model));
     let url = format!("http://{address}/");
     println!("serving {url}  (pages reload as records change; nothing is written to disk; Ctrl-C stops)");
     let guard = guard::Guard::new(opts.addr, address.port());
-    let ctx = Arc::new(http::Context::new(store.clone(), hub.clone(), root.clone(), guard));
+    let mut ctx = http::Context::new(store.clone(), hub.clone(), root.clone(), guard);
+    ctx.maker = Some(Arc::new(OnRequest { model: model.clone(), store: store.clone() }));
+    let ctx = Arc::new(ctx);
     // Kept here: the server stops when this function returns.
     let runtime = http::runtime()?;
     http::start(&runtime, listener, ctx)?;
     if opts.open {
         open_browser(&url);
     }
-    model.index();
+    lock(&model).index();
     println!("watching {} for changes", visible(&root.display().to_string()));
 
     let mut worker = Worker { root: root.clone(), store, hub, model, stale: false };
@@ -102,7 +105,7 @@ pub fn run(opts: &Options) -> Result<(), String> {
         let mut batch = Batch::of(&root, &signals);
         watcher.take(&batch);
         let today = date(opts);
-        if today != worker.model.today {
+        if today != lock(&worker.model).today {
             batch.everything = true;
         }
         if !batch.is_empty() || worker.stale {
@@ -110,6 +113,34 @@ pub fn run(opts: &Options) -> Result<(), String> {
         }
     }
     Err("the file watcher stopped".into())
+}
+
+/// The model, whoever held it last: a panic while rendering leaves it whole (the pages made on
+/// request are marked made only once rendered), so a poisoned lock is still safe to use.
+fn lock(model: &Mutex<Model>) -> MutexGuard<'_, Model> {
+    model.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Makes a young person's pages when a browser first asks for one of them.
+struct OnRequest {
+    model: Arc<Mutex<Model>>,
+    store: Arc<Store>,
+}
+
+impl store::Maker for OnRequest {
+    fn make(&self, path: &str) {
+        let Some(id) = crate::render::paths::person_of(path) else { return };
+        // The store is patched while the model is held, so an update cannot come in between.
+        let mut model = lock(&self.model);
+        match model.make(id) {
+            Ok(Some(files)) => {
+                let prefix = format!("{}/", crate::render::paths::person_dir(id));
+                self.store.patch(Some(&prefix), files, &|_| false);
+            }
+            Ok(None) => {}
+            Err(message) => eprintln!("error: making the pages of {}: {}", visible(id), visible(&message)),
+        }
+    }
 }
 
 /// Why a rebuild failed.
@@ -125,7 +156,7 @@ struct Worker {
     root: PathBuf,
     store: Arc<Store>,
     hub: Arc<Hub>,
-    model: Model,
+    model: Arc<Mutex<Model>>,
     /// The model may not match the records (a rebuild failed half way): read everything next time.
     stale: bool,
 }
@@ -134,7 +165,7 @@ impl Worker {
     /// Handles one batch; never panics, and a failure leaves the last good site served.
     fn handle(&mut self, batch: &Batch, today: Date) {
         // Past a quarter of everyone, reading everything at once is quicker than one by one.
-        let many = batch.people.len() > (self.model.people() / 4).max(50);
+        let many = batch.people.len() > (lock(&self.model).people() / 4).max(50);
         let full = batch.everything || self.stale || many;
         match self.attempt(full, batch, today) {
             Ok(()) => self.stale = false,
@@ -178,14 +209,16 @@ impl Worker {
             }]);
             Failed::Kept(message)
         })?;
+        // Swapped while the old model is held, so no page made on request from it comes after.
+        let mut model = lock(&self.model);
         let changed = self.store.replace_all(store::files_of(site));
         self.hub.announce(&changed);
-        fresh.keep_problems(&self.model);
-        self.model = fresh;
-        self.hub.set_problems(self.model.problems());
+        fresh.keep_problems(&model);
+        *model = fresh;
+        self.hub.set_problems(model.problems());
         let ms = started.elapsed().as_millis();
         println!("rebuilt everything in {ms} ms: {}", plural(changed.len(), "site file changed", "site files changed"));
-        self.model.index();
+        model.index();
         Ok(())
     }
 
@@ -203,8 +236,9 @@ impl Worker {
             changed += paths.len();
             hub.announce(&paths);
         };
-        let done = self.model.update(batch, &mut publish).map_err(Failed::Stale)?;
-        let problems = self.model.problems();
+        let mut model = lock(&self.model);
+        let done = model.update(batch, &mut publish).map_err(Failed::Stale)?;
+        let problems = model.problems();
         let shown = self.hub.problems();
         for p in problems.iter().filter(|p| !shown.contains(p)) {
             println!("problem: {}:{}:{}: {}", visible(&p.file), p.line, p.column, visible(&p.message));
@@ -212,7 +246,7 @@ impl Worker {
         self.hub.set_problems(problems);
         let ms = started.elapsed().as_millis();
         // Git status reads the whole index, so it is taken once the pages are out.
-        self.model.verify_status(&done.applied, &mut publish).map_err(Failed::Stale)?;
+        model.verify_status(&done.applied, &mut publish).map_err(Failed::Stale)?;
         let what = match batch.files.len() {
             1 => batch.files.iter().next().cloned().unwrap_or_default(),
             n => format!("{n} paths under records/"),

@@ -121,6 +121,8 @@ pub struct Model {
     mentions: HashMap<String, BTreeSet<String>>,
     /// The search index, updated one person at a time.
     search: Option<LiveIndex>,
+    /// Young people whose pages the served site holds; the others' are made when first asked for.
+    made: BTreeSet<String>,
     /// Error diagnostics of files being edited, by entry of `records/`.
     problems: BTreeMap<String, Vec<Diagnostic>>,
     /// Print how long each step takes (`WAYMARK_SERVE_TRACE=1`).
@@ -154,9 +156,11 @@ impl Model {
         let history = SiteHistory::new(&git.history, &repo, &git.uncommitted);
         // The search index's files come from the live index, which updates them later: made
         // once here rather than by the render too.
+        // A young person's own pages are made when first asked for (see [`Model::make`]):
+        // rendering all of them took half the start-up and a third of the memory at 100,000 notes.
         let pages = std::sync::Mutex::new(Site::default());
-        let nothing = crate::render::reuse::Reuse::nothing_but_pages();
-        render::render_to(&pages, &repo, &report, today, &theme, &history, &nothing, &|| {})?;
+        let summary = crate::render::reuse::Reuse::summary_only();
+        render::render_to(&pages, &repo, &report, today, &theme, &history, &summary, &|| {})?;
         let mut site = pages.into_inner().unwrap_or_else(|e| e.into_inner());
         let (search, files) = LiveIndex::new(&repo, today);
         for (path, text) in files {
@@ -175,6 +179,7 @@ impl Model {
             files_by: BTreeMap::new(),
             mentions: HashMap::new(),
             search: Some(search),
+            made: BTreeSet::new(),
             problems: BTreeMap::new(),
             trace: std::env::var_os("WAYMARK_SERVE_TRACE").is_some_and(|v| v == "1"),
         };
@@ -186,17 +191,44 @@ impl Model {
         self.repo.people.len()
     }
 
-    /// One line about the site: pages, people, errors and warnings.
-    pub fn summary(&self, pages: usize) -> String {
+    /// One line about the site: people, errors and warnings.
+    pub fn summary(&self) -> String {
         let errors = self.report.count(Severity::Error);
         let warnings = self.report.count(Severity::Warning);
         format!(
-            "{} for {}: {}, {}",
-            count(pages, "page"),
+            "the site for {} (each one's pages are made when first opened): {}, {}",
             count(self.repo.people.len(), "young person"),
             count(errors, "error"),
             count(warnings, "warning"),
         )
+    }
+
+    /// The pages of the young person `id` (their own, their history and their attachments),
+    /// when the served site does not hold them yet; from then on updates keep them up to
+    /// date. `None`: no such young person, or their pages are already made.
+    pub fn make(&mut self, id: &str) -> Result<Option<Vec<(String, Served)>>, String> {
+        if self.made.contains(id) {
+            return Ok(None);
+        }
+        let Some(person) = self.repo.person(id) else { return Ok(None) };
+        let started = Instant::now();
+        let site_view = SiteView::new(&self.repo.config, self.today);
+        let by_person = render::diagnostics_by_person(&self.report);
+        let diags = by_person.get(id).map(Vec::as_slice).unwrap_or_default();
+        let history = SiteHistory::new(&self.git.history, &self.repo, &self.git.uncommitted);
+        let ctx = self.person_ctx(diags, &site_view, &history);
+        let mut files = self.own_files(person, &ctx)?;
+        files.extend(store::pages(render::history_pages(person, &ctx, history.repository().as_ref())?));
+        self.made.insert(id.to_string());
+        self.lap("pages made on request", started);
+        Ok(Some(files))
+    }
+
+    /// A person's own pages and attachments (not their history pages).
+    fn own_files(&self, person: &Person, ctx: &render::PersonCtx) -> Result<Vec<(String, Served)>, String> {
+        let mut files = store::pages(render::person_pages(&self.repo, person, ctx)?);
+        files.extend(render::attachment_copies(&self.repo, person).map(|(p, from)| (p, Served::File(from))));
+        Ok(files)
     }
 
     /// Builds what updates one person at a time need (done once, after the site is up).
@@ -304,14 +336,15 @@ impl Model {
         let none = Vec::new();
         let diags = |name: &str| by_person.get(name).unwrap_or(&none).as_slice();
         let ctx_of = |name: &str| self.person_ctx(diags(name), &site_view, &history);
-        let patches = targets
+        // Pages not made yet stay so: they are made from the records as they are when asked for.
+        let gone: Vec<&String> = targets.iter().filter(|n| self.repo.person(n).is_none()).collect();
+        let made: Vec<&String> = targets.iter().filter(|n| self.made.contains(*n)).collect();
+        let patches = made
             .par_iter()
             .map(|name| {
                 let prefix = format!("{}/", paths::person_dir(name));
                 let Some(person) = self.repo.person(name) else { return Ok(Patch::under(prefix, Vec::new())) };
-                let mut files = store::pages(render::person_pages(&self.repo, person, &ctx_of(name))?);
-                let copies = render::attachment_copies(&self.repo, person);
-                files.extend(copies.map(|(p, from)| (p, Served::File(from))));
+                let files = self.own_files(person, &ctx_of(name))?;
                 // History pages come last, in their own stage.
                 Ok(Patch { prefix: Some(prefix), keep: is_history_page, files })
             })
@@ -328,7 +361,7 @@ impl Model {
 
         let history = SiteHistory::new(&self.git.history, &self.repo, &self.git.uncommitted);
         let ctx_of = |name: &str| self.person_ctx(diags(name), &site_view, &history);
-        let patches = targets
+        let patches = made
             .par_iter()
             .filter_map(|name| self.repo.person(name).map(|person| (name, person)))
             .map_init(
@@ -345,6 +378,9 @@ impl Model {
             .collect::<Result<Vec<[Patch; 2]>, String>>()?;
         publish(Stage { patches: patches.into_iter().flatten().collect(), ..Stage::default() });
         self.lap("history pages", started);
+        for name in gone {
+            self.made.remove(name);
+        }
         Ok(())
     }
 

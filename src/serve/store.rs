@@ -31,6 +31,19 @@ impl Served {
 /// A site's files as served.
 pub type Files = BTreeMap<String, Served>;
 
+/// Makes the files a site path needs when the store does not hold them yet: a young
+/// person's pages are made when first asked for, not when the server starts.
+pub trait Maker: Send + Sync {
+    /// Puts the files `path` belongs to into the store, if they are made on request.
+    fn make(&self, path: &str);
+}
+
+impl std::fmt::Debug for dyn Maker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Maker")
+    }
+}
+
 /// Turns a rendered site into served files.
 pub fn files_of(site: Site) -> Files {
     site.files
