@@ -15,6 +15,7 @@ pub mod url;
 pub mod watch;
 
 use crate::model::date::Date;
+use crate::render::search;
 use crate::term::visible;
 use hub::{Hub, Problem};
 use model::{Model, Stage};
@@ -22,7 +23,7 @@ use notify::{RecursiveMode, Watcher as _};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, Sender};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Instant;
 use store::Store;
 use watch::{Batch, Signal};
@@ -41,6 +42,9 @@ pub struct Options {
     /// Open the system's browser at the address.
     pub open: bool,
 }
+
+/// How long a request for the search index waits for it to be made at start-up.
+const SEARCH_PATIENCE: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// What to say when the system's limit on watched folders is reached.
 pub const LIMIT_WARNING: &str = "warning: live updates are off for some folders: the system's limit on watched folders (fs.inotify.max_user_watches) is reached.\n  The site is still served, but some changes will only show after a restart. To raise the limit: sudo sysctl fs.inotify.max_user_watches=524288 (add the setting to /etc/sysctl.conf to keep it), then restart waymark serve.";
@@ -80,16 +84,20 @@ pub fn run(opts: &Options) -> Result<(), String> {
     }
     let mut watcher = Watch::start(&root, tx)?;
     let started = Instant::now();
-    let (model, site) = Model::build(&root, date(opts))?;
+    let (model, site) = Model::start(&root, date(opts))?;
     let store = Arc::new(Store::new(store::files_of(site)));
     let hub = Arc::new(Hub::default());
     println!("built {} in {:.1} s", model.summary(), started.elapsed().as_secs_f64());
+    // The search index is made while pages are already served: at 100,000 notes it is half
+    // of the start-up. A request for its files waits for it.
+    let search = Arc::new(Ready::default());
+    let indexing = index_search(&model, store.clone(), search.clone(), started)?;
     let model = Arc::new(Mutex::new(model));
     let url = format!("http://{address}/");
     println!("serving {url}  (pages reload as records change; nothing is written to disk; Ctrl-C stops)");
     let guard = guard::Guard::new(opts.addr, address.port());
     let mut ctx = http::Context::new(store.clone(), hub.clone(), root.clone(), guard);
-    ctx.maker = Some(Arc::new(OnRequest { model: model.clone(), store: store.clone() }));
+    ctx.maker = Some(Arc::new(OnRequest { model: model.clone(), store: store.clone(), search }));
     let ctx = Arc::new(ctx);
     // Kept here: the server stops when this function returns.
     let runtime = http::runtime()?;
@@ -100,7 +108,7 @@ pub fn run(opts: &Options) -> Result<(), String> {
     lock(&model).index();
     println!("watching {} for changes", visible(&root.display().to_string()));
 
-    let mut worker = Worker { root: root.clone(), store, hub, model, stale: false };
+    let mut worker = Worker { root: root.clone(), store, hub, model, indexing: Some(indexing), stale: false };
     while let Some(signals) = watch::gather(&rx, watch::QUIET, watch::CAP) {
         let mut batch = Batch::of(&root, &signals);
         watcher.take(&batch);
@@ -121,14 +129,72 @@ fn lock(model: &Mutex<Model>) -> MutexGuard<'_, Model> {
     model.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Makes a young person's pages when a browser first asks for one of them.
+/// Whether the search index first made at start-up is in the store.
+#[derive(Default)]
+struct Ready {
+    done: Mutex<bool>,
+    told: Condvar,
+}
+
+impl Ready {
+    /// Marks it done and wakes everyone waiting.
+    fn set(&self) {
+        *self.done.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        self.told.notify_all();
+    }
+
+    /// Waits until it is done, or for at most `patience`.
+    fn wait(&self, patience: std::time::Duration) {
+        let done = self.done.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = self.told.wait_timeout_while(done, patience, |done| !*done);
+    }
+}
+
+/// Marks the search index done when dropped, so that no request waits for an indexing thread
+/// that stopped unexpectedly.
+struct SetOnDrop(Arc<Ready>);
+
+impl Drop for SetOnDrop {
+    fn drop(&mut self) {
+        self.0.set();
+    }
+}
+
+/// Starts making the search index of `model`'s records on a thread of its own, which puts its
+/// files into `store`, says so through `ready` and hands the index back when joined.
+fn index_search(
+    model: &Model,
+    store: Arc<Store>,
+    ready: Arc<Ready>,
+    started: Instant,
+) -> Result<std::thread::JoinHandle<search::live::LiveIndex>, String> {
+    let job = model.search_job();
+    std::thread::Builder::new()
+        .name("waymark-search".into())
+        .spawn(move || {
+            let _done = SetOnDrop(ready);
+            let (index, files) = job();
+            store.patch(None, store::pages(files), &|_| false);
+            println!("search index ready after {:.1} s", started.elapsed().as_secs_f64());
+            index
+        })
+        .map_err(|e| format!("cannot start the thread making the search index: {e}"))
+}
+
+/// Makes a young person's pages when a browser first asks for one of them, and holds a
+/// request for the search index until it is made.
 struct OnRequest {
     model: Arc<Mutex<Model>>,
     store: Arc<Store>,
+    search: Arc<Ready>,
 }
 
 impl store::Maker for OnRequest {
     fn make(&self, path: &str) {
+        if path.starts_with("search/") {
+            self.search.wait(SEARCH_PATIENCE);
+            return;
+        }
         let Some(id) = crate::render::paths::person_of(path) else { return };
         // The store is patched while the model is held, so an update cannot come in between.
         let mut model = lock(&self.model);
@@ -157,6 +223,8 @@ struct Worker {
     store: Arc<Store>,
     hub: Arc<Hub>,
     model: Arc<Mutex<Model>>,
+    /// The search index being made at start-up, until it is taken into the model.
+    indexing: Option<std::thread::JoinHandle<search::live::LiveIndex>>,
     /// The model may not match the records (a rebuild failed half way): read everything next time.
     stale: bool,
 }
@@ -164,6 +232,15 @@ struct Worker {
 impl Worker {
     /// Handles one batch; never panics, and a failure leaves the last good site served.
     fn handle(&mut self, batch: &Batch, today: Date) {
+        // Before any update, which must find the index made and the records no longer shared.
+        if let Some(indexing) = self.indexing.take() {
+            match indexing.join() {
+                Ok(index) => lock(&self.model).set_search(index),
+                Err(_) => eprintln!(
+                    "error: making the search index stopped unexpectedly.\n  Search is unavailable until everything is read again (restart waymark serve)."
+                ),
+            }
+        }
         // Past a quarter of everyone, reading everything at once is quicker than one by one.
         let many = batch.people.len() > (lock(&self.model).people() / 4).max(50);
         let full = batch.everything || self.stale || many;

@@ -50,6 +50,7 @@ use crate::words::count;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// A change to the served site: these files, and with a prefix, no others under it.
@@ -108,7 +109,8 @@ pub struct Model {
     root: PathBuf,
     /// The date the site is built for.
     pub today: Date,
-    repo: Repository,
+    /// Shared with the thread making the search index at start-up.
+    repo: Arc<Repository>,
     report: Report,
     /// The history and git status the site shows (status kept up to date for changed folders).
     git: GitState,
@@ -146,8 +148,21 @@ pub fn territory(file: &str) -> Option<&str> {
 }
 
 impl Model {
-    /// Loads, checks and renders the whole repository, as `waymark build` does, without writing it.
+    /// Loads, checks and renders the whole repository, as `waymark build` does, without writing
+    /// it, search index included.
     pub fn build(root: &Path, today: Date) -> Result<(Model, Site), String> {
+        let (mut model, mut site) = Model::start(root, today)?;
+        let (search, files) = model.search_job()();
+        for (path, text) in files {
+            site.add(path, text);
+        }
+        model.search = Some(search);
+        Ok((model, site))
+    }
+
+    /// As [`Model::build`], but without the search index, which [`Model::search_job`] makes
+    /// (on another thread, so that pages are served meanwhile) and [`Model::set_search`] takes.
+    pub fn start(root: &Path, today: Date) -> Result<(Model, Site), String> {
         // As `waymark build` does: git status before the records are in memory.
         let git = GitState::open(root);
         let repo = load::load(root).map_err(|e| e.to_string())?;
@@ -155,22 +170,18 @@ impl Model {
         let theme = Theme::load(&repo.root, &repo.config.theme)?;
         let history = SiteHistory::new(&git.history, &repo, &git.uncommitted);
         // The search index's files come from the live index, which updates them later: made
-        // once here rather than by the render too.
-        // A young person's own pages are made when first asked for (see [`Model::make`]):
-        // rendering all of them took half the start-up and a third of the memory at 100,000 notes.
+        // once, by it, rather than by the render too. A young person's own pages are made
+        // when first asked for (see [`Model::make`]): rendering all of them took half the
+        // start-up and a third of the memory at 100,000 notes.
         let pages = std::sync::Mutex::new(Site::default());
         let summary = crate::render::reuse::Reuse::summary_only();
         render::render_to(&pages, &repo, &report, today, &theme, &history, &summary, &|| {})?;
-        let mut site = pages.into_inner().unwrap_or_else(|e| e.into_inner());
-        let (search, files) = LiveIndex::new(&repo, today);
-        for (path, text) in files {
-            site.add(path, text);
-        }
+        let site = pages.into_inner().unwrap_or_else(|e| e.into_inner());
         let links = Links::new(&repo);
         let model = Model {
             root: root.to_path_buf(),
             today,
-            repo,
+            repo: Arc::new(repo),
             report,
             git,
             theme,
@@ -178,12 +189,25 @@ impl Model {
             indexed: false,
             files_by: BTreeMap::new(),
             mentions: HashMap::new(),
-            search: Some(search),
+            search: None,
             made: BTreeSet::new(),
             problems: BTreeMap::new(),
             trace: std::env::var_os("WAYMARK_SERVE_TRACE").is_some_and(|v| v == "1"),
         };
         Ok((model, site))
+    }
+
+    /// Makes the search index of the records as they are now, and its files. It holds the
+    /// records until done, so take the index with [`Model::set_search`] before any update
+    /// (an update while it runs would copy every record).
+    pub fn search_job(&self) -> impl FnOnce() -> (LiveIndex, Vec<(String, String)>) + Send + 'static {
+        let (repo, today) = (self.repo.clone(), self.today);
+        move || LiveIndex::new(&repo, today)
+    }
+
+    /// Takes the search index [`Model::search_job`] made.
+    pub fn set_search(&mut self, search: LiveIndex) {
+        self.search = Some(search);
     }
 
     /// How many young people there are.
@@ -469,30 +493,33 @@ impl Model {
         let old_attachments = at.ok().map(|i| self.repo.people[i].attachments.clone()).unwrap_or_default();
         let new_attachments = loaded.person.as_ref().map(|p| p.attachments.clone()).unwrap_or_default();
         let old_set: BTreeSet<&String> = old_sources.iter().chain(&old_attachments).collect();
+        // The records are shared only while the search index is first made, which is taken
+        // before any update: this copies nothing.
+        let repo = Arc::make_mut(&mut self.repo);
         let new_set: BTreeSet<&String> = loaded.sources.keys().chain(&new_attachments).collect();
         let set_changed = old_set != new_set;
 
         for path in old_sources.iter().chain(&old_attachments) {
-            self.repo.sources.remove(path);
+            repo.sources.remove(path);
             self.links.remove(path);
         }
         for path in loaded.sources.keys().chain(&new_attachments) {
             self.links.insert(path.clone());
         }
-        self.repo.sources.extend(loaded.sources);
-        self.repo.diagnostics.retain(|d| territory(&d.file) != Some(name));
-        self.repo.diagnostics.extend(loaded.diagnostics);
+        repo.sources.extend(loaded.sources);
+        repo.diagnostics.retain(|d| territory(&d.file) != Some(name));
+        repo.diagnostics.extend(loaded.diagnostics);
         let old_files = self.files_by.remove(name).unwrap_or(0);
         if loaded.files > 0 {
             self.files_by.insert(name.to_string(), loaded.files);
         }
-        self.repo.files = self.repo.files + loaded.files - old_files.min(self.repo.files);
+        repo.files = repo.files + loaded.files - old_files.min(repo.files);
         match (at, loaded.person) {
-            (Ok(i), Some(person)) => self.repo.people[i] = person,
+            (Ok(i), Some(person)) => repo.people[i] = person,
             (Ok(i), None) => {
-                self.repo.people.remove(i);
+                repo.people.remove(i);
             }
-            (Err(i), Some(person)) => self.repo.people.insert(i, person),
+            (Err(i), Some(person)) => repo.people.insert(i, person),
             (Err(_), None) => {}
         }
         match self.repo.person(name) {

@@ -26,6 +26,7 @@ use super::{
 use crate::config::Config;
 use crate::model::date::Date;
 use crate::model::Repository;
+use crate::render::reuse::Fingerprint;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -66,21 +67,35 @@ pub struct LiveIndex {
     manifest: String,
 }
 
-/// A document's terms and how often each occurs.
-type TermCounts = Vec<(Arc<str>, u32)>;
+/// Documents counted at once when indexing everything: enough to keep both cores busy,
+/// few enough that their shared-string counts stay small.
+const COUNT_BATCH: usize = 4096;
 
-/// One document as the index holds it.
+/// One document as the index holds it. Its text is not kept: a document chunk to write again
+/// takes its rows from the records (see [`LiveIndex::rows`]); holding them doubled the
+/// memory of `waymark serve`.
 struct Slot {
+    /// Whose record it is, as a number of the people list.
+    person: u32,
     href: String,
     date: Option<Date>,
-    /// Its row in the document chunk, and the words searched but not shown: together, all
-    /// that tells whether an update changed it.
-    row: String,
-    meta: String,
-    /// (term number, weight).
-    terms: Vec<(u32, u8)>,
+    /// A fingerprint of its row in the document chunk and of the words searched but not
+    /// shown: all that tells whether an update changed it.
+    digest: u128,
+    /// Term numbers.
+    terms: Vec<u32>,
     /// Its filter keys.
     keys: Vec<String>,
+}
+
+/// The fingerprint of a document as a slot keeps it.
+fn digest(row: &str, meta: &str) -> u128 {
+    use std::hash::Hasher;
+    let mut f = Fingerprint::default();
+    f.write(row.as_bytes());
+    f.write_u8(0xff);
+    f.write(meta.as_bytes());
+    f.value()
 }
 
 /// The files an update changed.
@@ -95,6 +110,8 @@ pub struct Changes {
 /// What an update has touched so far.
 #[derive(Default)]
 struct Touched {
+    /// Everything (the first indexing): the sets are left empty.
+    all: bool,
     terms: FxHashSet<u32>,
     keys: BTreeSet<String>,
     doc_chunks: BTreeSet<usize>,
@@ -106,25 +123,13 @@ impl LiveIndex {
     pub fn new(repo: &Repository, today: Date) -> (Self, Vec<(String, String)>) {
         let mut docs = super::documents(repo);
         super::sort(&mut docs, today);
-        // Counts as lists, not maps: a map for each of 100,000 documents held at once is a gigabyte.
-        let counted: Vec<(TermCounts, u32)> = docs
-            .par_iter()
-            .map_init(
-                || (Analyser::default(), FxHashMap::default()),
-                |(analyser, stems), d| {
-                    let (tf, len) = super::term_frequencies(analyser, stems, d);
-                    (tf.into_iter().collect(), len)
-                },
-            )
-            .collect();
-        let avg = super::average(counted.iter().map(|(_, len)| *len));
         let refs: Vec<&Doc> = docs.iter().collect();
         let lists = Lists::of(&refs, &repo.config);
         let shared = Deflater::text(&dictionary(&refs, &|d| lists.row(d)));
         let mut live = LiveIndex {
             config: repo.config.clone(),
             today,
-            avg,
+            avg: 0.0,
             shared,
             analyser: Analyser::default(),
             stems: FxHashMap::default(),
@@ -141,7 +146,23 @@ impl LiveIndex {
             lists,
             manifest: String::new(),
         };
-        let mut touched = Touched::default();
+        // Counted a batch at a time in parallel, each term then numbered, so what is held until
+        // the average length is known is eight bytes a term, not a shared string's 24.
+        let mut counted: Vec<(Vec<(u32, u32)>, u32)> = Vec::with_capacity(docs.len());
+        for batch in docs.chunks(COUNT_BATCH) {
+            let part: Vec<(FxHashMap<Arc<str>, u32>, u32)> = batch
+                .par_iter()
+                .map_init(
+                    || (Analyser::default(), FxHashMap::default()),
+                    |(analyser, stems), d| super::term_frequencies(analyser, stems, d),
+                )
+                .collect();
+            for (tf, len) in part {
+                counted.push((tf.into_iter().map(|(term, f)| (live.intern(term), f)).collect(), len));
+            }
+        }
+        live.avg = super::average(counted.iter().map(|(_, len)| *len));
+        let mut touched = Touched { all: true, ..Touched::default() };
         for (d, (tf, len)) in docs.iter().zip(counted) {
             let number = live.slots.len() as u32;
             live.slots.push(None);
@@ -173,7 +194,7 @@ impl LiveIndex {
             self.lists.add(d);
             let kept = old.remove(&d.href).and_then(|n| {
                 let slot = self.slots[n as usize].as_ref()?;
-                if slot.row == self.lists.row(d) && slot.meta == d.meta {
+                if slot.digest == digest(&self.lists.row(d), &d.meta) {
                     return Some(n);
                 }
                 // Changed: rewritten in place, unless its date moved (numbers before
@@ -181,13 +202,13 @@ impl LiveIndex {
                 let same_date = slot.date == d.date || n as usize >= self.first_late;
                 self.remove(n, &mut touched);
                 let n = if same_date { n } else { self.next() };
-                let (tf, len) = super::term_frequencies(&self.analyser, &mut self.stems, d);
+                let (tf, len) = self.count(d);
                 self.put(n, d, tf, len, &mut touched);
                 Some(n)
             });
             let n = kept.unwrap_or_else(|| {
                 let n = self.next();
-                let (tf, len) = super::term_frequencies(&self.analyser, &mut self.stems, d);
+                let (tf, len) = self.count(d);
                 self.put(n, d, tf, len, &mut touched);
                 n
             });
@@ -200,7 +221,53 @@ impl LiveIndex {
             self.by_person.insert(id.to_string(), numbers);
         }
         let changed = self.encode(&touched);
-        self.files(&changed, &touched)
+        self.files(repo, &changed, &touched)
+    }
+
+    /// The rows of the documents numbered in these document chunks, made again from the
+    /// records of the people they belong to (each person's records once).
+    fn rows(&self, repo: &Repository, chunks: &BTreeSet<usize>) -> HashMap<u32, String> {
+        let mut wanted: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+        for &c in chunks {
+            let end = ((c + 1) * super::DOC_CHUNK).min(self.slots.len());
+            for n in c * super::DOC_CHUNK..end {
+                if let Some(slot) = &self.slots[n] {
+                    wanted.entry(slot.person).or_default().push(n as u32);
+                }
+            }
+        }
+        wanted
+            .into_par_iter()
+            .flat_map_iter(|(person, numbers)| {
+                let id = self.lists.people.get(person as usize).map(|p| p.0.as_str()).unwrap_or("");
+                let docs = repo.person(id).map(|p| person_docs(p, &self.config)).unwrap_or_default();
+                let by_href: HashMap<&str, &Doc> = docs.iter().map(|d| (d.href.as_str(), d)).collect();
+                numbers
+                    .into_iter()
+                    .filter_map(|n| {
+                        let slot = self.slots[n as usize].as_ref()?;
+                        Some((n, self.lists.row(by_href.get(slot.href.as_str())?)))
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    /// The number of a term, numbering it if it is new.
+    fn intern(&mut self, term: Arc<str>) -> u32 {
+        let next = self.terms.len() as u32;
+        let id = *self.ids.entry(term.clone()).or_insert(next);
+        if id == next {
+            self.terms.push(term);
+            self.postings.push(Vec::new());
+        }
+        id
+    }
+
+    /// A document's terms, numbered, with how often each occurs, and its length.
+    fn count(&mut self, d: &Doc) -> (Vec<(u32, u32)>, u32) {
+        let (tf, len) = super::term_frequencies(&self.analyser, &mut self.stems, d);
+        (tf.into_iter().map(|(term, f)| (self.intern(term), f)).collect(), len)
     }
 
     /// A new document number, at the end.
@@ -210,37 +277,35 @@ impl LiveIndex {
     }
 
     /// Puts document `d` (counted: `tf`, `len`) at number `n`, which is empty.
-    fn put(&mut self, n: u32, d: &Doc, tf: impl IntoIterator<Item = (Arc<str>, u32)>, len: u32, touched: &mut Touched) {
-        let mut terms = Vec::new();
-        for (term, f) in tf {
-            let next = self.terms.len() as u32;
-            let id = *self.ids.entry(term.clone()).or_insert(next);
-            if id == next {
-                self.terms.push(term);
-                self.postings.push(Vec::new());
-            }
+    fn put(&mut self, n: u32, d: &Doc, tf: Vec<(u32, u32)>, len: u32, touched: &mut Touched) {
+        let mut terms = Vec::with_capacity(tf.len());
+        for (id, f) in tf {
             let w = weight(f, len, self.avg);
             insert_sorted(&mut self.postings[id as usize], (n, w), |p| p.0);
-            touched.terms.insert(id);
-            terms.push((id, w));
+            if !touched.all {
+                touched.terms.insert(id);
+            }
+            terms.push(id);
         }
         let mut keys = vec![format!("#t:{}", TYPES[d.kind]), format!("#p:{}", crate::render::paths::encode(&d.person))];
         keys.extend(d.note_kind.map(|k| format!("#k:{}", k.as_str())));
         keys.extend(d.author.as_ref().map(|a| format!("#a:{}", crate::render::paths::encode(a))));
         for key in &keys {
             insert_sorted(self.filters.entry(key.clone()).or_default(), n, |d| *d);
-            touched.keys.insert(key.clone());
+            if !touched.all {
+                touched.keys.insert(key.clone());
+            }
         }
         touched.doc_chunks.insert(n as usize / super::DOC_CHUNK);
-        let row = self.lists.row(d);
-        self.slots[n as usize] =
-            Some(Slot { href: d.href.clone(), date: d.date, row, meta: d.meta.clone(), terms, keys });
+        let digest = digest(&self.lists.row(d), &d.meta);
+        let person = self.lists.person_index.get(d.person.as_str()).copied().unwrap_or(0) as u32;
+        self.slots[n as usize] = Some(Slot { person, href: d.href.clone(), date: d.date, digest, terms, keys });
     }
 
     /// Takes document `n` out of every posting list, leaving its number empty.
     fn remove(&mut self, n: u32, touched: &mut Touched) {
         let Some(slot) = self.slots[n as usize].take() else { return };
-        for (id, _) in slot.terms {
+        for id in slot.terms {
             let list = &mut self.postings[id as usize];
             if let Ok(at) = list.binary_search_by_key(&n, |p| p.0) {
                 list.remove(at);
@@ -263,17 +328,22 @@ impl LiveIndex {
     /// it, so those change when documents are added.
     fn encode(&mut self, touched: &Touched) -> BTreeSet<String> {
         let n = self.slots.len() as u32;
-        let terms = touched
-            .terms
-            .iter()
-            .map(|&id| (self.terms[id as usize].to_string(), encode::postings(&self.postings[id as usize])));
-        let filters = self
-            .filters
-            .iter()
-            .filter(|(key, list)| touched.keys.contains(*key) || list.len() * 2 > n as usize)
-            .map(|(key, list)| (key.clone(), filter_postings(list, n)));
+        let ids: Vec<u32> = match touched.all {
+            true => (0..self.terms.len() as u32).collect(),
+            false => touched.terms.iter().copied().collect(),
+        };
+        let mut coded: Vec<(String, String)> = ids
+            .par_iter()
+            .map(|&id| (self.terms[id as usize].to_string(), encode::postings(&self.postings[id as usize])))
+            .collect();
+        coded.extend(
+            self.filters
+                .iter()
+                .filter(|(key, list)| touched.all || touched.keys.contains(*key) || list.len() * 2 > n as usize)
+                .map(|(key, list)| (key.clone(), filter_postings(list, n))),
+        );
         let mut changed = BTreeSet::new();
-        for (key, coded) in terms.chain(filters).collect::<Vec<_>>() {
+        for (key, coded) in coded {
             // An empty list means no document has it: the key goes. (A filter everyone has
             // is `!` and nothing, which is kept.)
             let had = if coded.is_empty() {
@@ -290,7 +360,7 @@ impl LiveIndex {
 
     /// Packs the term chunks holding the `changed` keys, the document chunks `touched` names,
     /// and the manifest if it changed.
-    fn files(&mut self, changed: &BTreeSet<String>, touched: &Touched) -> Changes {
+    fn files(&mut self, repo: &Repository, changed: &BTreeSet<String>, touched: &Touched) -> Changes {
         let chunk_of = |key: &str| self.firsts.partition_point(|f| f.as_str() <= key).saturating_sub(1);
         let chunks: BTreeSet<usize> = changed.iter().map(|k| chunk_of(k)).collect();
         let n = self.slots.len() as u32;
@@ -305,11 +375,11 @@ impl LiveIndex {
                 term_file(i, &encode::front_coded(&run))
             })
             .collect();
+        let rows = self.rows(repo, &touched.doc_chunks);
         written.par_extend(touched.doc_chunks.par_iter().map(|&c| {
             let end = ((c + 1) * super::DOC_CHUNK).min(self.slots.len());
-            let rows: Vec<String> = self.slots[c * super::DOC_CHUNK..end]
-                .iter()
-                .map(|s| s.as_ref().map_or_else(|| "null".to_string(), |s| s.row.clone()))
+            let rows: Vec<String> = (c * super::DOC_CHUNK..end)
+                .map(|n| rows.get(&(n as u32)).cloned().unwrap_or_else(|| "null".to_string()))
                 .collect();
             doc_file(c, &rows, &self.shared)
         }));
@@ -335,6 +405,12 @@ impl LiveIndex {
 
 /// Inserts `item` into a list kept in ascending order of `key`, replacing one with the same key.
 fn insert_sorted<T>(list: &mut Vec<T>, item: T, key: impl Fn(&T) -> u32) {
+    // Numbers mostly come in order (all of them at the start): searching every list of
+    // 100,000 postings for its end was most of building the index.
+    if list.last().is_none_or(|last| key(last) < key(&item)) {
+        list.push(item);
+        return;
+    }
     match list.binary_search_by_key(&key(&item), &key) {
         Ok(at) => list[at] = item,
         Err(at) => list.insert(at, item),
