@@ -31,7 +31,7 @@ pub struct SiteHistory<'a> {
     /// Changes to files in `records/<id>/` (at the time of the change, or moved out of it), by
     /// person id, so a person's timeline need not scan every path.
     by_person: HashMap<&'a str, Vec<&'a Change>>,
-    /// Who the site is for: changes to anything it does not see are left out.
+    /// Who the site is for: changes to anything it does not see are left out; `None`: the whole team.
     audience: Option<&'a crate::audience::Audience>,
     /// Field and word changes worked out by earlier builds, when a build keeps them.
     details: Option<&'a DetailCache>,
@@ -197,8 +197,8 @@ impl<'a> SiteHistory<'a> {
             for changes in self.by_person.values_mut() {
                 changes.retain(|c| visible(self.history, audience, c));
             }
-            self.audience = Some(audience);
         }
+        self.audience = Some(audience);
         self
     }
 
@@ -401,8 +401,7 @@ impl<'a> SiteHistory<'a> {
     /// The repository's recent changes page.
     pub fn recent_page(&self, git: Option<&git2::Repository>) -> HistoryPage {
         let entries = match self.audience {
-            None => self.history.recent(RECENT),
-            Some(_) => {
+            Some(a) if !a.is_everyone() => {
                 // A change moved between two people of the site is listed under both.
                 let mut changes: Vec<&Change> = self.by_person.values().flatten().copied().collect();
                 changes.sort_by_key(|c| *c as *const Change);
@@ -411,6 +410,7 @@ impl<'a> SiteHistory<'a> {
                 seen.truncate(RECENT);
                 seen
             }
+            _ => self.history.recent(RECENT),
         };
         let details = self.details(git, &entries);
         let intro = format!(
@@ -444,7 +444,13 @@ impl<'a> SiteHistory<'a> {
     fn change(&self, ch: &Change, here: &str, details: &Details, own_pages: bool) -> ChangeView {
         let now = self.history.resolve_path(&ch.path).filter(|p| self.exists_now(p));
         let restricted = now.as_deref().is_some_and(|p| self.restricted.contains(p));
-        let detail = details.get(&(ch.commit, ch.path.to_string())).filter(|_| own_pages || !restricted);
+        // Supervision changes are listed in the whole team's site, but their words only where
+        // the site shows supervision (the audience decides; no audience is the whole team).
+        let team = crate::audience::Audience::everyone();
+        let audience = self.audience.unwrap_or(&team);
+        let shows = |p: &str| audience.shows_text_of(self.config, p);
+        let worded = shows(&ch.path) && now.as_deref().is_none_or(shows);
+        let detail = details.get(&(ch.commit, ch.path.to_string())).filter(|_| worded && (own_pages || !restricted));
         let mut lines: Vec<Vec<WordView>> = detail
             .map(|d| {
                 diff::changed_line_runs(&d.body)
