@@ -137,6 +137,7 @@ fn without_the_setting_only_the_staff_members_own_and_their_managers_sites_hold_
     assert!(!site::urls(&manager).iter().any(|u| u.contains("supervision/")), "no link to a page not made");
     let changes = site::decode_entities(&site::read(&team.join("changes.html")));
     assert!(changes.contains(SAM_FILE), "the change is listed, without its words");
+    assert!(!site::urls(&changes).iter().any(|u| u.contains("supervision/")), "nor a link to a page not made");
     no_person_page_links_to_supervision(&team);
 
     // Sam's own site: his supervision page, none of Lee's.
@@ -179,7 +180,9 @@ fn with_the_setting_the_team_site_shows_and_searches_supervision() {
     let manager = site::read(&team.join("manager.html"));
     let links = site::urls(&manager);
     assert!(links.contains(&SAM_PAGE.to_string()) && links.contains(&LEE_PAGE.to_string()), "{links:?}");
-    assert!(site::read(&team.join("changes.html")).contains("pangolin"), "the change's words, where shown");
+    let changes = site::read(&team.join("changes.html"));
+    assert!(changes.contains("pangolin"), "the change's words, where supervision is shown");
+    assert!(site::urls(&changes).contains(&SAM_PAGE.to_string()), "and a link to its page");
     no_person_page_links_to_supervision(&team);
     let sam = build(&repo, &tmp.path().join("sam"), &["sam-okafor"]);
     assert_eq!(any_of(&sam, &LEE_WORDS), None, "no byte of Lee's supervision");

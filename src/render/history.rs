@@ -469,7 +469,10 @@ impl<'a> SiteHistory<'a> {
             path: ch.path.to_string(),
             from: ch.from.as_deref().map(String::from).filter(|_| ch.kind == ChangeKind::Renamed),
             history_href: now.as_deref().and_then(|p| self.history_href(p, here)),
-            record_href: now.as_deref().and_then(paths::site_target).map(|(p, a)| link(here, &p, a.as_deref())),
+            record_href: now.as_deref().and_then(|p| match paths::site_target(p) {
+                Some((page, a)) => Some(link(here, &page, a.as_deref())),
+                None => paths::supervision_target(p).filter(|_| shows(p)).map(|page| link(here, &page, None)),
+            }),
             fields: detail
                 .map(|d| {
                     d.fields

@@ -74,6 +74,18 @@ pub fn supervision_page(staff: &str, stem: &str) -> String {
     format!("supervision/{staff}/{stem}.html")
 }
 
+/// The page of the supervision record at this repository path
+/// (`staff/<staff-id>/supervision/<date>.md`); `None` for any other path. Whether a site has
+/// the page is the audience's decision ([`crate::audience::Audience::supervision_pages`]).
+pub fn supervision_target(repo_path: &str) -> Option<String> {
+    let (staff, file) = repo_path.strip_prefix("staff/")?.split_once("/supervision/")?;
+    if staff.contains('/') || file.contains('/') || !file.ends_with(".md") {
+        return None;
+    }
+    let page = supervision_page(staff, stem(file));
+    safe_relative(&page).then_some(page)
+}
+
 /// A person's main page.
 pub fn person_page(id: &str) -> String {
     format!("people/{id}/index.html")
@@ -275,6 +287,13 @@ mod tests {
         assert_eq!(record_history("waymark.yaml"), None);
         assert_eq!(person_history("yp-1"), "people/yp-1/history.html");
         assert_eq!(supervision_page("sam-okafor", "2026-11-03"), "supervision/sam-okafor/2026-11-03.html");
+        assert_eq!(
+            supervision_target("staff/sam-okafor/supervision/2026-11-03.md").as_deref(),
+            Some("supervision/sam-okafor/2026-11-03.html")
+        );
+        assert_eq!(supervision_target("staff/../supervision/2026-11-03.md"), None);
+        assert_eq!(supervision_target("staff/sam-okafor/notes.md"), None);
+        assert_eq!(supervision_target("records/yp-1/supervision/2026-11-03.md"), None);
     }
 
     #[test]

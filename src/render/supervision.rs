@@ -65,11 +65,6 @@ pub struct SupervisionView {
     pub changed: Option<LastChanged>,
 }
 
-/// The site path of a supervision record's page.
-pub fn page_of(s: &Supervision) -> String {
-    paths::supervision_page(&s.staff, paths::stem(&s.source.path))
-}
-
 /// The site path of each supervision record's page in a site for `audience`, by repository
 /// path, when the site makes them: the one list the pages, the manager's links and search read.
 pub fn pages_made<'r>(repo: &'r Repository, audience: &Audience) -> Vec<(&'r Supervision, String)> {
@@ -79,8 +74,7 @@ pub fn pages_made<'r>(repo: &'r Repository, audience: &Audience) -> Vec<(&'r Sup
     repo.supervision
         .iter()
         .filter(|s| audience.sees_supervision_of(&s.staff))
-        .map(|s| (s, page_of(s)))
-        .filter(|(_, page)| paths::safe_relative(page))
+        .filter_map(|s| Some((s, paths::supervision_target(&s.source.path)?)))
         .collect()
 }
 

@@ -951,6 +951,28 @@ mod tests {
     }
 
     #[test]
+    fn supervision_is_searched_only_when_the_setting_says_so() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut repo = crate::load::load(root).expect("the sample repository loads");
+        assert!(!repo.supervision.is_empty(), "the sample records supervision");
+        let supervision =
+            |repo: &Repository| documents(repo).into_iter().filter(|d| d.kind == SUPERVISION).collect::<Vec<_>>();
+        repo.config.search.include_supervision = false;
+        assert!(supervision(&repo).is_empty());
+        repo.config.search.include_supervision = true;
+        let docs = supervision(&repo);
+        assert_eq!(docs.len(), repo.supervision.len());
+        for d in &docs {
+            assert_eq!(
+                (d.person.as_str(), d.name.as_str(), TYPES[d.kind]),
+                (SUPERVISION_ID, SUPERVISION_NAME, "supervision")
+            );
+            assert!(d.href.starts_with("../supervision/") && d.href.ends_with(".html"), "{}", d.href);
+            assert_eq!(short_href(&d.href, &d.person), d.href, "search.js follows links beginning ../ as they are");
+        }
+    }
+
+    #[test]
     fn chunks_hold_whole_terms_in_order() {
         let e = entries(&[10, 10, 10, 100, 10, 10]);
         let chunks = term_chunks(&e, 40);
