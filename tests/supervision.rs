@@ -194,13 +194,13 @@ fn with_the_setting_the_team_site_shows_and_searches_supervision() {
         let args = ["--dump-dom".to_string(), "--virtual-time-budget=5000".to_string()];
         results(&site::headless(browser, &chrome, &out.join("search/index.html"), query, &args))
     };
-    let found = format!("../{SAM_PAGE}");
-    assert_eq!(search(&team, "?q=quokka"), [found.clone()]);
-    assert_eq!(search(&team, "?q=quokka&person=_supervision&type=supervision"), [found.clone()]);
+    let found = [format!("../{SAM_PAGE}")];
+    assert_eq!(search(&team, "?q=quokka"), found);
+    assert_eq!(search(&team, "?q=quokka&person=_supervision&type=supervision"), found);
     assert_eq!(search(&team, "?q=quokka&type=note"), Vec::<String>::new());
     assert_eq!(search(&team, "?q=wombat"), [format!("../{LEE_PAGE}")]);
     // Sam's site searches his own, and has nothing of Lee's to find.
-    assert_eq!(search(&sam, "?q=quokka"), [found]);
+    assert_eq!(search(&sam, "?q=quokka"), found);
     assert_eq!(search(&sam, "?q=wombat"), Vec::<String>::new());
 
     // The result's link opens the page, from file://.
