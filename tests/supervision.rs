@@ -16,23 +16,13 @@ use std::path::{Path, PathBuf};
 
 const TODAY: &str = "2026-11-24";
 
-/// Two personal advisers (Sam, Lee) and their manager (Helen).
-const CONFIG: &str = "\
-organisation: Example Leaving Care Service
-staff:
-  - id: sam-okafor
-    name: Sam Okafor
-    email: sam.okafor@example.org
-    role: personal-adviser
-  - id: lee-turner
-    name: Lee Turner
-    email: lee.turner@example.org
-    role: personal-adviser
-  - id: helen-marsh
-    name: Helen Marsh
-    email: helen.marsh@example.org
-    role: manager
-";
+/// The shared settings' staff (Sam an adviser, Helen a manager) and Lee, another adviser.
+fn config(include_supervision: bool) -> String {
+    format!(
+        "{}  - id: lee-turner\n    name: Lee Turner\n    role: personal-adviser\nsearch:\n  include_supervision: {include_supervision}\n",
+        common::CONFIG
+    )
+}
 
 const SAM_PAGE: &str = "supervision/sam-okafor/2026-11-03.html";
 const LEE_PAGE: &str = "supervision/lee-turner/2026-11-05.html";
@@ -78,7 +68,7 @@ fn profile(name: &str, adviser: &str) -> String {
 /// Jordan (Sam's) and Casey (Lee's), both supervision records, committed twice so the recent
 /// changes page has a modification of Sam's supervision to show the words of.
 fn repository(include_supervision: bool) -> Repo {
-    let repo = Repo::with_config(&format!("{CONFIG}search:\n  include_supervision: {include_supervision}\n"));
+    let repo = Repo::with_config(&config(include_supervision));
     repo.write("records/yp-0001/profile.md", profile("Jordan Example", "sam-okafor"))
         .write("records/yp-0002/profile.md", profile("Casey Sample", "lee-turner"))
         .write(SAM_FILE, SAM_SUPERVISION)
@@ -192,7 +182,7 @@ fn with_the_setting_the_team_site_shows_and_searches_supervision() {
     let chrome = tmp.path().join("chrome");
     let search = |out: &Path, query: &str| {
         let args = ["--dump-dom".to_string(), "--virtual-time-budget=5000".to_string()];
-        results(&site::headless(browser, &chrome, &out.join("search/index.html"), query, &args))
+        site::search_results(&site::headless(browser, &chrome, &out.join("search/index.html"), query, &args))
     };
     let found = [format!("../{SAM_PAGE}")];
     assert_eq!(search(&team, "?q=quokka"), found);
@@ -219,17 +209,6 @@ fn with_the_setting_the_team_site_shows_and_searches_supervision() {
     );
     assert_eq!(heading, "Supervision of Sam Okafor, 3 Nov 2026");
     tools.screenshot("supervision-page.png");
-}
-
-/// The links of the search results shown, in order.
-fn results(dom: &str) -> Vec<String> {
-    let list = dom.split("id=\"search-results\"").nth(1).unwrap_or("");
-    let list = &list[..list.find("</ol>").unwrap_or(list.len())];
-    list.split("<h2 class=\"result-title\"><a href=\"")
-        .skip(1)
-        .filter_map(|s| s.split('"').next())
-        .map(String::from)
-        .collect()
 }
 
 #[test]
