@@ -148,6 +148,10 @@ fn without_the_setting_only_the_staff_members_own_and_their_managers_sites_hold_
     let manager = site::read(&sam.join("manager.html"));
     assert!(site::urls(&manager).contains(&SAM_PAGE.to_string()), "the manager's page links Sam's last supervision");
     assert!(manager.contains("Not in this site"), "Lee's supervision is not judged from a site without it");
+    // Recent changes: Sam's supervision, with its words and a link; Lee's not at all (above).
+    let changes = site::read(&sam.join("changes.html"));
+    assert!(site::decode_entities(&changes).contains(SAM_FILE) && changes.contains("pangolin"), "Sam's own change");
+    assert!(site::urls(&changes).contains(&SAM_PAGE.to_string()), "linked to its page");
     no_person_page_links_to_supervision(&sam);
 
     // Helen's site (a manager's) holds everyone's; Sam and Lee's shared site holds neither's.

@@ -31,6 +31,9 @@ pub struct SiteHistory<'a> {
     /// Changes to files in `records/<id>/` (at the time of the change, or moved out of it), by
     /// person id, so a person's timeline need not scan every path.
     by_person: HashMap<&'a str, Vec<&'a Change>>,
+    /// Changes to files in `staff/` (supervision), for the recent changes of a site that holds
+    /// only some of them.
+    staff: Vec<&'a Change>,
     /// Who the site is for: changes to anything it does not see are left out; `None`: the whole team.
     audience: Option<&'a crate::audience::Audience>,
     /// Field and word changes worked out by earlier builds, when a build keeps them.
@@ -160,6 +163,9 @@ impl<'a> SiteHistory<'a> {
             for id in to.into_iter().chain(from.filter(|f| Some(*f) != to)) {
                 by_person.entry(id).or_default().push(change);
             }
+            if change.path.starts_with("staff/") || change.from.as_deref().is_some_and(|f| f.starts_with("staff/")) {
+                view.staff.push(change);
+            }
         }
         view
     }
@@ -178,6 +184,7 @@ impl<'a> SiteHistory<'a> {
             restricted: repo.people.iter().flat_map(|p| p.restricted_paths()).collect(),
             uncommitted: uncommitted.iter().map(|(p, s)| (p.as_str(), *s)).collect(),
             by_person: HashMap::new(),
+            staff: Vec::new(),
             audience: None,
             details: None,
         }
@@ -197,6 +204,7 @@ impl<'a> SiteHistory<'a> {
             for changes in self.by_person.values_mut() {
                 changes.retain(|c| visible(self.history, audience, c));
             }
+            self.staff.retain(|c| visible(self.history, audience, c));
         }
         self.audience = Some(audience);
         self
@@ -403,7 +411,7 @@ impl<'a> SiteHistory<'a> {
         let entries = match self.audience {
             Some(a) if !a.is_everyone() => {
                 // A change moved between two people of the site is listed under both.
-                let mut changes: Vec<&Change> = self.by_person.values().flatten().copied().collect();
+                let mut changes: Vec<&Change> = self.by_person.values().flatten().chain(&self.staff).copied().collect();
                 changes.sort_by_key(|c| *c as *const Change);
                 changes.dedup_by_key(|c| *c as *const Change);
                 let mut seen = self.history.group(changes);
