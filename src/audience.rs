@@ -4,6 +4,11 @@
 //! Render, search and history pages never decide this themselves: a build filters the
 //! repository, the check report and the git history through an [`Audience`] first, so every
 //! page, the search index and the recent changes are made from what it lets through.
+//!
+//! Supervision (FORMAT.md 1.2) is about members of staff, never young people. A site holds a
+//! member of staff's supervision records when every member of staff it is built for is that
+//! person or a manager ([`Audience::sees_supervision_of`]); whether it shows them as pages and
+//! searches them is [`Audience::supervision_pages`] and [`supervision_searched`].
 
 use crate::check::Report;
 use crate::config::Config;
@@ -24,17 +29,26 @@ pub struct Audience {
     restricted: bool,
     /// Repository paths of restricted notes that are not shown.
     hidden: BTreeSet<String>,
+    /// The members of staff whose supervision records the site holds, by id; `None`: everyone's.
+    supervision: Option<BTreeSet<String>>,
+    /// Made for the whole team rather than for named members of staff or a young person: it
+    /// holds everyone's supervision (the manager's page needs the dates), but shows it only
+    /// when `search.include_supervision: true` shares it with the team.
+    team: bool,
 }
 
 impl Audience {
     /// The whole team: every young person, restricted notes shown with their banner.
     pub fn everyone() -> Audience {
-        Audience { people: None, restricted: true, hidden: BTreeSet::new() }
+        Audience { people: None, restricted: true, hidden: BTreeSet::new(), supervision: None, team: true }
     }
 
     /// The young people for whom any of `staff` is personal adviser or key worker (everyone,
     /// when one of them is a manager). Restricted notes are shown only when every one of
-    /// them has `see_restricted: true` in `waymark.yaml`. No staff at all: everyone.
+    /// them has `see_restricted: true` in `waymark.yaml`. Member of staff X's supervision only
+    /// when every one of them is X or a manager: a site for one adviser holds their own, a
+    /// site for a manager everyone's, and a site shared by two advisers neither's. No staff at
+    /// all: everyone.
     pub fn caseload(repo: &Repository, staff: &[String]) -> Result<Audience, String> {
         if staff.is_empty() {
             return Ok(Audience::everyone());
@@ -52,26 +66,40 @@ impl Audience {
             repo.people.iter().filter(|p| works_with(p, staff)).map(|p| p.id.clone()).collect::<BTreeSet<_>>()
         });
         let restricted = !members.is_empty() && members.iter().all(|s| s.see_restricted);
-        Ok(Audience::of(repo, people, restricted))
+        let not_managers: BTreeSet<String> =
+            members.iter().filter(|s| s.role != Some(Role::Manager)).map(|s| s.id.clone()).collect();
+        let supervision = match not_managers.len() {
+            0 => None,
+            // The one member of staff who is not a manager sees their own; two see neither's.
+            1 => Some(not_managers),
+            _ => Some(BTreeSet::new()),
+        };
+        Ok(Audience::of(repo, people, restricted, supervision))
     }
 
     /// One young person, for a subject access bundle; restricted notes only when asked for.
+    /// Never anyone's supervision: it is about staff, not the young person.
     pub fn person(repo: &Repository, id: &str, restricted: bool) -> Audience {
-        Audience::of(repo, Some(BTreeSet::from([id.to_string()])), restricted)
+        Audience::of(repo, Some(BTreeSet::from([id.to_string()])), restricted, Some(BTreeSet::new()))
     }
 
-    fn of(repo: &Repository, people: Option<BTreeSet<String>>, restricted: bool) -> Audience {
+    fn of(
+        repo: &Repository,
+        people: Option<BTreeSet<String>>,
+        restricted: bool,
+        supervision: Option<BTreeSet<String>>,
+    ) -> Audience {
         let hidden = if restricted {
             BTreeSet::new()
         } else {
             repo.people.iter().flat_map(|p| &p.notes).filter(|n| n.restricted).map(|n| n.source.path.clone()).collect()
         };
-        Audience { people, restricted, hidden }
+        Audience { people, restricted, hidden, supervision, team: false }
     }
 
     /// Whether this is the whole team's site (nothing is left out).
     pub fn is_everyone(&self) -> bool {
-        self.people.is_none() && self.restricted
+        self.people.is_none() && self.restricted && self.supervision.is_none()
     }
 
     /// The commit message this site may show: as written in the whole team's site, and
@@ -97,17 +125,38 @@ impl Audience {
         self.people.as_ref().is_none_or(|p| p.contains(id))
     }
 
-    /// Whether the file at this repository path may be shown: `records/<id>/…` of a young
-    /// person shown and not a hidden restricted note. Paths outside `records/` (waymark.yaml)
-    /// are about no young person.
+    /// Whether the site holds the supervision records of the member of staff with this id.
+    pub fn sees_supervision_of(&self, staff: &str) -> bool {
+        self.supervision.as_ref().is_none_or(|s| s.contains(staff))
+    }
+
+    /// Whether the site makes a page for each supervision record it holds: always in a site
+    /// made for named members of staff (it holds only what they may read), and in the whole
+    /// team's site only when `search.include_supervision: true` shares supervision with
+    /// everyone who can open it. Render, search, history and serve all read this answer.
+    pub fn supervision_pages(&self, config: &Config) -> bool {
+        !self.team || config.search.include_supervision
+    }
+
+    /// Whether the file at this repository path may be held: `records/<id>/…` of a young
+    /// person shown and not a hidden restricted note, `staff/<id>/…` of a member of staff whose
+    /// supervision the site holds. Other paths (waymark.yaml) are about no one.
     pub fn sees_path(&self, path: &str) -> bool {
-        match path.strip_prefix("records/") {
-            Some(rest) => {
-                let id = rest.split('/').next().unwrap_or("");
-                self.sees_person(id) && !self.hidden.contains(path)
-            }
-            None => !path.starts_with("staff/"),
+        if let Some(rest) = path.strip_prefix("records/") {
+            let id = rest.split('/').next().unwrap_or("");
+            return self.sees_person(id) && !self.hidden.contains(path);
         }
+        match path.strip_prefix("staff/") {
+            Some(rest) => self.sees_supervision_of(rest.split('/').next().unwrap_or("")),
+            None => true,
+        }
+    }
+
+    /// Whether the text of the file at this path may be shown (in a page, a search result or
+    /// the words a change altered): a file the site holds, and for supervision, only where
+    /// its pages are made ([`Audience::supervision_pages`]).
+    pub fn shows_text_of(&self, config: &Config, path: &str) -> bool {
+        self.sees_path(path) && (!path.starts_with("staff/") || self.supervision_pages(config))
     }
 
     /// The part of `repo` this audience sees: its young people, without hidden notes, and
@@ -125,8 +174,7 @@ impl Audience {
                 .collect(),
             diagnostics: repo.diagnostics.iter().filter(|d| self.sees_diagnostic(d)).cloned().collect(),
             files: repo.files,
-            // Supervision is about staff, not young people: no site made for an audience holds it.
-            supervision: Vec::new(),
+            supervision: repo.supervision.iter().filter(|s| self.sees_supervision_of(&s.staff)).cloned().collect(),
         };
         for person in repo.people.iter().filter(|p| self.sees_person(&p.id)) {
             let mut person = person.clone();
@@ -151,6 +199,14 @@ impl Audience {
             None => self.is_everyone() || !d.file.starts_with("records/") && self.sees_path(&d.file),
         }
     }
+}
+
+/// Whether the supervision records a site shows are searched too: only when
+/// `search.include_supervision: true`. A site that searches them always has their pages, since
+/// the setting makes the whole team's site show them ([`Audience::supervision_pages`]); every
+/// other site holds only the supervision its readers may see.
+pub fn supervision_searched(config: &Config) -> bool {
+    config.search.include_supervision
 }
 
 /// Whether one of `staff` is the young person's personal adviser or key worker.
@@ -230,5 +286,66 @@ mod tests {
         let manager = Audience::caseload(&repo, &["helen-marsh".into()]).expect("helen is staff");
         assert_eq!(manager.commit_message(message), HIDDEN_MESSAGE);
         assert_eq!(Audience::person(&repo, "yp-0001", true).commit_message(message), HIDDEN_MESSAGE);
+    }
+
+    /// The staff ids whose supervision `repo` seen by `audience` holds.
+    fn supervised(audience: &Audience, repo: &Repository) -> BTreeSet<String> {
+        audience.repository(repo).supervision.iter().map(|s| s.staff.clone()).collect()
+    }
+
+    #[test]
+    fn a_caseload_site_holds_supervision_only_of_whoever_every_reader_is_or_manages() {
+        let repo = sample();
+        let all: BTreeSet<String> = repo.supervision.iter().map(|s| s.staff.clone()).collect();
+        assert!(all.len() > 2 && all.contains("sam-okafor") && all.contains("priya-nair"), "{all:?}");
+        let caseload = |ids: &[&str]| {
+            let ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+            Audience::caseload(&repo, &ids).expect("known staff")
+        };
+
+        let sam = caseload(&["sam-okafor"]);
+        assert!(sam.sees_supervision_of("sam-okafor") && !sam.sees_supervision_of("priya-nair"));
+        assert_eq!(supervised(&sam, &repo), BTreeSet::from(["sam-okafor".to_string()]));
+        assert!(sam.sees_path("staff/sam-okafor/supervision/2026-10-29.md"));
+        assert!(!sam.sees_path("staff/priya-nair/supervision/2026-11-05.md"));
+        assert!(sam.repository(&repo).sources.keys().all(|p| !p.starts_with("staff/priya-nair/")));
+        assert!(sam.supervision_pages(&repo.config), "a site for named staff shows what it holds");
+
+        // A manager sees everyone's; with a manager, an adviser still sees only their own.
+        let helen = caseload(&["helen-marsh"]);
+        assert_eq!(supervised(&helen, &repo), all);
+        assert!(helen.sees_path("staff/priya-nair/supervision/2026-11-05.md"));
+        assert_eq!(supervised(&caseload(&["helen-marsh", "sam-okafor"]), &repo), supervised(&sam, &repo));
+
+        // Two advisers share a site: neither reads the other's, so neither's is there.
+        let both = caseload(&["sam-okafor", "priya-nair"]);
+        assert!(supervised(&both, &repo).is_empty());
+        assert!(!both.sees_path("staff/sam-okafor/supervision/2026-10-29.md"));
+
+        // A subject access bundle is about the young person, never staff.
+        let export = Audience::person(&repo, "yp-0001", true);
+        assert!(supervised(&export, &repo).is_empty() && !export.sees_supervision_of("sam-okafor"));
+        assert!(!export.sees_path("staff/sam-okafor/supervision/2026-10-29.md"));
+    }
+
+    #[test]
+    fn the_whole_team_site_holds_all_supervision_and_shows_it_only_when_the_setting_says_so() {
+        let mut repo = sample();
+        let team = Audience::everyone();
+        assert_eq!(team.repository(&repo).supervision.len(), repo.supervision.len());
+        assert!(team.sees_path("staff/sam-okafor/supervision/2026-10-29.md"));
+        let path = "staff/sam-okafor/supervision/2026-10-29.md";
+
+        repo.config.search.include_supervision = false;
+        assert!(!team.supervision_pages(&repo.config) && !supervision_searched(&repo.config));
+        assert!(!team.shows_text_of(&repo.config, path));
+        assert!(team.shows_text_of(&repo.config, "records/yp-0001/profile.md"));
+        let sam = Audience::caseload(&repo, &["sam-okafor".into()]).expect("sam is staff");
+        assert!(sam.shows_text_of(&repo.config, path), "sam's own site shows his supervision");
+
+        repo.config.search.include_supervision = true;
+        assert!(team.supervision_pages(&repo.config) && supervision_searched(&repo.config));
+        assert!(team.shows_text_of(&repo.config, path));
+        assert!(!sam.shows_text_of(&repo.config, "staff/priya-nair/supervision/2026-11-05.md"));
     }
 }

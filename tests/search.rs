@@ -95,16 +95,7 @@ fn dump(browser: &str, profile: &Path, page: &Path, query: &str) -> String {
     site::headless(browser, profile, page, query, &args)
 }
 
-/// The links of the results shown, in order.
-fn results(dom: &str) -> Vec<String> {
-    let list = dom.split("id=\"search-results\"").nth(1).unwrap_or("");
-    let list = &list[..list.find("</ol>").unwrap_or(list.len())];
-    list.split("<h2 class=\"result-title\"><a href=\"")
-        .skip(1)
-        .filter_map(|s| s.split('"').next())
-        .map(String::from)
-        .collect()
-}
+use site::search_results as results;
 
 #[test]
 fn the_search_page_finds_words_stems_phrases_and_filters_from_file() {

@@ -7,7 +7,7 @@ use crate::diag::{Diagnostic, Rule};
 use crate::load::yaml::Pos;
 use crate::model::date::{add_days, display_date, Date};
 use crate::model::vocab::Role;
-use crate::model::{Repository, Supervision};
+use crate::model::{Repository, Supervision, SupervisionAction};
 
 /// Every supervision rule over the repository as of `today`.
 pub(super) fn check(repo: &Repository, today: Date, out: &mut Vec<Diagnostic>) {
@@ -63,8 +63,8 @@ fn record(repo: &Repository, today: Date, s: &Supervision, out: &mut Vec<Diagnos
         }
     }
     for action in &s.actions {
-        let (Some(by_when), None) = (&action.by_when, &action.done) else { continue };
-        if by_when.value < today {
+        let Some(by_when) = &action.by_when else { continue };
+        if action_overdue(action, today) {
             let what = action.id.as_ref().map(|i| format!("action `{}`", i.value)).unwrap_or("an action".into());
             push(
                 Rule::SupervisionActionOverdue,
@@ -77,6 +77,11 @@ fn record(repo: &Repository, today: Date, s: &Supervision, out: &mut Vec<Diagnos
             );
         }
     }
+}
+
+/// Whether `supervision-action-overdue` holds for an action: past its `by_when` and not done.
+pub fn action_overdue(action: &SupervisionAction, today: Date) -> bool {
+    action.done.is_none() && action.by_when.as_ref().is_some_and(|d| d.value < today)
 }
 
 /// When each member of staff is next due supervision: the last one plus `supervision_weeks`.

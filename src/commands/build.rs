@@ -150,7 +150,8 @@ pub(crate) fn render_for(
         Some((output, full)) => Reuse::new(Some(output), full, repo, shared.today, shared.theme, &history),
         None => Reuse::nothing(),
     };
-    crate::render::render_to(sink, repo, &report, shared.today, shared.theme, &history, &reuse, done).map_err(Fatal)?;
+    crate::render::render_to(sink, repo, audience, &report, shared.today, shared.theme, &history, &reuse, done)
+        .map_err(Fatal)?;
     Ok((repo.people.len(), reuse.kept_units()))
 }
 

@@ -31,7 +31,10 @@ pub struct SiteHistory<'a> {
     /// Changes to files in `records/<id>/` (at the time of the change, or moved out of it), by
     /// person id, so a person's timeline need not scan every path.
     by_person: HashMap<&'a str, Vec<&'a Change>>,
-    /// Who the site is for: changes to anything it does not see are left out.
+    /// Changes to files in `staff/` (supervision), for the recent changes of a site that holds
+    /// only some of them.
+    staff: Vec<&'a Change>,
+    /// Who the site is for: changes to anything it does not see are left out; `None`: the whole team.
     audience: Option<&'a crate::audience::Audience>,
     /// Field and word changes worked out by earlier builds, when a build keeps them.
     details: Option<&'a DetailCache>,
@@ -160,6 +163,9 @@ impl<'a> SiteHistory<'a> {
             for id in to.into_iter().chain(from.filter(|f| Some(*f) != to)) {
                 by_person.entry(id).or_default().push(change);
             }
+            if change.path.starts_with("staff/") || change.from.as_deref().is_some_and(|f| f.starts_with("staff/")) {
+                view.staff.push(change);
+            }
         }
         view
     }
@@ -178,6 +184,7 @@ impl<'a> SiteHistory<'a> {
             restricted: repo.people.iter().flat_map(|p| p.restricted_paths()).collect(),
             uncommitted: uncommitted.iter().map(|(p, s)| (p.as_str(), *s)).collect(),
             by_person: HashMap::new(),
+            staff: Vec::new(),
             audience: None,
             details: None,
         }
@@ -197,8 +204,9 @@ impl<'a> SiteHistory<'a> {
             for changes in self.by_person.values_mut() {
                 changes.retain(|c| visible(self.history, audience, c));
             }
-            self.audience = Some(audience);
+            self.staff.retain(|c| visible(self.history, audience, c));
         }
+        self.audience = Some(audience);
         self
     }
 
@@ -401,16 +409,16 @@ impl<'a> SiteHistory<'a> {
     /// The repository's recent changes page.
     pub fn recent_page(&self, git: Option<&git2::Repository>) -> HistoryPage {
         let entries = match self.audience {
-            None => self.history.recent(RECENT),
-            Some(_) => {
+            Some(a) if !a.is_everyone() => {
                 // A change moved between two people of the site is listed under both.
-                let mut changes: Vec<&Change> = self.by_person.values().flatten().copied().collect();
+                let mut changes: Vec<&Change> = self.by_person.values().flatten().chain(&self.staff).copied().collect();
                 changes.sort_by_key(|c| *c as *const Change);
                 changes.dedup_by_key(|c| *c as *const Change);
                 let mut seen = self.history.group(changes);
                 seen.truncate(RECENT);
                 seen
             }
+            _ => self.history.recent(RECENT),
         };
         let details = self.details(git, &entries);
         let intro = format!(
@@ -444,7 +452,13 @@ impl<'a> SiteHistory<'a> {
     fn change(&self, ch: &Change, here: &str, details: &Details, own_pages: bool) -> ChangeView {
         let now = self.history.resolve_path(&ch.path).filter(|p| self.exists_now(p));
         let restricted = now.as_deref().is_some_and(|p| self.restricted.contains(p));
-        let detail = details.get(&(ch.commit, ch.path.to_string())).filter(|_| own_pages || !restricted);
+        // Supervision changes are listed in the whole team's site, but their words only where
+        // the site shows supervision (the audience decides; no audience is the whole team).
+        let team = crate::audience::Audience::everyone();
+        let audience = self.audience.unwrap_or(&team);
+        let shows = |p: &str| audience.shows_text_of(self.config, p);
+        let worded = shows(&ch.path) && now.as_deref().is_none_or(shows);
+        let detail = details.get(&(ch.commit, ch.path.to_string())).filter(|_| worded && (own_pages || !restricted));
         let mut lines: Vec<Vec<WordView>> = detail
             .map(|d| {
                 diff::changed_line_runs(&d.body)
@@ -463,7 +477,10 @@ impl<'a> SiteHistory<'a> {
             path: ch.path.to_string(),
             from: ch.from.as_deref().map(String::from).filter(|_| ch.kind == ChangeKind::Renamed),
             history_href: now.as_deref().and_then(|p| self.history_href(p, here)),
-            record_href: now.as_deref().and_then(paths::site_target).map(|(p, a)| link(here, &p, a.as_deref())),
+            record_href: now.as_deref().and_then(|p| match paths::site_target(p) {
+                Some((page, a)) => Some(link(here, &page, a.as_deref())),
+                None => paths::supervision_target(p).filter(|_| shows(p)).map(|page| link(here, &page, None)),
+            }),
             fields: detail
                 .map(|d| {
                     d.fields

@@ -9,6 +9,7 @@
 use super::board::Quote;
 use super::paths;
 use super::views::label;
+use crate::audience::Audience;
 use crate::diag::{Diagnostic, Rule};
 use crate::figures::{Facts, Figures, NeetDuration};
 use crate::model::date::{add_days, display_date, Date};
@@ -28,8 +29,13 @@ pub struct StaffRow {
     pub role: Option<String>,
     /// Open records where they are personal adviser or key worker.
     pub caseload: usize,
+    /// Whether this site holds their supervision records (a caseload site holds only its
+    /// readers' own, or everyone's for a manager).
+    pub supervision_held: bool,
     /// Their last supervision, as people read it.
     pub last_supervision: Option<String>,
+    /// Link to the page of their last supervision, when this site has one.
+    pub last_supervision_href: Option<String>,
     /// Whether supervision is overdue (as `supervision-overdue` judges it).
     pub supervision_overdue: bool,
     /// Actions agreed in their supervision that are past due and not done.
@@ -63,7 +69,7 @@ pub struct ExceptionList {
 pub struct ManagerView {
     /// Members of staff with a role, in `waymark.yaml`'s order.
     pub staff: Vec<StaffRow>,
-    /// Whether any supervision is recorded in this site (caseload sites hold none).
+    /// Whether any supervision is recorded in this site.
     pub supervision_recorded: bool,
     /// Plans whose last review has not been signed off (`plan-not-approved`).
     pub awaiting_sign_off: Vec<Named>,
@@ -86,6 +92,7 @@ pub struct ManagerView {
 /// The manager's page, from the build's figures and diagnostics.
 pub fn manager<'d>(
     repo: &Repository,
+    audience: &Audience,
     figures: &Figures,
     diags_of: &dyn Fn(&Person) -> &'d Vec<&'d Diagnostic>,
     all: &[Diagnostic],
@@ -96,6 +103,7 @@ pub fn manager<'d>(
         href: paths::href(paths::MANAGER, &paths::person_page(&f.person.id)),
         detail,
     };
+    let pages = super::supervision::pages_made(repo, audience);
     let fired = |f: &Facts, rule: Rule| diags_of(f.person).iter().find(|d| d.rule == rule).map(|d| d.message.clone());
     let staff = repo
         .config
@@ -103,17 +111,23 @@ pub fn manager<'d>(
         .iter()
         .filter(|s| s.role.is_some())
         .map(|s| {
-            let last = repo.supervision.iter().filter(|x| x.staff == s.id).map(|x| x.date.value).max();
+            let last = repo.supervision.iter().filter(|x| x.staff == s.id).max_by_key(|x| x.date.value);
             let folder = format!("staff/{}/", s.id);
+            let held = audience.sees_supervision_of(&s.id);
             StaffRow {
+                supervision_held: held,
+                last_supervision_href: last.and_then(|x| {
+                    let at = pages.iter().find(|(p, _)| std::ptr::eq(*p, x)).map(|(_, at)| at)?;
+                    Some(paths::href(paths::MANAGER, at))
+                }),
                 name: s.name.clone(),
                 role: s.role.map(|r| label(r.as_str())),
                 caseload: figures.count(|f| {
                     let is = |x: &Option<crate::model::Spanned<String>>| x.as_ref().is_some_and(|v| v.value == s.id);
                     is(&f.profile.personal_adviser) || is(&f.profile.key_worker)
                 }),
-                last_supervision: last.map(display_date),
-                supervision_overdue: crate::check::supervision::is_overdue(repo, &s.id, today),
+                last_supervision: last.map(|x| display_date(x.date.value)),
+                supervision_overdue: held && crate::check::supervision::is_overdue(repo, &s.id, today),
                 overdue_actions: all
                     .iter()
                     .filter(|d| d.rule == Rule::SupervisionActionOverdue && d.file.starts_with(&folder))

@@ -13,11 +13,13 @@ pub mod nesting;
 pub mod paths;
 pub mod reuse;
 pub mod search;
+pub mod supervision;
 pub mod templates;
 pub mod transition;
 pub mod trends;
 pub mod views;
 
+use crate::audience::Audience;
 use crate::check::Report;
 use crate::diag::Diagnostic;
 use crate::model::date::Date;
@@ -31,10 +33,13 @@ use std::collections::HashMap;
 use templates::Theme;
 use views::*;
 
-/// Renders every page of the site into memory, with the attachments and static files to copy;
-/// `done` is called once per young person rendered (for a progress bar).
+/// Renders every page of the site `audience` sees (`repo` already filtered for it) into memory,
+/// with the attachments and static files to copy; `done` is called once per young person
+/// rendered (for a progress bar).
+#[allow(clippy::too_many_arguments)]
 pub fn render(
     repo: &Repository,
+    audience: &Audience,
     report: &Report,
     today: Date,
     theme: &Theme,
@@ -42,17 +47,19 @@ pub fn render(
     done: &(dyn Fn() + Sync),
 ) -> Result<Site, String> {
     let site = std::sync::Mutex::new(Site::default());
-    render_to(&site, repo, report, today, theme, history, &Reuse::nothing(), done)?;
+    render_to(&site, repo, audience, report, today, theme, history, &Reuse::nothing(), done)?;
     Ok(site.into_inner().unwrap_or_else(|e| e.into_inner()))
 }
 
-/// Renders every page of the site into `sink` as each is made, so a build can write pages
-/// while it renders others instead of holding the whole site in memory; what `reuse` says is
-/// unchanged since the last build is taken from the old site instead.
+/// Renders every page of the site `audience` sees (`repo` already filtered for it) into `sink`
+/// as each is made, so a build can write pages while it renders others instead of holding the
+/// whole site in memory; what `reuse` says is unchanged since the last build is taken from the
+/// old site instead.
 #[allow(clippy::too_many_arguments)]
 pub fn render_to(
     sink: &dyn Sink,
     repo: &Repository,
+    audience: &Audience,
     report: &Report,
     today: Date,
     theme: &Theme,
@@ -114,7 +121,10 @@ pub fn render_to(
         )
         .collect::<Result<(), String>>()?;
 
-    for (path, text) in summary_pages(repo, report, today, theme, &site_view, &diags_of)? {
+    for (path, text) in summary_pages(repo, audience, report, today, theme, &site_view, &diags_of)? {
+        bytes(path, text)?;
+    }
+    for (path, text) in supervision::pages(repo, audience, today, theme, &site_view, history)? {
         bytes(path, text)?;
     }
     let recent = history.recent_page(history.repository().as_ref());
@@ -146,6 +156,7 @@ pub(crate) fn diagnostics_by_person(report: &Report) -> HashMap<&str, Vec<&Diagn
 /// CSV files, manager's page. Their figures are counted once, here, and read by all of them.
 pub(crate) fn summary_pages<'d>(
     repo: &Repository,
+    audience: &Audience,
     report: &Report,
     today: Date,
     theme: &Theme,
@@ -156,7 +167,7 @@ pub(crate) fn summary_pages<'d>(
     let mut out = dashboard(repo, report, &figures, theme, site, diags_of)?;
     out.push((paths::REPORT.into(), report_page(repo, report, theme, site)?));
     out.extend(board_pages(repo, &figures, theme, site)?);
-    let mut view = manager::manager(repo, &figures, diags_of, &report.diagnostics);
+    let mut view = manager::manager(repo, audience, &figures, diags_of, &report.diagnostics);
     if out.iter().any(|(path, _)| path == paths::TRENDS_CSV) {
         view.trends_csv_href = Some(paths::href(paths::MANAGER, paths::TRENDS_CSV));
     }

@@ -13,6 +13,7 @@
 //! people/<id>/history.html            timeline: every change to any of their records
 //! people/<id>/history/<record>.html   one record's history (`history/notes/<stem>.html`, `history/profile.html`)
 //! changes.html                        recent changes across the repository
+//! supervision/<staff-id>/<date>.html  one staff supervision record (only in sites that show supervision)
 //! search/index.html                   search page (`?q=` and filters in the address)
 //! search/manifest.js, t/, d/          search index, loaded by script tags
 //! ```
@@ -71,6 +72,24 @@ pub fn person_of(path: &str) -> Option<&str> {
 /// A personal adviser's caseload page, by staff id (or `_unassigned`).
 pub fn adviser_page(key: &str) -> String {
     format!("advisers/{key}.html")
+}
+
+/// The page of a supervision record (`staff/<staff-id>/supervision/<date>.md`), by staff id
+/// and the record's file stem (its date). Never linked from a young person's page.
+pub fn supervision_page(staff: &str, stem: &str) -> String {
+    format!("supervision/{staff}/{stem}.html")
+}
+
+/// The page of the supervision record at this repository path
+/// (`staff/<staff-id>/supervision/<date>.md`); `None` for any other path. Whether a site has
+/// the page is the audience's decision ([`crate::audience::Audience::supervision_pages`]).
+pub fn supervision_target(repo_path: &str) -> Option<String> {
+    let (staff, file) = repo_path.strip_prefix("staff/")?.split_once("/supervision/")?;
+    if staff.contains('/') || file.contains('/') || !file.ends_with(".md") {
+        return None;
+    }
+    let page = supervision_page(staff, stem(file));
+    safe_relative(&page).then_some(page)
 }
 
 /// A person's main page.
@@ -273,6 +292,14 @@ mod tests {
         assert_eq!(record_history("records/yp-1/other.md"), None);
         assert_eq!(record_history("waymark.yaml"), None);
         assert_eq!(person_history("yp-1"), "people/yp-1/history.html");
+        assert_eq!(supervision_page("sam-okafor", "2026-11-03"), "supervision/sam-okafor/2026-11-03.html");
+        assert_eq!(
+            supervision_target("staff/sam-okafor/supervision/2026-11-03.md").as_deref(),
+            Some("supervision/sam-okafor/2026-11-03.html")
+        );
+        assert_eq!(supervision_target("staff/../supervision/2026-11-03.md"), None);
+        assert_eq!(supervision_target("staff/sam-okafor/notes.md"), None);
+        assert_eq!(supervision_target("records/yp-1/supervision/2026-11-03.md"), None);
     }
 
     #[test]

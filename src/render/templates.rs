@@ -24,6 +24,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("report.html", include_str!("../../themes/default/templates/report.html")),
     ("search.html", include_str!("../../themes/default/templates/search.html")),
     ("history.html", include_str!("../../themes/default/templates/history.html")),
+    ("supervision.html", include_str!("../../themes/default/templates/supervision.html")),
     ("return.html", include_str!("../../themes/default/templates/return.html")),
     ("passport.css", include_str!("../../themes/default/templates/passport.css")),
     ("sealed.html", include_str!("../../themes/default/templates/sealed.html")),

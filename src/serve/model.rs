@@ -22,6 +22,11 @@
 //!   goes out at once, then asked of git, and the pages are rendered again if the guess was
 //!   wrong (a file saved back as it was committed).
 //!
+//! Serve is the whole team's site ([`Audience::everyone`]): its supervision pages and their
+//! search follow `search.include_supervision` as `waymark build`'s do. A save under `staff/`
+//! reads everything again, like a change to the settings; a young person's change renders
+//! the supervision pages again with the summary pages, since they name the young people.
+//!
 //! Each step is announced as soon as it is ready, so the page being edited reloads first:
 //! the person's pages, then the summary pages, their history pages, and the search chunks
 //! that changed ([`LiveIndex::update`]).
@@ -33,6 +38,7 @@
 use super::hub::Problem;
 use super::store::{self, Served};
 use super::watch::Batch;
+use crate::audience::Audience;
 use crate::check::{self, GitState, Report};
 use crate::diag::{Diagnostic, Severity};
 use crate::history::FileState;
@@ -175,7 +181,7 @@ impl Model {
         // start-up and a third of the memory at 100,000 notes.
         let pages = std::sync::Mutex::new(Site::default());
         let summary = crate::render::reuse::Reuse::summary_only();
-        render::render_to(&pages, &repo, &report, today, &theme, &history, &summary, &|| {})?;
+        render::render_to(&pages, &repo, &Audience::everyone(), &report, today, &theme, &history, &summary, &|| {})?;
         let site = pages.into_inner().unwrap_or_else(|e| e.into_inner());
         let links = Links::new(&repo);
         let model = Model {
@@ -377,9 +383,17 @@ impl Model {
         started = self.lap("person pages", started);
 
         let diags_of = |p: &Person| by_person.get(p.id.as_str()).unwrap_or(&none);
-        let pages = render::summary_pages(&self.repo, &self.report, self.today, &self.theme, &site_view, &diags_of)?;
+        let team = Audience::everyone();
+        let pages =
+            render::summary_pages(&self.repo, &team, &self.report, self.today, &self.theme, &site_view, &diags_of)?;
         let (advisers, summary): (Vec<_>, Vec<_>) = pages.into_iter().partition(|(p, _)| p.starts_with("advisers/"));
-        let patches = vec![Patch::under("advisers/".into(), store::pages(advisers)), Patch::set(store::pages(summary))];
+        // Supervision pages name the young people discussed, so a change to one shows there too.
+        let supervision = render::supervision::pages(&self.repo, &team, self.today, &self.theme, &site_view, &history)?;
+        let patches = vec![
+            Patch::under("advisers/".into(), store::pages(advisers)),
+            Patch::set(store::pages(summary)),
+            Patch::set(store::pages(supervision)),
+        ];
         publish(Stage { patches, ..Stage::default() });
         started = self.lap("summary pages", started);
 

@@ -72,6 +72,17 @@ pub fn headless_url(browser: &str, profile: &Path, url: &str, args: &[String]) -
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// The links of the search results a search page's DOM shows, in order.
+pub fn search_results(dom: &str) -> Vec<String> {
+    let list = dom.split("id=\"search-results\"").nth(1).unwrap_or("");
+    let list = &list[..list.find("</ol>").unwrap_or(list.len())];
+    list.split("<h2 class=\"result-title\"><a href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .map(String::from)
+        .collect()
+}
+
 /// A file's text; panics with its path when it cannot be read.
 pub fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))

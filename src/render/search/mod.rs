@@ -63,7 +63,17 @@ const K1: f64 = 1.2;
 const B: f64 = 0.75;
 
 /// The kinds of record searched, in the order the manifest lists them.
-pub const TYPES: [&str; 6] = ["note", "plan", "passport", "profile", "outcome", "feedback"];
+pub const TYPES: [&str; 7] = ["note", "plan", "passport", "profile", "outcome", "feedback", "supervision"];
+
+/// The index of supervision records in [`TYPES`].
+const SUPERVISION: usize = 6;
+
+/// The entry that stands for "a person" in the manifest's list for supervision records, which
+/// are about staff: not a valid person id (those start with a letter or digit), so it never
+/// meets one.
+pub const SUPERVISION_ID: &str = "_supervision";
+/// How search names that entry.
+pub const SUPERVISION_NAME: &str = "Staff supervision";
 
 /// One searchable record.
 #[derive(Debug, Clone)]
@@ -108,13 +118,60 @@ impl SearchIndex {
 
 /// What the search page's template is told.
 pub fn page_view(config: &Config) -> serde_json::Value {
-    json!({ "include_restricted": config.search.include_restricted })
+    json!({
+        "include_restricted": config.search.include_restricted,
+        "include_supervision": crate::audience::supervision_searched(config),
+    })
 }
 
-/// Every searchable record of the repository, in no particular order.
+/// Every searchable record of the repository, in no particular order: the young people's, and
+/// the supervision records it holds when they are searched
+/// ([`crate::audience::supervision_searched`]; `repo` holds only what its site may show).
 pub fn documents(repo: &Repository) -> Vec<Doc> {
     let config = &repo.config;
-    repo.people.par_iter().flat_map_iter(|p| person_docs(p, config)).collect()
+    let mut docs: Vec<Doc> = repo.people.par_iter().flat_map_iter(|p| person_docs(p, config)).collect();
+    docs.extend(supervision_docs(repo));
+    docs
+}
+
+/// The supervision records of `repo` as search documents, when they are searched; each links
+/// to its own page, never to a young person's.
+fn supervision_docs(repo: &Repository) -> Vec<Doc> {
+    let config = &repo.config;
+    if !crate::audience::supervision_searched(config) {
+        return Vec::new();
+    }
+    let staff = |id: &str| config.staff(id).map(|s| s.name.clone()).unwrap_or_else(|| id.to_string());
+    // `repo` is already filtered for its site, and a site that searches supervision makes its
+    // pages, so every record here has the page the pages are made from.
+    let pages = super::supervision::pages_made(repo, &crate::audience::Audience::everyone());
+    pages
+        .into_iter()
+        .map(|(s, at)| {
+            let by = s.by.as_ref().map(|b| b.value.clone());
+            let mut meta = format!("{SUPERVISION_NAME} {} {}", TYPES[SUPERVISION], staff(&s.staff));
+            if let Some(b) = &by {
+                meta.push(' ');
+                meta.push_str(&staff(b));
+            }
+            meta.push_str(&s.date.value.format(" %-d %B %Y").to_string());
+            let actions = s.actions.iter().filter_map(|a| a.what.as_ref().map(|w| w.value.clone()));
+            let text = join(
+                std::iter::once(format!("{}.", staff(&s.staff))).chain(actions).chain([plain(&s.source)]).collect(),
+            );
+            Doc {
+                kind: SUPERVISION,
+                person: SUPERVISION_ID.into(),
+                name: SUPERVISION_NAME.into(),
+                note_kind: None,
+                author: by,
+                date: Some(s.date.value),
+                href: paths::href(PAGE, &at),
+                meta,
+                text,
+            }
+        })
+        .collect()
 }
 
 fn person_docs(person: &Person, config: &Config) -> Vec<Doc> {
@@ -275,7 +332,18 @@ pub(crate) fn put_index(
     if reuse.no_search {
         return Ok(());
     }
-    let key = reuse.search_key(records);
+    // Supervision documents are not any young person's: their records join the key when searched.
+    let mut records = records.to_vec();
+    if crate::audience::supervision_searched(&repo.config) {
+        use std::hash::Hash;
+        let mut f = Fingerprint::default();
+        for s in &repo.supervision {
+            s.source.path.hash(&mut f);
+            s.source.text.hash(&mut f);
+        }
+        records.push(f.value());
+    }
+    let key = reuse.search_key(&records);
     if let Some(files) = reuse.keep(super::reuse::SEARCH.into(), key.clone()) {
         for (path, from) in files {
             put(path, Content::Link(from))?;
@@ -880,6 +948,28 @@ mod tests {
         assert_eq!(shown, sorted.iter().map(|d| d.text.as_str()).collect::<Vec<_>>());
         assert_eq!(rows[0][4], "2026-01-01");
         assert_eq!(rows[0][5], "#note-2026-01-01", "the link without its person's folder");
+    }
+
+    #[test]
+    fn supervision_is_searched_only_when_the_setting_says_so() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut repo = crate::load::load(root).expect("the sample repository loads");
+        assert!(!repo.supervision.is_empty(), "the sample records supervision");
+        let supervision =
+            |repo: &Repository| documents(repo).into_iter().filter(|d| d.kind == SUPERVISION).collect::<Vec<_>>();
+        repo.config.search.include_supervision = false;
+        assert!(supervision(&repo).is_empty());
+        repo.config.search.include_supervision = true;
+        let docs = supervision(&repo);
+        assert_eq!(docs.len(), repo.supervision.len());
+        for d in &docs {
+            assert_eq!(
+                (d.person.as_str(), d.name.as_str(), TYPES[d.kind]),
+                (SUPERVISION_ID, SUPERVISION_NAME, "supervision")
+            );
+            assert!(d.href.starts_with("../supervision/") && d.href.ends_with(".html"), "{}", d.href);
+            assert_eq!(short_href(&d.href, &d.person), d.href, "search.js follows links beginning ../ as they are");
+        }
     }
 
     #[test]

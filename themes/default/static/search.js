@@ -467,7 +467,13 @@
     return +iso.slice(8, 10) + " " + months[+iso.slice(5, 7) - 1] + " " + iso.slice(0, 4);
   }
 
-  var TITLES = { note: "Note", plan: "Pathway plan", passport: "Health passport", profile: "Profile", outcome: "Outcome reading" };
+  var TITLES = {
+    note: "Note", plan: "Pathway plan", passport: "Health passport", profile: "Profile", outcome: "Outcome reading",
+    feedback: "Feedback", supervision: "Staff supervision"
+  };
+  // Entries of the people list that stand for no young person (staff supervision): their ids
+  // start with "_", which no person id does. Listed last, without an id.
+  function pseudo(p) { return p[0].charAt(0) === "_"; }
 
   function node(tag, cls, text) {
     var e = document.createElement(tag);
@@ -619,8 +625,8 @@
     el.more = document.getElementById("search-more");
     if (!el.form || !el.results) return;
     TODAY = dayNumber(m.today);
-    var sorted = m.people.slice().sort(function (a, b) { return a[1].localeCompare(b[1]); });
-    sorted.forEach(function (p) { option(el.form.elements.person, p[0], p[1] + " (" + p[0] + ")"); });
+    var sorted = m.people.slice().sort(function (a, b) { return pseudo(a) - pseudo(b) || a[1].localeCompare(b[1]); });
+    sorted.forEach(function (p) { option(el.form.elements.person, p[0], pseudo(p) ? p[1] : p[1] + " (" + p[0] + ")"); });
     m.types.forEach(function (t) { option(el.form.elements.type, t, TITLES[t] || label(t)); });
     m.kinds.forEach(function (k) { option(el.form.elements.kind, k, label(k)); });
     m.staff.forEach(function (s) { option(el.form.elements.author, s[0], s[1]); });
