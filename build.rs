@@ -1,4 +1,4 @@
-//! Embeds the sample records repository (this project's own `waymark.yaml` and `records/`) in the
+//! Embeds the sample records repository (this project's own `waymark.yaml`, `records/` and `staff/`) in the
 //! binary, so `waymark init --sample` can recreate it anywhere. The list is made from the folder at
 //! build time so the sample in the binary is always the one the tests check.
 
@@ -8,9 +8,11 @@ use std::path::{Path, PathBuf};
 fn main() {
     println!("cargo:rerun-if-changed=records");
     println!("cargo:rerun-if-changed=waymark.yaml");
+    println!("cargo:rerun-if-changed=staff");
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let mut files = vec![root.join("waymark.yaml")];
     collect(&root.join("records"), &mut files);
+    collect(&root.join("staff"), &mut files);
     files.sort();
     let mut out = String::from("&[\n");
     for file in &files {

@@ -59,17 +59,27 @@ fn main() -> Result<(), Box<dyn Error>> {
     }
     println!();
     println!(
-        "{:>8} {:>6} {:>10} {:>10} {:>10} {:>12} {:>14} {:>8} {:>8}",
-        "notes", "edits", "median ms", "min ms", "max ms", "startup s", "server ms med", "RSS MB", "peak MB"
+        "{:>8} {:>6} {:>10} {:>10} {:>10} {:>10} {:>9} {:>14} {:>8} {:>8}",
+        "notes",
+        "edits",
+        "median ms",
+        "min ms",
+        "max ms",
+        "startup s",
+        "search s",
+        "server ms med",
+        "RSS MB",
+        "peak MB"
     );
     for (size, r) in &rows {
         println!(
-            "{size:>8} {:>6} {:>10.1} {:>10.1} {:>10.1} {:>12.1} {:>14.1} {:>8.0} {:>8.0}",
+            "{size:>8} {:>6} {:>10.1} {:>10.1} {:>10.1} {:>10.1} {:>9.1} {:>14.1} {:>8.0} {:>8.0}",
             r.latencies.len(),
             ms(r.median()),
             ms(r.latencies[0]),
             ms(r.latencies[r.latencies.len() - 1]),
             r.startup.as_secs_f64(),
+            r.search.as_secs_f64(),
             r.server_ms_median,
             r.rss_mb,
             r.peak_mb
@@ -87,6 +97,8 @@ fn ms(d: Duration) -> f64 {
 struct Timings {
     latencies: Vec<Duration>,
     startup: Duration,
+    /// From starting the server to its search index being made.
+    search: Duration,
     server_ms_median: f64,
     /// Resident memory after the edits, and its peak, in MB.
     rss_mb: f64,
@@ -128,6 +140,21 @@ fn bench(bin: &Path, corpus: &Path, edits: usize, gap: Duration) -> Result<Timin
     }
     let startup = started.elapsed();
     println!("  ready after {:.1} s", startup.as_secs_f64());
+    // The search index is made on its own thread once pages are served.
+    while !server.stdout().iter().any(|l| l.starts_with("search index ready")) {
+        if Instant::now() > deadline {
+            return Err("the search index was never made".into());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let search = started.elapsed();
+    println!("  search ready after {:.1} s", search.as_secs_f64());
+    // As a browser showing the page: a person's pages are made when first asked for.
+    let opened = Instant::now();
+    if server.get(&format!("/{page}")).status != 200 {
+        return Err(format!("{page} was not served").into());
+    }
+    println!("  {page} made on request in {:.0} ms", opened.elapsed().as_secs_f64() * 1000.0);
     let events = server.events(None);
     let mut latencies = Vec::with_capacity(edits);
     let result = (|| -> Result<(), Box<dyn Error>> {
@@ -156,7 +183,7 @@ fn bench(bin: &Path, corpus: &Path, edits: usize, gap: Duration) -> Result<Timin
     server_ms.sort_by(f64::total_cmp);
     let server_ms_median = server_ms.get(server_ms.len() / 2).copied().unwrap_or(f64::NAN);
     latencies.sort();
-    Ok(Timings { latencies, startup, server_ms_median, rss_mb, peak_mb })
+    Ok(Timings { latencies, startup, search, server_ms_median, rss_mb, peak_mb })
 }
 
 /// The resident memory of process `pid` now and at its peak, in MB (Linux; 0 elsewhere).

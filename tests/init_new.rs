@@ -196,6 +196,13 @@ fn the_sample_has_a_history_by_its_own_staff_in_the_order_the_work_happened() {
         let a = std::fs::read(project.join("records").join(rel)).expect("read");
         assert_eq!(std::fs::read(demo.join("records").join(rel)).expect("read"), a, "{rel}");
     }
+    // So are the staff's supervision records, each committed by the manager on its day.
+    let staff: Vec<String> = files_under(&project.join("staff"));
+    assert!(staff.iter().any(|f| f.contains("/supervision/")), "{staff:?}");
+    assert_eq!(files_under(&demo.join("staff")), staff);
+    let supervision = desk.git(&demo, &["log", "--format=%ad %an %s", "--date=short", "--", "staff"]);
+    assert_eq!(supervision.lines().count(), staff.len(), "{supervision}");
+    assert!(supervision.lines().all(|l| l.contains(" Helen Marsh Supervision with ")), "{supervision}");
     // Every commit is by a member of staff listed in the sample's waymark.yaml, over the last 18 months.
     let config = std::fs::read_to_string(demo.join("waymark.yaml")).expect("read");
     let log = desk.git(&demo, &["log", "--reverse", "--format=%ad|%cd|%an|%ae|%s", "--date=short"]);

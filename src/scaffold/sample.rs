@@ -1,5 +1,5 @@
-//! The fictional sample service (this project's own `waymark.yaml` and `records/`, embedded at build
-//! time) and a git history for it: commits by its fictional staff, dated by the records themselves,
+//! The fictional sample service (this project's own `waymark.yaml`, `records/` and `staff/`, embedded
+//! at build time) and a git history for it: commits by its fictional staff, dated by the records themselves,
 //! in the order the work happened, so history pages and author checks have something to show.
 //!
 //! The records are written exactly as they are in this project. Earlier versions (a plan before
@@ -95,6 +95,13 @@ pub fn make_history(repo: &git2::Repository, records: &Repository, today: Date) 
     let mut events = Vec::new();
     for person in &records.people {
         person_events(person, start, &mut events, &mut shapes);
+    }
+    // Each supervision is committed by the manager who held it, on its day.
+    for s in &records.supervision {
+        let who = s.by.as_ref().map_or_else(|| manager.clone(), |b| b.value.clone());
+        let message =
+            format!("Supervision with {}", config.staff(&s.staff).map_or(s.staff.as_str(), |m| m.name.as_str()));
+        events.push(Event { date: s.date.value, order: 9, who, message, files: vec![s.source.path.clone()] });
     }
     events.sort_by_key(|e| (e.date.max(start), e.date, e.order));
     // The service is set up before anyone's record is written.
