@@ -15,7 +15,6 @@ pub mod url;
 pub mod watch;
 
 use crate::model::date::Date;
-use crate::render::search;
 use crate::term::visible;
 use hub::{Hub, Problem};
 use model::{Model, Stage};
@@ -105,7 +104,6 @@ pub fn run(opts: &Options) -> Result<(), String> {
     if opts.open {
         open_browser(&url);
     }
-    lock(&model).index();
     println!("watching {} for changes", visible(&root.display().to_string()));
 
     let mut worker = Worker { root: root.clone(), store, hub, model, indexing: Some(indexing), stale: false };
@@ -167,16 +165,16 @@ fn index_search(
     store: Arc<Store>,
     ready: Arc<Ready>,
     started: Instant,
-) -> Result<std::thread::JoinHandle<search::live::LiveIndex>, String> {
+) -> Result<std::thread::JoinHandle<model::Indexes>, String> {
     let job = model.search_job();
     std::thread::Builder::new()
         .name("waymark-search".into())
         .spawn(move || {
             let _done = SetOnDrop(ready);
-            let (index, files) = job();
+            let (made, files) = job();
             store.patch(None, store::pages(files), &|_| false);
             println!("search index ready after {:.1} s", started.elapsed().as_secs_f64());
-            index
+            made
         })
         .map_err(|e| format!("cannot start the thread making the search index: {e}"))
 }
@@ -224,7 +222,7 @@ struct Worker {
     hub: Arc<Hub>,
     model: Arc<Mutex<Model>>,
     /// The search index being made at start-up, until it is taken into the model.
-    indexing: Option<std::thread::JoinHandle<search::live::LiveIndex>>,
+    indexing: Option<std::thread::JoinHandle<model::Indexes>>,
     /// The model may not match the records (a rebuild failed half way): read everything next time.
     stale: bool,
 }
@@ -235,7 +233,7 @@ impl Worker {
         // Before any update, which must find the index made and the records no longer shared.
         if let Some(indexing) = self.indexing.take() {
             match indexing.join() {
-                Ok(index) => lock(&self.model).set_search(index),
+                Ok(made) => lock(&self.model).set_search(made),
                 Err(_) => eprintln!(
                     "error: making the search index stopped unexpectedly.\n  Search is unavailable until everything is read again (restart waymark serve)."
                 ),

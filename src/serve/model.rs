@@ -110,6 +110,14 @@ pub struct Updated {
     pub dependents: Vec<String>,
 }
 
+/// What [`Model::search_job`] makes: the search index, and what updates one person at a
+/// time need.
+pub struct Indexes {
+    search: LiveIndex,
+    files_by: BTreeMap<String, usize>,
+    mentions: HashMap<String, BTreeSet<String>>,
+}
+
 /// The in-memory state of a served repository.
 pub struct Model {
     root: PathBuf,
@@ -158,11 +166,11 @@ impl Model {
     /// it, search index included.
     pub fn build(root: &Path, today: Date) -> Result<(Model, Site), String> {
         let (mut model, mut site) = Model::start(root, today)?;
-        let (search, files) = model.search_job()();
+        let (made, files) = model.search_job()();
         for (path, text) in files {
             site.add(path, text);
         }
-        model.search = Some(search);
+        model.set_search(made);
         Ok((model, site))
     }
 
@@ -203,17 +211,26 @@ impl Model {
         Ok((model, site))
     }
 
-    /// Makes the search index of the records as they are now, and its files. It holds the
-    /// records until done, so take the index with [`Model::set_search`] before any update
-    /// (an update while it runs would copy every record).
-    pub fn search_job(&self) -> impl FnOnce() -> (LiveIndex, Vec<(String, String)>) + Send + 'static {
-        let (repo, today) = (self.repo.clone(), self.today);
-        move || LiveIndex::new(&repo, today)
+    /// Makes the search index of the records as they are now, its files, and what updates
+    /// one person at a time need (see [`Model::index`]). It holds the records until done, so
+    /// take what it made with [`Model::set_search`] before any update (an update while it
+    /// runs would copy every record).
+    pub fn search_job(&self) -> impl FnOnce() -> (Indexes, Vec<(String, String)>) + Send + 'static {
+        let (repo, today, root) = (self.repo.clone(), self.today, self.root.clone());
+        move || {
+            let (search, files) = LiveIndex::new(&repo, today);
+            let files_by = load::files_by_person(&root);
+            let mentions = repo.people.par_iter().map(|p| (p.id.clone(), mentions(p))).collect();
+            (Indexes { search, files_by, mentions }, files)
+        }
     }
 
-    /// Takes the search index [`Model::search_job`] made.
-    pub fn set_search(&mut self, search: LiveIndex) {
-        self.search = Some(search);
+    /// Takes what [`Model::search_job`] made.
+    pub fn set_search(&mut self, made: Indexes) {
+        self.search = Some(made.search);
+        self.files_by = made.files_by;
+        self.mentions = made.mentions;
+        self.indexed = true;
     }
 
     /// How many young people there are.
