@@ -132,22 +132,19 @@ fn bench(bin: &Path, corpus: &Path, edits: usize, gap: Duration) -> Result<Timin
     let started = Instant::now();
     let server = live::Server::start_with(bin, corpus, "2026-11-24", &[], &[], Duration::from_secs(600));
     let deadline = Instant::now() + Duration::from_secs(600);
-    while !server.stdout().iter().any(|l| l.starts_with("watching ")) {
-        if Instant::now() > deadline {
-            return Err("the server never started watching".into());
+    let printed = |start: &str, never: &str| -> Result<Duration, Box<dyn Error>> {
+        while !server.stdout().iter().any(|l| l.starts_with(start)) {
+            if Instant::now() > deadline {
+                return Err(never.into());
+            }
+            std::thread::sleep(Duration::from_millis(20));
         }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let startup = started.elapsed();
+        Ok(started.elapsed())
+    };
+    let startup = printed("watching ", "the server never started watching")?;
     println!("  ready after {:.1} s", startup.as_secs_f64());
     // The search index is made on its own thread once pages are served.
-    while !server.stdout().iter().any(|l| l.starts_with("search index ready")) {
-        if Instant::now() > deadline {
-            return Err("the search index was never made".into());
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let search = started.elapsed();
+    let search = printed("search index ready", "the search index was never made")?;
     println!("  search ready after {:.1} s", search.as_secs_f64());
     // As a browser showing the page: a person's pages are made when first asked for.
     let opened = Instant::now();

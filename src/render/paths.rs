@@ -292,6 +292,10 @@ mod tests {
         assert_eq!(record_history("records/yp-1/other.md"), None);
         assert_eq!(record_history("waymark.yaml"), None);
         assert_eq!(person_history("yp-1"), "people/yp-1/history.html");
+        assert_eq!(person_of("people/yp-1/history/notes/2026-01-02-visit.html"), Some("yp-1"));
+        assert_eq!(person_of("people/yp-1"), Some("yp-1"));
+        assert_eq!(person_of("people/"), None);
+        assert_eq!(person_of("advisers/yp-1.html"), None);
         assert_eq!(supervision_page("sam-okafor", "2026-11-03"), "supervision/sam-okafor/2026-11-03.html");
         assert_eq!(
             supervision_target("staff/sam-okafor/supervision/2026-11-03.md").as_deref(),
