@@ -219,8 +219,7 @@ impl Model {
         let (repo, today, root) = (self.repo.clone(), self.today, self.root.clone());
         move || {
             let (search, files) = LiveIndex::new(&repo, today);
-            let files_by = load::files_by_person(&root);
-            let mentions = repo.people.par_iter().map(|p| (p.id.clone(), mentions(p))).collect();
+            let (files_by, mentions) = links_and_counts(&root, &repo);
             (Indexes { search, files_by, mentions }, files)
         }
     }
@@ -260,10 +259,10 @@ impl Model {
         let Some(person) = self.repo.person(id) else { return Ok(None) };
         let started = Instant::now();
         let site_view = SiteView::new(&self.repo.config, self.today);
-        let by_person = render::diagnostics_by_person(&self.report);
-        let diags = by_person.get(id).map(Vec::as_slice).unwrap_or_default();
+        let diags: Vec<&Diagnostic> =
+            self.report.diagnostics.iter().filter(|d| d.person.as_deref() == Some(id)).collect();
         let history = SiteHistory::new(&self.git.history, &self.repo, &self.git.uncommitted);
-        let ctx = self.person_ctx(diags, &site_view, &history);
+        let ctx = self.person_ctx(&diags, &site_view, &history);
         let mut files = self.own_files(person, &ctx)?;
         files.extend(store::pages(render::history_pages(person, &ctx, history.repository().as_ref())?));
         self.made.insert(id.to_string());
@@ -284,8 +283,7 @@ impl Model {
             return;
         }
         let started = Instant::now();
-        self.files_by = load::files_by_person(&self.root);
-        self.mentions = self.repo.people.par_iter().map(|p| (p.id.clone(), mentions(p))).collect();
+        (self.files_by, self.mentions) = links_and_counts(&self.root, &self.repo);
         self.indexed = true;
         self.lap("indexing", started);
     }
@@ -602,6 +600,12 @@ impl Model {
         }
         Instant::now()
     }
+}
+
+/// What updates one person at a time need: files counted under each entry of `records/`, and
+/// the path segments each person's records mention (see [`mentions`]).
+fn links_and_counts(root: &Path, repo: &Repository) -> (BTreeMap<String, usize>, HashMap<String, BTreeSet<String>>) {
+    (load::files_by_person(root), repo.people.par_iter().map(|p| (p.id.clone(), mentions(p))).collect())
 }
 
 /// The path segments a person's records name after a `/`: every way a relative link can reach
