@@ -21,10 +21,16 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &BuildArgs) -> Re
     // Asked before the work starts, so the prompt is not lost under the progress bar.
     let key = if args.encrypt { Some(derive(&passphrase()?)?) } else { None };
     let progress = Progress::start();
-    progress.stage("reading history", None);
-    let git = crate::check::GitState::open(&root);
-    progress.stage("reading records", None);
-    let repo = crate::load::load(&root)?;
+    progress.stage("reading history and records", None);
+    // git's status of every record file and the records themselves are read side by side:
+    // neither needs the other, and status alone keeps one core busy for a large repository.
+    let (git, repo) = std::thread::scope(|s| {
+        let git = s.spawn(|| crate::check::GitState::open(&root));
+        let repo = crate::load::load(&root);
+        (git.join(), repo)
+    });
+    let git = git.map_err(|_| Fatal("reading the git history stopped unexpectedly".into()))?;
+    let repo = repo?;
     progress.stage("checking", None);
     let report = crate::check::check_with(&repo, today, Some(&git));
     let details = match git.history.git() {
