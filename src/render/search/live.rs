@@ -121,6 +121,12 @@ impl LiveIndex {
     /// Indexes a whole repository; gives the index and its files, which are exactly those
     /// [`super::build`] writes.
     pub fn new(repo: &Repository, today: Date) -> (Self, Vec<(String, String)>) {
+        Self::new_with(repo, today, None)
+    }
+
+    /// [`LiveIndex::new`], taking the term counts of records a build already counted from the
+    /// cache in `cache` (a folder), when given; the cache is read, never written.
+    pub fn new_with(repo: &Repository, today: Date, cache: Option<&std::path::Path>) -> (Self, Vec<(String, String)>) {
         let mut docs = super::documents(repo);
         super::sort(&mut docs, today);
         let refs: Vec<&Doc> = docs.iter().collect();
@@ -149,18 +155,45 @@ impl LiveIndex {
         // Counted a batch at a time in parallel, each term then numbered, so what is held until
         // the average length is known is eight bytes a term, not a shared string's 24.
         let mut counted: Vec<(Vec<(u32, u32)>, u32)> = Vec::with_capacity(docs.len());
-        for batch in docs.chunks(COUNT_BATCH) {
-            let part: Vec<(FxHashMap<Arc<str>, u32>, u32)> = batch
+        let cache = cache.map(|dir| super::terms::TermCache::open(dir, super::terms::context(&repo.config)));
+        let (names, cached) = match &cache {
+            Some(c) => c.lookup(&docs),
+            None => (&[][..], vec![None; docs.len()]),
+        };
+        // The cache's numbers for terms, as this index numbers them.
+        let mut ours = vec![u32::MAX; names.len()];
+        for (batch, found) in docs.chunks(COUNT_BATCH).zip(cached.chunks(COUNT_BATCH)) {
+            let part: Vec<Option<(FxHashMap<Arc<str>, u32>, u32)>> = batch
                 .par_iter()
+                .zip(found)
                 .map_init(
                     || (Analyser::default(), FxHashMap::default()),
-                    |(analyser, stems), d| super::term_frequencies(analyser, stems, d),
+                    |(analyser, stems), (d, found)| {
+                        found.is_none().then(|| super::term_frequencies(analyser, stems, d))
+                    },
                 )
                 .collect();
-            for (tf, len) in part {
-                counted.push((tf.into_iter().map(|(term, f)| (live.intern(term), f)).collect(), len));
+            for (counts, found) in part.into_iter().zip(found) {
+                match (counts, found) {
+                    (Some((tf, len)), _) => {
+                        counted.push((tf.into_iter().map(|(term, f)| (live.intern(term), f)).collect(), len))
+                    }
+                    (None, Some((tf, len))) => {
+                        let mut numbered = Vec::with_capacity(tf.len());
+                        for &(t, f) in tf.iter() {
+                            let id = &mut ours[t as usize];
+                            if *id == u32::MAX {
+                                *id = live.intern(names[t as usize].clone());
+                            }
+                            numbered.push((*id, f));
+                        }
+                        counted.push((numbered, *len));
+                    }
+                    (None, None) => counted.push((Vec::new(), 0)),
+                }
             }
         }
+        drop(cache);
         live.avg = super::average(counted.iter().map(|(_, len)| *len));
         let mut touched = Touched { all: true, ..Touched::default() };
         for (d, (tf, len)) in docs.iter().zip(counted) {
@@ -635,5 +668,34 @@ mod tests {
         let after = view(&files);
         assert!(after.docs.keys().all(|d| !d.contains("yp-0003")), "{:?}", after.docs.keys());
         assert_query_equivalent(&files, &build(&repo, today).files.into_iter().collect());
+    }
+
+    #[test]
+    fn counts_a_build_kept_give_the_same_files() {
+        let notes: Vec<(String, String, String)> = (0..40)
+            .map(|i| {
+                (
+                    format!("yp-000{}", i % 3),
+                    format!("2026-0{}-{:02}", 1 + i % 9, 1 + i),
+                    format!("Visit {i} about rent"),
+                )
+            })
+            .collect();
+        let repo = repository(&notes);
+        let today = crate::model::date::parse_date("2026-11-24").expect("date");
+        let dir = tempfile_dir(1000);
+        // A build's counts, with one record's kept under a key that no longer matches (as after
+        // an edit), so both the cached and the counted paths are taken.
+        let mut docs = super::super::documents_with(&repo, false);
+        super::super::sort(&mut docs, today);
+        docs[5].key ^= 1;
+        let mut cache = super::super::terms::TermCache::open(&dir, super::super::terms::context(&repo.config));
+        cache.count(&docs, &|d| super::super::text_of(&repo, d));
+        cache.save(&docs);
+        assert!(dir.join(super::super::terms::FILE).is_file());
+        let (_, plain) = LiveIndex::new(&repo, today);
+        let (_, cached) = LiveIndex::new_with(&repo, today, Some(&dir));
+        assert_eq!(cached, plain);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

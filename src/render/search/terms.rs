@@ -88,24 +88,7 @@ impl TermCache {
     /// Counts every document, in order: from the cache when its key is there, otherwise from
     /// its text (which `text` makes) in parallel, remembering the result.
     pub fn count(&mut self, docs: &[Doc], text: &(dyn Fn(&Doc) -> Cow<str> + Sync)) -> Counts {
-        let analyser = Analyser::default();
-        // (key, counts, length in words, text length) of each record not in the cache.
-        type Fresh = (u128, FxHashMap<Arc<str>, u32>, u32, u32);
-        let missing: Vec<Fresh> = docs
-            .par_iter()
-            .filter(|d| !self.entries.contains_key(&d.key))
-            .map_init(FxHashMap::default, |stems, d| {
-                let t = text(d);
-                let (tf, len) = super::term_frequencies_in(&analyser, stems, &d.meta, &t);
-                (d.key, tf, len, t.len() as u32)
-            })
-            .collect();
-        for (key, tf, len, text_len) in missing {
-            let mut terms: Vec<(u32, u32)> = tf.into_iter().map(|(t, n)| (self.intern(t), n)).collect();
-            terms.sort_unstable();
-            self.entries.insert(key, Counted { len, text_len, terms: terms.into() });
-            self.stale = true;
-        }
+        self.fill(docs, text);
         let mut lists: Vec<Vec<(u32, u32)>> = vec![Vec::new(); self.terms.len()];
         let mut len_of = Vec::with_capacity(docs.len());
         let mut text_len = Vec::with_capacity(docs.len());
@@ -124,6 +107,35 @@ impl TermCache {
             .map(|(t, list)| (self.terms[t].to_string(), list))
             .collect();
         Counts { postings, len_of, text_len }
+    }
+
+    /// Counts the documents the cache does not hold, from their text, in parallel.
+    fn fill(&mut self, docs: &[Doc], text: &(dyn Fn(&Doc) -> Cow<str> + Sync)) {
+        let analyser = Analyser::default();
+        // (key, counts, length in words, text length) of each record not in the cache.
+        type Fresh = (u128, FxHashMap<Arc<str>, u32>, u32, u32);
+        let missing: Vec<Fresh> = docs
+            .par_iter()
+            .filter(|d| !self.entries.contains_key(&d.key))
+            .map_init(FxHashMap::default, |stems, d| {
+                let t = text(d);
+                let (tf, len) = super::term_frequencies_in(&analyser, stems, &d.meta, &t);
+                (d.key, tf, len, t.len() as u32)
+            })
+            .collect();
+        for (key, tf, len, text_len) in missing {
+            let mut terms: Vec<(u32, u32)> = tf.into_iter().map(|(t, n)| (self.intern(t), n)).collect();
+            terms.sort_unstable();
+            self.entries.insert(key, Counted { len, text_len, terms: terms.into() });
+            self.stale = true;
+        }
+    }
+
+    /// The terms the cache numbers, and each document's (term number, occurrences) and
+    /// length in words where the cache holds them; nothing is counted.
+    pub fn lookup(&self, docs: &[Doc]) -> (&[Arc<str>], Vec<Option<(&[(u32, u32)], u32)>>) {
+        let found = docs.iter().map(|d| self.entries.get(&d.key).map(|c| (&c.terms[..], c.len)));
+        (&self.terms, found.collect())
     }
 
     /// Writes the entries `docs` used, and only those, when the file differs from them;
