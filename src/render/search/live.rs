@@ -117,6 +117,9 @@ struct Touched {
     doc_chunks: BTreeSet<usize>,
 }
 
+/// A document's terms with how often each occurs, and its length in words.
+type Counted = (FxHashMap<Arc<str>, u32>, u32);
+
 impl LiveIndex {
     /// Indexes a whole repository; gives the index and its files, which are exactly those
     /// [`super::build`] writes.
@@ -163,7 +166,7 @@ impl LiveIndex {
         // The cache's numbers for terms, as this index numbers them.
         let mut ours = vec![u32::MAX; names.len()];
         for (batch, found) in docs.chunks(COUNT_BATCH).zip(cached.chunks(COUNT_BATCH)) {
-            let part: Vec<Option<(FxHashMap<Arc<str>, u32>, u32)>> = batch
+            let part: Vec<Option<Counted>> = batch
                 .par_iter()
                 .zip(found)
                 .map_init(

@@ -53,6 +53,9 @@ pub struct Counts {
     pub text_len: Vec<u32>,
 }
 
+/// A document's counts as the cache holds them: (term number, occurrences), and its length in words.
+pub type Found<'a> = (&'a [(u32, u32)], u32);
+
 /// Term counts by document key, loaded from and saved to one file.
 #[derive(Default)]
 pub struct TermCache {
@@ -133,7 +136,7 @@ impl TermCache {
 
     /// The terms the cache numbers, and each document's (term number, occurrences) and
     /// length in words where the cache holds them; nothing is counted.
-    pub fn lookup(&self, docs: &[Doc]) -> (&[Arc<str>], Vec<Option<(&[(u32, u32)], u32)>>) {
+    pub fn lookup(&self, docs: &[Doc]) -> (&[Arc<str>], Vec<Option<Found<'_>>>) {
         let found = docs.iter().map(|d| self.entries.get(&d.key).map(|c| (&c.terms[..], c.len)));
         (&self.terms, found.collect())
     }
