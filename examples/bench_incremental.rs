@@ -4,12 +4,14 @@
 //! ```text
 //! cargo build --release
 //! cargo run --release --example bench_incremental [-- --notes 5000] [--people 250] [--runs 3] [--no-hugo]
+//! cargo run --release --example bench_incremental -- --corpus target/bench-corpus/n100000 --no-hugo
 //! ```
 //!
 //! The corpus is made by `synth --history-heavy` (monthly plan edits, profile updates) under
 //! `target/bench-corpus/heavy-n<notes>/` and kept. Hugo (`apt-get install hugo`) gets a site of
 //! its own under `target/bench-hugo/`, its content a copy of every record file, with one
-//! plain template; it is only ever run, never needed by Waymark. Each round runs every
+//! plain template; it is only ever run, never needed by Waymark. `--corpus DIR` measures a corpus
+//! made earlier instead (such as `synth`'s 100,000 notes), a git repository dated as synth dates. Each round runs every
 //! measurement once, so a machine shared with other work loads them alike. Each round's new
 //! note is committed to the corpus, which grows by one note a round.
 
@@ -27,7 +29,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-const USAGE: &str = "usage: bench_incremental [--notes 5000] [--people 250] [--runs 3] [--no-hugo]";
+const USAGE: &str = "usage: bench_incremental [--notes 5000] [--people 250] [--runs 3] [--no-hugo] [--corpus DIR]";
 /// The hidden first argument with which this program re-runs itself to build a corpus.
 const GENERATE: &str = "--generate-corpus";
 
@@ -53,6 +55,7 @@ fn run() -> Result<(), Box<dyn Error>> {
         return Ok(());
     }
     let (mut notes, mut people, mut runs, mut hugo) = (5000usize, 250usize, 3usize, true);
+    let mut given: Option<PathBuf> = None;
     while let Some(arg) = args.next() {
         let mut number = |name: &str| -> Result<usize, Box<dyn Error>> {
             let v = args.next().ok_or(USAGE)?;
@@ -63,6 +66,7 @@ fn run() -> Result<(), Box<dyn Error>> {
             "--people" => people = number("--people")?,
             "--runs" => runs = number("--runs")?.max(1),
             "--no-hugo" => hugo = false,
+            "--corpus" => given = Some(PathBuf::from(args.next().ok_or(USAGE)?)),
             _ => return Err(format!("unknown argument {arg}\n{USAGE}").into()),
         }
     }
@@ -74,14 +78,23 @@ fn run() -> Result<(), Box<dyn Error>> {
     if !bin.exists() {
         return Err(format!("{} does not exist; run `cargo build --release` first", bin.display()).into());
     }
-    let corpus = target.join("bench-corpus").join(format!("heavy-n{notes}"));
-    ensure_corpus(&corpus, people, notes)?;
+    let corpus = match given {
+        Some(dir) if dir.join("waymark.yaml").is_file() => dir,
+        Some(dir) => return Err(format!("{} holds no waymark.yaml", dir.display()).into()),
+        None => {
+            let dir = target.join("bench-corpus").join(format!("heavy-n{notes}"));
+            ensure_corpus(&dir, people, notes)?;
+            println!("corpus: {people} people, {notes}+ notes, history-heavy");
+            dir
+        }
+    };
     let commits = git(&corpus, &["rev-list", "--count", "HEAD"])?;
     let md = markdown_bytes(&corpus)? as f64 / 1e6;
-    println!("corpus: {} ({people} people, {notes}+ notes, {commits} commits, {md:.1} MB Markdown)", corpus.display());
-    let site = target.join("bench-site").join(format!("heavy-n{notes}"));
+    println!("corpus: {} ({commits} commits, {md:.1} MB Markdown)", corpus.display());
+    let name = corpus.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "corpus".into());
+    let site = target.join("bench-site").join(&name);
     fs::create_dir_all(site.parent().unwrap_or(&target))?;
-    let hugo_site = target.join("bench-hugo").join(format!("heavy-n{notes}"));
+    let hugo_site = target.join("bench-hugo").join(&name);
     let hugo = hugo && hugo_available();
     if hugo {
         hugo_site_of(&corpus, &hugo_site)?;
