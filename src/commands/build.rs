@@ -24,11 +24,12 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &BuildArgs) -> Re
     progress.stage("reading history", None);
     let git = crate::check::GitState::open(&root);
     progress.stage("reading records", None);
-    let repo = crate::load::load(&root)?;
+    let cache_dir = git.cache_dir(&root);
+    let repo = crate::load::load_cached(&root, cache_dir.as_deref())?;
     progress.stage("checking", None);
     let report = crate::check::check_with(&repo, today, Some(&git));
-    let details = match git.history.git() {
-        Some(_) => DetailCache::open(&root.join(crate::history::CACHE_DIR)),
+    let details = match &cache_dir {
+        Some(dir) => DetailCache::open(dir),
         None => DetailCache::in_memory(),
     };
     let theme = Theme::load(&repo.root, &repo.config.theme).map_err(Fatal)?;
