@@ -37,9 +37,14 @@ fn build(repo: &Repo, today: &str, out: &Path, full: bool) -> String {
 }
 
 /// Builds incrementally into `inc` and fully into a fresh folder, and checks the two sites are
-/// the same file for file; returns the incremental build's summary.
+/// the same file for file; returns the incremental build's summary. The full build counts
+/// every record's words afresh (its term cache removed), so the incremental build's counts
+/// kept from earlier builds are checked against counts made from the records as they are.
 fn same_as_full(repo: &Repo, today: &str, inc: &Path) -> String {
     let summary = build(repo, today, inc, false);
+    let terms = repo.root().join(".waymark/cache/search-terms.bin");
+    assert!(terms.is_file(), "a build into a folder keeps term counts");
+    std::fs::remove_file(&terms).expect("remove the term cache");
     let full_dir = tempfile::tempdir().expect("temp");
     let full = full_dir.path().join("site");
     build(repo, today, &full, true);
@@ -267,5 +272,16 @@ fn search_files_made_from_the_same_records_are_kept_and_the_rest_made_again() {
         NOTE.replace("2026-11-20", "2026-11-24").replace("Visited", "Rang"),
     );
     commit(&repo, SAM, "2026-11-24", "Reworded");
+    same_as_full(&repo, TODAY, &out);
+
+    // A damaged term cache is not trusted: the words are counted again, and the index is the same.
+    let terms = repo.root().join(".waymark/cache/search-terms.bin");
+    let bytes = std::fs::read(&terms).expect("the full build kept term counts");
+    std::fs::write(&terms, flip(&bytes, bytes.len() - 3)).expect("damage");
+    repo.write(
+        "records/yp-0001/notes/2026-11-24-call.md",
+        NOTE.replace("2026-11-20", "2026-11-24").replace("Visited", "Phoned"),
+    );
+    commit(&repo, SAM, "2026-11-24", "Reworded again");
     same_as_full(&repo, TODAY, &out);
 }

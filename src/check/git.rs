@@ -26,12 +26,6 @@ impl GitState {
         };
         GitState { history, uncommitted }
     }
-
-    /// Where Waymark's caches of `root` are (`.waymark/cache/`): only inside a git repository,
-    /// where `init` git-ignores them; a folder outside git is never given one.
-    pub fn cache_dir(&self, root: &std::path::Path) -> Option<std::path::PathBuf> {
-        self.history.git().map(|_| root.join(crate::history::CACHE_DIR))
-    }
 }
 
 /// Runs the git rules; they say nothing when there is no git repository.

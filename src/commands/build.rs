@@ -21,15 +21,21 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &BuildArgs) -> Re
     // Asked before the work starts, so the prompt is not lost under the progress bar.
     let key = if args.encrypt { Some(derive(&passphrase()?)?) } else { None };
     let progress = Progress::start();
-    progress.stage("reading history", None);
-    let git = crate::check::GitState::open(&root);
-    progress.stage("reading records", None);
-    let cache_dir = git.cache_dir(&root);
-    let repo = crate::load::load_cached(&root, cache_dir.as_deref())?;
+    progress.stage("reading history and records", None);
+    let cache_dir = crate::history::cache_dir(&root);
+    // git's status of every record file and the records themselves are read side by side:
+    // neither needs the other, and status alone keeps one core busy for a large repository.
+    let (git, repo) = std::thread::scope(|s| {
+        let git = s.spawn(|| crate::check::GitState::open(&root));
+        let repo = crate::load::load_cached(&root, cache_dir.as_deref());
+        (git.join(), repo)
+    });
+    let git = git.map_err(|_| Fatal("reading the git history stopped unexpectedly".into()))?;
+    let repo = repo?;
     progress.stage("checking", None);
     let report = crate::check::check_with(&repo, today, Some(&git));
-    let details = match &cache_dir {
-        Some(dir) => DetailCache::open(dir),
+    let details = match git.history.git() {
+        Some(_) => DetailCache::open(&root.join(crate::history::CACHE_DIR)),
         None => DetailCache::in_memory(),
     };
     let theme = Theme::load(&repo.root, &repo.config.theme).map_err(Fatal)?;

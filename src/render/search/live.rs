@@ -125,7 +125,7 @@ impl LiveIndex {
         super::sort(&mut docs, today);
         let refs: Vec<&Doc> = docs.iter().collect();
         let lists = Lists::of(&refs, &repo.config);
-        let shared = Deflater::text(&dictionary(&refs, &|d| lists.row(d)));
+        let shared = Deflater::text(&dictionary(&refs, &super::text_lens(&refs), &|d| lists.row(d)));
         let mut live = LiveIndex {
             config: repo.config.clone(),
             today,

@@ -29,6 +29,7 @@
 
 pub mod encode;
 pub mod live;
+pub mod terms;
 pub mod tokenise;
 
 use super::paths;
@@ -94,8 +95,12 @@ pub struct Doc {
     pub href: String,
     /// Words searched but not shown as text: name, type, kind, author, date.
     pub meta: String,
-    /// Plain text shown in snippets and searched.
+    /// Plain text shown in snippets and searched; empty when `deferred`.
     pub text: String,
+    /// A fingerprint of what the text and `meta` are made from: the same key, the same words.
+    pub key: u128,
+    /// Set when the text was left out, to be made by [`text_of`] from this record.
+    pub deferred: Option<Part>,
 }
 
 /// The built index: its files, and figures for the build summary and benchmarks.
@@ -128,8 +133,14 @@ pub fn page_view(config: &Config) -> serde_json::Value {
 /// the supervision records it holds when they are searched
 /// ([`crate::audience::supervision_searched`]; `repo` holds only what its site may show).
 pub fn documents(repo: &Repository) -> Vec<Doc> {
+    documents_with(repo, true)
+}
+
+/// Every searchable record as [`documents`] gives them; with `text` false, the young people's
+/// records leave their text to [`text_of`].
+pub fn documents_with(repo: &Repository, text: bool) -> Vec<Doc> {
     let config = &repo.config;
-    let mut docs: Vec<Doc> = repo.people.par_iter().flat_map_iter(|p| person_docs(p, config)).collect();
+    let mut docs: Vec<Doc> = repo.people.par_iter().flat_map_iter(|p| person_docs_with(p, config, text)).collect();
     docs.extend(supervision_docs(repo));
     docs
 }
@@ -159,6 +170,8 @@ fn supervision_docs(repo: &Repository) -> Vec<Doc> {
             let text = join(
                 std::iter::once(format!("{}.", staff(&s.staff))).chain(actions).chain([plain(&s.source)]).collect(),
             );
+            let mut f = Fingerprint::default();
+            std::hash::Hash::hash(&(&meta, &text), &mut f);
             Doc {
                 kind: SUPERVISION,
                 person: SUPERVISION_ID.into(),
@@ -169,12 +182,129 @@ fn supervision_docs(repo: &Repository) -> Vec<Doc> {
                 href: paths::href(PAGE, &at),
                 meta,
                 text,
+                key: f.value(),
+                deferred: None,
             }
         })
         .collect()
 }
 
+/// Which of a young person's records a document is made from, so that its text can be made
+/// when it is needed rather than held for every record at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// Their profile.
+    Profile,
+    /// Their pathway plan.
+    Plan,
+    /// Their health passport.
+    Passport,
+    /// `person.notes[i]`.
+    Note(usize),
+    /// `person.outcomes[i]`.
+    Outcome(usize),
+    /// `person.feedback[i]`.
+    Feedback(usize),
+}
+
+/// The record file a part is read from.
+fn part_source(person: &Person, part: Part) -> Option<&Source> {
+    Some(match part {
+        Part::Profile => &person.profile.as_ref()?.source,
+        Part::Plan => &person.plan.as_ref()?.source,
+        Part::Passport => &person.passport.as_ref()?.source,
+        Part::Note(i) => &person.notes.get(i)?.source,
+        Part::Outcome(i) => &person.outcomes.get(i)?.source,
+        Part::Feedback(i) => &person.feedback.get(i)?.source,
+    })
+}
+
+/// The searched and shown text of one of a young person's records: made from that record
+/// alone, with labels and names from the settings.
+pub fn part_text(person: &Person, config: &Config, part: Part) -> String {
+    match part {
+        Part::Profile => {
+            let Some(p) = &person.profile else { return String::new() };
+            let mut text = Vec::new();
+            if let Some(a) = p.accommodation.as_ref().and_then(|a| a.kind.as_ref()) {
+                text.push(label(a.value.as_str()));
+            }
+            if let Some(a) = &p.activity {
+                text.extend(a.kind.as_ref().map(|k| label(k.value.as_str())));
+                text.extend(a.detail.as_ref().map(|d| d.value.clone()));
+            }
+            text.extend(p.placing_authority.as_ref().map(|a| a.value.clone()));
+            text.extend(p.flags.iter().map(|f| label(f.value.as_str())));
+            text.push(plain(&p.source));
+            join(text)
+        }
+        Part::Plan => {
+            let Some(plan) = &person.plan else { return String::new() };
+            let mut text = Vec::new();
+            for g in &plan.goals {
+                text.extend(g.heading.as_ref().map(|h| label(h.value.as_str())));
+                text.extend(g.need.as_ref().map(|n| n.value.clone()));
+                text.extend(g.action.as_ref().map(|n| n.value.clone()));
+            }
+            text.extend(plan.reviews.iter().filter_map(|r| r.views.as_ref().map(|v| v.value.clone())));
+            text.extend(plan.contingency.as_ref().map(|c| c.value.clone()));
+            text.push(plain(&plan.source));
+            join(text)
+        }
+        Part::Passport => {
+            let Some(pp) = &person.passport else { return String::new() };
+            let mut text = Vec::new();
+            for practice in [&pp.gp, &pp.dentist, &pp.optician].into_iter().flatten() {
+                text.extend(practice.practice.clone());
+            }
+            text.extend(pp.allergies.iter().flatten().cloned());
+            text.extend(pp.medications.iter().map(|m| m.name.clone()));
+            text.extend(pp.conditions.iter().map(|c| c.name.clone()));
+            text.extend(pp.conditions.iter().filter_map(|c| c.notes.clone()));
+            text.extend(pp.immunisations.iter().map(|i| i.vaccine.clone()));
+            text.extend(pp.mental_health.clone());
+            text.push(plain(&pp.source));
+            join(text)
+        }
+        Part::Note(i) => person.notes.get(i).map(|n| plain(&n.source)).unwrap_or_default(),
+        Part::Outcome(i) => {
+            let Some(o) = person.outcomes.get(i) else { return String::new() };
+            let scale = config.scale(&o.scale.value).map(|s| s.name.clone()).unwrap_or_else(|| o.scale.value.clone());
+            let scores: Vec<String> = o.scores.iter().map(|(a, v)| format!("{} {}", label(a), v.value)).collect();
+            join(vec![scale, scores.join(", "), plain(&o.source)])
+        }
+        Part::Feedback(i) => {
+            let Some(f) = person.feedback.get(i) else { return String::new() };
+            let answers: Vec<String> = f
+                .answers
+                .iter()
+                .map(|a| {
+                    let q = config.question(&a.question).map(|q| q.text.clone()).unwrap_or_else(|| a.question.clone());
+                    format!("{q} {}", a.rating)
+                })
+                .collect();
+            join(vec![plain(&f.source), answers.join(", ")])
+        }
+    }
+}
+
+/// A document's text: its own, or made from its record when it was left out
+/// ([`person_docs_with`] without text).
+pub fn text_of<'a>(repo: &Repository, d: &'a Doc) -> std::borrow::Cow<'a, str> {
+    match d.deferred {
+        Some(part) => repo.person(&d.person).map(|p| part_text(p, &repo.config, part)).unwrap_or_default().into(),
+        None => d.text.as_str().into(),
+    }
+}
+
 fn person_docs(person: &Person, config: &Config) -> Vec<Doc> {
+    person_docs_with(person, config, true)
+}
+
+/// A young person's search documents; with `text` false, each one's text is left empty and
+/// [`text_of`] makes it when it is needed.
+pub fn person_docs_with(person: &Person, config: &Config, text: bool) -> Vec<Doc> {
+    use std::hash::Hash;
     let shown = person.shown_full_name();
     let mut name = shown.clone();
     if let Some(pref) = person.profile.as_ref().and_then(|p| p.preferred_name.as_ref()) {
@@ -191,7 +321,7 @@ fn person_docs(person: &Person, config: &Config) -> Vec<Doc> {
         }
         h
     };
-    let doc = |kind: usize, date: Option<Date>, author: Option<String>, href: String, extra: &str, text: String| {
+    let doc = |kind: usize, part: Part, date: Option<Date>, author: Option<String>, href: String, extra: &str| {
         let mut meta = format!("{name} {} {extra}", TYPES[kind]);
         if let Some(a) = &author {
             meta.push(' ');
@@ -200,96 +330,75 @@ fn person_docs(person: &Person, config: &Config) -> Vec<Doc> {
         if let Some(d) = date {
             meta.push_str(&d.format(" %-d %B %Y").to_string());
         }
-        Doc { kind, person: person.id.clone(), name: shown.clone(), note_kind: None, author, date, href, meta, text }
+        // What the text is made from: the record's file (settings are keyed by whoever keeps it).
+        let mut f = Fingerprint::default();
+        kind.hash(&mut f);
+        meta.hash(&mut f);
+        if let Some(source) = part_source(person, part) {
+            source.path.hash(&mut f);
+            source.text.hash(&mut f);
+        }
+        let (body, deferred) = if text { (part_text(person, config, part), None) } else { (String::new(), Some(part)) };
+        Doc {
+            kind,
+            person: person.id.clone(),
+            name: shown.clone(),
+            note_kind: None,
+            author,
+            date,
+            href,
+            meta,
+            text: body,
+            key: f.value(),
+            deferred,
+        }
     };
     let mut out = Vec::new();
-    if let Some(p) = &person.profile {
-        let mut text = Vec::new();
-        if let Some(a) = p.accommodation.as_ref().and_then(|a| a.kind.as_ref()) {
-            text.push(label(a.value.as_str()));
-        }
-        if let Some(a) = &p.activity {
-            text.extend(a.kind.as_ref().map(|k| label(k.value.as_str())));
-            text.extend(a.detail.as_ref().map(|d| d.value.clone()));
-        }
-        text.extend(p.placing_authority.as_ref().map(|a| a.value.clone()));
-        text.extend(p.flags.iter().map(|f| label(f.value.as_str())));
-        text.push(plain(&p.source));
-        out.push(doc(3, None, None, link(&page, None), "", join(text)));
+    if person.profile.is_some() {
+        out.push(doc(3, Part::Profile, None, None, link(&page, None), ""));
     }
     if let Some(plan) = &person.plan {
         let last = plan.last_review();
-        let mut text = Vec::new();
-        for g in &plan.goals {
-            text.extend(g.heading.as_ref().map(|h| label(h.value.as_str())));
-            text.extend(g.need.as_ref().map(|n| n.value.clone()));
-            text.extend(g.action.as_ref().map(|n| n.value.clone()));
-        }
-        text.extend(plan.reviews.iter().filter_map(|r| r.views.as_ref().map(|v| v.value.clone())));
-        text.extend(plan.contingency.as_ref().map(|c| c.value.clone()));
-        text.push(plain(&plan.source));
         let date = last.and_then(|r| r.date.as_ref().map(|d| d.value)).or(plan.started.as_ref().map(|d| d.value));
         let by = last.and_then(|r| r.by.as_ref().map(|b| b.value.clone()));
         let target = if has_plan_page(person) { paths::plan_page(&person.id) } else { page.clone() };
-        out.push(doc(1, date, by, link(&target, None), "pathway", join(text)));
+        out.push(doc(1, Part::Plan, date, by, link(&target, None), "pathway"));
     }
     if let Some(pp) = &person.passport {
-        let mut text = Vec::new();
-        for practice in [&pp.gp, &pp.dentist, &pp.optician].into_iter().flatten() {
-            text.extend(practice.practice.clone());
-        }
-        text.extend(pp.allergies.iter().flatten().cloned());
-        text.extend(pp.medications.iter().map(|m| m.name.clone()));
-        text.extend(pp.conditions.iter().map(|c| c.name.clone()));
-        text.extend(pp.conditions.iter().filter_map(|c| c.notes.clone()));
-        text.extend(pp.immunisations.iter().map(|i| i.vaccine.clone()));
-        text.extend(pp.mental_health.clone());
-        text.push(plain(&pp.source));
         let date = pp.last_health_assessment.as_ref().map(|d| d.value);
         let target = if has_passport_page(person) { paths::passport_page(&person.id) } else { page.clone() };
-        out.push(doc(2, date, None, link(&target, None), "health", join(text)));
+        out.push(doc(2, Part::Passport, date, None, link(&target, None), "health"));
     }
-    for n in &person.notes {
+    for (i, n) in person.notes.iter().enumerate() {
         if n.restricted && !config.search.include_restricted {
             continue;
         }
         let kind = n.kind.as_ref().map(|k| k.value);
         let anchor = paths::note_anchor(paths::stem(&n.source.path));
         let extra = kind.map(|k| label(k.as_str())).unwrap_or_default();
-        let mut d = doc(
-            0,
-            Some(n.date.value),
-            Some(n.author.value.clone()),
-            link(&page, Some(anchor)),
-            &extra,
-            plain(&n.source),
-        );
+        let mut d =
+            doc(0, Part::Note(i), Some(n.date.value), Some(n.author.value.clone()), link(&page, Some(anchor)), &extra);
         d.note_kind = kind;
         out.push(d);
     }
-    for o in &person.outcomes {
+    for (i, o) in person.outcomes.iter().enumerate() {
         let anchor = paths::outcome_anchor(paths::stem(&o.source.path));
-        let scale = config.scale(&o.scale.value).map(|s| s.name.clone()).unwrap_or_else(|| o.scale.value.clone());
-        let scores: Vec<String> = o.scores.iter().map(|(a, v)| format!("{} {}", label(a), v.value)).collect();
-        let text = join(vec![scale, scores.join(", "), plain(&o.source)]);
         let by = o.by.as_ref().map(|b| b.value.clone());
-        out.push(doc(4, Some(o.date.value), by, link(&page, Some(anchor)), "reading", text));
+        out.push(doc(4, Part::Outcome(i), Some(o.date.value), by, link(&page, Some(anchor)), "reading"));
     }
     // Restricted feedback is never indexed, whatever `search.include_restricted` says (FORMAT.md 1.1).
-    for f in person.feedback.iter().filter(|f| !f.restricted) {
+    for (i, f) in person.feedback.iter().enumerate().filter(|(_, f)| !f.restricted) {
         let anchor = paths::feedback_anchor(paths::stem(&f.source.path));
         let kind = f.kind.as_ref().map(|k| label(k.value.as_str())).unwrap_or_default();
-        let answers: Vec<String> = f
-            .answers
-            .iter()
-            .map(|a| {
-                let q = config.question(&a.question).map(|q| q.text.clone()).unwrap_or_else(|| a.question.clone());
-                format!("{q} {}", a.rating)
-            })
-            .collect();
-        let text = join(vec![plain(&f.source), answers.join(", ")]);
         let by = f.taken_by.as_ref().map(|b| b.value.clone());
-        out.push(doc(5, Some(f.date.value), by, link(&page, Some(anchor)), &format!("views {kind}"), text));
+        out.push(doc(
+            5,
+            Part::Feedback(i),
+            Some(f.date.value),
+            by,
+            link(&page, Some(anchor)),
+            &format!("views {kind}"),
+        ));
     }
     out
 }
@@ -352,7 +461,8 @@ pub(crate) fn put_index(
         return Ok(());
     }
     let kept = |path: &str, input: u128| reuse.active() && reuse.keep_file(path, input);
-    let files = build_keeping(repo, today, &kept);
+    let cache = reuse.active().then(|| repo.root.join(crate::history::CACHE_DIR));
+    let files = build_keeping(repo, today, &kept, cache.as_deref());
     reuse.record(super::reuse::SEARCH.into(), key, files.iter().map(|f| f.path.clone()).collect());
     for f in files {
         match (f.text, reuse.old_file(&f.path)) {
@@ -380,18 +490,34 @@ pub struct IndexFile {
 /// Builds the index as [`build`] does, but skips compressing each file for which
 /// `kept(path, input)` says the last build's copy (made from the same `input`) is kept.
 ///
-/// Counting terms is still done for every record, since every weight depends on all of them;
-/// what is saved is compressing, writing and later removing the files that did not change,
-/// most of them when the new records are the newest (documents are numbered oldest first).
-pub fn build_keeping(repo: &Repository, today: Date, kept: &(dyn Fn(&str, u128) -> bool + Sync)) -> Vec<IndexFile> {
-    let mut docs = documents(repo);
+/// Every weight depends on all the records, so every term chunk is worked out again, but
+/// from term counts kept in `cache` (a folder) for records that did not change
+/// ([`terms::TermCache`]). A record's text is made only when its words are counted or its
+/// document chunk is written again: most are not, when the new records are the newest
+/// (documents are numbered oldest first).
+pub fn build_keeping(
+    repo: &Repository,
+    today: Date,
+    kept: &(dyn Fn(&str, u128) -> bool + Sync),
+    cache: Option<&std::path::Path>,
+) -> Vec<IndexFile> {
+    let mut docs = documents_with(repo, false);
     sort(&mut docs, today);
-    let (postings, len_of) = count_terms(&docs);
+    let text: &(dyn Fn(&Doc) -> std::borrow::Cow<str> + Sync) = &|d| text_of(repo, d);
+    let counts = {
+        let mut terms = match cache {
+            Some(dir) => terms::TermCache::open(dir, terms::context(&repo.config)),
+            None => terms::TermCache::default(),
+        };
+        let counts = terms.count(&docs, text);
+        terms.save(&docs);
+        counts
+    };
     let docs: Vec<&Doc> = docs.iter().collect();
-    let entries = entries(postings.into_par_iter().map(|(t, p)| (t.to_string(), p)), &len_of, &docs);
+    let entries = entries(counts.postings.into_par_iter(), &counts.len_of, &docs);
     let lists = Lists::of(&docs, &repo.config);
-    let shared = Deflater::text(&dictionary(&docs, &|d| lists.row(d)));
-    made_files(&docs, &entries, &lists, today, &shared, kept).0
+    let shared = Deflater::text(&dictionary(&docs, &counts.text_len, &|d| lists.row_with(d, &text(d))));
+    made_files(&docs, &entries, &lists, today, &shared, kept, text).0
 }
 
 /// Puts documents in index order: oldest first, undated records as `today`.
@@ -409,7 +535,7 @@ pub fn build_from(docs: Vec<Doc>, config: &Config, today: Date) -> SearchIndex {
     let docs: Vec<&Doc> = docs.iter().collect();
     let entries = entries(postings.into_par_iter().map(|(t, p)| (t.to_string(), p)), &len_of, &docs);
     let lists = Lists::of(&docs, config);
-    let shared = Deflater::text(&dictionary(&docs, &|d| lists.row(d)));
+    let shared = Deflater::text(&dictionary(&docs, &text_lens(&docs), &|d| lists.row(d)));
     let files = files(&docs, &entries, &lists, today, &shared).files;
     SearchIndex { files, docs: docs.len(), terms }
 }
@@ -464,6 +590,16 @@ fn term_frequencies(
     stems: &mut FxHashMap<String, Arc<str>>,
     d: &Doc,
 ) -> (FxHashMap<Arc<str>, u32>, u32) {
+    term_frequencies_in(analyser, stems, &d.meta, &d.text)
+}
+
+/// [`term_frequencies`] of a document whose searched details are `meta` and text `text`.
+fn term_frequencies_in(
+    analyser: &Analyser,
+    stems: &mut FxHashMap<String, Arc<str>>,
+    meta: &str,
+    text: &str,
+) -> (FxHashMap<Arc<str>, u32>, u32) {
     let mut tf: FxHashMap<Arc<str>, u32> = FxHashMap::default();
     let mut len = 0;
     let mut word = String::new();
@@ -480,8 +616,8 @@ fn term_frequencies(
         *tf.entry(stem).or_default() += 1;
         len += 1;
     };
-    tokenise::each_word(&d.meta, &mut count);
-    tokenise::each_word(&d.text, &mut count);
+    tokenise::each_word(meta, &mut count);
+    tokenise::each_word(text, &mut count);
     (tf, len)
 }
 
@@ -577,6 +713,11 @@ impl Lists {
 
     /// A document as its chunk holds it: type, person, note kind, author, date, link, text.
     fn row(&self, d: &Doc) -> String {
+        self.row_with(d, &d.text)
+    }
+
+    /// [`Lists::row`] with `text` as the document's text.
+    fn row_with(&self, d: &Doc, text: &str) -> String {
         let author = d.author.as_ref().and_then(|a| self.staff.iter().position(|(id, _)| id == a));
         json!([
             d.kind,
@@ -585,7 +726,7 @@ impl Lists {
             author.map_or(-1, |i| i as i64),
             d.date.map(|d| d.to_string()).unwrap_or_default(),
             short_href(&d.href, &d.person),
-            d.text,
+            text,
         ])
         .to_string()
     }
@@ -594,7 +735,8 @@ impl Lists {
 /// Every index file: term chunks Huffman-coded, document chunks deflated with `shared`,
 /// whose dictionary the manifest carries.
 fn files(docs: &[&Doc], entries: &[(String, String)], lists: &Lists, today: Date, shared: &Deflater) -> Files {
-    let (made, firsts, dates) = made_files(docs, entries, lists, today, shared, &|_, _| false);
+    let own: &(dyn Fn(&Doc) -> std::borrow::Cow<str> + Sync) = &|d| d.text.as_str().into();
+    let (made, firsts, dates) = made_files(docs, entries, lists, today, shared, &|_, _| false, own);
     let files = made.into_iter().filter_map(|f| Some((f.path, f.text?))).collect();
     Files { files, firsts, dates }
 }
@@ -609,6 +751,7 @@ fn made_files(
     today: Date,
     shared: &Deflater,
     kept: &(dyn Fn(&str, u128) -> bool + Sync),
+    text: &(dyn Fn(&Doc) -> std::borrow::Cow<str> + Sync),
 ) -> (Vec<IndexFile>, Vec<String>, serde_json::Value) {
     use std::hash::{Hash, Hasher};
     let make = |path: String, input: &dyn Fn(&mut Fingerprint), text: &dyn Fn() -> String| {
@@ -631,13 +774,17 @@ fn made_files(
         })
         .collect();
     files.par_extend(docs.par_chunks(DOC_CHUNK).enumerate().map(|(i, chunk)| {
-        let rows: Vec<String> = chunk.iter().map(|d| lists.row(d)).collect();
+        // A row's text is made from its record only when the chunk is written again; until then
+        // the record's key stands for it.
         let input = |f: &mut Fingerprint| {
             f.write(shared.prefix());
             shared.dictionary_len().hash(f);
-            rows.hash(f);
+            for d in chunk {
+                (lists.row_with(d, ""), d.key, &d.text).hash(f);
+            }
         };
-        make(doc_path(i), &input, &|| doc_file(i, &rows, shared).1)
+        let rows = || chunk.iter().map(|d| lists.row_with(d, &text(d))).collect::<Vec<_>>();
+        make(doc_path(i), &input, &|| doc_file(i, &rows(), shared).1)
     }));
     let dates = date_runs(docs, today);
     let (path, text) = manifest(docs.len(), lists, &firsts, dates.clone(), today, shared, None);
@@ -753,8 +900,8 @@ fn packed(method: &str, i: usize, deflater: &Deflater, data: &[u8]) -> String {
 /// the years, so it holds the phrasing, names and places records share. It is at most a
 /// 32nd of all the text (a small repository gains less from it than it costs), and at
 /// most deflate's window.
-fn dictionary(docs: &[&Doc], row: &dyn Fn(&Doc) -> String) -> Vec<u8> {
-    let text: usize = docs.iter().map(|d| d.text.len()).sum();
+fn dictionary(docs: &[&Doc], text_len: &[u32], row: &dyn Fn(&Doc) -> String) -> Vec<u8> {
+    let text: usize = text_len.iter().map(|l| *l as usize).sum();
     let cap = (text / 32).min(encode::WINDOW);
     let mean = text / docs.len().max(1) + 1;
     // A power of two, so a few new records seldom change which rows it takes, nor with it
@@ -768,6 +915,11 @@ fn dictionary(docs: &[&Doc], row: &dyn Fn(&Doc) -> String) -> Vec<u8> {
         }
     }
     out
+}
+
+/// Each document's text length in bytes, for [`dictionary`].
+fn text_lens(docs: &[&Doc]) -> Vec<u32> {
+    docs.iter().map(|d| d.text.len() as u32).collect()
 }
 
 /// The largest power of two not above `n` (at least 1).
@@ -849,6 +1001,8 @@ mod tests {
             href: format!("../people/{person}/index.html#note-{date}"),
             meta: String::new(),
             text: text.into(),
+            key: 0,
+            deferred: None,
         }
     }
 

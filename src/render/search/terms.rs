@@ -1,0 +1,375 @@
+//! Each search document's term counts, kept between builds in
+//! `.waymark/cache/search-terms.bin`, so a build reads and counts the words of the records that
+//! changed and takes everyone else's counts as they were.
+//!
+//! Counting is most of the work of an index (tokenising and stemming every word of every
+//! record), and a record's counts depend only on its file and the settings its labels and
+//! names come from. So each entry is keyed by [`Doc::key`] (the record's path, text and
+//! searched details), and the file as a whole by the settings and Waymark's version: when
+//! either differs, nothing in it is used.
+//!
+//! The file is a magic, a version, that context, then the payload (every term once, then each
+//! entry as its key, length in words, length of its text in bytes and (term, count) pairs,
+//! all numbers as LEB128) and a fingerprint of the payload. A short, damaged or foreign file
+//! is ignored and written afresh: the cache only ever saves time. It is written beside and
+//! renamed into place, and only when a build counted something new or no longer needed an
+//! entry; an entry no document used in the build is dropped then.
+
+use super::tokenise::Analyser;
+use super::Doc;
+use crate::config::Config;
+use crate::render::reuse::Fingerprint;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use std::borrow::Cow;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The cache file, in the repository's cache folder.
+pub const FILE: &str = "search-terms.bin";
+const MAGIC: &[u8; 8] = b"WMTERMS\n";
+/// Bumped whenever tokenising, stemming or this layout changes.
+const VERSION: u32 = 1;
+
+/// One document's counts.
+#[derive(Debug, Clone, PartialEq)]
+struct Counted {
+    /// Length in words (what BM25 normalises by).
+    len: u32,
+    /// Length of its text in bytes (what the shared dictionary is sized by).
+    text_len: u32,
+    /// (term number, occurrences).
+    terms: Box<[(u32, u32)]>,
+}
+
+/// The counts of every document of an index, as [`TermCache::count`] gives them.
+pub struct Counts {
+    /// Each term with its postings: (document number, occurrences), in document order.
+    pub postings: Vec<(String, Vec<(u32, u32)>)>,
+    /// Each document's length in words.
+    pub len_of: Vec<u32>,
+    /// Each document's text length in bytes.
+    pub text_len: Vec<u32>,
+}
+
+/// Term counts by document key, loaded from and saved to one file.
+#[derive(Default)]
+pub struct TermCache {
+    path: Option<PathBuf>,
+    context: u128,
+    terms: Vec<Arc<str>>,
+    ids: FxHashMap<Arc<str>, u32>,
+    entries: FxHashMap<u128, Counted>,
+    /// Whether the file no longer matches what a build used.
+    stale: bool,
+}
+
+/// What makes every entry of a cache valid: the settings (labels, staff names, questions and
+/// scales reach the text from there) and the code that tokenises.
+pub fn context(config: &Config) -> u128 {
+    let mut f = Fingerprint::default();
+    VERSION.hash(&mut f);
+    env!("CARGO_PKG_VERSION").hash(&mut f);
+    format!("{config:?}").hash(&mut f);
+    f.value()
+}
+
+impl TermCache {
+    /// The cache kept in `dir` for this `context`; empty when there is none or it cannot be trusted.
+    pub fn open(dir: &Path, context: u128) -> TermCache {
+        let path = dir.join(FILE);
+        let mut cache = std::fs::read(&path).ok().and_then(|bytes| decode(&bytes, context)).unwrap_or_default();
+        cache.path = Some(path);
+        cache.context = context;
+        cache
+    }
+
+    /// Counts every document, in order: from the cache when its key is there, otherwise from
+    /// its text (which `text` makes) in parallel, remembering the result.
+    pub fn count(&mut self, docs: &[Doc], text: &(dyn Fn(&Doc) -> Cow<str> + Sync)) -> Counts {
+        let analyser = Analyser::default();
+        // (key, counts, length in words, text length) of each record not in the cache.
+        type Fresh = (u128, FxHashMap<Arc<str>, u32>, u32, u32);
+        let missing: Vec<Fresh> = docs
+            .par_iter()
+            .filter(|d| !self.entries.contains_key(&d.key))
+            .map_init(FxHashMap::default, |stems, d| {
+                let t = text(d);
+                let (tf, len) = super::term_frequencies_in(&analyser, stems, &d.meta, &t);
+                (d.key, tf, len, t.len() as u32)
+            })
+            .collect();
+        for (key, tf, len, text_len) in missing {
+            let mut terms: Vec<(u32, u32)> = tf.into_iter().map(|(t, n)| (self.intern(t), n)).collect();
+            terms.sort_unstable();
+            self.entries.insert(key, Counted { len, text_len, terms: terms.into() });
+            self.stale = true;
+        }
+        let mut lists: Vec<Vec<(u32, u32)>> = vec![Vec::new(); self.terms.len()];
+        let mut len_of = Vec::with_capacity(docs.len());
+        let mut text_len = Vec::with_capacity(docs.len());
+        for (i, d) in docs.iter().enumerate() {
+            let Some(c) = self.entries.get(&d.key) else { continue };
+            len_of.push(c.len);
+            text_len.push(c.text_len);
+            for &(t, n) in c.terms.iter() {
+                lists[t as usize].push((i as u32, n));
+            }
+        }
+        let postings = lists
+            .into_iter()
+            .enumerate()
+            .filter(|(_, list)| !list.is_empty())
+            .map(|(t, list)| (self.terms[t].to_string(), list))
+            .collect();
+        Counts { postings, len_of, text_len }
+    }
+
+    /// Writes the entries `docs` used, and only those, when the file differs from them;
+    /// a failure only costs the next build time, so it is reported to no one.
+    pub fn save(&mut self, docs: &[Doc]) {
+        let Some(path) = self.path.clone() else { return };
+        let used: rustc_hash::FxHashSet<u128> = docs.iter().map(|d| d.key).collect();
+        if !self.stale && used.len() == self.entries.len() {
+            return;
+        }
+        self.entries.retain(|k, _| used.contains(k));
+        let bytes = self.encode();
+        let write = || -> std::io::Result<()> {
+            let dir = path.parent().unwrap_or(Path::new("."));
+            std::fs::create_dir_all(dir)?;
+            let tmp = dir.join(format!("{FILE}.{}.tmp", std::process::id()));
+            std::fs::write(&tmp, &bytes)?;
+            std::fs::rename(&tmp, &path).inspect_err(|_| {
+                let _ = std::fs::remove_file(&tmp);
+            })
+        };
+        if write().is_ok() {
+            self.stale = false;
+        }
+    }
+
+    /// The number of a term, numbering it if it is new.
+    fn intern(&mut self, term: Arc<str>) -> u32 {
+        if let Some(&id) = self.ids.get(&term) {
+            return id;
+        }
+        let id = self.terms.len() as u32;
+        self.terms.push(term.clone());
+        self.ids.insert(term, id);
+        id
+    }
+
+    /// The file's bytes: terms renumbered to those the entries use, entries in key order.
+    fn encode(&self) -> Vec<u8> {
+        let mut keys: Vec<&u128> = self.entries.keys().collect();
+        keys.sort_unstable();
+        let mut renumber = vec![u32::MAX; self.terms.len()];
+        let mut terms: Vec<&str> = Vec::new();
+        for k in &keys {
+            for &(t, _) in self.entries[*k].terms.iter() {
+                if renumber[t as usize] == u32::MAX {
+                    renumber[t as usize] = terms.len() as u32;
+                    terms.push(&self.terms[t as usize]);
+                }
+            }
+        }
+        let mut out = Vec::with_capacity(16 * keys.len() + 24 * 60 * keys.len() / 8);
+        leb(&mut out, terms.len() as u64);
+        for t in terms {
+            leb(&mut out, t.len() as u64);
+            out.extend_from_slice(t.as_bytes());
+        }
+        leb(&mut out, keys.len() as u64);
+        for k in keys {
+            let c = &self.entries[k];
+            out.extend_from_slice(&k.to_le_bytes());
+            leb(&mut out, u64::from(c.len));
+            leb(&mut out, u64::from(c.text_len));
+            leb(&mut out, c.terms.len() as u64);
+            let mut pairs: Vec<(u32, u32)> = c.terms.iter().map(|&(t, n)| (renumber[t as usize], n)).collect();
+            pairs.sort_unstable();
+            for (t, n) in pairs {
+                leb(&mut out, u64::from(t));
+                leb(&mut out, u64::from(n));
+            }
+        }
+        let mut f = Fingerprint::default();
+        f.write(&out);
+        let mut file = Vec::with_capacity(out.len() + 44);
+        file.extend_from_slice(MAGIC);
+        file.extend_from_slice(&VERSION.to_le_bytes());
+        file.extend_from_slice(&self.context.to_le_bytes());
+        file.extend_from_slice(&f.value().to_le_bytes());
+        file.extend_from_slice(&out);
+        file
+    }
+}
+
+/// A cache from a file's bytes, or `None` if anything about them is unexpected.
+fn decode(bytes: &[u8], context: u128) -> Option<TermCache> {
+    let (head, payload) = bytes.split_at_checked(8 + 4 + 16 + 16)?;
+    if &head[..8] != MAGIC
+        || head[8..12] != VERSION.to_le_bytes()
+        || head[12..28] != context.to_le_bytes()
+        || head[28..44] != {
+            let mut f = Fingerprint::default();
+            f.write(payload);
+            f.value().to_le_bytes()
+        }
+    {
+        return None;
+    }
+    let mut r = Reader { bytes: payload, at: 0 };
+    let n_terms = r.count()?;
+    let mut cache = TermCache::default();
+    cache.terms.reserve(n_terms);
+    for _ in 0..n_terms {
+        let len = r.count()?;
+        let term: Arc<str> = std::str::from_utf8(r.take(len)?).ok()?.into();
+        cache.ids.insert(term.clone(), cache.terms.len() as u32);
+        cache.terms.push(term);
+    }
+    let n_entries = r.count()?;
+    cache.entries.reserve(n_entries);
+    for _ in 0..n_entries {
+        let key = u128::from_le_bytes(r.take(16)?.try_into().ok()?);
+        let len = u32::try_from(r.leb()?).ok()?;
+        let text_len = u32::try_from(r.leb()?).ok()?;
+        let n = r.count()?;
+        let mut terms = Vec::with_capacity(n);
+        for _ in 0..n {
+            let t = u32::try_from(r.leb()?).ok().filter(|t| (*t as usize) < n_terms)?;
+            terms.push((t, u32::try_from(r.leb()?).ok()?));
+        }
+        cache.entries.insert(key, Counted { len, text_len, terms: terms.into() });
+    }
+    (r.at == payload.len()).then_some(cache)
+}
+
+/// Appends `n` as LEB128: seven bits a byte, low first, the top bit set on all but the last.
+fn leb(out: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// Reads what [`TermCache::encode`] wrote, every step checked.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let out = self.bytes.get(self.at..self.at.checked_add(n)?)?;
+        self.at += n;
+        Some(out)
+    }
+
+    fn leb(&mut self) -> Option<u64> {
+        let mut n = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = *self.bytes.get(self.at)?;
+            self.at += 1;
+            n |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Some(n);
+            }
+        }
+        None
+    }
+
+    /// A count of things still to read, which cannot be more than the bytes left.
+    fn count(&mut self) -> Option<usize> {
+        usize::try_from(self.leb()?).ok().filter(|n| *n <= self.bytes.len() - self.at)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(key: u128, text: &str) -> Doc {
+        Doc {
+            kind: 0,
+            person: "yp-a".into(),
+            name: "A".into(),
+            note_kind: None,
+            author: None,
+            date: None,
+            href: format!("#n{key}"),
+            meta: "Alex note".into(),
+            text: text.into(),
+            key,
+            deferred: None,
+        }
+    }
+
+    fn own(d: &Doc) -> Cow<'_, str> {
+        Cow::Borrowed(&d.text)
+    }
+
+    fn dir(tag: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("waymark-terms-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        d
+    }
+
+    #[test]
+    fn counts_from_the_cache_equal_counts_made_afresh() {
+        let dir = dir("same");
+        let docs = vec![doc(1, "Visited the dentist. Dentist again."), doc(2, "College bus pass"), doc(3, "")];
+        let mut fresh = TermCache::open(&dir, 7);
+        let first = fresh.count(&docs, &own);
+        fresh.save(&docs);
+        // The second time the texts are never made: every count comes from the file.
+        let mut cached = TermCache::open(&dir, 7);
+        assert_eq!(cached.entries.len(), 3);
+        let second = cached.count(&docs, &|_| panic!("counted again"));
+        assert_eq!((first.len_of, first.text_len), (second.len_of.clone(), second.text_len.clone()));
+        let sorted = |mut p: Vec<(String, Vec<(u32, u32)>)>| {
+            p.sort();
+            p
+        };
+        assert_eq!(sorted(first.postings), sorted(second.postings.clone()));
+        assert!(second.postings.iter().any(|(t, l)| t == "dentist" && l == &[(0, 2)]), "{:?}", second.postings);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn other_settings_a_damaged_file_or_a_changed_record_are_counted_again() {
+        let dir = dir("distrust");
+        let docs = vec![doc(1, "Visited the dentist."), doc(2, "College bus pass")];
+        let mut c = TermCache::open(&dir, 7);
+        c.count(&docs, &own);
+        c.save(&docs);
+        assert!(TermCache::open(&dir, 8).entries.is_empty(), "other settings");
+        let file = dir.join(FILE);
+        let good = std::fs::read(&file).expect("written");
+        for bad in [good[..good.len() - 1].to_vec(), [&good[..50], b"x", &good[51..]].concat(), b"WMTERMS\n".to_vec()] {
+            std::fs::write(&file, &bad).expect("damaged");
+            assert!(TermCache::open(&dir, 7).entries.is_empty());
+        }
+        std::fs::write(&file, &good).expect("restored");
+        // A record whose key changed is counted; the entry no one uses is dropped on saving.
+        let mut c = TermCache::open(&dir, 7);
+        let changed = vec![doc(1, "Visited the dentist."), doc(9, "Rent paid")];
+        let counted = std::sync::atomic::AtomicUsize::new(0);
+        c.count(&changed, &|d| {
+            counted.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            own(d)
+        });
+        assert_eq!(counted.into_inner(), 1);
+        c.save(&changed);
+        let again = TermCache::open(&dir, 7);
+        let mut keys: Vec<u128> = again.entries.keys().copied().collect();
+        keys.sort();
+        assert_eq!(keys, [1, 9]);
+        assert!(!again.terms.iter().any(|t| &**t == "colleg"), "terms no entry uses are dropped");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
