@@ -170,19 +170,28 @@ pub(super) fn read_through(dir: &Path, jobs: &[Job], read: &(dyn Fn(&Job) -> Fil
     // A cache that cannot be written is only a slower build.
     let _ = std::fs::create_dir_all(&dir);
     let groups: Vec<&[Job]> = jobs.chunk_by(|a, b| file_name(a) == file_name(b)).collect();
-    let results: Vec<Vec<FileRead>> = groups
-        .par_iter()
-        .map(|group| match group.first().and_then(file_name) {
+    // Each group fills its own part of one vector: collecting per group and joining them held
+    // every record twice for a moment, a hundred megabytes at 100,000 notes.
+    let mut out: Vec<FileRead> = Vec::with_capacity(jobs.len());
+    out.resize_with(jobs.len(), FileRead::default);
+    let mut parts = Vec::with_capacity(groups.len());
+    let mut rest = out.as_mut_slice();
+    for group in &groups {
+        let (part, tail) = rest.split_at_mut(group.len());
+        parts.push(part);
+        rest = tail;
+    }
+    groups.par_iter().zip(parts).for_each(|(group, part)| {
+        let done = match group.first().and_then(file_name) {
             Some(name) => read_group(&dir.join(name), program, group, read),
             None => group.par_iter().map(read).collect(),
-        })
-        .collect();
+        };
+        for (slot, done) in part.iter_mut().zip(done) {
+            *slot = done;
+        }
+    });
     let names: HashSet<String> = groups.iter().filter_map(|g| g.first().and_then(file_name)).collect();
     prune(&dir, &names);
-    let mut out = Vec::with_capacity(jobs.len());
-    for group in results {
-        out.extend(group);
-    }
     out
 }
 

@@ -688,6 +688,7 @@ pub fn split_front_matter(text: &str) -> Result<Split, (Pos, String, &'static st
 }
 
 /// What reading one file gave: the record if it could be read, its text, and its problems.
+#[derive(Default)]
 struct FileRead {
     record: Option<Record>,
     source: Option<Arc<Source>>,
