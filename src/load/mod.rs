@@ -614,6 +614,15 @@ pub fn outcome_name_date(file: &str) -> Option<&str> {
 
 /// `path` relative to `root`, with `/` separators whatever the platform.
 fn relative(root: &Path, path: &Path) -> String {
+    // The walk joins names onto the root, so the path is usually the root's text, `/` and plain
+    // names: taken as it is, not split into components and joined again (a tenth of a second
+    // at 100,000 files). Anything else goes the long way.
+    #[cfg(unix)]
+    if let Some(rest) = path.to_str().zip(root.to_str()).and_then(|(p, r)| p.strip_prefix(r)?.strip_prefix('/')) {
+        if rest.split('/').all(|c| !c.is_empty() && c != "." && c != "..") {
+            return rest.to_string();
+        }
+    }
     let rel = path.strip_prefix(root).unwrap_or(path);
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
@@ -804,6 +813,15 @@ mod tests {
         let big = format!("---\n{}---\n", "a: 1\n".repeat(60_000));
         let err = split_front_matter(&big).expect_err("too big");
         assert!(err.1.contains("256 KiB"));
+    }
+
+    #[test]
+    fn relative_paths() {
+        let root = Path::new("/srv/case records");
+        assert_eq!(relative(root, &root.join("records/yp-0001/profile.md")), "records/yp-0001/profile.md");
+        assert_eq!(relative(root, Path::new("/srv/case records/records//yp-0001/./notes")), "records/yp-0001/notes");
+        assert_eq!(relative(Path::new("/srv/case records/"), &root.join("staff")), "staff");
+        assert_eq!(relative(root, root), "");
     }
 
     #[test]
