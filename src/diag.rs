@@ -1,10 +1,10 @@
 //! Diagnostics: what is wrong, where, and how bad it is.
 
 use crate::load::yaml::Pos;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How serious a diagnostic is; `Off` silences a rule through `waymark.yaml`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Must be fixed; makes `check` exit with status 1.
@@ -60,6 +60,18 @@ macro_rules! rules {
                 match self { $(Rule::$variant => Severity::$sev,)* }
             }
         }
+
+        impl Serialize for Rule {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.name())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for Rule {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                crate::model::vocab::by_name(d, Rule::from_name)
+            }
+        }
     };
 }
 
@@ -112,7 +124,7 @@ impl Rule {
 }
 
 /// One finding: a rule broken at a place in a file.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Diagnostic {
     /// Which rule.
     pub rule: Rule,

@@ -20,7 +20,8 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &CheckArgs) -> Re
         (repo, report, Some(staged.into_keys().collect()))
     } else {
         let git = crate::check::GitState::open(&root);
-        let repo = crate::load::load(&root)?;
+        // The records cache is read and refreshed as the history cache is.
+        let repo = crate::load::load_cached(&root, crate::history::cache_dir(&root).as_deref())?;
         let report = crate::check::check_with(&repo, today, Some(&git));
         (repo, report, None)
     };

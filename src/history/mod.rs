@@ -31,6 +31,12 @@ use std::path::{Path, PathBuf};
 /// Where the cache lives, relative to the records root.
 pub const CACHE_DIR: &str = ".waymark/cache";
 
+/// Where Waymark keeps its caches for the records root `root`: [`CACHE_DIR`] when the root is in a
+/// git repository (whose `.gitignore` from `init` keeps it out), and nowhere for a plain folder.
+pub fn cache_dir(root: &Path) -> Option<PathBuf> {
+    git2::Repository::discover(root).ok().map(|_| root.join(CACHE_DIR))
+}
+
 /// What history covers, relative to the records root: the records, staff records and the settings.
 /// Commits that touch only other files (a README, source code kept beside the records) are never
 /// read, diffed or listed.

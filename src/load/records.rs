@@ -74,7 +74,7 @@ impl Kind {
 }
 
 /// A record of any kind, as read from one file.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Record {
     /// A profile.
     Profile(Profile),

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use vocab::*;
 
 /// A value together with the place in its file where it was written.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Spanned<T> {
     /// The value.
     pub value: T,
@@ -36,7 +36,7 @@ impl<T> std::ops::Deref for Spanned<T> {
 ///
 /// Keeping "unreadable" apart from the value lets every rule that does not need the field
 /// still run, and the rules that do need it be skipped and named (FORMAT.md §10).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Field<T> {
     /// Read.
     Value(Spanned<T>),
@@ -73,7 +73,7 @@ impl<T: Copy> Field<T> {
 }
 
 /// The text of one record file, shared by the record and its diagnostics.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Source {
     /// Path relative to the repository root, `/`-separated.
     pub path: String,
@@ -93,9 +93,10 @@ impl Source {
 }
 
 /// Who the young person is and how they are doing (`profile.md`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Profile {
     /// The file.
+    #[serde(skip)] // kept once beside the record by the records cache, then shared again
     pub source: Arc<Source>,
     /// Full name.
     pub name: Field<String>,
@@ -181,7 +182,7 @@ impl Profile {
 }
 
 /// When and why a record was closed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Closure {
     /// When.
     pub date: Option<Spanned<Date>>,
@@ -190,7 +191,7 @@ pub struct Closure {
 }
 
 /// Where the young person lives.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Accommodation {
     /// The kind of accommodation.
     pub kind: Option<Spanned<AccommodationType>>,
@@ -203,7 +204,7 @@ pub struct Accommodation {
 }
 
 /// What the young person does.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Activity {
     /// The kind of activity.
     pub kind: Option<Spanned<ActivityType>>,
@@ -216,7 +217,7 @@ pub struct Activity {
 }
 
 /// An offer of extended support to 25 (FORMAT.md 1.2).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SupportOffer {
     /// Where the offer is written, for diagnostics.
     pub pos: Pos,
@@ -227,7 +228,7 @@ pub struct SupportOffer {
 }
 
 /// A plan's sign-off by a manager (FORMAT.md 1.2).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Approval {
     /// Where `approved:` is written, for diagnostics.
     pub pos: Pos,
@@ -238,7 +239,7 @@ pub struct Approval {
 }
 
 /// A Staying Put arrangement.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StayingPut {
     /// The carers.
     pub carer: Option<Spanned<String>>,
@@ -247,7 +248,7 @@ pub struct StayingPut {
 }
 
 /// Immigration details for an unaccompanied asylum-seeking young person.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Immigration {
     /// Current status.
     pub status: Option<Spanned<ImmigrationStatus>>,
@@ -258,9 +259,10 @@ pub struct Immigration {
 }
 
 /// The pathway plan (`pathway-plan.md`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PathwayPlan {
     /// The file.
+    #[serde(skip)] // kept once beside the record by the records cache, then shared again
     pub source: Arc<Source>,
     /// When the plan started.
     pub started: Option<Spanned<Date>>,
@@ -286,7 +288,7 @@ impl PathwayPlan {
 }
 
 /// One review of the plan.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Review {
     /// Where the review entry starts.
     pub pos: Pos,
@@ -301,7 +303,7 @@ pub struct Review {
 }
 
 /// Who is responsible for a goal's action.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ByWhom {
     /// A staff id (checked against `waymark.yaml`).
     Staff(String),
@@ -312,7 +314,7 @@ pub enum ByWhom {
 }
 
 /// One goal of a pathway plan.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Goal {
     /// Where the goal entry starts.
     pub pos: Pos,
@@ -335,7 +337,7 @@ pub struct Goal {
 }
 
 /// A GP, dentist or optician.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Practice {
     /// The practice's name.
     pub practice: Option<String>,
@@ -346,7 +348,7 @@ pub struct Practice {
 }
 
 /// A dated immunisation.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Immunisation {
     /// Which vaccine.
     pub vaccine: String,
@@ -355,7 +357,7 @@ pub struct Immunisation {
 }
 
 /// A medicine taken regularly.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Medication {
     /// Its name.
     pub name: String,
@@ -366,7 +368,7 @@ pub struct Medication {
 }
 
 /// A health condition.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Condition {
     /// Its name.
     pub name: String,
@@ -377,9 +379,10 @@ pub struct Condition {
 }
 
 /// The health passport (`health-passport.md`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HealthPassport {
     /// The file.
+    #[serde(skip)] // kept once beside the record by the records cache, then shared again
     pub source: Arc<Source>,
     /// NHS number as written.
     pub nhs_number: Option<Spanned<String>>,
@@ -416,9 +419,10 @@ pub struct HealthPassport {
 }
 
 /// A case note (`notes/YYYY-MM-DD-<slug>.md`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Note {
     /// The file.
+    #[serde(skip)] // kept once beside the record by the records cache, then shared again
     pub source: Arc<Source>,
     /// When the contact happened.
     pub date: Spanned<Date>,
@@ -449,7 +453,7 @@ impl Note {
 }
 
 /// One answer of a feedback record: a question id and a rating from 1 to 5.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Answer {
     /// The question's id, from `feedback_questions`.
     pub question: String,
@@ -460,9 +464,10 @@ pub struct Answer {
 }
 
 /// What the young person says about the service (`feedback/YYYY-MM-DD-<slug>.md`, FORMAT.md 1.1).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Feedback {
     /// The file.
+    #[serde(skip)] // kept once beside the record by the records cache, then shared again
     pub source: Arc<Source>,
     /// When it was given.
     pub date: Spanned<Date>,
@@ -481,9 +486,10 @@ pub struct Feedback {
 }
 
 /// An outcome reading (`outcomes/YYYY-MM-DD.md`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OutcomeReading {
     /// The file.
+    #[serde(skip)] // kept once beside the record by the records cache, then shared again
     pub source: Arc<Source>,
     /// When the reading was taken.
     pub date: Spanned<Date>,
@@ -570,7 +576,7 @@ impl Person {
 }
 
 /// One action agreed in supervision.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SupervisionAction {
     /// Where the action is written.
     pub pos: Pos,
@@ -587,9 +593,10 @@ pub struct SupervisionAction {
 }
 
 /// A supervision record about a member of staff (`staff/<staff-id>/supervision/YYYY-MM-DD.md`, FORMAT.md 1.2).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Supervision {
     /// The file.
+    #[serde(skip)] // kept once beside the record by the records cache, then shared again
     pub source: Arc<Source>,
     /// The member of staff supervised, from the path.
     pub staff: String,

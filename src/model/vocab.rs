@@ -15,6 +15,21 @@ pub trait Vocab: Sized + Copy + 'static {
     }
 }
 
+/// Reads a value written as its name (a vocabulary value, a rule) with `parse`, without copying the name.
+pub(crate) fn by_name<'de, D: serde::Deserializer<'de>, T>(d: D, parse: fn(&str) -> Option<T>) -> Result<T, D::Error> {
+    struct Name<T>(fn(&str) -> Option<T>);
+    impl<T> serde::de::Visitor<'_> for Name<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a known name")
+        }
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<T, E> {
+            (self.0)(s).ok_or_else(|| E::invalid_value(serde::de::Unexpected::Str(s), &self))
+        }
+    }
+    d.deserialize_str(Name(parse))
+}
+
 macro_rules! vocab {
     ($(#[doc = $doc:literal])* $name:ident, $what:literal { $($variant:ident => $text:literal,)* }) => {
         $(#[doc = $doc])*
@@ -37,6 +52,12 @@ macro_rules! vocab {
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                by_name(d, <$name as Vocab>::parse)
             }
         }
     };

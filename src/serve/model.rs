@@ -179,7 +179,7 @@ impl Model {
     pub fn start(root: &Path, today: Date) -> Result<(Model, Site), String> {
         // As `waymark build` does: git status before the records are in memory.
         let git = GitState::open(root);
-        let repo = load::load(root).map_err(|e| e.to_string())?;
+        let repo = load::load_cached(root, crate::history::cache_dir(root).as_deref()).map_err(|e| e.to_string())?;
         let report = check::check_with(&repo, today, Some(&git));
         let theme = Theme::load(&repo.root, &repo.config.theme)?;
         let history = SiteHistory::new(&git.history, &repo, &git.uncommitted);

@@ -1,0 +1,574 @@
+//! The records cache: what reading each record file gave (its text, record and diagnostics),
+//! kept in `.waymark/cache/records/` so that a build does not read and parse unchanged files again.
+//!
+//! An entry is trusted only while its file's stat is what it was when the file was read, as git's
+//! index judges a file: size, modification and change times to the nanosecond, inode and device.
+//! An entry whose file was modified less than [`RACY_NS`] before the cache file was written is
+//! never trusted ("racy git"): an edit within the same tick of the file system's clock leaves
+//! the stat as it was. Any doubt means the file is read again; a wrong cached record is far worse
+//! than a slow build.
+//!
+//! There is one cache file per young person's folder (and one for `staff/`), so a new note
+//! rewrites one small file. Each starts with a magic, a format version and the program's own
+//! stamp (Waymark's version and its executable's size and time, so that no other build of the
+//! parser trusts it), then the entries' length, a CRC-32 of them, and the entries in `bincode`.
+//! A file that is missing, damaged, truncated or from another program is ignored and written
+//! again; reading or writing the cache never fails a command.
+
+use super::records::Record;
+use super::{FileRead, Job, Src};
+use crate::diag::Diagnostic;
+use crate::model::Source;
+use bincode::Options;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+/// The records cache's folder inside the cache folder (`.waymark/cache/`).
+pub const DIR: &str = "records";
+const MAGIC: &[u8; 8] = b"WMRECS\r\n";
+/// Version 1: per-folder files of (path, stat, source, record, diagnostics) in bincode's varints.
+const FORMAT: u32 = 1;
+/// A file modified this close to (or after) its cache file's writing is read again.
+pub const RACY_NS: i64 = 2_000_000_000;
+/// The cache file of `staff/`.
+const STAFF: &str = "staff.bin";
+
+/// A file's stat as git's index keeps it: what must be unchanged for a cached entry to be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    /// Size in bytes.
+    pub size: u64,
+    /// Last modification, in nanoseconds since 1970.
+    pub mtime: i64,
+    /// Last change of the inode (a write, a rename, a chmod), in nanoseconds since 1970.
+    pub ctime: i64,
+    /// Inode number.
+    pub ino: u64,
+    /// Device number.
+    pub dev: u64,
+}
+
+impl Stamp {
+    /// The stamp of a regular file, or `None` (never cached) for anything else or where the
+    /// platform gives no inode and change time.
+    pub fn of(meta: &std::fs::Metadata) -> Option<Stamp> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            if !meta.is_file() {
+                return None;
+            }
+            Some(Stamp {
+                size: meta.size(),
+                mtime: nanos(meta.mtime(), meta.mtime_nsec())?,
+                ctime: nanos(meta.ctime(), meta.ctime_nsec())?,
+                ino: meta.ino(),
+                dev: meta.dev(),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = meta;
+            None
+        }
+    }
+}
+
+/// Seconds and nanoseconds as nanoseconds, if they fit (they do until the year 2262).
+fn nanos(secs: i64, nsec: i64) -> Option<i64> {
+    secs.checked_mul(1_000_000_000)?.checked_add(nsec)
+}
+
+/// One file's entry as read back.
+#[derive(Deserialize)]
+struct Entry {
+    rel: String,
+    stamp: Stamp,
+    source: Option<Source>,
+    record: Option<Record>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// One file's entry as written: [`Entry`]'s fields, borrowed from what reading the file gave.
+#[derive(Serialize)]
+struct EntryRef<'a> {
+    rel: &'a str,
+    stamp: Stamp,
+    source: Option<&'a Source>,
+    record: Option<&'a Record>,
+    diagnostics: &'a [Diagnostic],
+}
+
+impl Entry {
+    /// What reading the file gave, if the entry holds together: the record shares its source again.
+    fn into_read(self) -> Option<FileRead> {
+        let source = self.source.map(Arc::new);
+        if source.as_ref().is_some_and(|s| s.path != self.rel) {
+            return None;
+        }
+        let record = match (self.record, &source) {
+            (Some(mut record), Some(source)) => {
+                *source_of(&mut record) = source.clone();
+                Some(record)
+            }
+            (Some(_), None) => return None,
+            (None, _) => None,
+        };
+        Some(FileRead { record, source, diagnostics: self.diagnostics })
+    }
+}
+
+/// The record's own source, which the cache keeps once beside it.
+fn source_of(record: &mut Record) -> &mut Arc<Source> {
+    match record {
+        Record::Profile(r) => &mut r.source,
+        Record::Plan(r) => &mut r.source,
+        Record::Passport(r) => &mut r.source,
+        Record::Note(r) => &mut r.source,
+        Record::Outcome(r) => &mut r.source,
+        Record::Feedback(r) => &mut r.source,
+        Record::Supervision(r) => &mut r.source,
+    }
+}
+
+fn options() -> impl Options {
+    bincode::DefaultOptions::new().reject_trailing_bytes()
+}
+
+/// What a cache file must say it was written by: this format and this very program.
+fn program() -> Option<&'static str> {
+    static PROGRAM: OnceLock<Option<String>> = OnceLock::new();
+    PROGRAM
+        .get_or_init(|| {
+            // A build that changed the parser but not the version number must not trust the old cache.
+            let exe = std::env::current_exe().ok()?;
+            let stamp = Stamp::of(&std::fs::metadata(exe).ok()?)?;
+            Some(format!("waymark {} format {FORMAT} exe {} {}", env!("CARGO_PKG_VERSION"), stamp.size, stamp.mtime))
+        })
+        .as_deref()
+}
+
+/// The cache file for a group of jobs (one person's folder, or `staff/`), if its name is safe as a file name.
+fn file_name(job: &Job) -> Option<String> {
+    if job.rel.starts_with("staff/") {
+        return Some(STAFF.to_string());
+    }
+    let safe =
+        !job.person.is_empty() && job.person.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    safe.then(|| format!("person-{}.bin", job.person))
+}
+
+/// Reads the files of `jobs` (in walk order, so each folder's files are together) through the
+/// cache in `dir`, with `read` for each file the cache cannot vouch for; gives what `read` would
+/// have given for every job, in order, and rewrites the cache files that changed.
+pub(super) fn read_through(dir: &Path, jobs: &[Job], read: &(dyn Fn(&Job) -> FileRead + Sync)) -> Vec<FileRead> {
+    let Some(program) = program() else { return jobs.par_iter().map(read).collect() };
+    let dir = dir.join(DIR);
+    // A cache that cannot be written is only a slower build.
+    let _ = std::fs::create_dir_all(&dir);
+    let groups: Vec<&[Job]> = jobs.chunk_by(|a, b| file_name(a) == file_name(b)).collect();
+    // Each group fills its own part of one vector: collecting per group and joining them held
+    // every record twice for a moment, a hundred megabytes at 100,000 notes.
+    let mut out: Vec<FileRead> = Vec::with_capacity(jobs.len());
+    out.resize_with(jobs.len(), FileRead::default);
+    let mut parts = Vec::with_capacity(groups.len());
+    let mut rest = out.as_mut_slice();
+    for group in &groups {
+        let (part, tail) = rest.split_at_mut(group.len());
+        parts.push(part);
+        rest = tail;
+    }
+    groups.par_iter().zip(parts).for_each(|(group, part)| {
+        let done = match group.first().and_then(file_name) {
+            Some(name) => read_group(&dir.join(name), program, group, read),
+            None => group.par_iter().map(read).collect(),
+        };
+        for (slot, done) in part.iter_mut().zip(done) {
+            *slot = done;
+        }
+    });
+    let names: HashSet<String> = groups.iter().filter_map(|g| g.first().and_then(file_name)).collect();
+    prune(&dir, &names);
+    out
+}
+
+/// Reads one group's files through its cache file at `path`, and writes that file again if
+/// anything in it was missing, untrusted or gone.
+fn read_group(path: &Path, program: &str, jobs: &[Job], read: &(dyn Fn(&Job) -> FileRead + Sync)) -> Vec<FileRead> {
+    let (entries, written, mut stale) = match open(path, program) {
+        Some((entries, written)) => (entries, written, false),
+        None => (Vec::new(), i64::MIN, true),
+    };
+    let at: HashMap<&str, usize> = entries.iter().enumerate().map(|(i, e)| (e.rel.as_str(), i)).collect();
+    let places: Vec<Option<usize>> =
+        jobs.iter().map(|job| job.kind.and_then(|_| at.get(job.rel.as_str()).copied())).collect();
+    // Entries for files no longer there.
+    stale |= places.iter().flatten().count() != entries.len();
+    drop(at);
+    let mut entries: Vec<Option<Entry>> = entries.into_iter().map(Some).collect();
+    let slots: Vec<Option<Entry>> = places.into_iter().map(|i| i.and_then(|i| entries[i].take())).collect();
+    drop(entries);
+    let found: Vec<(Option<Stamp>, FileRead, bool)> = jobs
+        .par_iter()
+        .zip(slots)
+        .map(|(job, slot)| {
+            let (Some(_), Src::Disk(file)) = (job.kind, &job.src) else { return (None, read(job), true) };
+            let stamp = std::fs::symlink_metadata(file).ok().as_ref().and_then(Stamp::of);
+            let hit = match (stamp, slot) {
+                (Some(now), Some(entry)) if usable(entry.stamp, now, written) => entry.into_read(),
+                _ => None,
+            };
+            match hit {
+                Some(done) => (stamp, done, true),
+                None => (stamp, read(job), false),
+            }
+        })
+        .collect();
+    if stale || found.iter().any(|(_, _, hit)| !hit) {
+        let entries: Vec<EntryRef> = jobs
+            .iter()
+            .zip(&found)
+            .filter_map(|(job, (stamp, done, _))| {
+                Some(EntryRef {
+                    rel: &job.rel,
+                    stamp: (*stamp)?,
+                    source: done.source.as_deref(),
+                    record: done.record.as_ref(),
+                    diagnostics: &done.diagnostics,
+                })
+            })
+            .collect();
+        // Not writing the cache only makes the next build slower.
+        let _ = write(path, program, &entries);
+    }
+    found.into_iter().map(|(_, done, _)| done).collect()
+}
+
+/// The entries of the cache file at `path`, and when the file was written; `None` when it is
+/// missing or cannot be trusted whole.
+fn open(path: &Path, program: &str) -> Option<(Vec<Entry>, i64)> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    let written = Stamp::of(&meta)?.mtime;
+    let data = std::fs::read(path).ok()?;
+    Some((decode(&data, program)?, written))
+}
+
+/// The entries of a cache file's bytes, if everything about them is as written by `program`.
+fn decode(data: &[u8], program: &str) -> Option<Vec<Entry>> {
+    let rest = data.strip_prefix(MAGIC)?;
+    let rest = rest.strip_prefix(&FORMAT.to_le_bytes())?;
+    let (len, rest) = rest.split_first_chunk::<4>()?;
+    let (stamp, rest) = rest.split_at_checked(u32::from_le_bytes(*len) as usize)?;
+    if stamp != program.as_bytes() {
+        return None;
+    }
+    let (len, rest) = rest.split_first_chunk::<8>()?;
+    let (sum, payload) = rest.split_first_chunk::<4>()?;
+    if u64::from_le_bytes(*len) != payload.len() as u64 || u32::from_le_bytes(*sum) != crc32fast::hash(payload) {
+        return None;
+    }
+    // The limit keeps a length that passed the checksum by chance from asking for more than the file holds.
+    options().with_limit(payload.len() as u64).deserialize(payload).ok()
+}
+
+/// The bytes of a cache file holding `entries`.
+fn encode(program: &str, entries: &[EntryRef]) -> Option<Vec<u8>> {
+    let payload = options().serialize(entries).ok()?;
+    let mut out = Vec::with_capacity(payload.len() + program.len() + 32);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&FORMAT.to_le_bytes());
+    out.extend_from_slice(&u32::try_from(program.len()).ok()?.to_le_bytes());
+    out.extend_from_slice(program.as_bytes());
+    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    out.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
+    out.extend_from_slice(&payload);
+    Some(out)
+}
+
+/// Writes the cache file beside its place and renames it there, so a reader sees the old file or the new one whole.
+fn write(path: &Path, program: &str, entries: &[EntryRef]) -> std::io::Result<()> {
+    let bytes = encode(program, entries).ok_or_else(|| std::io::Error::other("the cache could not be encoded"))?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let written = std::fs::write(&temp, &bytes).and_then(|()| std::fs::rename(&temp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written
+}
+
+/// Removes the cache files of folders that are gone (a young person's folder deleted or renamed).
+fn prune(dir: &Path, keep: &HashSet<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let ours = name == STAFF || (name.starts_with("person-") && name.ends_with(".bin"));
+        if ours && !keep.contains(&name) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether an entry written with `cached` may stand for a file whose stat is now `now`, in a
+/// cache file written at `written` (nanoseconds): the stat is the same and was not racy.
+fn usable(cached: Stamp, now: Stamp, written: i64) -> bool {
+    cached == now && now.mtime < written.saturating_sub(RACY_NS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{read_record, Overlay};
+    use super::*;
+    use crate::load::records::Kind;
+    use std::path::PathBuf;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::{Duration, SystemTime};
+
+    const NOTE: &str = "---\ndate: 2026-11-02\nauthor: sam-okafor\ntype: note\nkind: visit\nwith: [young-person]\n---\nVisited Jordan at home.\n";
+
+    /// A records folder with one person's notes, the cache folder beside it, and the jobs to read.
+    struct Fixture {
+        _dir: tempfile::TempDir,
+        root: PathBuf,
+        cache: PathBuf,
+        rels: Vec<String>,
+    }
+
+    impl Fixture {
+        fn new(notes: &[(&str, &str)]) -> Fixture {
+            let dir = tempfile::tempdir().expect("temp");
+            let root = dir.path().join("repo");
+            let mut rels = Vec::new();
+            for (name, text) in notes {
+                let rel = format!("records/yp-0001/notes/{name}");
+                let path = root.join(&rel);
+                std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+                std::fs::write(&path, text).expect("write");
+                rels.push(rel);
+            }
+            let fixture = Fixture { cache: dir.path().join("cache"), _dir: dir, root, rels };
+            for rel in &fixture.rels {
+                fixture.age(rel);
+            }
+            fixture
+        }
+
+        /// Sets a file's modification time an hour back, out of the racy window.
+        fn age(&self, rel: &str) {
+            let file = std::fs::File::options().write(true).open(self.root.join(rel)).expect("open");
+            file.set_modified(SystemTime::now() - Duration::from_secs(3600)).expect("set mtime");
+        }
+
+        fn jobs(&self) -> Vec<Job> {
+            let rel = |r: &String| Job {
+                src: Src::Disk(self.root.join(r)),
+                rel: r.clone(),
+                person: "yp-0001".into(),
+                kind: Some(Kind::Note),
+            };
+            self.rels.iter().map(rel).collect()
+        }
+
+        /// Reads every file through the cache; gives what was read and how many files were parsed.
+        fn read(&self) -> (Vec<FileRead>, usize) {
+            let parsed = AtomicUsize::new(0);
+            let read = |job: &Job| {
+                parsed.fetch_add(1, Ordering::Relaxed);
+                read_record(job, &Overlay::new())
+            };
+            let out = read_through(&self.cache, &self.jobs(), &read);
+            (out, parsed.into_inner())
+        }
+
+        fn cache_file(&self) -> PathBuf {
+            self.cache.join(DIR).join("person-yp-0001.bin")
+        }
+
+        /// Moves the cache file's own time back, as if it had been written a minute ago.
+        fn settle(&self) {
+            let file = std::fs::File::options().write(true).open(self.cache_file()).expect("open cache");
+            file.set_modified(SystemTime::now() - Duration::from_secs(60)).expect("set mtime");
+        }
+    }
+
+    fn same(a: &[FileRead], b: &[FileRead]) {
+        assert_eq!(a.len(), b.len());
+        for (a, b) in a.iter().zip(b) {
+            assert_eq!(a.record, b.record);
+            assert_eq!(a.source, b.source);
+            assert_eq!(a.diagnostics, b.diagnostics);
+        }
+    }
+
+    fn two_notes() -> Fixture {
+        let second = NOTE.replace("2026-11-02", "2026-11-05").replace("home", "college");
+        Fixture::new(&[("2026-11-02-visit.md", NOTE), ("2026-11-05-visit.md", &second)])
+    }
+
+    #[test]
+    fn an_unchanged_file_comes_from_the_cache_as_parsing_gave_it() {
+        let f = two_notes();
+        let (first, parsed) = f.read();
+        assert_eq!(parsed, 2);
+        f.settle();
+        let (second, parsed) = f.read();
+        assert_eq!(parsed, 0, "both notes come from the cache");
+        same(&first, &second);
+        // The record shares its text with the source again, as a parse gives it.
+        match (&second[0].record, &second[0].source) {
+            (Some(Record::Note(n)), Some(s)) => {
+                assert!(Arc::ptr_eq(&n.source, s));
+                assert_eq!(n.source.body(), "Visited Jordan at home.\n");
+            }
+            other => panic!("not a note: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_record_keeps_its_diagnostics() {
+        let bad = NOTE.replace("kind: visit", "kind: vist\nmood: fine");
+        let f = Fixture::new(&[("2026-11-02-visit.md", &bad), ("2026-11-09-x.md", "no front matter\n")]);
+        let (first, _) = f.read();
+        let rules: Vec<&str> = first.iter().flat_map(|r| r.diagnostics.iter().map(|d| d.rule.name())).collect();
+        assert!(rules.contains(&"invalid-value") && rules.contains(&"unknown-field") && rules.contains(&"yaml-syntax"));
+        f.settle();
+        let (second, parsed) = f.read();
+        assert_eq!(parsed, 0);
+        same(&first, &second);
+    }
+
+    #[test]
+    fn a_file_changed_in_place_is_read_again() {
+        let f = two_notes();
+        f.read();
+        f.settle();
+        // Same size, same modification time: the change time and (for a replaced file) the inode tell.
+        let path = f.root.join(&f.rels[0]);
+        let mtime = std::fs::metadata(&path).and_then(|m| m.modified()).expect("mtime");
+        std::fs::write(&path, NOTE.replace("home", "HOME")).expect("write");
+        std::fs::File::options().write(true).open(&path).and_then(|file| file.set_modified(mtime)).expect("mtime");
+        let (read, parsed) = f.read();
+        assert_eq!(parsed, 1, "only the changed note is parsed");
+        assert!(read[0].source.as_ref().is_some_and(|s| s.text.contains("HOME")));
+        // The entry just written is racy (its change time is now) until the cache is older than it.
+        f.settle();
+        let replaced = path.with_extension("new");
+        std::fs::write(&replaced, NOTE.replace("home", "Home")).expect("write");
+        std::fs::File::options().write(true).open(&replaced).and_then(|file| file.set_modified(mtime)).expect("mtime");
+        std::fs::rename(&replaced, &path).expect("rename");
+        let (read, parsed) = f.read();
+        assert_eq!(parsed, 1);
+        assert!(read[0].source.as_ref().is_some_and(|s| s.text.contains("Home")));
+    }
+
+    #[test]
+    fn every_stat_field_and_the_racy_window_decide() {
+        let s = Stamp { size: 10, mtime: 1_000_000_000_000, ctime: 1_000_000_000_000, ino: 7, dev: 3 };
+        let written = s.mtime + RACY_NS + 1;
+        assert!(usable(s, s, written));
+        for changed in [
+            Stamp { size: 11, ..s },
+            Stamp { mtime: s.mtime + 1, ..s },
+            Stamp { ctime: s.ctime + 1, ..s },
+            Stamp { ino: 8, ..s },
+            Stamp { dev: 4, ..s },
+        ] {
+            assert!(!usable(s, changed, written), "{changed:?}");
+        }
+        // Modified within two seconds of the cache's writing: the same stat proves nothing.
+        assert!(!usable(s, s, s.mtime + RACY_NS));
+        assert!(!usable(s, s, s.mtime));
+        assert!(!usable(s, s, i64::MIN));
+    }
+
+    #[test]
+    fn a_racy_entry_is_read_again() {
+        let f = two_notes();
+        // A note saved just now, in the same moment as the cache is written.
+        let path = f.root.join(&f.rels[1]);
+        let now = SystemTime::now();
+        std::fs::File::options().write(true).open(&path).and_then(|file| file.set_modified(now)).expect("mtime");
+        f.read();
+        let (_, parsed) = f.read();
+        assert_eq!(parsed, 1, "the racy note is parsed again though its stat is unchanged");
+        // Once the cache is written well after the note's last change, the note is trusted.
+        let file = std::fs::File::options().write(true).open(f.cache_file()).expect("open cache");
+        file.set_modified(now + Duration::from_secs(3)).expect("set mtime");
+        let (_, parsed) = f.read();
+        assert_eq!(parsed, 0);
+    }
+
+    #[test]
+    fn a_deleted_file_leaves_the_cache() {
+        let mut f = two_notes();
+        f.read();
+        f.settle();
+        std::fs::remove_file(f.root.join(&f.rels[1])).expect("rm");
+        f.rels.pop();
+        let (_, parsed) = f.read();
+        assert_eq!(parsed, 0);
+        let data = std::fs::read(f.cache_file()).expect("cache");
+        let entries = decode(&data, program().expect("program")).expect("valid");
+        assert_eq!(entries.len(), 1);
+    }
+
+    #[test]
+    fn a_damaged_or_foreign_cache_is_ignored_and_rebuilt() {
+        let f = two_notes();
+        let (first, _) = f.read();
+        let good = std::fs::read(f.cache_file()).expect("cache");
+        let mut flipped = good.clone();
+        let last = flipped.len() - 1;
+        flipped[last] ^= 0x20;
+        let mut other_format = good.clone();
+        other_format[8] ^= 1;
+        let mut other_program = good.clone();
+        other_program[17] ^= 1;
+        let damaged: Vec<(&str, Vec<u8>)> = vec![
+            ("truncated", good[..good.len() / 2].to_vec()),
+            ("flipped bit", flipped),
+            ("other format version", other_format),
+            ("other program", other_program),
+            ("empty", Vec::new()),
+            ("foreign", b"not a cache at all".to_vec()),
+            ("history cache", b"WMHIST\r\n\x06\0\0\0".to_vec()),
+        ];
+        for (what, bytes) in damaged {
+            std::fs::write(f.cache_file(), &bytes).expect("write");
+            f.settle();
+            let (read, parsed) = f.read();
+            assert_eq!(parsed, 2, "{what}: every file read again");
+            same(&first, &read);
+            let rebuilt = std::fs::read(f.cache_file()).expect("cache");
+            assert!(decode(&rebuilt, program().expect("program")).is_some(), "{what}: rewritten whole");
+        }
+    }
+
+    #[test]
+    fn entries_round_trip() {
+        let f = two_notes();
+        let (first, _) = f.read();
+        let stamp = Stamp { size: 1, mtime: 2, ctime: 3, ino: 4, dev: 5 };
+        let refs: Vec<EntryRef> = f
+            .rels
+            .iter()
+            .zip(&first)
+            .map(|(rel, r)| EntryRef {
+                rel,
+                stamp,
+                source: r.source.as_deref(),
+                record: r.record.as_ref(),
+                diagnostics: &r.diagnostics,
+            })
+            .collect();
+        let bytes = encode("me", &refs).expect("encodes");
+        assert!(decode(&bytes, "someone else").is_none());
+        let back = decode(&bytes, "me").expect("decodes");
+        assert_eq!(back.len(), 2);
+        let reads: Vec<FileRead> = back.into_iter().map(|e| e.into_read().expect("whole")).collect();
+        same(&first, &reads);
+    }
+}
