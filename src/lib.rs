@@ -19,6 +19,7 @@ pub mod history;
 pub mod load;
 pub mod model;
 pub mod print;
+pub mod program;
 pub mod progress;
 pub mod render;
 pub mod report;

@@ -141,14 +141,7 @@ fn options() -> impl Options {
 /// What a cache file must say it was written by: this format and this very program.
 fn program() -> Option<&'static str> {
     static PROGRAM: OnceLock<Option<String>> = OnceLock::new();
-    PROGRAM
-        .get_or_init(|| {
-            // A build that changed the parser but not the version number must not trust the old cache.
-            let exe = std::env::current_exe().ok()?;
-            let stamp = Stamp::of(&std::fs::metadata(exe).ok()?)?;
-            Some(format!("waymark {} format {FORMAT} exe {} {}", env!("CARGO_PKG_VERSION"), stamp.size, stamp.mtime))
-        })
-        .as_deref()
+    PROGRAM.get_or_init(|| Some(format!("{} format {FORMAT}", crate::program::identity()?))).as_deref()
 }
 
 /// The cache file for a group of jobs (one person's folder, or `staff/`), if its name is safe as a file name.

@@ -128,11 +128,7 @@ impl Reuse {
         let mut common = Fingerprint::default();
         VERSION.hash(&mut common);
         env!("CARGO_PKG_VERSION").hash(&mut common);
-        // A rebuilt Waymark of the same version may render differently.
-        if let Some(meta) = std::env::current_exe().ok().and_then(|e| std::fs::metadata(e).ok()) {
-            meta.len().hash(&mut common);
-            meta.modified().ok().hash(&mut common);
-        }
+        crate::program::identity().hash(&mut common);
         theme.fingerprint().hash(&mut common);
         format!("{:?}", repo.config).hash(&mut common);
         today.to_string().hash(&mut common);

@@ -218,8 +218,8 @@ impl Model {
     pub fn search_job(&self) -> impl FnOnce() -> (Indexes, Vec<(String, String)>) + Send + 'static {
         let (repo, today, root) = (self.repo.clone(), self.today, self.root.clone());
         move || {
-            let cache = root.join(crate::history::CACHE_DIR);
-            let (search, files) = LiveIndex::new_with(&repo, today, Some(&cache));
+            let cache = crate::history::cache_dir(&root);
+            let (search, files) = LiveIndex::new_with(&repo, today, cache.as_deref());
             let (files_by, mentions) = links_and_counts(&root, &repo);
             (Indexes { search, files_by, mentions }, files)
         }

@@ -158,7 +158,8 @@ impl LiveIndex {
         // Counted a batch at a time in parallel, each term then numbered, so what is held until
         // the average length is known is eight bytes a term, not a shared string's 24.
         let mut counted: Vec<(Vec<(u32, u32)>, u32)> = Vec::with_capacity(docs.len());
-        let cache = cache.map(|dir| super::terms::TermCache::open(dir, super::terms::context(&repo.config)));
+        let context = super::terms::context(&repo.config);
+        let cache = cache.zip(context).map(|(dir, context)| super::terms::TermCache::open(dir, context));
         let (names, cached) = match &cache {
             Some(c) => c.lookup(&docs),
             None => (&[][..], vec![None; docs.len()]),
@@ -692,7 +693,8 @@ mod tests {
         let mut docs = super::super::documents_with(&repo, false);
         super::super::sort(&mut docs, today);
         docs[5].key ^= 1;
-        let mut cache = super::super::terms::TermCache::open(&dir, super::super::terms::context(&repo.config));
+        let context = super::super::terms::context(&repo.config).expect("the test program can be looked at");
+        let mut cache = super::super::terms::TermCache::open(&dir, context);
         cache.count(&docs, &|d| super::super::text_of(&repo, d));
         cache.save(&docs);
         assert!(dir.join(super::super::terms::FILE).is_file());

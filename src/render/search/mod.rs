@@ -461,7 +461,7 @@ pub(crate) fn put_index(
         return Ok(());
     }
     let kept = |path: &str, input: u128| reuse.active() && reuse.keep_file(path, input);
-    let cache = reuse.active().then(|| repo.root.join(crate::history::CACHE_DIR));
+    let cache = if reuse.active() { crate::history::cache_dir(&repo.root) } else { None };
     let files = build_keeping(repo, today, &kept, cache.as_deref());
     reuse.record(super::reuse::SEARCH.into(), key, files.iter().map(|f| f.path.clone()).collect());
     for f in files {
@@ -505,9 +505,9 @@ pub fn build_keeping(
     sort(&mut docs, today);
     let text: &(dyn Fn(&Doc) -> std::borrow::Cow<str> + Sync) = &|d| text_of(repo, d);
     let counts = {
-        let mut terms = match cache {
-            Some(dir) => terms::TermCache::open(dir, terms::context(&repo.config)),
-            None => terms::TermCache::default(),
+        let mut terms = match (cache, terms::context(&repo.config)) {
+            (Some(dir), Some(context)) => terms::TermCache::open(dir, context),
+            _ => terms::TermCache::default(),
         };
         let counts = terms.count(&docs, text);
         terms.save(&docs);

@@ -69,13 +69,14 @@ pub struct TermCache {
 }
 
 /// What makes every entry of a cache valid: the settings (labels, staff names, questions and
-/// scales reach the text from there) and the code that tokenises.
-pub fn context(config: &Config) -> u128 {
+/// scales reach the text from there) and the program that tokenises; `None` when the program
+/// cannot tell which it is, and so keeps no cache.
+pub fn context(config: &Config) -> Option<u128> {
     let mut f = Fingerprint::default();
     VERSION.hash(&mut f);
-    env!("CARGO_PKG_VERSION").hash(&mut f);
+    crate::program::identity()?.hash(&mut f);
     format!("{config:?}").hash(&mut f);
-    f.value()
+    Some(f.value())
 }
 
 impl TermCache {
