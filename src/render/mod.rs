@@ -121,17 +121,24 @@ pub fn render_to(
         )
         .collect::<Result<(), String>>()?;
 
-    for (path, text) in summary_pages(repo, audience, report, today, theme, &site_view, &diags_of)? {
-        bytes(path, text)?;
-    }
-    for (path, text) in supervision::pages(repo, audience, today, theme, &site_view, history)? {
-        bytes(path, text)?;
-    }
-    let recent = history.recent_page(history.repository().as_ref());
-    bytes(paths::CHANGES.into(), page(theme, "history.html", paths::CHANGES, &site_view, recent)?)?;
-    let search_page = page(theme, "search.html", search::PAGE, &site_view, search::page_view(&repo.config))?;
-    bytes(search::PAGE.into(), search_page)?;
-    search::put_index(repo, today, reuse, &records, &put)?;
+    // The pages about everyone are made one after another, so the search index is made beside them.
+    let (pages, index) = rayon::join(
+        || {
+            for (path, text) in summary_pages(repo, audience, report, today, theme, &site_view, &diags_of)? {
+                bytes(path, text)?;
+            }
+            for (path, text) in supervision::pages(repo, audience, today, theme, &site_view, history)? {
+                bytes(path, text)?;
+            }
+            let recent = history.recent_page(history.repository().as_ref());
+            bytes(paths::CHANGES.into(), page(theme, "history.html", paths::CHANGES, &site_view, recent)?)?;
+            let search_page = page(theme, "search.html", search::PAGE, &site_view, search::page_view(&repo.config))?;
+            bytes(search::PAGE.into(), search_page)
+        },
+        || search::put_index(repo, today, reuse, &records, &put),
+    );
+    pages?;
+    index?;
     for (name, data) in &theme.statics {
         put(format!("static/{name}"), Content::Bytes(data.clone()))?;
     }

@@ -69,7 +69,7 @@ pub struct LiveIndex {
 
 /// Documents counted at once when indexing everything: enough to keep both cores busy,
 /// few enough that their shared-string counts stay small.
-const COUNT_BATCH: usize = 4096;
+pub(super) const COUNT_BATCH: usize = 4096;
 
 /// One document as the index holds it. Its text is not kept: a document chunk to write again
 /// takes its rows from the records (see [`LiveIndex::rows`]); holding them doubled the

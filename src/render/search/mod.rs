@@ -504,20 +504,20 @@ pub fn build_keeping(
     let mut docs = documents_with(repo, false);
     sort(&mut docs, today);
     let text: &(dyn Fn(&Doc) -> std::borrow::Cow<str> + Sync) = &|d| text_of(repo, d);
-    let counts = {
-        let mut terms = match (cache, terms::context(&repo.config)) {
-            (Some(dir), Some(context)) => terms::TermCache::open(dir, context),
-            _ => terms::TermCache::default(),
-        };
-        let counts = terms.count(&docs, text);
-        terms.save(&docs);
-        counts
+    let mut terms = match (cache, terms::context(&repo.config)) {
+        (Some(dir), Some(context)) => terms::TermCache::open(dir, context),
+        _ => terms::TermCache::default(),
     };
-    let docs: Vec<&Doc> = docs.iter().collect();
-    let entries = entries(counts.postings.into_par_iter(), &counts.len_of, &docs);
-    let lists = Lists::of(&docs, &repo.config);
-    let shared = Deflater::text(&dictionary(&docs, &counts.text_len, &|d| lists.row_with(d, &text(d))));
-    made_files(&docs, &entries, &lists, today, &shared, kept, text).0
+    let counts = terms.count(&docs, text);
+    // Writing the counts back is one thread's work, done while the others weight and compress.
+    std::thread::scope(|s| {
+        s.spawn(|| terms.save(&docs));
+        let docs: Vec<&Doc> = docs.iter().collect();
+        let entries = entries(counts.postings.into_par_iter(), &counts.len_of, &docs);
+        let lists = Lists::of(&docs, &repo.config);
+        let shared = Deflater::text(&dictionary(&docs, &counts.text_len, &|d| lists.row_with(d, &text(d))));
+        made_files(&docs, &entries, &lists, today, &shared, kept, text).0
+    })
 }
 
 /// Puts documents in index order: oldest first, undated records as `today`.

@@ -116,22 +116,26 @@ impl TermCache {
     /// Counts the documents the cache does not hold, from their text, in parallel.
     fn fill(&mut self, docs: &[Doc], text: &(dyn Fn(&Doc) -> Cow<str> + Sync)) {
         let analyser = Analyser::default();
+        let missing: Vec<&Doc> = docs.iter().filter(|d| !self.entries.contains_key(&d.key)).collect();
         // (key, counts, length in words, text length) of each record not in the cache.
         type Fresh = (u128, FxHashMap<Arc<str>, u32>, u32, u32);
-        let missing: Vec<Fresh> = docs
-            .par_iter()
-            .filter(|d| !self.entries.contains_key(&d.key))
-            .map_init(FxHashMap::default, |stems, d| {
-                let t = text(d);
-                let (tf, len) = super::term_frequencies_in(&analyser, stems, &d.meta, &t);
-                (d.key, tf, len, t.len() as u32)
-            })
-            .collect();
-        for (key, tf, len, text_len) in missing {
-            let mut terms: Vec<(u32, u32)> = tf.into_iter().map(|(t, n)| (self.intern(t), n)).collect();
-            terms.sort_unstable();
-            self.entries.insert(key, Counted { len, text_len, terms: terms.into() });
-            self.stale = true;
+        // A batch at a time, each then numbered, so that counting everything (a first build)
+        // never holds a map of every record's words at once.
+        for batch in missing.chunks(super::live::COUNT_BATCH) {
+            let fresh: Vec<Fresh> = batch
+                .par_iter()
+                .map_init(FxHashMap::default, |stems, d| {
+                    let t = text(d);
+                    let (tf, len) = super::term_frequencies_in(&analyser, stems, &d.meta, &t);
+                    (d.key, tf, len, t.len() as u32)
+                })
+                .collect();
+            for (key, tf, len, text_len) in fresh {
+                let mut terms: Vec<(u32, u32)> = tf.into_iter().map(|(t, n)| (self.intern(t), n)).collect();
+                terms.sort_unstable();
+                self.entries.insert(key, Counted { len, text_len, terms: terms.into() });
+                self.stale = true;
+            }
         }
     }
 
