@@ -67,10 +67,6 @@ pub struct LiveIndex {
     manifest: String,
 }
 
-/// Documents counted at once when indexing everything: enough to keep both cores busy,
-/// few enough that their shared-string counts stay small.
-pub(super) const COUNT_BATCH: usize = 4096;
-
 /// One document as the index holds it. Its text is not kept: a document chunk to write again
 /// takes its rows from the records (see [`LiveIndex::rows`]); holding them doubled the
 /// memory of `waymark serve`.
@@ -117,9 +113,6 @@ struct Touched {
     doc_chunks: BTreeSet<usize>,
 }
 
-/// A document's terms with how often each occurs, and its length in words.
-type Counted = (FxHashMap<Arc<str>, u32>, u32);
-
 impl LiveIndex {
     /// Indexes a whole repository; gives the index and its files, which are exactly those
     /// [`super::build`] writes.
@@ -155,47 +148,28 @@ impl LiveIndex {
             lists,
             manifest: String::new(),
         };
-        // Counted a batch at a time in parallel, each term then numbered, so what is held until
-        // the average length is known is eight bytes a term, not a shared string's 24.
-        let mut counted: Vec<(Vec<(u32, u32)>, u32)> = Vec::with_capacity(docs.len());
-        let context = super::terms::context(&repo.config);
-        let cache = cache.zip(context).map(|(dir, context)| super::terms::TermCache::open(dir, context));
-        let (names, cached) = match &cache {
-            Some(c) => c.lookup(&docs),
-            None => (&[][..], vec![None; docs.len()]),
+        // Words a build already counted come from its cache; the rest are counted there, a
+        // batch at a time, so what is held until the average length is known is eight bytes a
+        // term, not a shared string's 24.
+        let mut cache = match cache.zip(super::terms::context(&repo.config)) {
+            Some((dir, context)) => super::terms::TermCache::open(dir, context),
+            None => super::terms::TermCache::default(),
         };
+        cache.fill(&docs, &|d| d.text.as_str().into());
+        let (names, found) = cache.lookup(&docs);
         // The cache's numbers for terms, as this index numbers them.
         let mut ours = vec![u32::MAX; names.len()];
-        for (batch, found) in docs.chunks(COUNT_BATCH).zip(cached.chunks(COUNT_BATCH)) {
-            let part: Vec<Option<Counted>> = batch
-                .par_iter()
-                .zip(found)
-                .map_init(
-                    || (Analyser::default(), FxHashMap::default()),
-                    |(analyser, stems), (d, found)| {
-                        found.is_none().then(|| super::term_frequencies(analyser, stems, d))
-                    },
-                )
-                .collect();
-            for (counts, found) in part.into_iter().zip(found) {
-                match (counts, found) {
-                    (Some((tf, len)), _) => {
-                        counted.push((tf.into_iter().map(|(term, f)| (live.intern(term), f)).collect(), len))
-                    }
-                    (None, Some((tf, len))) => {
-                        let mut numbered = Vec::with_capacity(tf.len());
-                        for &(t, f) in tf.iter() {
-                            let id = &mut ours[t as usize];
-                            if *id == u32::MAX {
-                                *id = live.intern(names[t as usize].clone());
-                            }
-                            numbered.push((*id, f));
-                        }
-                        counted.push((numbered, *len));
-                    }
-                    (None, None) => counted.push((Vec::new(), 0)),
+        let mut counted: Vec<(Vec<(u32, u32)>, u32)> = Vec::with_capacity(docs.len());
+        for (tf, len) in found.into_iter().map(|f| f.unwrap_or((&[], 0))) {
+            let mut numbered = Vec::with_capacity(tf.len());
+            for &(t, f) in tf {
+                let id = &mut ours[t as usize];
+                if *id == u32::MAX {
+                    *id = live.intern(names[t as usize].clone());
                 }
+                numbered.push((*id, f));
             }
+            counted.push((numbered, len));
         }
         drop(cache);
         live.avg = super::average(counted.iter().map(|(_, len)| *len));

@@ -528,58 +528,17 @@ pub fn sort<D: std::borrow::Borrow<Doc>>(docs: &mut [D], today: Date) {
     });
 }
 
-/// Builds the index files for documents already in order (oldest first).
+/// Builds the index files for documents already in order (oldest first), counting every
+/// one's words as [`build_keeping`] counts those its cache lacks.
 pub fn build_from(docs: Vec<Doc>, config: &Config, today: Date) -> SearchIndex {
-    let (postings, len_of) = count_terms(&docs);
-    let terms = postings.len();
+    let counts = terms::TermCache::default().count(&docs, &|d| d.text.as_str().into());
+    let terms = counts.postings.len();
     let docs: Vec<&Doc> = docs.iter().collect();
-    let entries = entries(postings.into_par_iter().map(|(t, p)| (t.to_string(), p)), &len_of, &docs);
+    let entries = entries(counts.postings.into_par_iter(), &counts.len_of, &docs);
     let lists = Lists::of(&docs, config);
-    let shared = Deflater::text(&dictionary(&docs, &text_lens(&docs), &|d| lists.row(d)));
+    let shared = Deflater::text(&dictionary(&docs, &counts.text_len, &|d| lists.row(d)));
     let files = files(&docs, &entries, &lists, today, &shared).files;
     SearchIndex { files, docs: docs.len(), terms }
-}
-
-/// Term postings: for each term, the documents holding it and how often, in document order.
-type Counts<T> = FxHashMap<T, Vec<(u32, u32)>>;
-
-/// Counts every term of every document, in parallel (most of the work of a build), and
-/// the length of each document in words.
-fn count_terms(docs: &[Doc]) -> (Counts<Arc<str>>, Vec<u32>) {
-    let analyser = Analyser::default();
-    // Each worker folds its documents straight into postings of (document, frequency), so no
-    // per-document map outlives its document (holding 100,000 of them at once took a gigabyte).
-    type Worker = (FxHashMap<String, Arc<str>>, Counts<Arc<str>>, Vec<(u32, u32)>);
-    let (raw, lens): (Counts<Arc<str>>, Vec<(u32, u32)>) = docs
-        .par_iter()
-        .enumerate()
-        .fold(
-            || (FxHashMap::default(), FxHashMap::default(), Vec::new()),
-            |(mut stems, mut post, mut lens): Worker, (i, d)| {
-                let (tf, len) = term_frequencies(&analyser, &mut stems, d);
-                for (term, f) in tf {
-                    post.entry(term).or_default().push((i as u32, f));
-                }
-                lens.push((i as u32, len));
-                (stems, post, lens)
-            },
-        )
-        .map(|(_, post, lens)| (post, lens))
-        .reduce(
-            || (FxHashMap::default(), Vec::new()),
-            |(mut a, mut la), (b, lb)| {
-                for (term, mut list) in b {
-                    a.entry(term).or_default().append(&mut list);
-                }
-                la.extend(lb);
-                (a, la)
-            },
-        );
-    let mut len_of = vec![0u32; docs.len()];
-    for (i, len) in lens {
-        len_of[i as usize] = len;
-    }
-    (raw, len_of)
 }
 
 /// How often each term occurs in a document, and its length in words. Stemming is most of
@@ -1001,7 +960,12 @@ mod tests {
             href: format!("../people/{person}/index.html#note-{date}"),
             meta: String::new(),
             text: text.into(),
-            key: 0,
+            // What the words come from, as person_docs_with keys them.
+            key: {
+                let mut f = Fingerprint::default();
+                std::hash::Hash::hash(&(person, date, text), &mut f);
+                f.value()
+            },
             deferred: None,
         }
     }

@@ -29,6 +29,9 @@ use std::sync::Arc;
 /// The cache file, in the repository's cache folder.
 pub const FILE: &str = "search-terms.bin";
 const MAGIC: &[u8; 8] = b"WMTERMS\n";
+/// Documents counted at once when indexing everything: enough to keep both cores busy,
+/// few enough that their shared-string counts stay small.
+const COUNT_BATCH: usize = 4096;
 /// Bumped whenever tokenising, stemming or this layout changes.
 const VERSION: u32 = 1;
 
@@ -114,14 +117,14 @@ impl TermCache {
     }
 
     /// Counts the documents the cache does not hold, from their text, in parallel.
-    fn fill(&mut self, docs: &[Doc], text: &(dyn Fn(&Doc) -> Cow<str> + Sync)) {
+    pub fn fill(&mut self, docs: &[Doc], text: &(dyn Fn(&Doc) -> Cow<str> + Sync)) {
         let analyser = Analyser::default();
         let missing: Vec<&Doc> = docs.iter().filter(|d| !self.entries.contains_key(&d.key)).collect();
         // (key, counts, length in words, text length) of each record not in the cache.
         type Fresh = (u128, FxHashMap<Arc<str>, u32>, u32, u32);
         // A batch at a time, each then numbered, so that counting everything (a first build)
         // never holds a map of every record's words at once.
-        for batch in missing.chunks(super::live::COUNT_BATCH) {
+        for batch in missing.chunks(COUNT_BATCH) {
             let fresh: Vec<Fresh> = batch
                 .par_iter()
                 .map_init(FxHashMap::default, |stems, d| {
