@@ -7,6 +7,7 @@
 //! [`diag::Diagnostic`]s; [`report`] prints them.
 
 pub mod audience;
+pub mod cachefile;
 pub mod check;
 pub mod cli;
 pub mod commands;

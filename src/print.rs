@@ -144,7 +144,8 @@ pub fn print(
     let history = SiteHistory::new(&git.history, repo, &git.uncommitted);
     let diags: Vec<&crate::diag::Diagnostic> =
         report.diagnostics.iter().filter(|d| d.person.as_deref() == Some(id)).collect();
-    let ctx = PersonCtx { diags: &diags, today, theme: &theme, site: &site, links: &links, history: &history };
+    let ctx =
+        PersonCtx { diags: &diags, today, theme: &theme, site: &site, links: &links, memo: None, history: &history };
     let pages = person_pages(repo, person, &ctx)?;
     let target = what.page(id);
     if !pages.iter().any(|(path, _)| *path == target) {

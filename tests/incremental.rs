@@ -38,13 +38,17 @@ fn build(repo: &Repo, today: &str, out: &Path, full: bool) -> String {
 
 /// Builds incrementally into `inc` and fully into a fresh folder, and checks the two sites are
 /// the same file for file; returns the incremental build's summary. The full build counts
-/// every record's words afresh (its term cache removed), so the incremental build's counts
-/// kept from earlier builds are checked against counts made from the records as they are.
+/// every record's words and renders every body afresh (the term and body caches removed), so
+/// what the incremental build kept from earlier builds is checked against the records as they are.
 fn same_as_full(repo: &Repo, today: &str, inc: &Path) -> String {
     let summary = build(repo, today, inc, false);
     let terms = repo.root().join(".waymark/cache/search-terms.bin");
     assert!(terms.is_file(), "a build into a folder keeps term counts");
     std::fs::remove_file(&terms).expect("remove the term cache");
+    let bodies = repo.root().join(".waymark/cache/bodies");
+    let people: Vec<String> = names_in(&inc.join("people")).into_iter().map(|id| format!("person-{id}.bin")).collect();
+    assert_eq!(names_in(&bodies), people, "one file of kept bodies for each young person on the site");
+    std::fs::remove_dir_all(&bodies).expect("remove the body cache");
     let full_dir = tempfile::tempdir().expect("temp");
     let full = full_dir.path().join("site");
     build(repo, today, &full, true);
@@ -55,6 +59,22 @@ fn same_as_full(repo: &Repo, today: &str, inc: &Path) -> String {
         assert!(bytes == &b[path], "{path} differs from a full build:\n{}", String::from_utf8_lossy(bytes));
     }
     summary
+}
+
+/// The names in a folder, sorted.
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("read folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The inode and modification time of a file, which writing it whole (beside, then renamed) changes.
+fn identity(path: &Path) -> (u64, std::time::SystemTime) {
+    let meta = std::fs::metadata(path).expect("stat");
+    (inode(path), meta.modified().expect("mtime"))
 }
 
 /// How many young people's pages the summary says were kept.
@@ -119,6 +139,14 @@ fn an_incremental_build_is_a_full_build_after_every_kind_of_change() {
     // The date moves on.
     assert_eq!(kept(&same_as_full(&repo, "2027-03-01", &out)), 0);
     assert_eq!(kept(&same_as_full(&repo, "2027-03-01", &out)), 3);
+
+    // And again: every page is made again, each body from the HTML kept for it, so no file of
+    // kept bodies is written again.
+    let bodies = repo.root().join(".waymark/cache/bodies/person-yp-0001.bin");
+    let before = identity(&bodies);
+    assert_eq!(kept(&build(&repo, "2027-03-02", &out, false)), 0);
+    assert_eq!(identity(&bodies), before, "Jordan's bodies were all kept");
+    assert_eq!(kept(&same_as_full(&repo, "2027-03-01", &out)), 0);
 
     // A theme file changed.
     repo.write("themes/default/static/extra.css", "body { margin: 0 }\n");

@@ -17,9 +17,9 @@
 
 use super::records::Record;
 use super::{FileRead, Job, Src};
+use crate::cachefile::{self, Kind};
 use crate::diag::Diagnostic;
 use crate::model::Source;
-use bincode::Options;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -28,9 +28,8 @@ use std::sync::{Arc, OnceLock};
 
 /// The records cache's folder inside the cache folder (`.waymark/cache/`).
 pub const DIR: &str = "records";
-const MAGIC: &[u8; 8] = b"WMRECS\r\n";
 /// Version 1: per-folder files of (path, stat, source, record, diagnostics) in bincode's varints.
-const FORMAT: u32 = 1;
+const KIND: Kind = Kind { magic: b"WMRECS\r\n", format: 1 };
 /// A file modified this close to (or after) its cache file's writing is read again.
 pub const RACY_NS: i64 = 2_000_000_000;
 /// The cache file of `staff/`.
@@ -134,14 +133,10 @@ fn source_of(record: &mut Record) -> &mut Arc<Source> {
     }
 }
 
-fn options() -> impl Options {
-    bincode::DefaultOptions::new().reject_trailing_bytes()
-}
-
 /// What a cache file must say it was written by: this format and this very program.
 fn program() -> Option<&'static str> {
     static PROGRAM: OnceLock<Option<String>> = OnceLock::new();
-    PROGRAM.get_or_init(|| Some(format!("{} format {FORMAT}", crate::program::identity()?))).as_deref()
+    PROGRAM.get_or_init(|| cachefile::stamp(KIND)).as_deref()
 }
 
 /// The cache file for a group of jobs (one person's folder, or `staff/`), if its name is safe as a file name.
@@ -149,9 +144,7 @@ fn file_name(job: &Job) -> Option<String> {
     if job.rel.starts_with("staff/") {
         return Some(STAFF.to_string());
     }
-    let safe =
-        !job.person.is_empty() && job.person.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    safe.then(|| format!("person-{}.bin", job.person))
+    cachefile::person_file(&job.person)
 }
 
 /// Reads the files of `jobs` (in walk order, so each folder's files are together) through the
@@ -251,58 +244,19 @@ fn open(path: &Path, program: &str) -> Option<(Vec<Entry>, i64)> {
 
 /// The entries of a cache file's bytes, if everything about them is as written by `program`.
 fn decode(data: &[u8], program: &str) -> Option<Vec<Entry>> {
-    let rest = data.strip_prefix(MAGIC)?;
-    let rest = rest.strip_prefix(&FORMAT.to_le_bytes())?;
-    let (len, rest) = rest.split_first_chunk::<4>()?;
-    let (stamp, rest) = rest.split_at_checked(u32::from_le_bytes(*len) as usize)?;
-    if stamp != program.as_bytes() {
-        return None;
-    }
-    let (len, rest) = rest.split_first_chunk::<8>()?;
-    let (sum, payload) = rest.split_first_chunk::<4>()?;
-    if u64::from_le_bytes(*len) != payload.len() as u64 || u32::from_le_bytes(*sum) != crc32fast::hash(payload) {
-        return None;
-    }
-    // The limit keeps a length that passed the checksum by chance from asking for more than the file holds.
-    options().with_limit(payload.len() as u64).deserialize(payload).ok()
+    cachefile::decode(KIND, program, data)
 }
 
-/// The bytes of a cache file holding `entries`.
-fn encode(program: &str, entries: &[EntryRef]) -> Option<Vec<u8>> {
-    let payload = options().serialize(entries).ok()?;
-    let mut out = Vec::with_capacity(payload.len() + program.len() + 32);
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&FORMAT.to_le_bytes());
-    out.extend_from_slice(&u32::try_from(program.len()).ok()?.to_le_bytes());
-    out.extend_from_slice(program.as_bytes());
-    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-    out.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
-    out.extend_from_slice(&payload);
-    Some(out)
-}
-
-/// Writes the cache file beside its place and renames it there, so a reader sees the old file or the new one whole.
+/// Writes the cache file whole.
 fn write(path: &Path, program: &str, entries: &[EntryRef]) -> std::io::Result<()> {
-    let bytes = encode(program, entries).ok_or_else(|| std::io::Error::other("the cache could not be encoded"))?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let temp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let written = std::fs::write(&temp, &bytes).and_then(|()| std::fs::rename(&temp, path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    written
+    let bytes = cachefile::encode(KIND, program, entries)
+        .ok_or_else(|| std::io::Error::other("the cache could not be encoded"))?;
+    cachefile::write_whole(path, &bytes)
 }
 
 /// Removes the cache files of folders that are gone (a young person's folder deleted or renamed).
 fn prune(dir: &Path, keep: &HashSet<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let ours = name == STAFF || (name.starts_with("person-") && name.ends_with(".bin"));
-        if ours && !keep.contains(&name) {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
+    cachefile::prune(dir, keep, |name| name == STAFF || cachefile::is_person_file(name));
 }
 
 /// Whether an entry written with `cached` may stand for a file whose stat is now `now`, in a
@@ -557,7 +511,7 @@ mod tests {
                 diagnostics: &r.diagnostics,
             })
             .collect();
-        let bytes = encode("me", &refs).expect("encodes");
+        let bytes = cachefile::encode(KIND, "me", &refs).expect("encodes");
         assert!(decode(&bytes, "someone else").is_none());
         let back = decode(&bytes, "me").expect("decodes");
         assert_eq!(back.len(), 2);

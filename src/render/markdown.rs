@@ -13,6 +13,7 @@ use pulldown_cmark::{html, Options, Parser};
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::HashSet;
+use std::sync::Mutex;
 
 /// The Markdown extensions bodies are read with, by the site and by the checks.
 pub const OPTIONS: Options = Options::ENABLE_TABLES
@@ -68,12 +69,21 @@ pub struct Place<'a> {
 
 /// Renders a Markdown body to sanitised HTML for a place on the site.
 pub fn render(body: &str, place: Place<'_>, links: &Links) -> String {
+    render_noting(body, place, links).0
+}
+
+/// Renders a Markdown body as [`render`] does, with what was asked of `links` on the way:
+/// each repository path looked up and whether it was there. The HTML depends on `links` only
+/// through these answers, so it stands for as long as they do.
+pub fn render_noting(body: &str, place: Place<'_>, links: &Links) -> (String, Vec<(String, bool)>) {
     let (raw, _) = body_html(body);
+    // ammonia's hook must be shareable between threads; this one never is, so the lock is never contended.
+    let asked = Mutex::new(Vec::new());
     let id_prefix = format!("{}-", place.anchor);
     let mut builder = Builder::default();
     builder
         .url_schemes(HashSet::new())
-        .url_relative(UrlRelative::Custom(Box::new(Rewrite { place, links })))
+        .url_relative(UrlRelative::Custom(Box::new(Rewrite { place, links, asked: &asked })))
         .add_generic_attributes(["id"])
         .id_prefix(Some(&id_prefix))
         .add_tags(["input"])
@@ -85,7 +95,9 @@ pub fn render(body: &str, place: Place<'_>, links: &Links) -> String {
     // builder, so a task list's boxes came out in either order: the same record, different
     // bytes from one build to the next. In its output `"` inside text is escaped, so this
     // pair of attributes can only be an input's.
-    builder.clean(&raw).to_string().replace(CHECKBOX_EITHER_WAY, CHECKBOX)
+    let html = builder.clean(&raw).to_string().replace(CHECKBOX_EITHER_WAY, CHECKBOX);
+    drop(builder);
+    (html, asked.into_inner().unwrap_or_else(|e| e.into_inner()))
 }
 
 /// A task list's box as every page has it ...
@@ -161,16 +173,22 @@ impl std::fmt::Write for Marked<'_> {
 struct Rewrite<'a> {
     place: Place<'a>,
     links: &'a Links,
+    asked: &'a Mutex<Vec<(String, bool)>>,
 }
 
 impl<'a> ammonia::UrlRelativeEvaluate<'a> for Rewrite<'a> {
     fn evaluate<'u>(&self, url: &'u str) -> Option<Cow<'u, str>> {
-        rewrite_url(url, self.place, self.links)
+        let known = |target: &str| {
+            let there = self.links.contains(target);
+            self.asked.lock().unwrap_or_else(|e| e.into_inner()).push((target.to_string(), there));
+            there
+        };
+        rewrite_url(url, self.place, &known)
     }
 }
 
 /// The site link for a URL written in a body, or `None` to drop it.
-fn rewrite_url<'u>(url: &'u str, place: Place<'_>, links: &Links) -> Option<Cow<'u, str>> {
+fn rewrite_url<'u>(url: &'u str, place: Place<'_>, known: &dyn Fn(&str) -> bool) -> Option<Cow<'u, str>> {
     let url = url.trim();
     if let Some(fragment) = url.strip_prefix('#') {
         // A footnote or other in-body anchor: ids get the body's prefix, so must links to them.
@@ -184,7 +202,7 @@ fn rewrite_url<'u>(url: &'u str, place: Place<'_>, links: &Links) -> Option<Cow<
         return None;
     }
     let target = crate::check::resolve(place.source, url)?;
-    if !links.contains(&target) {
+    if !known(&target) {
         return None;
     }
     let (page, anchor) = site_target(&target)?;

@@ -5,6 +5,7 @@
 //! [`Sink`](crate::site::Sink) as it is made, such as a [`Staging`](crate::site::Staging) folder.
 
 pub mod board;
+pub mod bodies;
 pub mod charts;
 pub mod history;
 pub mod manager;
@@ -81,6 +82,12 @@ pub fn render_to(
         false => vec![0; repo.people.len()],
     };
     let people: &[Person] = if reuse.no_people { &[] } else { &repo.people };
+    // Bodies are kept only for the site for everyone (where pages are kept too), in a repository's cache.
+    let memo_dir = if reuse.active() && !reuse.no_people { crate::history::cache_dir(&repo.root) } else { None };
+    let memos = memo_dir.as_deref();
+    if let Some(dir) = memos {
+        bodies::prune(dir, people.iter().map(|p| p.id.as_str()));
+    }
     people
         .par_iter()
         .zip(&records)
@@ -101,7 +108,16 @@ pub fn render_to(
                     done();
                     return Ok(());
                 }
-                let ctx = PersonCtx { diags: diags_of(person), today, theme, site: &site_view, links: &links, history };
+                let memo = memos.and_then(|dir| bodies::Memo::open(dir, &person.id));
+                let ctx = PersonCtx {
+                    diags: diags_of(person),
+                    today,
+                    theme,
+                    site: &site_view,
+                    links: &links,
+                    memo: memo.as_ref(),
+                    history,
+                };
                 let git = git.get_or_insert_with(|| history.repository());
                 let mut made = Vec::new();
                 for (path, html) in
@@ -115,6 +131,9 @@ pub fn render_to(
                     put(path, Content::Copy(from))?;
                 }
                 reuse.record(unit, key, made);
+                if let Some(memo) = memo {
+                    memo.save();
+                }
                 done();
                 Ok::<(), String>(())
             },
@@ -304,6 +323,8 @@ pub(crate) struct PersonCtx<'a> {
     pub(crate) theme: &'a Theme,
     pub(crate) site: &'a SiteView,
     pub(crate) links: &'a Links,
+    /// The person's kept bodies, when the build keeps them.
+    pub(crate) memo: Option<&'a bodies::Memo>,
     pub(crate) history: &'a SiteHistory<'a>,
 }
 
@@ -326,7 +347,8 @@ pub(crate) fn person_pages(
     person: &Person,
     ctx: &PersonCtx,
 ) -> Result<Vec<(String, String)>, String> {
-    let PersonCtx { diags, today, theme, site, links, history } = *ctx;
+    let PersonCtx { diags, today, theme, site, links, memo, history } = *ctx;
+    let bodies = &bodies::Bodies { links, memo };
     let config = &repo.config;
     let id = &person.id;
     let mut out = Vec::new();
@@ -348,18 +370,18 @@ pub(crate) fn person_pages(
     let transition = transition::of(repo, person, today);
     let mut view = PersonView {
         person: PersonHeader::new(person, &here),
-        profile: person.profile.as_ref().map(|p| ProfileView::new(p, config, today, links)),
+        profile: person.profile.as_ref().map(|p| ProfileView::new(p, config, today, bodies)),
         diagnostics: sorted.iter().map(|d| DiagView::new(d, Some(person), &here)).collect(),
         counts: Counts::of(diags.iter().copied()),
         due: due_soon(repo, person, today),
         last_contact: person.last_contact().map(crate::model::date::display_date),
-        note_months: note_months(&person.notes, config, &here, links),
+        note_months: note_months(&person.notes, config, &here, bodies),
         note_count: person.notes.len(),
-        decisions: person.decisions().into_iter().map(|n| NoteView::new(n, config, &here, links)).collect(),
-        plan: person.plan.as_ref().map(|p| PlanView::new(p, config, today, next, &here, links)),
+        decisions: person.decisions().into_iter().map(|n| NoteView::new(n, config, &here, bodies)).collect(),
+        plan: person.plan.as_ref().map(|p| PlanView::new(p, config, today, next, &here, bodies)),
         charts: charts::outcome_charts(&person.outcomes, config),
-        outcomes: person.outcomes.iter().rev().map(|o| OutcomeView::new(o, config, &here, links)).collect(),
-        feedback: person.feedback.iter().rev().map(|f| FeedbackView::new(f, config, &here, links)).collect(),
+        outcomes: person.outcomes.iter().rev().map(|o| OutcomeView::new(o, config, &here, bodies)).collect(),
+        feedback: person.feedback.iter().rev().map(|f| FeedbackView::new(f, config, &here, bodies)).collect(),
         transition_href: transition.as_ref().map(|_| paths::href(&here, &paths::transition_page(id))),
         attachments,
         report_href: paths::href(&here, paths::REPORT),
@@ -387,7 +409,7 @@ pub(crate) fn person_pages(
         let at = paths::plan_page(id);
         let view = PlanPage {
             person: PersonHeader::new(person, &at),
-            plan: person.plan.as_ref().map(|p| PlanView::new(p, config, today, next, &at, links)),
+            plan: person.plan.as_ref().map(|p| PlanView::new(p, config, today, next, &at, bodies)),
             adviser: person
                 .profile
                 .as_ref()
@@ -401,7 +423,7 @@ pub(crate) fn person_pages(
         let at = paths::passport_page(id);
         let view = PassportPage {
             person: PersonHeader::new(person, &at),
-            passport: person.passport.as_ref().map(|p| PassportView::new(p, &at, links)),
+            passport: person.passport.as_ref().map(|p| PassportView::new(p, &at, bodies)),
             changed: person.passport.as_ref().and_then(|p| history.last_changed(&p.source.path, &at)),
         };
         out.push((at.clone(), page(theme, "passport.html", &at, site, &view)?));

@@ -3,8 +3,9 @@
 //! Everything here is plain text or numbers except fields named `html`, which
 //! hold sanitised Markdown, and fields named `href`, which are site links.
 
+use super::bodies::Bodies;
 use super::history::LastChanged;
-use super::markdown::{self, Links, Place};
+use super::markdown::Place;
 use super::paths;
 use crate::check::{self, Deadline, Due};
 use crate::config::Config;
@@ -464,7 +465,7 @@ pub struct ProfileView {
 
 impl ProfileView {
     /// A profile as its person's page shows it.
-    pub fn new(p: &Profile, config: &Config, today: Date, links: &Links) -> ProfileView {
+    pub fn new(p: &Profile, config: &Config, today: Date, bodies: &Bodies) -> ProfileView {
         let page = paths::person_page(person_id(&p.source.path));
         let text = |s: &Option<crate::model::Spanned<String>>| s.as_ref().map(|v| v.value.clone());
         let closed = p.closed.as_ref().map(|c| {
@@ -530,7 +531,7 @@ impl ProfileView {
                 solicitor: text(&i.solicitor),
             }),
             flags: p.flags.iter().map(|f| label(f.value.as_str())).collect(),
-            html: body_html(&p.source, &page, "profile", links),
+            html: body_html(&p.source, &page, "profile", bodies),
         }
     }
 }
@@ -541,8 +542,8 @@ fn person_id(path: &str) -> &str {
 }
 
 /// A record's body as sanitised HTML for a page.
-fn body_html(source: &crate::model::Source, page: &str, anchor: &str, links: &Links) -> String {
-    markdown::render(source.body(), Place { source: &source.path, page, anchor }, links)
+fn body_html(source: &crate::model::Source, page: &str, anchor: &str, bodies: &Bodies) -> String {
+    bodies.render(source.body(), Place { source: &source.path, page, anchor })
 }
 
 /// A note on a person's page.
@@ -574,7 +575,7 @@ pub struct NoteView {
 
 impl NoteView {
     /// A note as its person's page shows it.
-    pub fn new(n: &Note, config: &Config, page: &str, links: &Links) -> NoteView {
+    pub fn new(n: &Note, config: &Config, page: &str, bodies: &Bodies) -> NoteView {
         let anchor = paths::note_anchor(paths::stem(&n.source.path));
         NoteView {
             date: display_date(n.date.value),
@@ -585,7 +586,7 @@ impl NoteView {
             restricted: n.restricted,
             seen_alone: n.seen_alone,
             file: n.source.path.clone(),
-            html: body_html(&n.source, page, &anchor, links),
+            html: body_html(&n.source, page, &anchor, bodies),
             anchor,
             changed: None,
         }
@@ -628,7 +629,7 @@ pub struct FeedbackView {
 
 impl FeedbackView {
     /// A feedback record as its person's page shows it.
-    pub fn new(f: &crate::model::Feedback, config: &Config, page: &str, links: &Links) -> FeedbackView {
+    pub fn new(f: &crate::model::Feedback, config: &Config, page: &str, bodies: &Bodies) -> FeedbackView {
         let anchor = paths::feedback_anchor(paths::stem(&f.source.path));
         let order = |q: &str| config.feedback_questions.iter().position(|c| c.id == q).unwrap_or(usize::MAX);
         let mut answers: Vec<&crate::model::Answer> = f.answers.iter().collect();
@@ -650,7 +651,7 @@ impl FeedbackView {
             consent_to_share: f.consent_to_share,
             restricted: f.restricted,
             file: f.source.path.clone(),
-            html: body_html(&f.source, page, &anchor, links),
+            html: body_html(&f.source, page, &anchor, bodies),
             anchor,
             changed: None,
         }
@@ -669,11 +670,11 @@ pub struct NoteMonth {
 }
 
 /// Groups notes by month, newest first.
-pub fn note_months(notes: &[Note], config: &Config, page: &str, links: &Links) -> Vec<NoteMonth> {
+pub fn note_months(notes: &[Note], config: &Config, page: &str, bodies: &Bodies) -> Vec<NoteMonth> {
     let mut months: Vec<NoteMonth> = Vec::new();
     for n in notes.iter().rev() {
         let anchor = format!("month-{}", n.date.value.format("%Y-%m"));
-        let view = NoteView::new(n, config, page, links);
+        let view = NoteView::new(n, config, page, bodies);
         match months.last_mut() {
             Some(m) if m.anchor == anchor => m.notes.push(view),
             _ => months.push(NoteMonth { anchor, month: n.date.value.format("%B %Y").to_string(), notes: vec![view] }),
@@ -714,7 +715,7 @@ pub struct OutcomeView {
 
 impl OutcomeView {
     /// A reading as its person's page shows it.
-    pub fn new(o: &OutcomeReading, config: &Config, page: &str, links: &Links) -> OutcomeView {
+    pub fn new(o: &OutcomeReading, config: &Config, page: &str, bodies: &Bodies) -> OutcomeView {
         let anchor = paths::outcome_anchor(paths::stem(&o.source.path));
         let scale = config.scale(&o.scale.value);
         let mut scores: Vec<ScoreView> = match scale {
@@ -735,7 +736,7 @@ impl OutcomeView {
             scale: scale.map(|s| s.name.clone()).unwrap_or_else(|| o.scale.value.clone()),
             by: o.by.as_ref().map(|b| staff_name(config, &b.value)),
             scores,
-            html: body_html(&o.source, page, &anchor, links),
+            html: body_html(&o.source, page, &anchor, bodies),
             anchor,
             file: o.source.path.clone(),
             changed: None,
@@ -819,7 +820,7 @@ impl PlanView {
         today: Date,
         next: Option<Date>,
         page: &str,
-        links: &Links,
+        bodies: &Bodies,
     ) -> PlanView {
         let review = |r: &crate::model::Review| ReviewView {
             date: date(r.date.as_ref().map(|d| d.value)),
@@ -865,7 +866,7 @@ impl PlanView {
             review_overdue: next.is_some_and(|n| n < today),
             groups,
             contingency: plan.contingency.as_ref().map(|c| c.value.clone()),
-            html: body_html(&plan.source, page, "plan", links),
+            html: body_html(&plan.source, page, "plan", bodies),
         }
     }
 }
@@ -937,7 +938,7 @@ pub struct PassportView {
 
 impl PassportView {
     /// A passport as its page shows it.
-    pub fn new(p: &HealthPassport, page: &str, links: &Links) -> PassportView {
+    pub fn new(p: &HealthPassport, page: &str, bodies: &Bodies) -> PassportView {
         PassportView {
             nhs_number: p.nhs_number.as_ref().map(|n| n.value.clone()),
             gp: p.gp.as_ref().map(PracticeView::from),
@@ -966,7 +967,7 @@ impl PassportView {
             consent_to_share: p.consent_to_share,
             final_review: date(p.final_review.as_ref().map(|d| d.value)),
             issued: date(p.issued.as_ref().map(|d| d.value)),
-            html: body_html(&p.source, page, "passport", links),
+            html: body_html(&p.source, page, "passport", bodies),
         }
     }
 }

@@ -461,7 +461,15 @@ impl Model {
         site: &'a SiteView,
         history: &'a SiteHistory<'a>,
     ) -> render::PersonCtx<'a> {
-        render::PersonCtx { diags, today: self.today, theme: &self.theme, site, links: &self.links, history }
+        render::PersonCtx {
+            diags,
+            today: self.today,
+            theme: &self.theme,
+            site,
+            links: &self.links,
+            memo: None,
+            history,
+        }
     }
 
     /// Asks git for the status of these entries of `records/` and, where it differs from what
