@@ -286,6 +286,16 @@ fn search_files_made_from_the_same_records_are_kept_and_the_rest_made_again() {
     assert_eq!(inode(&out.join("search/d/0.js")), first_docs, "the oldest documents' chunk was made again");
     assert_ne!(inode(&out.join("search/manifest.js")), manifest, "the manifest is always made afresh");
 
+    // The date moving on makes every page again, but the files of the index whose documents
+    // and terms are as they were are kept: a mark added to one in place (a test's trick) stays.
+    let chunk = out.join("search/d/0.js");
+    let made = std::fs::read(&chunk).expect("read");
+    std::fs::write(&chunk, [made.as_slice(), b"\n// kept"].concat()).expect("mark");
+    build(&repo, "2026-12-24", &out, false);
+    assert!(std::fs::read(&chunk).expect("read").ends_with(b"// kept"), "the oldest documents' chunk was made again");
+    std::fs::write(&chunk, &made).expect("unmark");
+    same_as_full(&repo, "2026-12-24", &out);
+
     // A kept file gone from the old site, or a damaged record of what the files were made from:
     // the index is made again, the same as a full build's.
     repo.write("records/yp-0001/notes/2026-11-24-call.md", NOTE.replace("2026-11-20", "2026-11-24"));

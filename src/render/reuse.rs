@@ -107,6 +107,8 @@ pub struct Reuse {
     new: Mutex<Manifest>,
     /// The fingerprint of what every unit depends on.
     common: Fingerprint,
+    /// The fingerprint of what every search index file depends on besides its own inputs.
+    files_common: Fingerprint,
     kept: std::sync::atomic::AtomicUsize,
     writes_manifest: bool,
     /// Whether the search index is left out, for a caller that makes it itself.
@@ -125,12 +127,16 @@ impl Reuse {
         theme: &super::templates::Theme,
         history: &SiteHistory,
     ) -> Reuse {
-        let mut common = Fingerprint::default();
-        VERSION.hash(&mut common);
-        env!("CARGO_PKG_VERSION").hash(&mut common);
-        crate::program::identity().hash(&mut common);
+        // A search index file's inputs hold everything in it that the date, the theme or the
+        // history could change (its documents' rows, its terms' postings), so its key leaves
+        // them out: the date moving on then makes again only the files whose contents move.
+        let mut files_common = Fingerprint::default();
+        VERSION.hash(&mut files_common);
+        env!("CARGO_PKG_VERSION").hash(&mut files_common);
+        crate::program::identity().hash(&mut files_common);
+        format!("{:?}", repo.config).hash(&mut files_common);
+        let mut common = files_common.clone();
         theme.fingerprint().hash(&mut common);
-        format!("{:?}", repo.config).hash(&mut common);
         today.to_string().hash(&mut common);
         history.fingerprint_common(&mut common);
         let old = match output {
@@ -142,6 +148,7 @@ impl Reuse {
             old,
             new: Mutex::new(Manifest { version: VERSION, ..Manifest::default() }),
             common,
+            files_common,
             kept: Default::default(),
             writes_manifest: true,
             no_search: false,
@@ -156,6 +163,7 @@ impl Reuse {
             old: Manifest::default(),
             new: Mutex::new(Manifest::default()),
             common: Fingerprint::default(),
+            files_common: Fingerprint::default(),
             kept: Default::default(),
             writes_manifest: false,
             no_search: false,
@@ -276,7 +284,7 @@ impl Reuse {
     }
 
     fn file_key(&self, input: u128) -> String {
-        let mut f = self.common.clone();
+        let mut f = self.files_common.clone();
         input.hash(&mut f);
         f.hex()
     }
