@@ -38,7 +38,8 @@ fn build(repo: &Repo, today: &str, out: &Path, full: bool) -> String {
 
 /// Builds incrementally into `inc` and fully into a fresh folder, and checks the two sites are
 /// the same file for file; returns the incremental build's summary. The full build counts
-/// every record's words and renders every body afresh (the term and body caches removed), so
+/// every record's words, renders every body and compresses every index file afresh (those
+/// caches removed), so
 /// what the incremental build kept from earlier builds is checked against the records as they are.
 fn same_as_full(repo: &Repo, today: &str, inc: &Path) -> String {
     let summary = build(repo, today, inc, false);
@@ -49,6 +50,10 @@ fn same_as_full(repo: &Repo, today: &str, inc: &Path) -> String {
     let people: Vec<String> = names_in(&inc.join("people")).into_iter().map(|id| format!("person-{id}.bin")).collect();
     assert_eq!(names_in(&bodies), people, "one file of kept bodies for each young person on the site");
     std::fs::remove_dir_all(&bodies).expect("remove the body cache");
+    let stored = repo.root().join(".waymark/cache/search-files");
+    let index_files = tree(&inc.join("search")).into_keys().filter(|p| p.ends_with(".js")).count();
+    assert_eq!(names_in(&stored).len(), index_files, "each index file stored once");
+    std::fs::remove_dir_all(&stored).expect("remove the stored index files");
     let full_dir = tempfile::tempdir().expect("temp");
     let full = full_dir.path().join("site");
     build(repo, today, &full, true);
@@ -287,13 +292,11 @@ fn search_files_made_from_the_same_records_are_kept_and_the_rest_made_again() {
     assert_ne!(inode(&out.join("search/manifest.js")), manifest, "the manifest is always made afresh");
 
     // The date moving on makes every page again, but the files of the index whose documents
-    // and terms are as they were are kept: a mark added to one in place (a test's trick) stays.
+    // and terms are as they were are not: the site links the very file stored before.
     let chunk = out.join("search/d/0.js");
-    let made = std::fs::read(&chunk).expect("read");
-    std::fs::write(&chunk, [made.as_slice(), b"\n// kept"].concat()).expect("mark");
+    let stored = stored_copy(&repo, &std::fs::read(&chunk).expect("read")).expect("stored");
     build(&repo, "2026-12-24", &out, false);
-    assert!(std::fs::read(&chunk).expect("read").ends_with(b"// kept"), "the oldest documents' chunk was made again");
-    std::fs::write(&chunk, &made).expect("unmark");
+    assert_eq!(inode(&chunk), inode(&stored), "the oldest documents' chunk was made again");
     same_as_full(&repo, "2026-12-24", &out);
 
     // A kept file gone from the old site, or a damaged record of what the files were made from:
@@ -321,5 +324,51 @@ fn search_files_made_from_the_same_records_are_kept_and_the_rest_made_again() {
         NOTE.replace("2026-11-20", "2026-11-24").replace("Visited", "Phoned"),
     );
     commit(&repo, SAM, "2026-11-24", "Reworded again");
+    same_as_full(&repo, TODAY, &out);
+}
+
+/// The stored index file holding `bytes`.
+fn stored_copy(repo: &Repo, bytes: &[u8]) -> Option<std::path::PathBuf> {
+    let dir = repo.root().join(".waymark/cache/search-files");
+    std::fs::read_dir(dir)
+        .expect("read store")
+        .map(|e| e.expect("entry").path())
+        .find(|p| std::fs::read(p).is_ok_and(|b| b == bytes))
+}
+
+/// The stored index file a site's index file is, by inode (the site links it from the store).
+#[cfg(unix)]
+fn stored_as(repo: &Repo, site_file: &Path) -> Option<std::path::PathBuf> {
+    let dir = repo.root().join(".waymark/cache/search-files");
+    let ino = inode(site_file);
+    std::fs::read_dir(dir).expect("read store").map(|e| e.expect("entry").path()).find(|p| inode(p) == ino)
+}
+
+#[cfg(unix)]
+#[test]
+fn index_files_are_compressed_once_and_full_builds_take_them_from_the_store() {
+    let repo = three_people();
+    let dir = tempfile::tempdir().expect("temp");
+    let out = dir.path().join("site");
+    build(&repo, TODAY, &out, false);
+    let chunk = out.join("search/d/0.js");
+    let stored = stored_as(&repo, &chunk).expect("the site's file is the stored one");
+    let made = std::fs::read(&chunk).expect("read");
+
+    // A full build into another folder compresses nothing again: it links the same stored file.
+    let full = dir.path().join("full");
+    build(&repo, TODAY, &full, true);
+    assert_eq!(stored_as(&repo, &full.join("search/d/0.js")).as_deref(), Some(stored.as_path()));
+
+    // A damaged stored file (a new file under the same name, so the sites keep theirs) is made again.
+    std::fs::remove_file(&stored).expect("remove");
+    std::fs::write(&stored, flip(&made, made.len() / 2)).expect("damage");
+    build(&repo, TODAY, &full, true);
+    assert_eq!(std::fs::read(full.join("search/d/0.js")).expect("read"), made, "made again, not the damaged copy");
+    assert_eq!(std::fs::read(&stored).expect("read"), made, "and stored again whole");
+
+    // A new note: the store holds exactly the files of the new index.
+    repo.write("records/yp-0001/notes/2026-11-23-call.md", NOTE.replace("2026-11-20", "2026-11-23"));
+    commit(&repo, SAM, "2026-11-23", "Call note");
     same_as_full(&repo, TODAY, &out);
 }

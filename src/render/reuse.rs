@@ -283,7 +283,8 @@ impl Reuse {
         super::paths::safe_relative(path).then(|| path.split('/').fold(dir.clone(), |p, s| p.join(s)))
     }
 
-    fn file_key(&self, input: u128) -> String {
+    /// The key a search index file made from `input` is kept under: its inputs, the settings and the program.
+    pub fn file_key(&self, input: u128) -> String {
         let mut f = self.files_common.clone();
         input.hash(&mut f);
         f.hex()

@@ -29,6 +29,7 @@
 
 pub mod encode;
 pub mod live;
+pub mod store;
 pub mod terms;
 pub mod tokenise;
 
@@ -460,21 +461,49 @@ pub(crate) fn put_index(
         reuse.keep_inputs();
         return Ok(());
     }
-    let kept = |path: &str, input: u128| reuse.active() && reuse.keep_file(path, input);
     let cache = if reuse.active() { crate::history::cache_dir(&repo.root) } else { None };
+    let store = cache.as_deref().and_then(store::Store::open);
+    // A file made from the same inputs before is taken from the store, else from the last build's site.
+    let kept = |path: &str, input: u128| {
+        if !reuse.active() {
+            return None;
+        }
+        let key = reuse.file_key(input);
+        if let Some(from) = store.as_ref().and_then(|s| s.get(&key)) {
+            reuse.record_file(path, input);
+            return Some(from);
+        }
+        // Not stored from there: a file of the old site is trusted only by its build's record,
+        // and `--full` trusts the store.
+        reuse.keep_file(path, input).then(|| reuse.old_file(path)).flatten()
+    };
     let files = build_keeping(repo, today, &kept, cache.as_deref());
     reuse.record(super::reuse::SEARCH.into(), key, files.iter().map(|f| f.path.clone()).collect());
     for f in files {
-        match (f.text, reuse.old_file(&f.path)) {
-            (Some(text), _) => {
+        match f.made {
+            Made::Text(text) => {
                 reuse.record_file(&f.path, f.input);
-                put(f.path, Content::Bytes(text.into_bytes()))?;
+                // Written once, into the store, and linked into the site from there.
+                match store.as_ref().and_then(|s| s.put(&reuse.file_key(f.input), text.as_bytes())) {
+                    Some(stored) => put(f.path, Content::Link(stored))?,
+                    None => put(f.path, Content::Bytes(text.into_bytes()))?,
+                }
             }
-            (None, Some(old)) => put(f.path, Content::Link(old))?,
-            (None, None) => return Err(format!("the search index file {} was to be kept but is gone", f.path)),
+            Made::Kept(from) => put(f.path, Content::Link(from))?,
         }
     }
+    if let Some(store) = &store {
+        store.prune();
+    }
     Ok(())
+}
+
+/// What became of one file of an index built by [`build_keeping`].
+pub enum Made {
+    /// Its text, made now.
+    Text(String),
+    /// A file made from the same inputs before, to be linked into the site.
+    Kept(std::path::PathBuf),
 }
 
 /// One file of an index built by [`build_keeping`].
@@ -483,12 +512,12 @@ pub struct IndexFile {
     pub path: String,
     /// A fingerprint of everything the file is made from: the same fingerprint, the same bytes.
     pub input: u128,
-    /// Its text; `None` when the caller said the last build's copy is kept.
-    pub text: Option<String>,
+    /// Its text, or where the same file made before is.
+    pub made: Made,
 }
 
 /// Builds the index as [`build`] does, but skips compressing each file for which
-/// `kept(path, input)` says the last build's copy (made from the same `input`) is kept.
+/// `kept(path, input)` gives a copy made from the same `input` before.
 ///
 /// Every weight depends on all the records, so every term chunk is worked out again, but
 /// from term counts kept in `cache` (a folder) for records that did not change
@@ -498,7 +527,7 @@ pub struct IndexFile {
 pub fn build_keeping(
     repo: &Repository,
     today: Date,
-    kept: &(dyn Fn(&str, u128) -> bool + Sync),
+    kept: &(dyn Fn(&str, u128) -> Option<std::path::PathBuf> + Sync),
     cache: Option<&std::path::Path>,
 ) -> Vec<IndexFile> {
     let mut docs = documents_with(repo, false);
@@ -695,8 +724,14 @@ impl Lists {
 /// whose dictionary the manifest carries.
 fn files(docs: &[&Doc], entries: &[(String, String)], lists: &Lists, today: Date, shared: &Deflater) -> Files {
     let own: &(dyn Fn(&Doc) -> std::borrow::Cow<str> + Sync) = &|d| d.text.as_str().into();
-    let (made, firsts, dates) = made_files(docs, entries, lists, today, shared, &|_, _| false, own);
-    let files = made.into_iter().filter_map(|f| Some((f.path, f.text?))).collect();
+    let (made, firsts, dates) = made_files(docs, entries, lists, today, shared, &|_, _| None, own);
+    let files = made
+        .into_iter()
+        .filter_map(|f| match f.made {
+            Made::Text(text) => Some((f.path, text)),
+            Made::Kept(_) => None,
+        })
+        .collect();
     Files { files, firsts, dates }
 }
 
@@ -709,7 +744,7 @@ fn made_files(
     lists: &Lists,
     today: Date,
     shared: &Deflater,
-    kept: &(dyn Fn(&str, u128) -> bool + Sync),
+    kept: &(dyn Fn(&str, u128) -> Option<std::path::PathBuf> + Sync),
     text: &(dyn Fn(&Doc) -> std::borrow::Cow<str> + Sync),
 ) -> (Vec<IndexFile>, Vec<String>, serde_json::Value) {
     use std::hash::{Hash, Hasher};
@@ -718,8 +753,11 @@ fn made_files(
         path.hash(&mut f);
         input(&mut f);
         let input = f.value();
-        let text = (!kept(&path, input)).then(text);
-        IndexFile { path, input, text }
+        let made = match kept(&path, input) {
+            Some(from) => Made::Kept(from),
+            None => Made::Text(text()),
+        };
+        IndexFile { path, input, made }
     };
     // Deflating is the costliest step after counting terms, so every file is compressed in parallel.
     let chunks = term_chunks(entries, TERM_CHUNK_BYTES);
@@ -749,7 +787,7 @@ fn made_files(
     let (path, text) = manifest(docs.len(), lists, &firsts, dates.clone(), today, shared, None);
     let mut f = Fingerprint::default();
     f.write(text.as_bytes());
-    files.push(IndexFile { path, input: f.value(), text: Some(text) });
+    files.push(IndexFile { path, input: f.value(), made: Made::Text(text) });
     (files, firsts, dates)
 }
 
