@@ -463,19 +463,22 @@ pub(crate) fn put_index(
     }
     let cache = if reuse.active() { crate::history::cache_dir(&repo.root) } else { None };
     let store = cache.as_deref().and_then(store::Store::open);
-    // A file made from the same inputs before is taken from the store, else from the last build's site.
+    // A file made from the same inputs before is taken from the last build's site (where it is
+    // the stored file, hard-linked, which stays stored), else from the store.
     let kept = |path: &str, input: u128| {
         if !reuse.active() {
             return None;
         }
         let key = reuse.file_key(input);
-        if let Some(from) = store.as_ref().and_then(|s| s.get(&key)) {
-            reuse.record_file(path, input);
-            return Some(from);
+        if let Some(old) = reuse.keep_file(path, input).then(|| reuse.old_file(path)).flatten() {
+            if let Some(store) = &store {
+                store.keep(&key);
+            }
+            return Some(old);
         }
-        // Not stored from there: a file of the old site is trusted only by its build's record,
-        // and `--full` trusts the store.
-        reuse.keep_file(path, input).then(|| reuse.old_file(path)).flatten()
+        let from = store.as_ref()?.get(&key)?;
+        reuse.record_file(path, input);
+        Some(from)
     };
     let files = build_keeping(repo, today, &kept, cache.as_deref());
     reuse.record(super::reuse::SEARCH.into(), key, files.iter().map(|f| f.path.clone()).collect());

@@ -53,6 +53,14 @@ impl Store {
         Some(path)
     }
 
+    /// Keeps the file stored under `key`, if any, without reading it: the last build's site
+    /// holds it and is used instead. A damaged one is found when a build next reads it.
+    pub fn keep(&self, key: &str) {
+        if let Some(name) = self.names.get(key) {
+            self.used.lock().unwrap_or_else(|e| e.into_inner()).insert(name.clone());
+        }
+    }
+
     /// Stores `bytes` as the file made from `key`, and says where; `None` when it could not
     /// be written, which only makes a later build slower.
     pub fn put(&self, key: &str, bytes: &[u8]) -> Option<PathBuf> {
