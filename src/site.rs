@@ -162,6 +162,9 @@ pub struct Staging {
     /// The site being replaced, when a file it already holds byte for byte is linked rather
     /// than written (see [`Staging::keeping_identical`]).
     previous: Option<PathBuf>,
+    /// Folders already made in the new site: asking the file system again for each of its
+    /// twelve thousand files at 100,000 notes took a tenth of a build's time.
+    folders: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
 }
 
 impl Staging {
@@ -197,6 +200,7 @@ impl Staging {
             pages: Default::default(),
             finished: false,
             previous: None,
+            folders: Default::default(),
         })
     }
 
@@ -245,8 +249,12 @@ impl Sink for Staging {
         }
         let dest = path.split('/').fold(self.fresh.clone(), |p, s| p.join(s));
         if let Some(folder) = dest.parent() {
-            // Several threads may make the same folder; create_dir_all accepts one that appears meanwhile.
-            std::fs::create_dir_all(folder).map_err(|e| WriteError::Io(folder.to_path_buf(), e))?;
+            let made = |f: &Path| self.folders.lock().unwrap_or_else(|e| e.into_inner()).contains(f);
+            if !made(folder) {
+                // Several threads may make the same folder; create_dir_all accepts one that appears meanwhile.
+                std::fs::create_dir_all(folder).map_err(|e| WriteError::Io(folder.to_path_buf(), e))?;
+                self.folders.lock().unwrap_or_else(|e| e.into_inner()).insert(folder.to_path_buf());
+            }
         }
         let previous = self.previous.as_ref().map(|p| path.split('/').fold(p.clone(), |p, s| p.join(s)));
         match content {
