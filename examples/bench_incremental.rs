@@ -1,5 +1,6 @@
 //! Times `waymark build` on a history-heavy corpus: a full build beside Hugo on the same
-//! Markdown, a build with nothing changed, and a build after one new committed note.
+//! Markdown, a build with nothing changed, a build after one new committed note, and the first
+//! build of the next day (every page depends on the date).
 //!
 //! ```text
 //! cargo build --release
@@ -103,12 +104,13 @@ fn run() -> Result<(), Box<dyn Error>> {
     }
 
     let today = synth::end_date().to_string();
-    let build = |extra: &[&str]| -> Result<Run, Box<dyn Error>> {
+    let build_on = |today: &str, extra: &[&str]| -> Result<Run, Box<dyn Error>> {
         let mut a: Vec<&OsStr> = vec!["--root".as_ref(), corpus.as_os_str(), "--today".as_ref(), today.as_ref()];
         a.extend(["build".as_ref(), "--output".as_ref(), site.as_os_str()]);
         a.extend(extra.iter().map(OsStr::new));
         run_once(&bin, &a)
     };
+    let build = |extra: &[&str]| build_on(&today, extra);
     // Warm-up: the history and details caches and the page cache filled, a site to build into.
     build(&["--full"])?;
     let mut rows: Vec<(&str, Vec<Run>)> = vec![
@@ -116,6 +118,7 @@ fn run() -> Result<(), Box<dyn Error>> {
         ("hugo", vec![]),
         ("waymark unchanged", vec![]),
         ("waymark one new note", vec![]),
+        ("waymark next day", vec![]),
     ];
     for round in 0..runs {
         rows[0].1.push(build(&["--full"])?);
@@ -134,6 +137,9 @@ fn run() -> Result<(), Box<dyn Error>> {
         rows[2].1.push(build(&[])?);
         add_note(&corpus, round)?;
         rows[3].1.push(build(&[])?);
+        // The first build of a day: every page depends on the date, so all are made again.
+        let next_day = (synth::end_date() + chrono::TimeDelta::days(round as i64 + 1)).to_string();
+        rows[4].1.push(build_on(&next_day, &[])?);
     }
     println!("\n{:<22} {:>10} {:>10} {:>10}", "", "median s", "min s", "peak RSS");
     let median = |runs: &[Run]| -> Duration {
