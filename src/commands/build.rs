@@ -64,7 +64,15 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &BuildArgs) -> Re
             });
         }
     }
-    let shared = Shared { repo: &repo, report: &report, git: &git, theme: &theme, today, details: &details };
+    let shared = Shared {
+        repo: &repo,
+        report: &report,
+        git: &git,
+        theme: &theme,
+        today,
+        details: &details,
+        cache: cache_dir.as_deref(),
+    };
     let mut built = Vec::new();
     for target in &targets {
         progress.stage("rendering and writing pages", Some(repo.people.len() as u64));
@@ -132,6 +140,8 @@ pub(crate) struct Shared<'a> {
     pub(crate) theme: &'a Theme,
     pub(crate) today: crate::model::date::Date,
     pub(crate) details: &'a DetailCache,
+    /// Where caches are kept between builds ([`crate::history::cache_dir`]).
+    pub(crate) cache: Option<&'a Path>,
 }
 
 /// Renders the site `audience` sees into `sink`, keeping unchanged pages from the last build in
@@ -154,7 +164,9 @@ pub(crate) fn render_for(
         .with_details(shared.details)
         .for_audience(audience);
     let reuse = match keep {
-        Some((output, full)) => Reuse::new(Some(output), full, repo, shared.today, shared.theme, &history),
+        Some((output, full)) => {
+            Reuse::new(Some(output), full, repo, shared.today, shared.theme, &history).with_cache(shared.cache)
+        }
         None => Reuse::nothing(),
     };
     crate::render::render_to(sink, repo, audience, &report, shared.today, shared.theme, &history, &reuse, done)

@@ -44,7 +44,9 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &ExportArgs) -> R
     let theme = Theme::load(&repo.root, &repo.config.theme).map_err(Fatal)?;
     let audience = Audience::person(&repo, &args.person, args.include_restricted);
     let details = crate::history::details::DetailCache::in_memory();
-    let shared = Shared { repo: &repo, report: &report, git: &git, theme: &theme, today, details: &details };
+    // An export keeps nothing between runs.
+    let shared =
+        Shared { repo: &repo, report: &report, git: &git, theme: &theme, today, details: &details, cache: None };
     let site = std::sync::Mutex::new(Site::default());
     render_for(&site, &shared, &audience, None, &|| {})?;
     let mut site = site.into_inner().unwrap_or_else(|e| e.into_inner());

@@ -82,9 +82,7 @@ pub fn render_to(
         false => vec![0; repo.people.len()],
     };
     let people: &[Person] = if reuse.no_people { &[] } else { &repo.people };
-    // Bodies are kept only for the site for everyone (where pages are kept too), in a repository's cache.
-    let memo_dir = if reuse.active() && !reuse.no_people { crate::history::cache_dir(&repo.root) } else { None };
-    let memos = memo_dir.as_deref();
+    let memos = reuse.cache().filter(|_| !reuse.no_people);
     if let Some(dir) = memos {
         bodies::prune(dir, people.iter().map(|p| p.id.as_str()));
     }

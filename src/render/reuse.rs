@@ -109,6 +109,8 @@ pub struct Reuse {
     common: Fingerprint,
     /// The fingerprint of what every search index file depends on besides its own inputs.
     files_common: Fingerprint,
+    /// Where the build keeps its caches between runs (see [`Reuse::cache`]).
+    cache: Option<PathBuf>,
     kept: std::sync::atomic::AtomicUsize,
     writes_manifest: bool,
     /// Whether the search index is left out, for a caller that makes it itself.
@@ -149,6 +151,7 @@ impl Reuse {
             new: Mutex::new(Manifest { version: VERSION, ..Manifest::default() }),
             common,
             files_common,
+            cache: None,
             kept: Default::default(),
             writes_manifest: true,
             no_search: false,
@@ -164,6 +167,7 @@ impl Reuse {
             new: Mutex::new(Manifest::default()),
             common: Fingerprint::default(),
             files_common: Fingerprint::default(),
+            cache: None,
             kept: Default::default(),
             writes_manifest: false,
             no_search: false,
@@ -176,6 +180,19 @@ impl Reuse {
     /// and whose live index makes the search files itself.
     pub fn summary_only() -> Reuse {
         Reuse { no_search: true, no_people: true, ..Reuse::nothing() }
+    }
+
+    /// The same build, keeping its caches in `dir` (a repository's `.waymark/cache`, see
+    /// [`crate::history::cache_dir`]; `None` for none).
+    pub fn with_cache(mut self, dir: Option<&Path>) -> Reuse {
+        self.cache = dir.map(Path::to_path_buf);
+        self
+    }
+
+    /// Where rendered bodies, term counts and index files are kept between builds: only for a
+    /// build that keeps pages too (the plain site for everyone), in a repository's cache folder.
+    pub fn cache(&self) -> Option<&Path> {
+        self.cache.as_deref().filter(|_| self.active())
     }
 
     /// Whether this build keeps and records anything (not for a site made in memory).

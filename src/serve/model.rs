@@ -121,6 +121,8 @@ pub struct Indexes {
 /// The in-memory state of a served repository.
 pub struct Model {
     root: PathBuf,
+    /// Where the caches of `.waymark/` are read from ([`crate::history::cache_dir`]).
+    cache: Option<PathBuf>,
     /// The date the site is built for.
     pub today: Date,
     /// Shared with the thread making the search index at start-up.
@@ -179,7 +181,8 @@ impl Model {
     pub fn start(root: &Path, today: Date) -> Result<(Model, Site), String> {
         // As `waymark build` does: git status before the records are in memory.
         let git = GitState::open(root);
-        let repo = load::load_cached(root, crate::history::cache_dir(root).as_deref()).map_err(|e| e.to_string())?;
+        let cache = crate::history::cache_dir(root);
+        let repo = load::load_cached(root, cache.as_deref()).map_err(|e| e.to_string())?;
         let report = check::check_with(&repo, today, Some(&git));
         let theme = Theme::load(&repo.root, &repo.config.theme)?;
         let history = SiteHistory::new(&git.history, &repo, &git.uncommitted);
@@ -194,6 +197,7 @@ impl Model {
         let links = Links::new(&repo);
         let model = Model {
             root: root.to_path_buf(),
+            cache,
             today,
             repo: Arc::new(repo),
             report,
@@ -216,9 +220,8 @@ impl Model {
     /// take what it made with [`Model::set_search`] before any update (an update while it
     /// runs would copy every record).
     pub fn search_job(&self) -> impl FnOnce() -> (Indexes, Vec<(String, String)>) + Send + 'static {
-        let (repo, today, root) = (self.repo.clone(), self.today, self.root.clone());
+        let (repo, today, root, cache) = (self.repo.clone(), self.today, self.root.clone(), self.cache.clone());
         move || {
-            let cache = crate::history::cache_dir(&root);
             let (search, files) = LiveIndex::new_with(&repo, today, cache.as_deref());
             let (files_by, mentions) = links_and_counts(&root, &repo);
             (Indexes { search, files_by, mentions }, files)

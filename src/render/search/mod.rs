@@ -461,8 +461,8 @@ pub(crate) fn put_index(
         reuse.keep_inputs();
         return Ok(());
     }
-    let cache = if reuse.active() { crate::history::cache_dir(&repo.root) } else { None };
-    let store = cache.as_deref().and_then(store::Store::open);
+    let cache = reuse.cache();
+    let store = cache.and_then(store::Store::open);
     // A file made from the same inputs before is taken from the last build's site (where it is
     // the stored file, hard-linked, which stays stored), else from the store.
     let kept = |path: &str, input: u128| {
@@ -480,7 +480,7 @@ pub(crate) fn put_index(
         reuse.record_file(path, input);
         Some(from)
     };
-    let files = build_keeping(repo, today, &kept, cache.as_deref());
+    let files = build_keeping(repo, today, &kept, cache);
     reuse.record(super::reuse::SEARCH.into(), key, files.iter().map(|f| f.path.clone()).collect());
     for f in files {
         match f.made {
