@@ -502,3 +502,56 @@ fn a_persons_pages_are_made_when_first_asked_for_from_the_records_as_they_are_th
     events.wait(PATIENCE, |e| e.reloads(PAGE)).expect("an open page is told to reload");
     server.wait_for_page(PAGE_URL, "the page made again", |r| r.text().contains("Renamed Care Service"));
 }
+
+/// The names of the files in a folder, sorted.
+#[cfg(unix)]
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("read the folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The file in `dir` that is `file`, by inode (a build links the site's index files from its store).
+#[cfg(unix)]
+fn same_file_in(dir: &Path, file: &Path) -> std::path::PathBuf {
+    use std::os::unix::fs::MetadataExt;
+    let ino = std::fs::metadata(file).expect("stat").ino();
+    std::fs::read_dir(dir)
+        .expect("read the folder")
+        .map(|e| e.expect("entry").path())
+        .find(|p| std::fs::metadata(p).is_ok_and(|m| m.ino() == ino))
+        .expect("the site's index file is a stored file")
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_starts_its_search_index_from_the_files_a_build_stored_and_writes_none() {
+    let repo = common::git::committed_clean();
+    let out = repo.root().join("site-out");
+    site::waymark(repo.root(), TODAY).arg("build").arg("--output").arg(&out).assert().success();
+    let store = repo.root().join(".waymark/cache/search-files");
+    // A stored file stands for every build that would make it, whatever its bytes: one put in
+    // its place under its key (with the check sum of what it now holds) is what serve sends.
+    let docs = same_file_in(&store, &out.join("search/d/0.js"));
+    let name = docs.file_name().expect("name").to_string_lossy().into_owned();
+    let key = name.split('-').next().expect("key");
+    let planted = b"window.waymarkSearch.addDocs(0,\"planted by the test\");\n".to_vec();
+    std::fs::remove_file(&docs).expect("remove");
+    std::fs::write(store.join(format!("{key}-{:08x}.js", crc32fast::hash(&planted))), &planted).expect("plant");
+    // A damaged one is not sent: serve makes the file again, as the build did.
+    let terms = same_file_in(&store, &out.join("search/t/0.js"));
+    let made = std::fs::read(&terms).expect("read");
+    std::fs::remove_file(&terms).expect("remove");
+    let damaged = b"window.waymarkSearch.addTerms(0,\"damaged\");\n";
+    std::fs::write(&terms, damaged).expect("damage");
+    let before = names_in(&store);
+
+    let server = Server::start(bin(), repo.root(), TODAY, &[]);
+    server.wait_for_page("/search/d/0.js", "the stored document chunk", |r| r.status == 200 && r.body == planted);
+    assert_eq!(server.get("/search/t/0.js").body, made, "the damaged term chunk is made again");
+    assert_eq!(names_in(&store), before, "serve neither adds to the store nor prunes it");
+    assert_eq!(std::fs::read(&terms).expect("read"), damaged, "nor mends it");
+}

@@ -129,14 +129,7 @@ impl Reuse {
         theme: &super::templates::Theme,
         history: &SiteHistory,
     ) -> Reuse {
-        // A search index file's inputs hold everything in it that the date, the theme or the
-        // history could change (its documents' rows, its terms' postings), so its key leaves
-        // them out: the date moving on then makes again only the files whose contents move.
-        let mut files_common = Fingerprint::default();
-        VERSION.hash(&mut files_common);
-        env!("CARGO_PKG_VERSION").hash(&mut files_common);
-        crate::program::identity().hash(&mut files_common);
-        format!("{:?}", repo.config).hash(&mut files_common);
+        let files_common = super::search::store::key_base(&repo.config);
         let mut common = files_common.clone();
         theme.fingerprint().hash(&mut common);
         today.to_string().hash(&mut common);
@@ -302,9 +295,7 @@ impl Reuse {
 
     /// The key a search index file made from `input` is kept under: its inputs, the settings and the program.
     pub fn file_key(&self, input: u128) -> String {
-        let mut f = self.files_common.clone();
-        input.hash(&mut f);
-        f.hex()
+        super::search::store::key(&self.files_common, input)
     }
 
     /// Records the files this build made (or kept) for `unit`.

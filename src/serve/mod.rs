@@ -83,14 +83,17 @@ pub fn run(opts: &Options) -> Result<(), String> {
     }
     let mut watcher = Watch::start(&root, tx)?;
     let started = Instant::now();
-    let (model, site) = Model::start(&root, date(opts))?;
+    // The search index is made from the records while the pages are made and then served: at
+    // 100,000 notes it is half of the start-up. A request for its files waits for it.
+    let loaded = Model::load(&root, date(opts))?;
+    let search = Arc::new(Ready::default());
+    let (give_store, store_for_search) = std::sync::mpsc::sync_channel(1);
+    let indexing = index_search(loaded.search_job(), store_for_search, search.clone(), started)?;
+    let (model, site) = loaded.finish()?;
     let store = Arc::new(Store::new(store::files_of(site)));
+    let _ = give_store.send(store.clone());
     let hub = Arc::new(Hub::default());
     println!("built {} in {:.1} s", model.summary(), started.elapsed().as_secs_f64());
-    // The search index is made while pages are already served: at 100,000 notes it is half
-    // of the start-up. A request for its files waits for it.
-    let search = Arc::new(Ready::default());
-    let indexing = index_search(&model, store.clone(), search.clone(), started)?;
     let model = Arc::new(Mutex::new(model));
     let url = format!("http://{address}/");
     println!("serving {url}  (pages reload as records change; nothing is written to disk; Ctrl-C stops)");
@@ -158,22 +161,25 @@ impl Drop for SetOnDrop {
     }
 }
 
-/// Starts making the search index of `model`'s records on a thread of its own, which puts its
-/// files into `store`, says so through `ready` and hands the index back when joined.
+/// Starts making the search index on a thread of its own (`job`, from [`Model::load`]), which
+/// puts its files into the served files once `store` gives them, says so through `ready` and
+/// hands the index back when joined.
 fn index_search(
-    model: &Model,
-    store: Arc<Store>,
+    job: impl FnOnce() -> (model::Indexes, Vec<(String, String)>) + Send + 'static,
+    store: std::sync::mpsc::Receiver<Arc<Store>>,
     ready: Arc<Ready>,
     started: Instant,
 ) -> Result<std::thread::JoinHandle<model::Indexes>, String> {
-    let job = model.search_job();
     std::thread::Builder::new()
         .name("waymark-search".into())
         .spawn(move || {
             let _done = SetOnDrop(ready);
             let (made, files) = job();
-            store.patch(None, store::pages(files), &|_| false);
-            println!("search index ready after {:.1} s", started.elapsed().as_secs_f64());
+            // No store: the pages could not be made, and the server is not starting.
+            if let Ok(store) = store.recv() {
+                store.patch(None, store::pages(files), &|_| false);
+                println!("search index ready after {:.1} s", started.elapsed().as_secs_f64());
+            }
             made
         })
         .map_err(|e| format!("cannot start the thread making the search index: {e}"))

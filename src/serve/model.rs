@@ -163,6 +163,71 @@ pub fn territory(file: &str) -> Option<&str> {
     (!name.is_empty()).then_some(name)
 }
 
+/// A repository's records read, before its pages are made (see [`Model::load`]).
+pub struct Loaded {
+    root: PathBuf,
+    cache: Option<PathBuf>,
+    today: Date,
+    git: GitState,
+    repo: Arc<Repository>,
+}
+
+impl Loaded {
+    /// [`Model::search_job`] for these records, to start before the pages are made.
+    pub fn search_job(&self) -> impl FnOnce() -> (Indexes, Vec<(String, String)>) + Send + 'static {
+        search_job(self.repo.clone(), self.today, self.root.clone(), self.cache.clone())
+    }
+
+    /// Checks the records and makes the pages about everyone: the rest of [`Model::start`].
+    pub fn finish(self) -> Result<(Model, Site), String> {
+        let Loaded { root, cache, today, git, repo } = self;
+        let report = check::check_with(&repo, today, Some(&git));
+        let theme = Theme::load(&repo.root, &repo.config.theme)?;
+        let history = SiteHistory::new(&git.history, &repo, &git.uncommitted);
+        // The search index's files come from the live index, which updates them later: made
+        // once, by it, rather than by the render too. A young person's own pages are made
+        // when first asked for (see [`Model::make`]): rendering all of them took half the
+        // start-up and a third of the memory at 100,000 notes.
+        let pages = std::sync::Mutex::new(Site::default());
+        let summary = crate::render::reuse::Reuse::summary_only();
+        render::render_to(&pages, &repo, &Audience::everyone(), &report, today, &theme, &history, &summary, &|| {})?;
+        let site = pages.into_inner().unwrap_or_else(|e| e.into_inner());
+        let links = Links::new(&repo);
+        let model = Model {
+            root,
+            cache,
+            today,
+            repo,
+            report,
+            git,
+            theme,
+            links,
+            indexed: false,
+            files_by: BTreeMap::new(),
+            mentions: HashMap::new(),
+            search: None,
+            made: BTreeSet::new(),
+            problems: BTreeMap::new(),
+            trace: std::env::var_os("WAYMARK_SERVE_TRACE").is_some_and(|v| v == "1"),
+        };
+        Ok((model, site))
+    }
+}
+
+/// What [`Model::search_job`] does, for these records.
+fn search_job(
+    repo: Arc<Repository>,
+    today: Date,
+    root: PathBuf,
+    cache: Option<PathBuf>,
+) -> impl FnOnce() -> (Indexes, Vec<(String, String)>) + Send + 'static {
+    move || {
+        let (search, files) = LiveIndex::new_with(&repo, today, cache.as_deref());
+        let (files_by, mentions) = links_and_counts(&root, &repo);
+        (Indexes { search, files_by, mentions }, files)
+    }
+}
+
 impl Model {
     /// Loads, checks and renders the whole repository, as `waymark build` does, without writing
     /// it, search index included.
@@ -179,40 +244,17 @@ impl Model {
     /// As [`Model::build`], but without the search index, which [`Model::search_job`] makes
     /// (on another thread, so that pages are served meanwhile) and [`Model::set_search`] takes.
     pub fn start(root: &Path, today: Date) -> Result<(Model, Site), String> {
+        Model::load(root, today)?.finish()
+    }
+
+    /// The first step of [`Model::start`]: the records read, from which the search index can
+    /// be started ([`Loaded::search_job`]) while [`Loaded::finish`] makes the pages.
+    pub fn load(root: &Path, today: Date) -> Result<Loaded, String> {
         // As `waymark build` does: git status before the records are in memory.
         let git = GitState::open(root);
         let cache = crate::history::cache_dir(root);
         let repo = load::load_cached(root, cache.as_deref()).map_err(|e| e.to_string())?;
-        let report = check::check_with(&repo, today, Some(&git));
-        let theme = Theme::load(&repo.root, &repo.config.theme)?;
-        let history = SiteHistory::new(&git.history, &repo, &git.uncommitted);
-        // The search index's files come from the live index, which updates them later: made
-        // once, by it, rather than by the render too. A young person's own pages are made
-        // when first asked for (see [`Model::make`]): rendering all of them took half the
-        // start-up and a third of the memory at 100,000 notes.
-        let pages = std::sync::Mutex::new(Site::default());
-        let summary = crate::render::reuse::Reuse::summary_only();
-        render::render_to(&pages, &repo, &Audience::everyone(), &report, today, &theme, &history, &summary, &|| {})?;
-        let site = pages.into_inner().unwrap_or_else(|e| e.into_inner());
-        let links = Links::new(&repo);
-        let model = Model {
-            root: root.to_path_buf(),
-            cache,
-            today,
-            repo: Arc::new(repo),
-            report,
-            git,
-            theme,
-            links,
-            indexed: false,
-            files_by: BTreeMap::new(),
-            mentions: HashMap::new(),
-            search: None,
-            made: BTreeSet::new(),
-            problems: BTreeMap::new(),
-            trace: std::env::var_os("WAYMARK_SERVE_TRACE").is_some_and(|v| v == "1"),
-        };
-        Ok((model, site))
+        Ok(Loaded { root: root.to_path_buf(), cache, today, git, repo: Arc::new(repo) })
     }
 
     /// Makes the search index of the records as they are now, its files, and what updates
@@ -220,12 +262,7 @@ impl Model {
     /// take what it made with [`Model::set_search`] before any update (an update while it
     /// runs would copy every record).
     pub fn search_job(&self) -> impl FnOnce() -> (Indexes, Vec<(String, String)>) + Send + 'static {
-        let (repo, today, root, cache) = (self.repo.clone(), self.today, self.root.clone(), self.cache.clone());
-        move || {
-            let (search, files) = LiveIndex::new_with(&repo, today, cache.as_deref());
-            let (files_by, mentions) = links_and_counts(&root, &repo);
-            (Indexes { search, files_by, mentions }, files)
-        }
+        search_job(self.repo.clone(), self.today, self.root.clone(), self.cache.clone())
     }
 
     /// Takes what [`Model::search_job`] made.

@@ -19,6 +19,7 @@
 //! `waymark.yaml` (staff names, whether restricted notes are searched) needs one.
 
 use super::encode::{self, Deflater};
+use super::terms::Found;
 use super::tokenise::Analyser;
 use super::{
     dictionary, doc_file, filter_postings, manifest, person_docs, term_file, weight, Doc, Lists, Moved, TYPES,
@@ -29,6 +30,7 @@ use crate::model::Repository;
 use crate::render::reuse::Fingerprint;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound;
 use std::sync::Arc;
@@ -75,23 +77,13 @@ struct Slot {
     person: u32,
     href: String,
     date: Option<Date>,
-    /// A fingerprint of its row in the document chunk and of the words searched but not
-    /// shown: all that tells whether an update changed it.
+    /// A fingerprint of its row in the document chunk, text aside, and of what its text and
+    /// the words searched but not shown are made from: all that tells whether an update changed it.
     digest: u128,
     /// Term numbers.
     terms: Vec<u32>,
     /// Its filter keys.
     keys: Vec<String>,
-}
-
-/// The fingerprint of a document as a slot keeps it.
-fn digest(row: &str, meta: &str) -> u128 {
-    use std::hash::Hasher;
-    let mut f = Fingerprint::default();
-    f.write(row.as_bytes());
-    f.write_u8(0xff);
-    f.write(meta.as_bytes());
-    f.value()
 }
 
 /// The files an update changed.
@@ -120,18 +112,30 @@ impl LiveIndex {
         Self::new_with(repo, today, None)
     }
 
-    /// [`LiveIndex::new`], taking the term counts of records a build already counted from the
-    /// cache in `cache` (a folder), when given; the cache is read, never written.
+    /// [`LiveIndex::new`], taking what a build kept in the cache folder `cache`, when given: the
+    /// term counts of records it counted ([`super::terms::TermCache`]) and the files it made
+    /// ([`super::store`]), so that only what a build has not made is counted and compressed.
+    /// The cache is read, never written.
     pub fn new_with(repo: &Repository, today: Date, cache: Option<&std::path::Path>) -> (Self, Vec<(String, String)>) {
-        let mut docs = super::documents(repo);
+        // As a build does: a record's text is made only when it is counted or its document
+        // chunk is compressed, which neither cache spares.
+        let mut docs = super::documents_with(repo, false);
         super::sort(&mut docs, today);
+        let text: &(dyn Fn(&Doc) -> Cow<str> + Sync) = &|d| super::text_of(repo, d);
+        let mut counted = match cache.zip(super::terms::context(&repo.config)) {
+            Some((dir, context)) => super::terms::TermCache::open(dir, context),
+            None => super::terms::TermCache::default(),
+        };
+        counted.fill(&docs, text);
+        let (names, found) = counted.lookup(&docs);
         let refs: Vec<&Doc> = docs.iter().collect();
         let lists = Lists::of(&refs, &repo.config);
-        let shared = Deflater::text(&dictionary(&refs, &super::text_lens(&refs), &|d| lists.row(d)));
+        let text_len: Vec<u32> = found.iter().map(|f| f.map_or(0, |f| f.text_len)).collect();
+        let shared = Deflater::text(&dictionary(&refs, &text_len, &|d| lists.row_with(d, &text(d))));
         let mut live = LiveIndex {
             config: repo.config.clone(),
             today,
-            avg: 0.0,
+            avg: super::average(found.iter().map(|f| f.map_or(0, |f| f.len))),
             shared,
             analyser: Analyser::default(),
             stems: FxHashMap::default(),
@@ -148,41 +152,36 @@ impl LiveIndex {
             lists,
             manifest: String::new(),
         };
-        // Words a build already counted come from its cache; the rest are counted there, a
-        // batch at a time, so what is held until the average length is known is eight bytes a
-        // term, not a shared string's 24.
-        let mut cache = match cache.zip(super::terms::context(&repo.config)) {
-            Some((dir, context)) => super::terms::TermCache::open(dir, context),
-            None => super::terms::TermCache::default(),
-        };
-        cache.fill(&docs, &|d| d.text.as_str().into());
-        let (names, found) = cache.lookup(&docs);
-        // The cache's numbers for terms, as this index numbers them.
+        // The cache's numbers for terms, as this index numbers them. Documents come in order,
+        // so each posting goes at the end of its list.
         let mut ours = vec![u32::MAX; names.len()];
-        let mut counted: Vec<(Vec<(u32, u32)>, u32)> = Vec::with_capacity(docs.len());
-        for (tf, len) in found.into_iter().map(|f| f.unwrap_or((&[], 0))) {
-            let mut numbered = Vec::with_capacity(tf.len());
-            for &(t, f) in tf {
+        let mut touched = Touched { all: true, ..Touched::default() };
+        for (d, f) in docs.iter().zip(found) {
+            let number = live.slots.len() as u32;
+            let Found { terms: tf, len, .. } = f.unwrap_or(Found { terms: &[], len: 0, text_len: 0 });
+            let mut terms = Vec::with_capacity(tf.len());
+            for &(t, count) in tf {
                 let id = &mut ours[t as usize];
                 if *id == u32::MAX {
                     *id = live.intern(names[t as usize].clone());
                 }
-                numbered.push((*id, f));
+                live.postings[*id as usize].push((number, weight(count, len, live.avg)));
+                terms.push(*id);
             }
-            counted.push((numbered, len));
-        }
-        drop(cache);
-        live.avg = super::average(counted.iter().map(|(_, len)| *len));
-        let mut touched = Touched { all: true, ..Touched::default() };
-        for (d, (tf, len)) in docs.iter().zip(counted) {
-            let number = live.slots.len() as u32;
             live.slots.push(None);
             live.by_person.entry(d.person.clone()).or_default().push(number);
-            live.put(number, d, tf, len, &mut touched);
+            live.place(number, d, terms, &mut touched);
         }
+        drop(counted);
         live.encode(&touched);
         let entries: Vec<(String, String)> = live.entries.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-        let files = super::files(&refs, &entries, &live.lists, today, &live.shared);
+        let store = cache.and_then(super::store::Store::existing);
+        let base = super::store::key_base(&repo.config);
+        let stored = |_: &str, input: u128| {
+            let bytes = store.as_ref()?.read(&super::store::key(&base, input))?;
+            String::from_utf8(bytes).ok().map(super::Made::Text)
+        };
+        let files = super::files(&refs, &entries, &live.lists, today, &live.shared, &stored, text);
         live.firsts = files.firsts;
         live.dates = files.dates;
         live.manifest = files.files.last().map(|(_, m)| m.clone()).unwrap_or_default();
@@ -205,7 +204,7 @@ impl LiveIndex {
             self.lists.add(d);
             let kept = old.remove(&d.href).and_then(|n| {
                 let slot = self.slots[n as usize].as_ref()?;
-                if slot.digest == digest(&self.lists.row(d), &d.meta) {
+                if slot.digest == self.digest(d) {
                     return Some(n);
                 }
                 // Changed: rewritten in place, unless its date moved (numbers before
@@ -287,6 +286,15 @@ impl LiveIndex {
         (self.slots.len() - 1) as u32
     }
 
+    /// The fingerprint of a document as a slot keeps it. Its key stands for its text, which
+    /// the index's start leaves unmade.
+    fn digest(&self, d: &Doc) -> u128 {
+        use std::hash::Hash;
+        let mut f = Fingerprint::default();
+        (self.lists.row_with(d, ""), d.key).hash(&mut f);
+        f.value()
+    }
+
     /// Puts document `d` (counted: `tf`, `len`) at number `n`, which is empty.
     fn put(&mut self, n: u32, d: &Doc, tf: Vec<(u32, u32)>, len: u32, touched: &mut Touched) {
         let mut terms = Vec::with_capacity(tf.len());
@@ -298,6 +306,12 @@ impl LiveIndex {
             }
             terms.push(id);
         }
+        self.place(n, d, terms, touched);
+    }
+
+    /// Puts document `d`, whose postings are in place, at number `n`, which is empty: its
+    /// filter keys, and what its slot keeps.
+    fn place(&mut self, n: u32, d: &Doc, terms: Vec<u32>, touched: &mut Touched) {
         let mut keys = vec![format!("#t:{}", TYPES[d.kind]), format!("#p:{}", crate::render::paths::encode(&d.person))];
         keys.extend(d.note_kind.map(|k| format!("#k:{}", k.as_str())));
         keys.extend(d.author.as_ref().map(|a| format!("#a:{}", crate::render::paths::encode(a))));
@@ -308,7 +322,7 @@ impl LiveIndex {
             }
         }
         touched.doc_chunks.insert(n as usize / super::DOC_CHUNK);
-        let digest = digest(&self.lists.row(d), &d.meta);
+        let digest = self.digest(d);
         let person = self.lists.person_index.get(d.person.as_str()).copied().unwrap_or(0) as u32;
         self.slots[n as usize] = Some(Slot { person, href: d.href.clone(), date: d.date, digest, terms, keys });
     }

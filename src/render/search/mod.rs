@@ -474,11 +474,11 @@ pub(crate) fn put_index(
             if let Some(store) = &store {
                 store.keep(&key);
             }
-            return Some(old);
+            return Some(Made::Kept(old));
         }
         let from = store.as_ref()?.get(&key)?;
         reuse.record_file(path, input);
-        Some(from)
+        Some(Made::Kept(from))
     };
     let files = build_keeping(repo, today, &kept, cache);
     reuse.record(super::reuse::SEARCH.into(), key, files.iter().map(|f| f.path.clone()).collect());
@@ -522,6 +522,9 @@ pub struct IndexFile {
 /// Builds the index as [`build`] does, but skips compressing each file for which
 /// `kept(path, input)` gives a copy made from the same `input` before.
 ///
+/// The young people's documents leave their text to [`text_of`], so it is made only for the
+/// records counted or written again.
+///
 /// Every weight depends on all the records, so every term chunk is worked out again, but
 /// from term counts kept in `cache` (a folder) for records that did not change
 /// ([`terms::TermCache`]). A record's text is made only when its words are counted or its
@@ -530,7 +533,7 @@ pub struct IndexFile {
 pub fn build_keeping(
     repo: &Repository,
     today: Date,
-    kept: &(dyn Fn(&str, u128) -> Option<std::path::PathBuf> + Sync),
+    kept: &(dyn Fn(&str, u128) -> Option<Made> + Sync),
     cache: Option<&std::path::Path>,
 ) -> Vec<IndexFile> {
     let mut docs = documents_with(repo, false);
@@ -569,7 +572,7 @@ pub fn build_from(docs: Vec<Doc>, config: &Config, today: Date) -> SearchIndex {
     let entries = entries(counts.postings.into_par_iter(), &counts.len_of, &docs);
     let lists = Lists::of(&docs, config);
     let shared = Deflater::text(&dictionary(&docs, &counts.text_len, &|d| lists.row(d)));
-    let files = files(&docs, &entries, &lists, today, &shared).files;
+    let files = files(&docs, &entries, &lists, today, &shared, &|_, _| None, &|d| d.text.as_str().into()).files;
     SearchIndex { files, docs: docs.len(), terms }
 }
 
@@ -724,10 +727,18 @@ impl Lists {
 }
 
 /// Every index file: term chunks Huffman-coded, document chunks deflated with `shared`,
-/// whose dictionary the manifest carries.
-fn files(docs: &[&Doc], entries: &[(String, String)], lists: &Lists, today: Date, shared: &Deflater) -> Files {
-    let own: &(dyn Fn(&Doc) -> std::borrow::Cow<str> + Sync) = &|d| d.text.as_str().into();
-    let (made, firsts, dates) = made_files(docs, entries, lists, today, shared, &|_, _| None, own);
+/// whose dictionary the manifest carries; a file `kept` gives as text is taken as it is
+/// (see [`made_files`], whose other arguments these are).
+fn files(
+    docs: &[&Doc],
+    entries: &[(String, String)],
+    lists: &Lists,
+    today: Date,
+    shared: &Deflater,
+    kept: &(dyn Fn(&str, u128) -> Option<Made> + Sync),
+    text: &(dyn Fn(&Doc) -> std::borrow::Cow<str> + Sync),
+) -> Files {
+    let (made, firsts, dates) = made_files(docs, entries, lists, today, shared, kept, text);
     let files = made
         .into_iter()
         .filter_map(|f| match f.made {
@@ -739,15 +750,15 @@ fn files(docs: &[&Doc], entries: &[(String, String)], lists: &Lists, today: Date
 }
 
 /// Every index file as [`files`] makes it, each with the fingerprint of what it is made from,
-/// left uncompressed when `kept` says the last build's copy is kept; with the first term of
-/// each term chunk and the manifest's dates.
+/// and as `kept` gives it when it gives one made from the same inputs before (it is then not
+/// compressed); with the first term of each term chunk and the manifest's dates.
 fn made_files(
     docs: &[&Doc],
     entries: &[(String, String)],
     lists: &Lists,
     today: Date,
     shared: &Deflater,
-    kept: &(dyn Fn(&str, u128) -> Option<std::path::PathBuf> + Sync),
+    kept: &(dyn Fn(&str, u128) -> Option<Made> + Sync),
     text: &(dyn Fn(&Doc) -> std::borrow::Cow<str> + Sync),
 ) -> (Vec<IndexFile>, Vec<String>, serde_json::Value) {
     use std::hash::{Hash, Hasher};
@@ -756,10 +767,7 @@ fn made_files(
         path.hash(&mut f);
         input(&mut f);
         let input = f.value();
-        let made = match kept(&path, input) {
-            Some(from) => Made::Kept(from),
-            None => Made::Text(text()),
-        };
+        let made = kept(&path, input).unwrap_or_else(|| Made::Text(text()));
         IndexFile { path, input, made }
     };
     // Deflating is the costliest step after counting terms, so every file is compressed in parallel.
@@ -915,11 +923,6 @@ fn dictionary(docs: &[&Doc], text_len: &[u32], row: &dyn Fn(&Doc) -> String) -> 
         }
     }
     out
-}
-
-/// Each document's text length in bytes, for [`dictionary`].
-fn text_lens(docs: &[&Doc]) -> Vec<u32> {
-    docs.iter().map(|d| d.text.len() as u32).collect()
 }
 
 /// The largest power of two not above `n` (at least 1).

@@ -1,18 +1,45 @@
 //! The search index's files as made, kept in `.waymark/cache/search-files/` under the key of
 //! what each was made from, so that no build (`--full` included) compresses the same file twice.
 //!
-//! A file's key ([`crate::render::reuse::Reuse::file_key`]) covers everything its bytes are
-//! made from and the program that made them, so a file stored under it stands for any build
-//! that would make it. Its name also carries a CRC-32 of its bytes, checked before it is used:
+//! A file's key ([`key`]) covers everything its bytes are made from and the program that made
+//! them, so a file stored under it stands for any build that would make it, and for the index
+//! `waymark serve` starts with, which reads the store but never writes it. Its name also carries a CRC-32 of its bytes, checked before it is used:
 //! a damaged file is made again. A build hard-links the files it uses into the new site (they
 //! are never changed in place, only added and removed), and removes those it did not use.
 
+use crate::config::Config;
+use crate::render::reuse::Fingerprint;
 use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// The store's folder inside the cache folder (`.waymark/cache/`).
 pub const DIR: &str = "search-files";
+
+/// Which way of keying files a store holds; a new one leaves files stored the old way unused.
+const FORMAT: u32 = 1;
+
+/// What every file's key holds besides the file's own inputs: the program and the settings.
+///
+/// A file's inputs hold everything in it that the date, the theme or the history could change
+/// (its documents' rows, its terms' postings), so these are left out: the date moving on then
+/// makes again only the files whose contents move.
+pub fn key_base(config: &Config) -> Fingerprint {
+    let mut f = Fingerprint::default();
+    FORMAT.hash(&mut f);
+    env!("CARGO_PKG_VERSION").hash(&mut f);
+    crate::program::identity().hash(&mut f);
+    format!("{config:?}").hash(&mut f);
+    f
+}
+
+/// The key a file made from `input` is stored under, given [`key_base`] of the settings.
+pub fn key(base: &Fingerprint, input: u128) -> String {
+    let mut f = base.clone();
+    input.hash(&mut f);
+    f.hex()
+}
 
 /// The stored files of one build.
 pub struct Store {
@@ -24,10 +51,19 @@ pub struct Store {
 }
 
 impl Store {
-    /// The store in the cache folder `cache`, or `None` when it cannot be made.
+    /// The store in the cache folder `cache`, or `None` when it cannot be made, or when this
+    /// program cannot tell which it is (a file another program stored would then be trusted).
     pub fn open(cache: &Path) -> Option<Store> {
+        crate::program::identity()?;
+        std::fs::create_dir_all(cache.join(DIR)).ok()?;
+        Store::existing(cache)
+    }
+
+    /// The store in the cache folder `cache` if there is one, made by nothing: for a reader that
+    /// writes nothing to disk (`waymark serve`).
+    pub fn existing(cache: &Path) -> Option<Store> {
+        crate::program::identity()?;
         let dir = cache.join(DIR);
-        std::fs::create_dir_all(&dir).ok()?;
         let names = std::fs::read_dir(&dir)
             .ok()?
             .flatten()
@@ -42,15 +78,20 @@ impl Store {
 
     /// The stored file made from `key` (hex digits), if it is there and whole.
     pub fn get(&self, key: &str) -> Option<PathBuf> {
+        self.read(key)?;
+        Some(self.dir.join(self.names.get(key)?))
+    }
+
+    /// The bytes of the file made from `key` (hex digits), if it is there and whole.
+    pub fn read(&self, key: &str) -> Option<Vec<u8>> {
         let name = self.names.get(key)?;
-        let path = self.dir.join(name);
         // A damaged file's bytes no longer give its name; it is made again (and written over).
-        let bytes = std::fs::read(&path).ok()?;
+        let bytes = std::fs::read(self.dir.join(name)).ok()?;
         if *name != file_name(key, &bytes) {
             return None;
         }
         self.used.lock().unwrap_or_else(|e| e.into_inner()).insert(name.clone());
-        Some(path)
+        Some(bytes)
     }
 
     /// Keeps the file stored under `key`, if any, without reading it: the last build's site

@@ -56,8 +56,16 @@ pub struct Counts {
     pub text_len: Vec<u32>,
 }
 
-/// A document's counts as the cache holds them: (term number, occurrences), and its length in words.
-pub type Found<'a> = (&'a [(u32, u32)], u32);
+/// A document's counts as the cache holds them.
+#[derive(Clone, Copy)]
+pub struct Found<'a> {
+    /// (term number, occurrences), by term number.
+    pub terms: &'a [(u32, u32)],
+    /// Length in words.
+    pub len: u32,
+    /// Length of its text in bytes.
+    pub text_len: u32,
+}
 
 /// Term counts by document key, loaded from and saved to one file.
 #[derive(Default)]
@@ -142,10 +150,12 @@ impl TermCache {
         }
     }
 
-    /// The terms the cache numbers, and each document's (term number, occurrences) and
-    /// length in words where the cache holds them; nothing is counted.
+    /// The terms the cache numbers, and each document's counts where the cache holds them;
+    /// nothing is counted.
     pub fn lookup(&self, docs: &[Doc]) -> (&[Arc<str>], Vec<Option<Found<'_>>>) {
-        let found = docs.iter().map(|d| self.entries.get(&d.key).map(|c| (&c.terms[..], c.len)));
+        let found = docs
+            .iter()
+            .map(|d| self.entries.get(&d.key).map(|c| Found { terms: &c.terms, len: c.len, text_len: c.text_len }));
         (&self.terms, found.collect())
     }
 
