@@ -165,7 +165,7 @@ impl Drop for SetOnDrop {
 /// puts its files into the served files once `store` gives them, says so through `ready` and
 /// hands the index back when joined.
 fn index_search(
-    job: impl FnOnce() -> (model::Indexes, Vec<(String, String)>) + Send + 'static,
+    job: impl FnOnce() -> (model::Indexed, Vec<(String, String)>) + Send + 'static,
     store: std::sync::mpsc::Receiver<Arc<Store>>,
     ready: Arc<Ready>,
     started: Instant,
@@ -180,7 +180,7 @@ fn index_search(
                 store.patch(None, store::pages(files), &|_| false);
                 println!("search index ready after {:.1} s", started.elapsed().as_secs_f64());
             }
-            made
+            made.finish()
         })
         .map_err(|e| format!("cannot start the thread making the search index: {e}"))
 }

@@ -174,7 +174,7 @@ pub struct Loaded {
 
 impl Loaded {
     /// [`Model::search_job`] for these records, to start before the pages are made.
-    pub fn search_job(&self) -> impl FnOnce() -> (Indexes, Vec<(String, String)>) + Send + 'static {
+    pub fn search_job(&self) -> impl FnOnce() -> (Indexed, Vec<(String, String)>) + Send + 'static {
         search_job(self.repo.clone(), self.today, self.root.clone(), self.cache.clone())
     }
 
@@ -220,11 +220,26 @@ fn search_job(
     today: Date,
     root: PathBuf,
     cache: Option<PathBuf>,
-) -> impl FnOnce() -> (Indexes, Vec<(String, String)>) + Send + 'static {
+) -> impl FnOnce() -> (Indexed, Vec<(String, String)>) + Send + 'static {
     move || {
         let (search, files) = LiveIndex::new_with(&repo, today, cache.as_deref());
-        let (files_by, mentions) = links_and_counts(&root, &repo);
-        (Indexes { search, files_by, mentions }, files)
+        (Indexed { search, repo, root }, files)
+    }
+}
+
+/// The search index made by [`Model::search_job`], its files already given; what else updates
+/// need is worked out by [`Indexed::finish`], once search answers.
+pub struct Indexed {
+    search: LiveIndex,
+    repo: Arc<Repository>,
+    root: PathBuf,
+}
+
+impl Indexed {
+    /// Counts the files under each entry of `records/` and what each person's records link to.
+    pub fn finish(self) -> Indexes {
+        let (files_by, mentions) = links_and_counts(&self.root, &self.repo);
+        Indexes { search: self.search, files_by, mentions }
     }
 }
 
@@ -237,7 +252,7 @@ impl Model {
         for (path, text) in files {
             site.add(path, text);
         }
-        model.set_search(made);
+        model.set_search(made.finish());
         Ok((model, site))
     }
 
@@ -261,7 +276,7 @@ impl Model {
     /// one person at a time need (see [`Model::index`]). It holds the records until done, so
     /// take what it made with [`Model::set_search`] before any update (an update while it
     /// runs would copy every record).
-    pub fn search_job(&self) -> impl FnOnce() -> (Indexes, Vec<(String, String)>) + Send + 'static {
+    pub fn search_job(&self) -> impl FnOnce() -> (Indexed, Vec<(String, String)>) + Send + 'static {
         search_job(self.repo.clone(), self.today, self.root.clone(), self.cache.clone())
     }
 

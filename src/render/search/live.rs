@@ -169,7 +169,12 @@ impl LiveIndex {
                 terms.push(*id);
             }
             live.slots.push(None);
-            live.by_person.entry(d.person.clone()).or_default().push(number);
+            match live.by_person.get_mut(&d.person) {
+                Some(numbers) => numbers.push(number),
+                None => {
+                    live.by_person.insert(d.person.clone(), vec![number]);
+                }
+            }
             live.place(number, d, terms, &mut touched);
         }
         drop(counted);
@@ -291,7 +296,7 @@ impl LiveIndex {
     fn digest(&self, d: &Doc) -> u128 {
         use std::hash::Hash;
         let mut f = Fingerprint::default();
-        (self.lists.row_with(d, ""), d.key).hash(&mut f);
+        (self.lists.row_fields(d), d.key).hash(&mut f);
         f.value()
     }
 
@@ -316,7 +321,12 @@ impl LiveIndex {
         keys.extend(d.note_kind.map(|k| format!("#k:{}", k.as_str())));
         keys.extend(d.author.as_ref().map(|a| format!("#a:{}", crate::render::paths::encode(a))));
         for key in &keys {
-            insert_sorted(self.filters.entry(key.clone()).or_default(), n, |d| *d);
+            match self.filters.get_mut(key) {
+                Some(list) => insert_sorted(list, n, |d| *d),
+                None => {
+                    self.filters.insert(key.clone(), vec![n]);
+                }
+            }
             if !touched.all {
                 touched.keys.insert(key.clone());
             }

@@ -712,17 +712,22 @@ impl Lists {
 
     /// [`Lists::row`] with `text` as the document's text.
     fn row_with(&self, d: &Doc, text: &str) -> String {
+        let (kind, person, note_kind, author, date, href) = self.row_fields(d);
+        json!([kind, person, note_kind, author, date.map(|d| d.to_string()).unwrap_or_default(), href, text])
+            .to_string()
+    }
+
+    /// Everything in a document's row but its text: type, person, note kind, author, date, link.
+    fn row_fields<'a>(&self, d: &'a Doc) -> (usize, usize, &'a str, i64, Option<Date>, String) {
         let author = d.author.as_ref().and_then(|a| self.staff.iter().position(|(id, _)| id == a));
-        json!([
+        (
             d.kind,
             self.person_index.get(d.person.as_str()).copied().unwrap_or(0),
             d.note_kind.map(|k| k.as_str()).unwrap_or(""),
             author.map_or(-1, |i| i as i64),
-            d.date.map(|d| d.to_string()).unwrap_or_default(),
+            d.date,
             short_href(&d.href, &d.person),
-            text,
-        ])
-        .to_string()
+        )
     }
 }
 
