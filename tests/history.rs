@@ -378,9 +378,21 @@ fn uncommitted_finds_changed_and_new_records_only() {
     assert!(found[0].message.contains("not in git yet"), "{}", found[0].message);
     assert!(found[1].message.contains("not yet committed"), "{}", found[1].message);
 
-    // Staged but not committed still counts.
+    // Staged but not committed still counts; telling so writes nothing into the repository.
     git(&repo, SAM, "2026-01-02", &["add", "records/yp-0001/profile.md"]);
+    let objects = || -> Vec<_> {
+        walkdir::WalkDir::new(repo.root().join(".git/objects")).into_iter().flatten().map(|e| e.into_path()).collect()
+    };
+    let before = objects();
     assert_eq!(rules(&repo, "uncommitted").len(), 2);
+    assert_eq!(objects(), before, "no objects written by check");
+    // Staged and then put back in the working folder as committed: still not committed.
+    repo.write("records/yp-0001/profile.md", PROFILE);
+    let found = rules(&repo, "uncommitted");
+    assert_eq!(
+        found.iter().map(|d| d.file.as_str()).collect::<Vec<_>>(),
+        vec!["records/yp-0001/notes/2026-11-21-phone.md", "records/yp-0001/profile.md"]
+    );
     commit(&repo, SAM, "2026-01-02", "Commit both");
     assert!(rules(&repo, "uncommitted").is_empty());
 }
