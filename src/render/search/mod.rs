@@ -555,12 +555,17 @@ pub fn build_keeping(
     })
 }
 
-/// Puts documents in index order: oldest first, undated records as `today`.
+/// Puts documents in index order: oldest first, undated records as `today` but before the
+/// records dated today.
+///
+/// Documents are numbered in this order, and a document's number is in every posting of its
+/// terms, so a record that moves the ones after it changes most of the index. A new record is
+/// usually dated today: after the undated ones (every profile), it moves only today's others.
 pub fn sort<D: std::borrow::Borrow<Doc>>(docs: &mut [D], today: Date) {
-    docs.sort_by(|a, b| {
-        let (a, b) = (a.borrow(), b.borrow());
-        (a.date.unwrap_or(today), &a.person, &a.href).cmp(&(b.date.unwrap_or(today), &b.person, &b.href))
-    });
+    fn key(d: &Doc, today: Date) -> (Date, bool, &str, &str) {
+        (d.date.unwrap_or(today), d.date.is_some(), &d.person, &d.href)
+    }
+    docs.sort_by(|a, b| key(a.borrow(), today).cmp(&key(b.borrow(), today)));
 }
 
 /// Builds the index files for documents already in order (oldest first), counting every
@@ -1137,6 +1142,45 @@ mod tests {
             assert!(d.href.starts_with("../supervision/") && d.href.ends_with(".html"), "{}", d.href);
             assert_eq!(short_href(&d.href, &d.person), d.href, "search.js follows links beginning ../ as they are");
         }
+    }
+
+    #[test]
+    fn a_record_dated_today_goes_after_the_undated_ones() {
+        let day = |d: &str| crate::model::date::parse_date(d).ok();
+        let doc = |person: &str, date: Option<Date>| Doc {
+            kind: 0,
+            person: person.into(),
+            name: String::new(),
+            note_kind: None,
+            author: None,
+            date,
+            href: format!("{person}.html"),
+            meta: String::new(),
+            text: String::new(),
+            key: 0,
+            deferred: None,
+        };
+        let today = day("2026-11-24").unwrap_or_default();
+        let mut docs = vec![
+            doc("yp-0001", day("2026-11-24")),
+            doc("yp-0003", None),
+            doc("yp-0002", day("2026-11-23")),
+            doc("yp-0002", None),
+            doc("yp-0001", day("2026-12-01")),
+        ];
+        sort(&mut docs, today);
+        let order: Vec<(&str, Option<Date>)> = docs.iter().map(|d| (d.person.as_str(), d.date)).collect();
+        // Numbers are kept by every record before a new one: one dated today moves no profile.
+        assert_eq!(
+            order,
+            vec![
+                ("yp-0002", day("2026-11-23")),
+                ("yp-0002", None),
+                ("yp-0003", None),
+                ("yp-0001", day("2026-11-24")),
+                ("yp-0001", day("2026-12-01")),
+            ]
+        );
     }
 
     #[test]
