@@ -47,12 +47,13 @@ fn same_as_full(repo: &Repo, today: &str, inc: &Path) -> String {
     assert!(terms.is_file(), "a build into a folder keeps term counts");
     std::fs::remove_file(&terms).expect("remove the term cache");
     let bodies = repo.root().join(".waymark/cache/bodies");
-    let people: Vec<String> = names_in(&inc.join("people")).into_iter().map(|id| format!("person-{id}.bin")).collect();
-    assert_eq!(names_in(&bodies), people, "one file of kept bodies for each young person on the site");
+    let people: Vec<String> =
+        site::names_in(&inc.join("people")).into_iter().map(|id| format!("person-{id}.bin")).collect();
+    assert_eq!(site::names_in(&bodies), people, "one file of kept bodies for each young person on the site");
     std::fs::remove_dir_all(&bodies).expect("remove the body cache");
     let stored = repo.root().join(".waymark/cache/search-files");
     let index_files = tree(&inc.join("search")).into_keys().filter(|p| p.ends_with(".js")).count();
-    assert_eq!(names_in(&stored).len(), index_files, "each index file stored once");
+    assert_eq!(site::names_in(&stored).len(), index_files, "each index file stored once");
     std::fs::remove_dir_all(&stored).expect("remove the stored index files");
     let full_dir = tempfile::tempdir().expect("temp");
     let full = full_dir.path().join("site");
@@ -64,16 +65,6 @@ fn same_as_full(repo: &Repo, today: &str, inc: &Path) -> String {
         assert!(bytes == &b[path], "{path} differs from a full build:\n{}", String::from_utf8_lossy(bytes));
     }
     summary
-}
-
-/// The names in a folder, sorted.
-fn names_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("read folder")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 /// The inode and modification time of a file, which writing it whole (beside, then renamed) changes.

@@ -25,16 +25,6 @@ fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         .collect()
 }
 
-/// The names in a folder, sorted.
-fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("list folder")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
 #[test]
 fn only_inert_attachments_keep_their_names() {
     let repo = Repo::clean();
@@ -50,11 +40,11 @@ fn only_inert_attachments_keep_their_names() {
     repo.cmd().arg("build").assert().success();
     let files = repo.path("public/people/yp-0001/files");
     for name in kept {
-        assert!(files.join(name).is_file(), "{name} keeps its name: {:?}", names(&files));
+        assert!(files.join(name).is_file(), "{name} keeps its name: {:?}", site::names_in(&files));
     }
     for name in neutralised {
         assert!(!files.join(name).exists(), "{name} is not copied as it is");
-        assert!(files.join(format!("{name}.txt")).is_file(), "{name} is copied as text: {:?}", names(&files));
+        assert!(files.join(format!("{name}.txt")).is_file(), "{name} is copied as text: {:?}", site::names_in(&files));
     }
     let page = std::fs::read_to_string(repo.path("public/people/yp-0001/index.html")).expect("person page");
     assert!(page.contains("href=\"files/page.xht.txt\""), "links follow the copy");
@@ -191,7 +181,7 @@ fn builds_killed_at_any_moment_lose_nothing_and_leave_nothing() {
     let clean_time = started.elapsed();
     let reference = tree(&public);
     assert!(reference.len() > 300 * 5, "a whole site: {} files", reference.len());
-    let expected_names = names(repo.root());
+    let expected_names = site::names_in(repo.root());
     // Kill times spread over the whole build, most of them late, where the swap happens.
     let mut seed = 0x2545_f491_4f6c_dd1d_u64;
     for round in 0..20 {
@@ -209,7 +199,7 @@ fn builds_killed_at_any_moment_lose_nothing_and_leave_nothing() {
             "round {round}: the site after a kill is whole and the same as a clean build"
         );
         assert!(build().status().expect("next build").success());
-        assert_eq!(names(repo.root()), expected_names, "round {round}: the next build leaves no leftover");
+        assert_eq!(site::names_in(repo.root()), expected_names, "round {round}: the next build leaves no leftover");
         assert!(tree(&public) == reference, "round {round}: the next build is the same");
     }
 }

@@ -503,17 +503,6 @@ fn a_persons_pages_are_made_when_first_asked_for_from_the_records_as_they_are_th
     server.wait_for_page(PAGE_URL, "the page made again", |r| r.text().contains("Renamed Care Service"));
 }
 
-/// The names of the files in a folder, sorted.
-#[cfg(unix)]
-fn names_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("read the folder")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
 /// The file in `dir` that is `file`, by inode (a build links the site's index files from its store).
 #[cfg(unix)]
 fn same_file_in(dir: &Path, file: &Path) -> std::path::PathBuf {
@@ -547,11 +536,11 @@ fn serve_starts_its_search_index_from_the_files_a_build_stored_and_writes_none()
     std::fs::remove_file(&terms).expect("remove");
     let damaged = b"window.waymarkSearch.addTerms(0,\"damaged\");\n";
     std::fs::write(&terms, damaged).expect("damage");
-    let before = names_in(&store);
+    let before = site::names_in(&store);
 
     let server = Server::start(bin(), repo.root(), TODAY, &[]);
     server.wait_for_page("/search/d/0.js", "the stored document chunk", |r| r.status == 200 && r.body == planted);
     assert_eq!(server.get("/search/t/0.js").body, made, "the damaged term chunk is made again");
-    assert_eq!(names_in(&store), before, "serve neither adds to the store nor prunes it");
+    assert_eq!(site::names_in(&store), before, "serve neither adds to the store nor prunes it");
     assert_eq!(std::fs::read(&terms).expect("read"), damaged, "nor mends it");
 }

@@ -186,11 +186,12 @@ impl LiveIndex {
             let bytes = store.as_ref()?.read(&super::store::key(&base, input))?;
             String::from_utf8(bytes).ok().map(super::Made::Text)
         };
-        let files = super::files(&refs, &entries, &live.lists, today, &live.shared, &stored, text);
-        live.firsts = files.firsts;
-        live.dates = files.dates;
-        live.manifest = files.files.last().map(|(_, m)| m.clone()).unwrap_or_default();
-        (live, files.files)
+        let (made, firsts, dates) = super::made_files(&refs, &entries, &live.lists, today, &live.shared, &stored, text);
+        let files = super::texts(made);
+        live.firsts = firsts;
+        live.dates = dates;
+        live.manifest = files.last().map(|(_, m)| m.clone()).unwrap_or_default();
+        (live, files)
     }
 
     /// Replaces the records of the person `id` with those `repo` now holds (none if the

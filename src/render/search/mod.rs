@@ -577,7 +577,7 @@ pub fn build_from(docs: Vec<Doc>, config: &Config, today: Date) -> SearchIndex {
     let entries = entries(counts.postings.into_par_iter(), &counts.len_of, &docs);
     let lists = Lists::of(&docs, config);
     let shared = Deflater::text(&dictionary(&docs, &counts.text_len, &|d| lists.row(d)));
-    let files = files(&docs, &entries, &lists, today, &shared, &|_, _| None, &|d| d.text.as_str().into()).files;
+    let files = texts(made_files(&docs, &entries, &lists, today, &shared, &|_, _| None, &|d| d.text.as_str().into()).0);
     SearchIndex { files, docs: docs.len(), terms }
 }
 
@@ -736,31 +736,19 @@ impl Lists {
     }
 }
 
-/// Every index file: term chunks Huffman-coded, document chunks deflated with `shared`,
-/// whose dictionary the manifest carries; a file `kept` gives as text is taken as it is
-/// (see [`made_files`], whose other arguments these are).
-fn files(
-    docs: &[&Doc],
-    entries: &[(String, String)],
-    lists: &Lists,
-    today: Date,
-    shared: &Deflater,
-    kept: &(dyn Fn(&str, u128) -> Option<Made> + Sync),
-    text: &(dyn Fn(&Doc) -> std::borrow::Cow<str> + Sync),
-) -> Files {
-    let (made, firsts, dates) = made_files(docs, entries, lists, today, shared, kept, text);
-    let files = made
-        .into_iter()
+/// The text of each index file [`made_files`] made or was given as text, by site path.
+fn texts(made: Vec<IndexFile>) -> Vec<(String, String)> {
+    made.into_iter()
         .filter_map(|f| match f.made {
             Made::Text(text) => Some((f.path, text)),
             Made::Kept(_) => None,
         })
-        .collect();
-    Files { files, firsts, dates }
+        .collect()
 }
 
-/// Every index file as [`files`] makes it, each with the fingerprint of what it is made from,
-/// and as `kept` gives it when it gives one made from the same inputs before (it is then not
+/// Every index file (term chunks Huffman-coded, document chunks deflated with `shared`, whose
+/// dictionary the manifest carries), each with the fingerprint of what it is made from, and as
+/// `kept` gives it when it gives one made from the same inputs before (it is then not
 /// compressed); with the first term of each term chunk and the manifest's dates.
 fn made_files(
     docs: &[&Doc],
@@ -810,15 +798,6 @@ fn made_files(
     f.write(text.as_bytes());
     files.push(IndexFile { path, input: f.value(), made: Made::Text(text) });
     (files, firsts, dates)
-}
-
-/// The index files, and what a live index keeps of how they were cut.
-struct Files {
-    files: Vec<(String, String)>,
-    /// The first term of each term chunk.
-    firsts: Vec<String>,
-    /// The dates of the documents, as the manifest has them.
-    dates: serde_json::Value,
 }
 
 /// Term chunk `i`, from its entries in [`encode::front_coded`] form.
