@@ -786,7 +786,7 @@ fn made_files(
             f.write(shared.prefix());
             shared.dictionary_len().hash(f);
             for d in chunk {
-                (lists.row_with(d, ""), d.key, &d.text).hash(f);
+                (lists.row_fields(d), d.key, &d.text).hash(f);
             }
         };
         let rows = || chunk.iter().map(|d| lists.row_with(d, &text(d))).collect::<Vec<_>>();
