@@ -91,12 +91,13 @@ pub fn run(opts: &Options) -> Result<(), String> {
     let indexing = index_search(loaded.search_job(), store_for_search, search.clone(), started)?;
     let (model, site) = loaded.finish()?;
     let store = Arc::new(Store::new(store::files_of(site)));
-    let _ = give_store.send(store.clone());
     let hub = Arc::new(Hub::default());
     println!("built {} in {:.1} s", model.summary(), started.elapsed().as_secs_f64());
     let model = Arc::new(Mutex::new(model));
     let url = format!("http://{address}/");
     println!("serving {url}  (pages reload as records change; nothing is written to disk; Ctrl-C stops)");
+    // Given only now, so that what serve prints reads in order.
+    let _ = give_store.send(store.clone());
     let guard = guard::Guard::new(opts.addr, address.port());
     let mut ctx = http::Context::new(store.clone(), hub.clone(), root.clone(), guard);
     ctx.maker = Some(Arc::new(OnRequest { model: model.clone(), store: store.clone(), search }));
