@@ -110,7 +110,7 @@ pub struct Updated {
     pub dependents: Vec<String>,
 }
 
-/// What [`Model::search_job`] makes: the search index, and what updates one person at a
+/// What [`Loaded::search_job`] makes, finished: the search index, and what updates one person at a
 /// time need.
 pub struct Indexes {
     search: LiveIndex,
@@ -121,8 +121,6 @@ pub struct Indexes {
 /// The in-memory state of a served repository.
 pub struct Model {
     root: PathBuf,
-    /// Where the caches of `.waymark/` are read from ([`crate::history::cache_dir`]).
-    cache: Option<PathBuf>,
     /// The date the site is built for.
     pub today: Date,
     /// Shared with the thread making the search index at start-up.
@@ -166,6 +164,7 @@ pub fn territory(file: &str) -> Option<&str> {
 /// A repository's records read, before its pages are made (see [`Model::load`]).
 pub struct Loaded {
     root: PathBuf,
+    /// Where the caches of `.waymark/` are read from ([`crate::history::cache_dir`]).
     cache: Option<PathBuf>,
     today: Date,
     git: GitState,
@@ -173,14 +172,22 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    /// [`Model::search_job`] for these records, to start before the pages are made.
+    /// Makes the search index of these records, its files, and what updates one person at a
+    /// time need (see [`Model::index`]): to start before the pages are made. It holds the
+    /// records until done, so take what it made with [`Model::set_search`] before any update
+    /// (an update while it runs would copy every record).
     pub fn search_job(&self) -> impl FnOnce() -> (Indexed, Vec<(String, String)>) + Send + 'static {
-        search_job(self.repo.clone(), self.today, self.root.clone(), self.cache.clone())
+        let (repo, today, root, cache) = (self.repo.clone(), self.today, self.root.clone(), self.cache.clone());
+        move || {
+            let (search, files) = LiveIndex::new_with(&repo, today, cache.as_deref());
+            (Indexed { search, repo, root }, files)
+        }
     }
 
-    /// Checks the records and makes the pages about everyone: the rest of [`Model::start`].
+    /// Checks the records and makes the pages about everyone, without the search index: the
+    /// rest of starting, after [`Model::load`].
     pub fn finish(self) -> Result<(Model, Site), String> {
-        let Loaded { root, cache, today, git, repo } = self;
+        let Loaded { root, today, git, repo, .. } = self;
         let report = check::check_with(&repo, today, Some(&git));
         let theme = Theme::load(&repo.root, &repo.config.theme)?;
         let history = SiteHistory::new(&git.history, &repo, &git.uncommitted);
@@ -195,7 +202,6 @@ impl Loaded {
         let links = Links::new(&repo);
         let model = Model {
             root,
-            cache,
             today,
             repo,
             report,
@@ -214,20 +220,7 @@ impl Loaded {
     }
 }
 
-/// What [`Model::search_job`] does, for these records.
-fn search_job(
-    repo: Arc<Repository>,
-    today: Date,
-    root: PathBuf,
-    cache: Option<PathBuf>,
-) -> impl FnOnce() -> (Indexed, Vec<(String, String)>) + Send + 'static {
-    move || {
-        let (search, files) = LiveIndex::new_with(&repo, today, cache.as_deref());
-        (Indexed { search, repo, root }, files)
-    }
-}
-
-/// The search index made by [`Model::search_job`], its files already given; what else updates
+/// The search index made by [`Loaded::search_job`], its files already given; what else updates
 /// need is worked out by [`Indexed::finish`], once search answers.
 pub struct Indexed {
     search: LiveIndex,
@@ -247,8 +240,10 @@ impl Model {
     /// Loads, checks and renders the whole repository, as `waymark build` does, without writing
     /// it, search index included.
     pub fn build(root: &Path, today: Date) -> Result<(Model, Site), String> {
-        let (mut model, mut site) = Model::start(root, today)?;
-        let (made, files) = model.search_job()();
+        let loaded = Model::load(root, today)?;
+        let job = loaded.search_job();
+        let (mut model, mut site) = loaded.finish()?;
+        let (made, files) = job();
         for (path, text) in files {
             site.add(path, text);
         }
@@ -256,14 +251,9 @@ impl Model {
         Ok((model, site))
     }
 
-    /// As [`Model::build`], but without the search index, which [`Model::search_job`] makes
-    /// (on another thread, so that pages are served meanwhile) and [`Model::set_search`] takes.
-    pub fn start(root: &Path, today: Date) -> Result<(Model, Site), String> {
-        Model::load(root, today)?.finish()
-    }
-
-    /// The first step of [`Model::start`]: the records read, from which the search index can
-    /// be started ([`Loaded::search_job`]) while [`Loaded::finish`] makes the pages.
+    /// The first step of starting: the records read, from which the search index can be
+    /// started ([`Loaded::search_job`], on another thread, so that pages are served meanwhile)
+    /// while [`Loaded::finish`] makes the pages.
     pub fn load(root: &Path, today: Date) -> Result<Loaded, String> {
         // As `waymark build` does: git status before the records are in memory.
         let git = GitState::open(root);
@@ -272,15 +262,7 @@ impl Model {
         Ok(Loaded { root: root.to_path_buf(), cache, today, git, repo: Arc::new(repo) })
     }
 
-    /// Makes the search index of the records as they are now, its files, and what updates
-    /// one person at a time need (see [`Model::index`]). It holds the records until done, so
-    /// take what it made with [`Model::set_search`] before any update (an update while it
-    /// runs would copy every record).
-    pub fn search_job(&self) -> impl FnOnce() -> (Indexed, Vec<(String, String)>) + Send + 'static {
-        search_job(self.repo.clone(), self.today, self.root.clone(), self.cache.clone())
-    }
-
-    /// Takes what [`Model::search_job`] made.
+    /// Takes what [`Loaded::search_job`] made, once [`Indexed::finish`] has finished it.
     pub fn set_search(&mut self, made: Indexes) {
         self.search = Some(made.search);
         self.files_by = made.files_by;
