@@ -318,6 +318,40 @@ fn search_files_made_from_the_same_records_are_kept_and_the_rest_made_again() {
     same_as_full(&repo, TODAY, &out);
 }
 
+#[cfg(unix)]
+#[test]
+fn a_note_committed_today_is_numbered_after_the_days_other_records_and_moves_none_of_them() {
+    let repo = three_people();
+    // Forty notes of today for Sam's second young person, committed before the new one.
+    for n in 1..=40 {
+        repo.write(
+            &format!("records/yp-0002/notes/{TODAY}-visit-{n}.md"),
+            NOTE.replace("2026-11-20", TODAY).replace("Visited", &format!("Morning visit number {n}")),
+        );
+    }
+    commit(&repo, AMIRA, "2026-11-24", "Today's visits");
+    let dir = tempfile::tempdir().expect("temp");
+    let out = dir.path().join("site");
+    build(&repo, TODAY, &out, false);
+    let chunks = |out: &Path| site::names_in(&out.join("search/d")).len();
+    let before = chunks(&out);
+    let inodes: Vec<u64> = (0..before).map(|i| inode(&out.join(format!("search/d/{i}.js")))).collect();
+
+    // A note for the first young person, dated today and committed after the others: by person
+    // it would come before all forty, and every chunk holding them would be made again.
+    repo.write(
+        "records/yp-0001/notes/2026-11-24-evening-call.md",
+        NOTE.replace("2026-11-20", TODAY).replace("Visited", "Evening call about the bus pass"),
+    );
+    commit(&repo, SAM, "2026-11-24", "Evening call");
+    same_as_full(&repo, TODAY, &out);
+    let after = chunks(&out);
+    assert!(after >= before, "{after} document chunks after one note was added, {before} before");
+    for (i, ino) in inodes.iter().enumerate().take(before - 1) {
+        assert_eq!(inode(&out.join(format!("search/d/{i}.js"))), *ino, "document chunk {i} was made again");
+    }
+}
+
 /// The stored index file a site's index file is, by inode (the site links it from the store).
 #[cfg(unix)]
 fn stored_as(repo: &Repo, site_file: &Path) -> Option<std::path::PathBuf> {

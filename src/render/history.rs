@@ -522,7 +522,7 @@ fn visible(history: &History, audience: &crate::audience::Audience, change: &Cha
 }
 
 /// The repository paths of the records a person has now.
-fn person_record_paths(person: &Person) -> Vec<&str> {
+pub(crate) fn person_record_paths(person: &Person) -> Vec<&str> {
     let mut out: Vec<&str> = Vec::new();
     out.extend(person.profile.as_ref().map(|p| p.source.path.as_str()));
     out.extend(person.plan.as_ref().map(|p| p.source.path.as_str()));

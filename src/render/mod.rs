@@ -152,7 +152,7 @@ pub fn render_to(
             let search_page = page(theme, "search.html", search::PAGE, &site_view, search::page_view(&repo.config))?;
             bytes(search::PAGE.into(), search_page)
         },
-        || search::put_index(repo, today, reuse, &records, &put),
+        || search::put_index(repo, today, reuse, &records, history.history(), &put),
     );
     pages?;
     index?;

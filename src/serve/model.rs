@@ -178,8 +178,9 @@ impl Loaded {
     /// (an update while it runs would copy every record).
     pub fn search_job(&self) -> impl FnOnce() -> (Indexed, Vec<(String, String)>) + Send + 'static {
         let (repo, today, root, cache) = (self.repo.clone(), self.today, self.root.clone(), self.cache.clone());
+        let arrivals = crate::render::search::arrival::Arrivals::of(&repo, &self.git.history);
         move || {
-            let (search, files) = LiveIndex::new_with(&repo, today, cache.as_deref());
+            let (search, files) = LiveIndex::new_with(&repo, today, cache.as_deref(), &arrivals);
             (Indexed { search, repo, root }, files)
         }
     }

@@ -109,17 +109,22 @@ impl LiveIndex {
     /// Indexes a whole repository; gives the index and its files, which are exactly those
     /// [`super::build`] writes.
     pub fn new(repo: &Repository, today: Date) -> (Self, Vec<(String, String)>) {
-        Self::new_with(repo, today, None)
+        Self::new_with(repo, today, None, &super::arrival::Arrivals::none())
     }
 
     /// [`LiveIndex::new`], taking what a build kept in the cache folder `cache`, when given: the
     /// term counts of records it counted ([`super::terms::TermCache`]) and the files it made
     /// ([`super::store`]), so that only what a build has not made is counted and compressed.
-    /// The cache is read, never written.
-    pub fn new_with(repo: &Repository, today: Date, cache: Option<&std::path::Path>) -> (Self, Vec<(String, String)>) {
+    /// The cache is read, never written. `arrivals` numbers each day's records as a build does.
+    pub fn new_with(
+        repo: &Repository,
+        today: Date,
+        cache: Option<&std::path::Path>,
+        arrivals: &super::arrival::Arrivals,
+    ) -> (Self, Vec<(String, String)>) {
         // As a build does: a record's text is made only when it is counted or its document
         // chunk is compressed, which neither cache spares.
-        let mut docs = super::documents_with(repo, false);
+        let mut docs = super::documents_with(repo, false, arrivals);
         super::sort(&mut docs, today);
         let text: &(dyn Fn(&Doc) -> Cow<str> + Sync) = &|d| super::text_of(repo, d);
         let mut counted = match cache.zip(super::terms::context(&repo.config)) {
@@ -689,7 +694,7 @@ mod tests {
         let dir = tempfile_dir(1000);
         // A build's counts, with one record's kept under a key that no longer matches (as after
         // an edit), so both the cached and the counted paths are taken.
-        let mut docs = super::super::documents_with(&repo, false);
+        let mut docs = super::super::documents_with(&repo, false, &super::super::arrival::Arrivals::none());
         super::super::sort(&mut docs, today);
         docs[5].key ^= 1;
         let context = super::super::terms::context(&repo.config).expect("the test program can be looked at");
@@ -698,7 +703,7 @@ mod tests {
         cache.save(&docs);
         assert!(dir.join(super::super::terms::FILE).is_file());
         let (_, plain) = LiveIndex::new(&repo, today);
-        let (_, cached) = LiveIndex::new_with(&repo, today, Some(&dir));
+        let (_, cached) = LiveIndex::new_with(&repo, today, Some(&dir), &super::super::arrival::Arrivals::none());
         assert_eq!(cached, plain);
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -27,6 +27,7 @@
 //! [`build`] writes the whole index; [`live::LiveIndex`] starts from the same files and then
 //! replaces one young person's records at a time, for `waymark serve`.
 
+pub mod arrival;
 pub mod encode;
 pub mod live;
 pub mod store;
@@ -42,6 +43,7 @@ use crate::model::vocab::NoteKind;
 use crate::model::vocab::Vocab;
 use crate::model::{Person, Repository, Source};
 use crate::site::Content;
+use arrival::Arrivals;
 use encode::Deflater;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -102,6 +104,8 @@ pub struct Doc {
     pub key: u128,
     /// Set when the text was left out, to be made by [`text_of`] from this record.
     pub deferred: Option<Part>,
+    /// When its record was first committed ([`Arrivals`]), which orders the documents of a day.
+    pub arrived: Option<i64>,
 }
 
 /// The built index: its files, and figures for the build summary and benchmarks.
@@ -134,21 +138,22 @@ pub fn page_view(config: &Config) -> serde_json::Value {
 /// the supervision records it holds when they are searched
 /// ([`crate::audience::supervision_searched`]; `repo` holds only what its site may show).
 pub fn documents(repo: &Repository) -> Vec<Doc> {
-    documents_with(repo, true)
+    documents_with(repo, true, &Arrivals::none())
 }
 
-/// Every searchable record as [`documents`] gives them; with `text` false, the young people's
-/// records leave their text to [`text_of`].
-pub fn documents_with(repo: &Repository, text: bool) -> Vec<Doc> {
+/// Every searchable record as [`documents`] gives them, each with its record's arrival; with
+/// `text` false, the young people's records leave their text to [`text_of`].
+pub fn documents_with(repo: &Repository, text: bool, arrivals: &Arrivals) -> Vec<Doc> {
     let config = &repo.config;
-    let mut docs: Vec<Doc> = repo.people.par_iter().flat_map_iter(|p| person_docs_with(p, config, text)).collect();
-    docs.extend(supervision_docs(repo));
+    let mut docs: Vec<Doc> =
+        repo.people.par_iter().flat_map_iter(|p| person_docs_with(p, config, text, arrivals)).collect();
+    docs.extend(supervision_docs(repo, arrivals));
     docs
 }
 
 /// The supervision records of `repo` as search documents, when they are searched; each links
 /// to its own page, never to a young person's.
-fn supervision_docs(repo: &Repository) -> Vec<Doc> {
+fn supervision_docs(repo: &Repository, arrivals: &Arrivals) -> Vec<Doc> {
     let config = &repo.config;
     if !crate::audience::supervision_searched(config) {
         return Vec::new();
@@ -185,6 +190,7 @@ fn supervision_docs(repo: &Repository) -> Vec<Doc> {
                 text,
                 key: f.value(),
                 deferred: None,
+                arrived: arrivals.get(&s.source.path),
             }
         })
         .collect()
@@ -299,12 +305,12 @@ pub fn text_of<'a>(repo: &Repository, d: &'a Doc) -> std::borrow::Cow<'a, str> {
 }
 
 fn person_docs(person: &Person, config: &Config) -> Vec<Doc> {
-    person_docs_with(person, config, true)
+    person_docs_with(person, config, true, &Arrivals::none())
 }
 
 /// A young person's search documents; with `text` false, each one's text is left empty and
 /// [`text_of`] makes it when it is needed.
-pub fn person_docs_with(person: &Person, config: &Config, text: bool) -> Vec<Doc> {
+pub fn person_docs_with(person: &Person, config: &Config, text: bool, arrivals: &Arrivals) -> Vec<Doc> {
     use std::hash::Hash;
     let shown = person.shown_full_name();
     let mut name = shown.clone();
@@ -335,7 +341,8 @@ pub fn person_docs_with(person: &Person, config: &Config, text: bool) -> Vec<Doc
         let mut f = Fingerprint::default();
         kind.hash(&mut f);
         meta.hash(&mut f);
-        if let Some(source) = part_source(person, part) {
+        let source = part_source(person, part);
+        if let Some(source) = source {
             source.path.hash(&mut f);
             source.text.hash(&mut f);
         }
@@ -352,6 +359,7 @@ pub fn person_docs_with(person: &Person, config: &Config, text: bool) -> Vec<Doc
             text: body,
             key: f.value(),
             deferred,
+            arrived: source.and_then(|s| arrivals.get(&s.path)),
         }
     };
     let mut out = Vec::new();
@@ -437,11 +445,13 @@ pub(crate) fn put_index(
     today: Date,
     reuse: &Reuse,
     records: &[u128],
+    history: &crate::history::History,
     put: &dyn Fn(String, Content) -> Result<(), String>,
 ) -> Result<(), String> {
     if reuse.no_search {
         return Ok(());
     }
+    let arrivals = Arrivals::of(repo, history);
     // Supervision documents are not any young person's: their records join the key when searched.
     let mut records = records.to_vec();
     if crate::audience::supervision_searched(&repo.config) {
@@ -453,6 +463,7 @@ pub(crate) fn put_index(
         }
         records.push(f.value());
     }
+    records.push(arrivals.key());
     let key = reuse.search_key(&records);
     if let Some(files) = reuse.keep(super::reuse::SEARCH.into(), key.clone()) {
         for (path, from) in files {
@@ -480,7 +491,7 @@ pub(crate) fn put_index(
         reuse.record_file(path, input);
         Some(Made::Kept(from))
     };
-    let files = build_keeping(repo, today, &kept, cache);
+    let files = build_keeping(repo, today, &arrivals, &kept, cache);
     reuse.record(super::reuse::SEARCH.into(), key, files.iter().map(|f| f.path.clone()).collect());
     for f in files {
         match f.made {
@@ -533,10 +544,11 @@ pub struct IndexFile {
 pub fn build_keeping(
     repo: &Repository,
     today: Date,
+    arrivals: &Arrivals,
     kept: &(dyn Fn(&str, u128) -> Option<Made> + Sync),
     cache: Option<&std::path::Path>,
 ) -> Vec<IndexFile> {
-    let mut docs = documents_with(repo, false);
+    let mut docs = documents_with(repo, false, arrivals);
     sort(&mut docs, today);
     let text: &(dyn Fn(&Doc) -> std::borrow::Cow<str> + Sync) = &|d| text_of(repo, d);
     let mut terms = match (cache, terms::context(&repo.config)) {
@@ -556,14 +568,15 @@ pub fn build_keeping(
 }
 
 /// Puts documents in index order: oldest first, undated records as `today` but before the
-/// records dated today.
+/// records dated today; within a day, in the order their records were first committed (those
+/// not yet committed last), then by person and link.
 ///
 /// Documents are numbered in this order, and a document's number is in every posting of its
 /// terms, so a record that moves the ones after it changes most of the index. A new record is
-/// usually dated today: after the undated ones (every profile), it moves only today's others.
+/// usually dated today and committed last: it moves none of the others (see [`arrival`]).
 pub fn sort<D: std::borrow::Borrow<Doc>>(docs: &mut [D], today: Date) {
-    fn key(d: &Doc, today: Date) -> (Date, bool, &str, &str) {
-        (d.date.unwrap_or(today), d.date.is_some(), &d.person, &d.href)
+    fn key(d: &Doc, today: Date) -> (Date, bool, i64, &str, &str) {
+        (d.date.unwrap_or(today), d.date.is_some(), d.arrived.unwrap_or(i64::MAX), &d.person, &d.href)
     }
     docs.sort_by(|a, b| key(a.borrow(), today).cmp(&key(b.borrow(), today)));
 }
@@ -1000,6 +1013,7 @@ mod tests {
                 f.value()
             },
             deferred: None,
+            arrived: None,
         }
     }
 
@@ -1138,6 +1152,7 @@ mod tests {
             text: String::new(),
             key: 0,
             deferred: None,
+            arrived: None,
         };
         let today = day("2026-11-24").unwrap_or_default();
         let mut docs = vec![
@@ -1160,6 +1175,32 @@ mod tests {
                 ("yp-0001", day("2026-12-01")),
             ]
         );
+    }
+
+    #[test]
+    fn a_day_is_numbered_in_the_order_its_records_were_committed() {
+        let today = crate::model::date::parse_date("2026-11-24").unwrap_or_default();
+        let doc = |person: &str, arrived: Option<i64>| Doc {
+            kind: 0,
+            person: person.into(),
+            name: String::new(),
+            note_kind: None,
+            author: None,
+            date: Some(today),
+            href: format!("{person}.html"),
+            meta: String::new(),
+            text: String::new(),
+            key: 0,
+            deferred: None,
+            arrived,
+        };
+        let mut docs =
+            vec![doc("yp-0003", Some(300)), doc("yp-0004", None), doc("yp-0001", None), doc("yp-0002", Some(200))];
+        sort(&mut docs, today);
+        let order: Vec<&str> = docs.iter().map(|d| d.person.as_str()).collect();
+        // A note for the first young person, committed last, is numbered after every other of
+        // the day; those not yet committed come last, by person.
+        assert_eq!(order, vec!["yp-0002", "yp-0003", "yp-0001", "yp-0004"]);
     }
 
     #[test]

@@ -339,6 +339,7 @@ mod tests {
             text: text.into(),
             key,
             deferred: None,
+            arrived: None,
         }
     }
 
