@@ -28,19 +28,27 @@ impl Arrivals {
 
     /// The arrival of every record file of `repo`, as `history` tells it.
     pub fn of(repo: &Repository, history: &History) -> Arrivals {
+        use rayon::prelude::*;
         use std::hash::Hash;
+        // The commit's place, not its time: commits made in the same second keep their order.
+        let place = |path: &str| history.added_by(path).map(|(_, change)| change.commit as i64);
+        let mut looked: Vec<Vec<(&str, Option<i64>)>> = repo
+            .people
+            .par_iter()
+            .map(|p| {
+                super::super::history::person_record_paths(p).into_iter().map(|path| (path, place(path))).collect()
+            })
+            .collect();
+        // Supervision records are numbered only where they are searched.
+        if crate::audience::supervision_searched(&repo.config) {
+            looked.push(repo.supervision.iter().map(|s| (s.source.path.as_str(), place(&s.source.path))).collect());
+        }
         let mut places = FxHashMap::default();
         let mut f = Fingerprint::default();
-        // Supervision records are numbered only where they are searched.
-        let searched = crate::audience::supervision_searched(&repo.config);
-        let supervision = repo.supervision.iter().filter(|_| searched).map(|s| s.source.path.as_str());
-        let paths = repo.people.iter().flat_map(super::super::history::person_record_paths).chain(supervision);
-        for path in paths {
-            // The commit's place, not its time: commits made in the same second keep their order.
-            let place = history.added_by(path).map(|(_, change)| change.commit as i64);
+        for (path, place) in looked.into_iter().flatten() {
             (path, place).hash(&mut f);
-            if let Some(t) = place {
-                places.insert(path.to_string(), t);
+            if let Some(p) = place {
+                places.insert(path.to_string(), p);
             }
         }
         Arrivals { places, key: f.value() }

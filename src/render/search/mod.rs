@@ -446,7 +446,7 @@ pub(crate) fn put_index(
     reuse: &Reuse,
     records: &[u128],
     history: &crate::history::History,
-    put: &dyn Fn(String, Content) -> Result<(), String>,
+    put: &(dyn Fn(String, Content) -> Result<(), String> + Sync),
 ) -> Result<(), String> {
     if reuse.no_search {
         return Ok(());
@@ -465,10 +465,9 @@ pub(crate) fn put_index(
     }
     records.push(arrivals.key());
     let key = reuse.search_key(&records);
+    // Several thousand files are linked or written, each waiting on the file system: in parallel.
     if let Some(files) = reuse.keep(super::reuse::SEARCH.into(), key.clone()) {
-        for (path, from) in files {
-            put(path, Content::Link(from))?;
-        }
+        files.into_par_iter().try_for_each(|(path, from)| put(path, Content::Link(from)))?;
         reuse.keep_inputs();
         return Ok(());
     }
@@ -493,19 +492,17 @@ pub(crate) fn put_index(
     };
     let files = build_keeping(repo, today, &arrivals, &kept, cache);
     reuse.record(super::reuse::SEARCH.into(), key, files.iter().map(|f| f.path.clone()).collect());
-    for f in files {
-        match f.made {
-            Made::Text(text) => {
-                reuse.record_file(&f.path, f.input);
-                // Written once, into the store, and linked into the site from there.
-                match store.as_ref().and_then(|s| s.put(&reuse.file_key(f.input), text.as_bytes())) {
-                    Some(stored) => put(f.path, Content::Link(stored))?,
-                    None => put(f.path, Content::Bytes(text.into_bytes()))?,
-                }
+    files.into_par_iter().try_for_each(|f| match f.made {
+        Made::Text(text) => {
+            reuse.record_file(&f.path, f.input);
+            // Written once, into the store, and linked into the site from there.
+            match store.as_ref().and_then(|s| s.put(&reuse.file_key(f.input), text.as_bytes())) {
+                Some(stored) => put(f.path, Content::Link(stored)),
+                None => put(f.path, Content::Bytes(text.into_bytes())),
             }
-            Made::Kept(from) => put(f.path, Content::Link(from))?,
         }
-    }
+        Made::Kept(from) => put(f.path, Content::Link(from)),
+    })?;
     if let Some(store) = &store {
         store.prune();
     }
