@@ -137,3 +137,27 @@ fn the_cache_deleted_or_damaged_gives_the_same_site() {
         assert_same(&cached, &dir, what);
     }
 }
+
+#[test]
+fn broken_links_and_deep_nesting_are_found_in_records_taken_from_the_cache() {
+    let repo = repository();
+    let deep = format!("{}deep\n", "> ".repeat(80));
+    let text = std::fs::read_to_string(repo.path(NOTE)).expect("read")
+        + &format!("\nSee [the plan](../no-such-plan.md).\n\n{deep}");
+    std::fs::write(repo.path(NOTE), text).expect("write");
+    set_mtime(&repo.path(NOTE), SystemTime::now() - Duration::from_secs(3600));
+    let check = || {
+        let out = site::waymark(repo.root(), TODAY).args(["check", "--format", "json"]).output().expect("run check");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let first = check();
+    assert!(cache_file(&repo).is_file(), "check keeps a cache of yp-0001's records");
+    for rule in ["\"broken-link\"", "\"nesting-too-deep\""] {
+        assert!(first.contains(rule), "{rule} not reported when the note was read: {first}");
+    }
+    // The second check takes the note from the cache, and finds the same at the same places.
+    let written = std::fs::metadata(cache_file(&repo)).and_then(|m| m.modified()).expect("cache time");
+    assert_eq!(check(), first);
+    let still = std::fs::metadata(cache_file(&repo)).and_then(|m| m.modified()).expect("cache time");
+    assert_eq!(written, still, "the second check read every record from the cache");
+}

@@ -5,14 +5,21 @@
 use super::Checker;
 use crate::diag::Rule;
 use crate::load::yaml::Pos;
-use crate::model::Source;
+use crate::model::{BodyScan, Source};
 use crate::render::nesting::{Gauge, MAX_DEPTH};
 use pulldown_cmark::{Event, Parser, Tag};
 
 pub(super) fn check(c: &mut Checker<'_>) {
     for source in c.person.sources() {
-        let (links, gauge) = scan(source.body());
-        if let Some(offset) = crate::render::markdown::nesting_cut(source.body(), &gauge) {
+        let scanned;
+        let BodyScan { links, cut } = match &source.scan {
+            Some(s) => s,
+            None => {
+                scanned = scan(source.body());
+                &scanned
+            }
+        };
+        if let Some(offset) = *cut {
             let message = format!(
                 "this text is nested more than {MAX_DEPTH} levels deep (quotes, lists or HTML inside one another); the site shows only the first {MAX_DEPTH} levels"
             );
@@ -25,7 +32,8 @@ pub(super) fn check(c: &mut Checker<'_>) {
             );
         }
         for (dest, offset) in links {
-            let Some(target) = resolve(&source.path, &dest) else {
+            let (dest, offset) = (dest.as_str(), *offset);
+            let Some(target) = resolve(&source.path, dest) else {
                 let message = format!("the link `{dest}` points outside the repository");
                 c.report(
                     Rule::BrokenLink,
@@ -80,8 +88,9 @@ fn exists(c: &Checker<'_>, target: &str) -> bool {
     attachment || (!c.repo.root.as_os_str().is_empty() && c.repo.root.join(target).is_file())
 }
 
-/// One pass over a body: its relative link and image destinations (with byte offsets) and how deep it may nest.
-fn scan(body: &str) -> (Vec<(String, usize)>, Gauge) {
+/// One pass over a body: its relative link and image destinations (with byte offsets), and
+/// where it first nests deeper than the site shows.
+pub(crate) fn scan(body: &str) -> BodyScan {
     let mut gauge = Gauge::default();
     let links = Parser::new_ext(body, crate::render::markdown::OPTIONS)
         .into_offset_iter()
@@ -96,7 +105,7 @@ fn scan(body: &str) -> (Vec<(String, usize)>, Gauge) {
         })
         .filter(|(dest, _)| is_relative(dest))
         .collect();
-    (links, gauge)
+    BodyScan { cut: crate::render::markdown::nesting_cut(body, &gauge), links }
 }
 
 /// A link that names a file in this repository (no scheme, not a fragment, not absolute).

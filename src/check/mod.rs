@@ -13,7 +13,7 @@ pub use due::{skipped_without, Deadline, Due};
 pub use git::GitState;
 pub use people::NEET_LONG_DAYS;
 mod contact;
-mod links;
+pub(crate) mod links;
 mod notes;
 mod oversight;
 mod people;
@@ -215,6 +215,7 @@ pub(crate) mod testing {
                 text: text.to_string(),
                 body_start: split.body_start,
                 body_line: split.body_line,
+                scan: None,
             });
             let node = yaml::parse(&text[split.yaml.clone()], 2).expect("test YAML parses");
             let ctx = Ctx::new(&path, Pos::new(1, 1));

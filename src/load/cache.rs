@@ -28,8 +28,9 @@ use std::sync::{Arc, OnceLock};
 
 /// The records cache's folder inside the cache folder (`.waymark/cache/`).
 pub const DIR: &str = "records";
-/// Version 1: per-folder files of (path, stat, source, record, diagnostics) in bincode's varints.
-const KIND: Kind = Kind { magic: b"WMRECS\r\n", format: 1 };
+/// Version 2: per-folder files of (path, stat, source with its body's scan, record,
+/// diagnostics) in bincode's varints (version 1 had no scan).
+const KIND: Kind = Kind { magic: b"WMRECS\r\n", format: 2 };
 /// A file modified this close to (or after) its cache file's writing is read again.
 pub const RACY_NS: i64 = 2_000_000_000;
 /// The cache file of `staff/`.

@@ -83,6 +83,20 @@ pub struct Source {
     pub body_start: usize,
     /// Line number (1-based) of the body's first line.
     pub body_line: u32,
+    /// The body's links and nesting, when found as the file was read (see [`BodyScan`]).
+    pub scan: Option<BodyScan>,
+}
+
+/// What a record's body links to and how deep it nests: found in one pass of the Markdown
+/// parser when the file is read, and kept with it by the records cache, so that checking every
+/// record's links does not parse every unchanged body again.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct BodyScan {
+    /// Relative link and image destinations, each with its byte offset in the body.
+    pub links: Vec<(String, usize)>,
+    /// Where the first container nested deeper than the site shows starts (a byte offset in
+    /// the body), if one does.
+    pub cut: Option<usize>,
 }
 
 impl Source {

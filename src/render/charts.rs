@@ -305,6 +305,7 @@ mod tests {
                 text: String::new(),
                 body_start: 0,
                 body_line: 1,
+                scan: None,
             }),
             date: Spanned::new(d, Pos::new(1, 1)),
             scale: Spanned::new("keep-on-caring".into(), Pos::new(1, 1)),
