@@ -129,11 +129,20 @@ impl TermCache {
     /// its text (which `text` makes) in parallel, remembering the result.
     pub fn count(&mut self, docs: &[Doc], text: &(dyn Fn(&Doc) -> Cow<str> + Sync)) -> Counts {
         self.fill(docs, text);
-        let mut lists: Vec<Vec<(u32, u32)>> = vec![Vec::new(); self.terms.len()];
+        let found: Vec<(usize, &Counted)> =
+            docs.iter().enumerate().filter_map(|(i, d)| self.entries.get(&d.key).map(|c| (i, c))).collect();
+        // Each list made at its full size: growing ten million postings a push at a time
+        // copied most of them several times over.
+        let mut sizes = vec![0usize; self.terms.len()];
+        for (_, c) in &found {
+            for &(t, _) in c.terms.iter() {
+                sizes[t as usize] += 1;
+            }
+        }
+        let mut lists: Vec<Vec<(u32, u32)>> = sizes.into_iter().map(Vec::with_capacity).collect();
         let mut len_of = Vec::with_capacity(docs.len());
         let mut text_len = Vec::with_capacity(docs.len());
-        for (i, d) in docs.iter().enumerate() {
-            let Some(c) = self.entries.get(&d.key) else { continue };
+        for (i, c) in found {
             len_of.push(c.len);
             text_len.push(c.text_len);
             for &(t, n) in c.terms.iter() {
