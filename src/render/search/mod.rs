@@ -104,7 +104,8 @@ pub struct Doc {
     pub key: u128,
     /// Set when the text was left out, to be made by [`text_of`] from this record.
     pub deferred: Option<Part>,
-    /// When its record was first committed ([`Arrivals`]), which orders the documents of a day.
+    /// Where in the history its record was added ([`Arrivals::get`]), which orders the
+    /// documents of a day; `None` when no commit has added it.
     pub arrived: Option<i64>,
 }
 
