@@ -43,9 +43,12 @@ fn build(repo: &Repo, today: &str, out: &Path, full: bool) -> String {
 /// what the incremental build kept from earlier builds is checked against the records as they are.
 fn same_as_full(repo: &Repo, today: &str, inc: &Path) -> String {
     let summary = build(repo, today, inc, false);
-    let terms = repo.root().join(".waymark/cache/search-terms.bin");
-    assert!(terms.is_file(), "a build into a folder keeps term counts");
-    std::fs::remove_file(&terms).expect("remove the term cache");
+    // A build that patched the last build's postings counted only the newest records, and
+    // may have left no term counts.
+    let postings = repo.root().join(".waymark/cache/search-postings.bin");
+    assert!(postings.is_file(), "a build into a folder keeps its postings");
+    std::fs::remove_file(&postings).expect("remove the kept postings");
+    let _ = std::fs::remove_file(repo.root().join(".waymark/cache/search-terms.bin"));
     let bodies = repo.root().join(".waymark/cache/bodies");
     let people: Vec<String> =
         site::names_in(&inc.join("people")).into_iter().map(|id| format!("person-{id}.bin")).collect();
@@ -306,15 +309,29 @@ fn search_files_made_from_the_same_records_are_kept_and_the_rest_made_again() {
     commit(&repo, SAM, "2026-11-24", "Reworded");
     same_as_full(&repo, TODAY, &out);
 
-    // A damaged term cache is not trusted: the words are counted again, and the index is the same.
-    let terms = repo.root().join(".waymark/cache/search-terms.bin");
+    // A damaged term cache is not trusted: the words are counted again, and the index is the
+    // same. Without the last build's postings, the build reads the term counts.
+    let cache = repo.root().join(".waymark/cache");
+    let terms = cache.join("search-terms.bin");
     let bytes = std::fs::read(&terms).expect("the full build kept term counts");
     std::fs::write(&terms, flip(&bytes, bytes.len() - 3)).expect("damage");
+    std::fs::remove_file(cache.join("search-postings.bin")).expect("the full build kept its postings");
     repo.write(
         "records/yp-0001/notes/2026-11-24-call.md",
         NOTE.replace("2026-11-20", "2026-11-24").replace("Visited", "Phoned"),
     );
     commit(&repo, SAM, "2026-11-24", "Reworded again");
+    same_as_full(&repo, TODAY, &out);
+
+    // Nor are damaged postings: the index is made the whole way, and is the same.
+    let postings = cache.join("search-postings.bin");
+    let bytes = std::fs::read(&postings).expect("the full build kept its postings");
+    std::fs::write(&postings, flip(&bytes, bytes.len() - 3)).expect("damage");
+    repo.write(
+        "records/yp-0001/notes/2026-11-24-call.md",
+        NOTE.replace("2026-11-20", "2026-11-24").replace("Visited", "Texted"),
+    );
+    commit(&repo, SAM, "2026-11-24", "Reworded once more");
     same_as_full(&repo, TODAY, &out);
 }
 

@@ -188,6 +188,12 @@ impl Reuse {
         self.cache.as_deref().filter(|_| self.active())
     }
 
+    /// Whether this build may keep what the last build made (not `--full`, nor a site made in
+    /// memory): caches of what is worked out are then trusted as well as the old site's files.
+    pub fn incremental(&self) -> bool {
+        self.old_site.is_some()
+    }
+
     /// Whether this build keeps and records anything (not for a site made in memory).
     pub fn active(&self) -> bool {
         self.writes_manifest

@@ -54,22 +54,63 @@ pub const WEIGHT_BITS: u32 = 3;
 /// left over the weight.
 pub fn postings(list: &[(u32, u8)]) -> String {
     let mut out = String::with_capacity(list.len() * 2);
-    let mut next = 0u32;
+    append_postings(&mut out, 0, list);
+    out
+}
+
+/// Appends postings to a list whose documents so far end before `next` (0 for none), as
+/// [`postings`] would have written them in one go; gives the `next` after them.
+pub fn append_postings(out: &mut String, mut next: u32, list: &[(u32, u8)]) -> u32 {
     for &(doc, weight) in list {
         let gap = u64::from(doc.saturating_sub(next));
-        vlq(&mut out, (gap << WEIGHT_BITS) | u64::from(weight));
+        vlq(out, (gap << WEIGHT_BITS) | u64::from(weight));
         next = doc + 1;
     }
-    out
+    next
+}
+
+/// Where in `list` (as [`postings`] writes it) the postings of documents `first` and after
+/// begin, and the `next` [`append_postings`] continues the part before them with; `None` if
+/// `list` is not such a list.
+pub fn postings_cut(list: &str, first: u32) -> Option<(usize, u32)> {
+    let (mut n, mut shift, mut start, mut next) = (0u64, 0u32, 0usize, 0u32);
+    for (i, b) in list.bytes().enumerate() {
+        let d = digit(b)?;
+        n |= u64::from(d & 31).checked_shl(shift)?;
+        if d & 32 != 0 {
+            shift += 5;
+            continue;
+        }
+        let doc = u32::try_from(u64::from(next) + (n >> WEIGHT_BITS)).ok()?;
+        if doc >= first {
+            return Some((start, next));
+        }
+        next = doc + 1;
+        (n, shift, start) = (0, 0, i + 1);
+    }
+    (shift == 0).then_some((list.len(), next))
+}
+
+/// The value of one of [`DIGITS`].
+fn digit(b: u8) -> Option<u8> {
+    Some(match b {
+        b'A'..=b'Z' => b - b'A',
+        b'a'..=b'z' => b - b'a' + 26,
+        b'0'..=b'9' => b - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => return None,
+    })
 }
 
 /// Sorted (term, postings) pairs as one string: `<shared><rest> <postings>` for each term,
 /// space-separated, where `<shared>` is one digit saying how many leading characters the
 /// term shares with the one before (terms hold no spaces; postings are digits only).
-pub fn front_coded(entries: &[(String, String)]) -> String {
+pub fn front_coded<T: AsRef<str>, P: AsRef<str>>(entries: &[(T, P)]) -> String {
     let mut out = String::new();
     let mut prev: &str = "";
     for (term, postings) in entries {
+        let (term, postings) = (term.as_ref(), postings.as_ref());
         let shared = prev.chars().zip(term.chars()).take_while(|(a, b)| a == b).count().min(63);
         let cut = term.char_indices().nth(shared).map_or(term.len(), |(i, _)| i);
         if !out.is_empty() {
@@ -201,6 +242,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_list_cut_before_a_document_and_continued_is_the_list_written_in_one_go() {
+        let list = [(0, 3), (5, 7), (40, 0), (41, 2), (5000, 1), (70000, 7)];
+        let whole = postings(&list);
+        for first in [0, 1, 5, 6, 40, 41, 42, 5000, 70000, 70001, 90000] {
+            let (cut, next) = postings_cut(&whole, first).unwrap();
+            let kept = list.iter().filter(|(d, _)| *d < first).count();
+            assert_eq!(&whole[..cut], postings(&list[..kept]), "cut before {first}");
+            let mut again = whole[..cut].to_string();
+            append_postings(&mut again, next, &list[kept..]);
+            assert_eq!(again, whole, "continued from {first}");
+        }
+        assert_eq!(postings_cut("", 3), Some((0, 0)));
+        // A number left open or a character that is no digit is no list.
+        assert_eq!(postings_cut("g", 3), None);
+        assert_eq!(postings_cut("A A", 3), None);
+    }
+
+    #[test]
     fn numbers_round_trip() {
         let mut s = String::new();
         let ns = [0, 1, 31, 32, 1000, 123_456_789, u64::from(u32::MAX)];
@@ -220,7 +279,7 @@ mod tests {
                 .map(|(a, b)| (a.to_string(), b.to_string()))
                 .collect();
         assert_eq!(front_coded(&e), "Avisit A For BC Bote D Asiân E Es F");
-        assert_eq!(front_coded(&[]), "");
+        assert_eq!(front_coded::<&str, &str>(&[]), "");
     }
 
     #[test]

@@ -184,7 +184,7 @@ impl LiveIndex {
         }
         drop(counted);
         live.encode(&touched);
-        let entries: Vec<(String, String)> = live.entries.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let entries: Vec<(&str, &str)> = live.entries.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let store = cache.and_then(super::store::Store::existing);
         let base = super::store::key_base(&repo.config);
         let stored = |_: &str, input: u128| {
@@ -411,8 +411,7 @@ impl LiveIndex {
                 // Chunk 0 also takes any new key before its first.
                 let from = if i == 0 { Bound::Unbounded } else { Bound::Included(self.firsts[i].as_str()) };
                 let to = self.firsts.get(i + 1).map_or(Bound::Unbounded, |t| Bound::Excluded(t.as_str()));
-                let run: Vec<(String, String)> =
-                    self.entries.range::<str, _>((from, to)).map(|(k, v)| (k.clone(), v.clone())).collect();
+                let run: Vec<(&String, &String)> = self.entries.range::<str, _>((from, to)).collect();
                 term_file(i, &encode::front_coded(&run))
             })
             .collect();

@@ -30,6 +30,7 @@
 pub mod arrival;
 pub mod encode;
 pub mod live;
+pub mod postings;
 pub mod store;
 pub mod terms;
 pub mod tokenise;
@@ -491,7 +492,7 @@ pub(crate) fn put_index(
         reuse.record_file(path, input);
         Some(Made::Kept(from))
     };
-    let files = build_keeping(repo, today, &arrivals, &kept, cache);
+    let files = build_keeping(repo, today, &arrivals, &kept, cache, reuse.incremental());
     reuse.record(super::reuse::SEARCH.into(), key, files.iter().map(|f| f.path.clone()).collect());
     files.into_par_iter().try_for_each(|f| match f.made {
         Made::Text(text) => {
@@ -534,8 +535,9 @@ pub struct IndexFile {
 /// The young people's documents leave their text to [`text_of`], so it is made only for the
 /// records counted or written again.
 ///
-/// Every weight depends on all the records, so every term chunk is worked out again, but
-/// from term counts kept in `cache` (a folder) for records that did not change
+/// With `patch`, the last build's postings kept in `cache` (a folder) are patched when only
+/// the newest documents changed ([`postings::Postings::patch`]). Otherwise every weight is
+/// worked out again, from term counts kept in `cache` for records that did not change
 /// ([`terms::TermCache`]). A record's text is made only when its words are counted or its
 /// document chunk is written again: most are not, when the new records are the newest
 /// (documents are numbered oldest first).
@@ -545,23 +547,44 @@ pub fn build_keeping(
     arrivals: &Arrivals,
     kept: &(dyn Fn(&str, u128) -> Option<Made> + Sync),
     cache: Option<&std::path::Path>,
+    patch: bool,
 ) -> Vec<IndexFile> {
     let mut docs = documents_with(repo, false, arrivals);
     sort(&mut docs, today);
     let text: &(dyn Fn(&Doc) -> std::borrow::Cow<str> + Sync) = &|d| text_of(repo, d);
-    let mut terms = match (cache, terms::context(&repo.config)) {
-        (Some(dir), Some(context)) => terms::TermCache::open(dir, context),
-        _ => terms::TermCache::default(),
+    let refs: Vec<&Doc> = docs.iter().collect();
+    let kept_in = cache.zip(terms::context(&repo.config));
+    let patched = match kept_in {
+        Some((dir, context)) if patch => {
+            postings::Postings::open(dir, context).and_then(|last| last.patch(&refs, text))
+        }
+        _ => None,
     };
-    let counts = terms.count(&docs, text);
-    // Writing the counts back is one thread's work, done while the others weight and compress.
+    let (postings, mut counted) = match patched {
+        Some(postings) => (postings, None),
+        None => {
+            let mut terms = match kept_in {
+                Some((dir, context)) => terms::TermCache::open(dir, context),
+                None => terms::TermCache::default(),
+            };
+            let counts = terms.count(&docs, text);
+            (postings::Postings::made(&refs, counts, kept_in.map_or(0, |k| k.1)), Some(terms))
+        }
+    };
+    // Writing the counts and the postings back is other threads' work, done while the rest
+    // compress.
     std::thread::scope(|s| {
-        s.spawn(|| terms.save(&docs));
-        let docs: Vec<&Doc> = docs.iter().collect();
-        let entries = entries(counts.postings.into_par_iter(), &counts.len_of, &docs);
-        let lists = Lists::of(&docs, &repo.config);
-        let shared = Deflater::text(&dictionary(&docs, &counts.text_len, &|d| lists.row_with(d, &text(d))));
-        made_files(&docs, &entries, &lists, today, &shared, kept, text).0
+        if let Some(terms) = &mut counted {
+            s.spawn(|| terms.save(&docs));
+        }
+        if let Some((dir, _)) = kept_in {
+            s.spawn(|| postings.save(dir));
+        }
+        let filters = filter_entries(&refs);
+        let entries = entries(&postings.words, &filters);
+        let lists = Lists::of(&refs, &repo.config);
+        let shared = Deflater::text(&dictionary(&refs, &postings.text_len, &|d| lists.row_with(d, &text(d))));
+        made_files(&refs, &entries, &lists, today, &shared, kept, text).0
     })
 }
 
@@ -583,13 +606,14 @@ pub fn sort<D: std::borrow::Borrow<Doc>>(docs: &mut [D], today: Date) {
 /// one's words as [`build_keeping`] counts those its cache lacks.
 pub fn build_from(docs: Vec<Doc>, config: &Config, today: Date) -> SearchIndex {
     let counts = terms::TermCache::default().count(&docs, &|d| d.text.as_str().into());
-    let terms = counts.postings.len();
-    let docs: Vec<&Doc> = docs.iter().collect();
-    let entries = entries(counts.postings.into_par_iter(), &counts.len_of, &docs);
-    let lists = Lists::of(&docs, config);
-    let shared = Deflater::text(&dictionary(&docs, &counts.text_len, &|d| lists.row(d)));
-    let files = texts(made_files(&docs, &entries, &lists, today, &shared, &|_, _| None, &|d| d.text.as_str().into()).0);
-    SearchIndex { files, docs: docs.len(), terms }
+    let refs: Vec<&Doc> = docs.iter().collect();
+    let postings = postings::Postings::made(&refs, counts, 0);
+    let filters = filter_entries(&refs);
+    let entries = entries(&postings.words, &filters);
+    let lists = Lists::of(&refs, config);
+    let shared = Deflater::text(&dictionary(&refs, &postings.text_len, &|d| lists.row(d)));
+    let files = texts(made_files(&refs, &entries, &lists, today, &shared, &|_, _| None, &|d| d.text.as_str().into()).0);
+    SearchIndex { files, docs: docs.len(), terms: postings.words.len() }
 }
 
 /// How often each term occurs in a document, and its length in words. Stemming is most of
@@ -631,22 +655,16 @@ fn term_frequencies_in(
     (tf, len)
 }
 
-/// Every term's postings (document order), weighted, with the filter keys, encoded and
-/// sorted by term.
-fn entries(
-    postings: impl ParallelIterator<Item = (String, Vec<(u32, u32)>)>,
-    len_of: &[u32],
-    docs: &[&Doc],
-) -> Vec<(String, String)> {
+/// Every term's postings and every filter's, sorted by term, as the term chunks hold them.
+fn entries<'a>(words: &'a [postings::Word], filters: &'a [(String, String)]) -> Vec<(&'a str, &'a str)> {
+    let words = words.iter().map(|w| (w.term.as_str(), w.postings.as_str())).collect();
+    let filters = filters.iter().map(|(k, p)| (k.as_str(), p.as_str())).collect();
+    postings::merge(words, filters, |a, b| a.0 < b.0)
+}
+
+/// Each filter key (`#t:`, `#p:`, `#k:`, `#a:`) with its postings, sorted by key.
+fn filter_entries(docs: &[&Doc]) -> Vec<(String, String)> {
     let n = docs.len();
-    let avg = average(len_of.iter().copied());
-    let mut entries: Vec<(String, String)> = postings
-        .map(|(term, list)| {
-            let weighted: Vec<(u32, u8)> =
-                list.into_iter().map(|(doc, f)| (doc, weight(f, len_of[doc as usize], avg))).collect();
-            (term, encode::postings(&weighted))
-        })
-        .collect();
     let mut filters: HashMap<String, Vec<(u32, u8)>> = HashMap::new();
     for (i, d) in docs.iter().enumerate() {
         let mut add = |key: String| filters.entry(key).or_default().push((i as u32, 0));
@@ -659,11 +677,14 @@ fn entries(
             add(format!("#a:{}", paths::encode(a)));
         }
     }
-    for (key, list) in filters {
-        let docs: Vec<u32> = list.into_iter().map(|p| p.0).collect();
-        entries.push((key, filter_postings(&docs, n as u32)));
-    }
-    entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut entries: Vec<(String, String)> = filters
+        .into_iter()
+        .map(|(key, list)| {
+            let docs: Vec<u32> = list.into_iter().map(|p| p.0).collect();
+            (key, filter_postings(&docs, n as u32))
+        })
+        .collect();
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     entries
 }
 
@@ -763,7 +784,7 @@ fn texts(made: Vec<IndexFile>) -> Vec<(String, String)> {
 /// compressed); with the first term of each term chunk and the manifest's dates.
 fn made_files(
     docs: &[&Doc],
-    entries: &[(String, String)],
+    entries: &[(&str, &str)],
     lists: &Lists,
     today: Date,
     shared: &Deflater,
@@ -781,7 +802,7 @@ fn made_files(
     };
     // Deflating is the costliest step after counting terms, so every file is compressed in parallel.
     let chunks = term_chunks(entries, TERM_CHUNK_BYTES);
-    let firsts: Vec<String> = chunks.iter().map(|c| c[0].0.clone()).collect();
+    let firsts: Vec<String> = chunks.iter().map(|c| c[0].0.to_string()).collect();
     let mut files: Vec<IndexFile> = chunks
         .par_iter()
         .enumerate()
@@ -935,12 +956,12 @@ fn prev_power_of_two(n: usize) -> usize {
 
 /// Splits sorted (term, postings) entries into runs of about `target` bytes; a term is
 /// never split, so a very common term may have a chunk to itself.
-pub fn term_chunks(entries: &[(String, String)], target: usize) -> Vec<&[(String, String)]> {
+pub fn term_chunks<T: AsRef<str>, P: AsRef<str>>(entries: &[(T, P)], target: usize) -> Vec<&[(T, P)]> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut size = 0;
     for (i, (t, p)) in entries.iter().enumerate() {
-        let len = t.len() + p.len() + 6;
+        let len = t.as_ref().len() + p.as_ref().len() + 6;
         if size > 0 && size + len > target {
             out.push(&entries[start..i]);
             start = i;
@@ -1209,6 +1230,6 @@ mod tests {
         assert_eq!(firsts, ["t000", "t002", "t003", "t004"]);
         assert_eq!(chunks.iter().map(|c| c.len()).sum::<usize>(), e.len());
         assert_eq!(chunks[2].len(), 1, "an oversized term stands alone");
-        assert!(term_chunks(&[], 40).is_empty());
+        assert!(term_chunks::<&str, &str>(&[], 40).is_empty());
     }
 }
