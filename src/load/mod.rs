@@ -403,13 +403,30 @@ fn walk(root: &Path) -> (Vec<Job>, Vec<String>, Vec<Diagnostic>) {
     for top in ["records", "staff"] {
         let dir = root.join(top);
         if dir.is_dir() {
-            let (jobs, folders, diags) = walk_from(root, &dir, 1);
-            out.0.extend(jobs);
-            out.1.extend(folders);
-            out.2.extend(diags);
+            for (jobs, folders, diags) in walk_entries(root, &dir) {
+                out.0.extend(jobs);
+                out.1.extend(folders);
+                out.2.extend(diags);
+            }
         }
     }
     out
+}
+
+/// What walking each entry of `dir` gives, in the order of their names: each entry on its own,
+/// in parallel (a thousand young people's folders take one thread a quarter of a second), or
+/// the folder as a whole when it cannot be listed, which reports why.
+fn walk_entries(root: &Path, dir: &Path) -> Vec<(Vec<Job>, Vec<String>, Vec<Diagnostic>)> {
+    let listed: std::io::Result<Vec<PathBuf>> =
+        std::fs::read_dir(dir).and_then(|it| it.map(|e| e.map(|e| e.path())).collect());
+    match listed {
+        Ok(mut entries) => {
+            // As walkdir's `sort_by_file_name` orders them.
+            entries.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+            entries.par_iter().map(|entry| walk_from(root, entry, 0)).collect()
+        }
+        Err(_) => vec![walk_from(root, dir, 1)],
+    }
 }
 
 /// Walks from `start` (`records/` at `min_depth` 1, or one entry of it at depth 0) as [`walk`] does.
