@@ -397,6 +397,53 @@ fn uncommitted_finds_changed_and_new_records_only() {
     assert!(rules(&repo, "uncommitted").is_empty());
 }
 
+/// Files `check` reports as not committed, by path.
+fn uncommitted(repo: &Repo) -> Vec<String> {
+    rules(repo, "uncommitted").into_iter().map(|d| d.file).collect()
+}
+
+#[test]
+fn uncommitted_asks_git_about_every_file_its_index_does_not_vouch_for() {
+    let repo = Repo::clean();
+    repo.write(".gitignore", ".waymark/\n");
+    git(&repo, SAM, "2026-01-01", &["init", "-q"]);
+    commit(&repo, SAM, "2026-01-01", "First records");
+    // A first check makes the records cache, whose stamps the next checks compare with git's index.
+    assert!(uncommitted(&repo).is_empty());
+    assert!(uncommitted(&repo).is_empty(), "all committed, every file vouched for by the index");
+
+    // Same size, and the old modification time put back: only the change time tells.
+    let profile = repo.root().join("records/yp-0001/profile.md");
+    let mtime = std::fs::metadata(&profile).expect("stat").modified().expect("mtime");
+    let changed = PROFILE.replace("Jordan is", "Jordan IS");
+    assert_eq!(changed.len(), PROFILE.len());
+    repo.write("records/yp-0001/profile.md", &changed);
+    std::fs::File::options().write(true).open(&profile).expect("open").set_modified(mtime).expect("set mtime");
+    assert_eq!(uncommitted(&repo), vec!["records/yp-0001/profile.md"]);
+    repo.write("records/yp-0001/profile.md", PROFILE);
+    assert!(uncommitted(&repo).is_empty(), "put back as committed");
+
+    // Files in folders the walk of the records does not enter are still found.
+    repo.write("records/yp-0001/.drafts/2026-11-21-phone.md", note("sam-okafor", "2026-11-21"));
+    repo.write("records/yp-0001/scans/letter.txt", "a folder Waymark does not know\n");
+    assert_eq!(
+        uncommitted(&repo),
+        vec!["records/yp-0001/.drafts/2026-11-21-phone.md", "records/yp-0001/scans/letter.txt"]
+    );
+    commit(&repo, SAM, "2026-01-02", "Drafts and scans");
+    assert!(uncommitted(&repo).is_empty());
+
+    // More new files than are worth asking about one by one.
+    for n in 0..300 {
+        repo.write(&format!("records/yp-0001/files/scan-{n:03}.txt"), format!("scan {n}\n"));
+    }
+    let found = uncommitted(&repo);
+    assert_eq!(found.len(), 300);
+    assert_eq!(found[0], "records/yp-0001/files/scan-000.txt");
+    commit(&repo, SAM, "2026-01-03", "Scans");
+    assert!(uncommitted(&repo).is_empty());
+}
+
 #[test]
 fn no_git_rules_outside_git() {
     let repo = Repo::clean();

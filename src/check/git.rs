@@ -26,6 +26,47 @@ impl GitState {
         };
         GitState { history, uncommitted }
     }
+
+    /// Reads the records (through the records cache in `cache_dir`) and git's state of them side
+    /// by side, as `build`, `check` and `serve` start: the history and a snapshot of git's index
+    /// on one thread while the records are walked, stamped and read, then git status only for
+    /// the files the index does not vouch for ([`History::uncommitted_walked`]). `None` for
+    /// the git state if reading it stopped unexpectedly.
+    ///
+    /// With something staged, git status is taken before the records are in memory, as
+    /// [`GitState::open`] takes it; it is taken after them only when the walk met a folder it
+    /// did not enter or hundreds of files the index does not vouch for.
+    pub fn load_with(
+        root: &std::path::Path,
+        cache_dir: Option<&std::path::Path>,
+    ) -> (Option<GitState>, Result<Repository, crate::load::LoadError>) {
+        const RECORDS: &str = "records/";
+        let (git, loaded) = std::thread::scope(|s| {
+            let git = s.spawn(|| {
+                let history = History::open_cached(root);
+                let index = history.index_stat(RECORDS);
+                let before = match &index {
+                    Some(index) if index.unstaged() => None,
+                    // A failing status (a locked or damaged index) is no finding about the records.
+                    _ => Some(history.uncommitted(RECORDS).unwrap_or_default()),
+                };
+                (history, index, before)
+            });
+            let loaded = crate::load::load_walked(root, cache_dir);
+            (git.join().ok(), loaded)
+        });
+        let git = git.map(|(history, index, before)| {
+            let uncommitted = match (before, index, &loaded) {
+                (Some(before), _, _) => before,
+                (None, Some(index), Ok((_, walked))) => {
+                    history.uncommitted_walked(RECORDS, &index, walked).unwrap_or_default()
+                }
+                (None, _, _) => history.uncommitted(RECORDS).unwrap_or_default(),
+            };
+            GitState { history, uncommitted }
+        });
+        (git, loaded.map(|(repo, _)| repo))
+    }
 }
 
 /// Runs the git rules; they say nothing when there is no git repository.

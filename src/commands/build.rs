@@ -23,14 +23,8 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &BuildArgs) -> Re
     let progress = Progress::start();
     progress.stage("reading history and records", None);
     let cache_dir = crate::history::cache_dir(&root);
-    // git's status of every record file and the records themselves are read side by side:
-    // neither needs the other, and status alone keeps one core busy for a large repository.
-    let (git, repo) = std::thread::scope(|s| {
-        let git = s.spawn(|| crate::check::GitState::open(&root));
-        let repo = crate::load::load_cached(&root, cache_dir.as_deref());
-        (git.join(), repo)
-    });
-    let git = git.map_err(|_| Fatal("reading the git history stopped unexpectedly".into()))?;
+    let (git, repo) = crate::check::GitState::load_with(&root, cache_dir.as_deref());
+    let git = git.ok_or_else(|| Fatal("reading the git history stopped unexpectedly".into()))?;
     let repo = repo?;
     progress.stage("checking", None);
     let report = crate::check::check_with(&repo, today, Some(&git));

@@ -19,9 +19,10 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &CheckArgs) -> Re
         let report = crate::check::check(&repo, today);
         (repo, report, Some(staged.into_keys().collect()))
     } else {
-        let git = crate::check::GitState::open(&root);
         // The records cache is read and refreshed as the history cache is.
-        let repo = crate::load::load_cached(&root, crate::history::cache_dir(&root).as_deref())?;
+        let (git, repo) = crate::check::GitState::load_with(&root, crate::history::cache_dir(&root).as_deref());
+        let git = git.ok_or_else(|| Fatal("reading the git history stopped unexpectedly".into()))?;
+        let repo = repo?;
         let report = crate::check::check_with(&repo, today, Some(&git));
         (repo, report, None)
     };

@@ -15,6 +15,7 @@ pub mod details;
 pub mod diff;
 mod paths;
 pub mod staged;
+mod status;
 mod text;
 mod tree;
 mod walk;
@@ -25,6 +26,7 @@ pub use text::Text;
 
 use crate::model::date::Date;
 use git2::Oid;
+pub use status::IndexStat;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -339,7 +341,25 @@ impl History {
     /// Files under `records_prefix` (relative to the root) that git status reports as modified, staged or untracked.
     pub fn uncommitted(&self, records_prefix: &str) -> Result<Vec<(String, FileState)>, String> {
         let Some(g) = self.git() else { return Ok(Vec::new()) };
-        walk::status(g, records_prefix)
+        status::status(g, records_prefix)
+    }
+
+    /// What git's index recorded about the files under `records_prefix`, for
+    /// [`History::uncommitted_walked`]; `None` without git or an index that cannot be read.
+    pub fn index_stat(&self, records_prefix: &str) -> Option<IndexStat> {
+        status::index_stat(self.git()?, records_prefix)
+    }
+
+    /// What [`History::uncommitted`] gives, asking git only about the files of `walked` that
+    /// `index` does not show unchanged since git last looked at them.
+    pub fn uncommitted_walked(
+        &self,
+        records_prefix: &str,
+        index: &IndexStat,
+        walked: &crate::load::Walked,
+    ) -> Result<Vec<(String, FileState)>, String> {
+        let Some(g) = self.git() else { return Ok(Vec::new()) };
+        status::status_walked(g, records_prefix, index, walked)
     }
 }
 

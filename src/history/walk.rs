@@ -2,8 +2,8 @@
 
 use super::cache::{self, Cached};
 use super::tree::{Raw, Trees, MODE_GITLINK, MODE_TREE};
-use super::{CacheUse, Change, ChangeKind, CommitInfo, FileState, GitHistory, History, Paths, Stats, Text};
-use git2::{Commit, ErrorCode, Oid, Repository, Sort, Status, StatusOptions};
+use super::{CacheUse, Change, ChangeKind, CommitInfo, GitHistory, History, Paths, Stats, Text};
+use git2::{Commit, ErrorCode, Oid, Repository, Sort};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -454,56 +454,4 @@ fn scope_tree(trees: &mut Trees<'_>, tree: Oid, prefix: &str) -> Result<Option<O
         Some((MODE_TREE, id)) => Some(id),
         _ => None,
     })
-}
-
-/// Whether the index holds exactly HEAD's tree, known without reading any tree when the index
-/// keeps the trees it was written with (as `git commit` leaves it). Trees the index lacks are
-/// made in memory, so that nothing is written to the repository; any doubt says no.
-fn nothing_staged(repo: &Repository) -> bool {
-    let Ok(head) = repo.head().and_then(|h| h.peel_to_tree()) else { return false };
-    let Ok(odb) = repo.odb() else { return false };
-    if odb.add_new_mempack_backend(i32::MAX).is_err() {
-        return false;
-    }
-    repo.index().and_then(|mut index| index.write_tree()).is_ok_and(|tree| tree == head.id())
-}
-
-/// Files under `records_prefix` that differ from HEAD or are not in git, from git status.
-pub(super) fn status(g: &GitHistory, records_prefix: &str) -> Result<Vec<(String, FileState)>, String> {
-    let repo = Repository::open(&g.workdir).map_err(|e| e.message().to_string())?;
-    let mut opts = StatusOptions::new();
-    let spec = format!("{}{}", g.prefix, records_prefix.trim_end_matches('/'));
-    opts.include_untracked(true).recurse_untracked_dirs(true).include_ignored(false).pathspec(spec);
-    if nothing_staged(&repo) {
-        // Comparing HEAD's tree with the index reads every tree of the records (a third of
-        // status at 100,000 notes); with nothing staged it finds nothing.
-        opts.show(git2::StatusShow::Workdir);
-    }
-    let statuses = repo.statuses(Some(&mut opts)).map_err(|e| e.message().to_string())?;
-    let mut out = Vec::new();
-    for entry in statuses.iter() {
-        let s = entry.status();
-        let state = if s.contains(Status::WT_NEW) {
-            FileState::Untracked
-        } else if s.intersects(
-            Status::WT_MODIFIED
-                | Status::WT_RENAMED
-                | Status::WT_TYPECHANGE
-                | Status::INDEX_NEW
-                | Status::INDEX_MODIFIED
-                | Status::INDEX_RENAMED
-                | Status::INDEX_TYPECHANGE,
-        ) && !s.contains(Status::WT_DELETED)
-        {
-            FileState::Modified
-        } else {
-            continue;
-        };
-        let path = String::from_utf8_lossy(entry.path_bytes()).into_owned();
-        if let Some(rel) = path.strip_prefix(&g.prefix) {
-            out.push((rel.to_string(), state));
-        }
-    }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(out)
 }

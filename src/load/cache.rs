@@ -150,9 +150,14 @@ fn file_name(job: &Job) -> Option<String> {
 
 /// Reads the files of `jobs` (in walk order, so each folder's files are together) through the
 /// cache in `dir`, with `read` for each file the cache cannot vouch for; gives what `read` would
-/// have given for every job, in order, and rewrites the cache files that changed.
-pub(super) fn read_through(dir: &Path, jobs: &[Job], read: &(dyn Fn(&Job) -> FileRead + Sync)) -> Vec<FileRead> {
-    let Some(program) = program() else { return jobs.par_iter().map(read).collect() };
+/// have given for every job, in order, with the stamp of each file on the disk (attachments
+/// too) where one could be taken, and rewrites the cache files that changed.
+pub(super) fn read_through(
+    dir: &Path,
+    jobs: &[Job],
+    read: &(dyn Fn(&Job) -> FileRead + Sync),
+) -> (Vec<FileRead>, Vec<Option<Stamp>>) {
+    let Some(program) = program() else { return (jobs.par_iter().map(read).collect(), vec![None; jobs.len()]) };
     let dir = dir.join(DIR);
     // A cache that cannot be written is only a slower build.
     let _ = std::fs::create_dir_all(&dir);
@@ -161,30 +166,38 @@ pub(super) fn read_through(dir: &Path, jobs: &[Job], read: &(dyn Fn(&Job) -> Fil
     // every record twice for a moment, a hundred megabytes at 100,000 notes.
     let mut out: Vec<FileRead> = Vec::with_capacity(jobs.len());
     out.resize_with(jobs.len(), FileRead::default);
+    let mut stamps: Vec<Option<Stamp>> = vec![None; jobs.len()];
     let mut parts = Vec::with_capacity(groups.len());
-    let mut rest = out.as_mut_slice();
+    let (mut rest, mut rest_stamps) = (out.as_mut_slice(), stamps.as_mut_slice());
     for group in &groups {
         let (part, tail) = rest.split_at_mut(group.len());
-        parts.push(part);
-        rest = tail;
+        let (part_stamps, tail_stamps) = rest_stamps.split_at_mut(group.len());
+        parts.push((part, part_stamps));
+        (rest, rest_stamps) = (tail, tail_stamps);
     }
-    groups.par_iter().zip(parts).for_each(|(group, part)| {
+    groups.par_iter().zip(parts).for_each(|(group, (part, part_stamps))| {
         let done = match group.first().and_then(file_name) {
             Some(name) => read_group(&dir.join(name), program, group, read),
-            None => group.par_iter().map(read).collect(),
+            None => group.par_iter().map(|job| (None, read(job))).collect(),
         };
-        for (slot, done) in part.iter_mut().zip(done) {
+        for ((slot, stamp_slot), (stamp, done)) in part.iter_mut().zip(part_stamps.iter_mut()).zip(done) {
             *slot = done;
+            *stamp_slot = stamp;
         }
     });
     let names: HashSet<String> = groups.iter().filter_map(|g| g.first().and_then(file_name)).collect();
     prune(&dir, &names);
-    out
+    (out, stamps)
 }
 
-/// Reads one group's files through its cache file at `path`, and writes that file again if
-/// anything in it was missing, untrusted or gone.
-fn read_group(path: &Path, program: &str, jobs: &[Job], read: &(dyn Fn(&Job) -> FileRead + Sync)) -> Vec<FileRead> {
+/// Reads one group's files through its cache file at `path`, each with its stamp, and writes
+/// that file again if anything in it was missing, untrusted or gone.
+fn read_group(
+    path: &Path,
+    program: &str,
+    jobs: &[Job],
+    read: &(dyn Fn(&Job) -> FileRead + Sync),
+) -> Vec<(Option<Stamp>, FileRead)> {
     let (entries, written, mut stale) = match open(path, program) {
         Some((entries, written)) => (entries, written, false),
         None => (Vec::new(), i64::MIN, true),
@@ -202,8 +215,12 @@ fn read_group(path: &Path, program: &str, jobs: &[Job], read: &(dyn Fn(&Job) -> 
         .par_iter()
         .zip(slots)
         .map(|(job, slot)| {
-            let (Some(_), Src::Disk(file)) = (job.kind, &job.src) else { return (None, read(job), true) };
+            let Src::Disk(file) = &job.src else { return (None, read(job), true) };
             let stamp = std::fs::symlink_metadata(file).ok().as_ref().and_then(Stamp::of);
+            // An attachment is not read, only stamped for git (see `Walked`).
+            if job.kind.is_none() {
+                return (stamp, read(job), true);
+            }
             let hit = match (stamp, slot) {
                 (Some(now), Some(entry)) if usable(entry.stamp, now, written) => entry.into_read(),
                 _ => None,
@@ -219,6 +236,7 @@ fn read_group(path: &Path, program: &str, jobs: &[Job], read: &(dyn Fn(&Job) -> 
             .iter()
             .zip(&found)
             .filter_map(|(job, (stamp, done, _))| {
+                job.kind?;
                 Some(EntryRef {
                     rel: &job.rel,
                     stamp: (*stamp)?,
@@ -231,7 +249,7 @@ fn read_group(path: &Path, program: &str, jobs: &[Job], read: &(dyn Fn(&Job) -> 
         // Not writing the cache only makes the next build slower.
         let _ = write(path, program, &entries);
     }
-    found.into_iter().map(|(_, done, _)| done).collect()
+    found.into_iter().map(|(stamp, done, _)| (stamp, done)).collect()
 }
 
 /// The entries of the cache file at `path`, and when the file was written; `None` when it is
@@ -327,7 +345,7 @@ mod tests {
                 parsed.fetch_add(1, Ordering::Relaxed);
                 read_record(job, &Overlay::new())
             };
-            let out = read_through(&self.cache, &self.jobs(), &read);
+            let (out, _) = read_through(&self.cache, &self.jobs(), &read);
             (out, parsed.into_inner())
         }
 
@@ -373,6 +391,33 @@ mod tests {
             }
             other => panic!("not a note: {other:?}"),
         }
+    }
+
+    #[test]
+    fn every_file_on_the_disk_is_stamped_and_only_records_are_kept() {
+        let f = two_notes();
+        let scan = f.root.join("records/yp-0001/files/scan.pdf");
+        std::fs::create_dir_all(scan.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&scan, "%PDF").expect("write");
+        let mut jobs = f.jobs();
+        jobs.push(Job {
+            src: Src::Disk(scan.clone()),
+            rel: "records/yp-0001/files/scan.pdf".into(),
+            person: "yp-0001".into(),
+            kind: None,
+        });
+        let read = |job: &Job| read_record(job, &Overlay::new());
+        let (_, stamps) = read_through(&f.cache, &jobs, &read);
+        let meta = std::fs::symlink_metadata(&scan).expect("stat");
+        assert_eq!(stamps[2], Stamp::of(&meta), "the attachment is stamped for git's index");
+        assert!(stamps.iter().all(Option::is_some));
+        f.settle();
+        let file = f.cache_file();
+        let written = std::fs::metadata(&file).expect("cache written").modified().expect("mtime");
+        let (_, again) = read_through(&f.cache, &jobs, &read);
+        assert_eq!(again, stamps);
+        let now = std::fs::metadata(&file).expect("cache").modified().expect("mtime");
+        assert_eq!(now, written, "an attachment never makes the cache file be written again");
     }
 
     #[test]

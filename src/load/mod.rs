@@ -77,17 +77,35 @@ pub type Overlay = BTreeMap<String, Vec<u8>>;
 /// since they were last read from the records cache in `cache_dir` (`.waymark/cache/`, see
 /// [`cache`]) and refreshing it; with no `cache_dir`, exactly [`load`].
 pub fn load_cached(root: &Path, cache_dir: Option<&Path>) -> Result<Repository, LoadError> {
+    load_from(root, &Overlay::new(), cache_dir).map(|(repo, _)| repo)
+}
+
+/// Loads the repository as [`load_cached`] does, and tells what the walk of the disk met.
+pub fn load_walked(root: &Path, cache_dir: Option<&Path>) -> Result<(Repository, Walked), LoadError> {
     load_from(root, &Overlay::new(), cache_dir)
+}
+
+/// What a walk of `records/` and `staff/` met on the disk, for telling which files git's index
+/// already vouches for without asking git to walk them again
+/// ([`crate::history::History::uncommitted_walked`]).
+#[derive(Debug, Default, Clone)]
+pub struct Walked {
+    /// Every file met (records, attachments, and files that are not read: hidden, linked or
+    /// misnamed), by path from the root, with its stamp when one was taken.
+    pub files: Vec<(String, Option<cache::Stamp>)>,
+    /// Whether the contents of a folder were left unmet (a hidden folder, a folder outside the
+    /// layout, one that could not be read), so that what is in it is not known.
+    pub folders_skipped: bool,
 }
 
 /// Loads the repository at `root` as [`load`] does, but reads the files named in `overlay`
 /// from it instead of the disk.
 pub fn load_with(root: &Path, overlay: &Overlay) -> Result<Repository, LoadError> {
-    load_from(root, overlay, None)
+    load_from(root, overlay, None).map(|(repo, _)| repo)
 }
 
 /// [`load_with`], through the records cache in `cache_dir` if one is given (never with an overlay).
-fn load_from(root: &Path, overlay: &Overlay, cache_dir: Option<&Path>) -> Result<Repository, LoadError> {
+fn load_from(root: &Path, overlay: &Overlay, cache_dir: Option<&Path>) -> Result<(Repository, Walked), LoadError> {
     let config_path = root.join(CONFIG_FILE);
     if !config_path.is_file() {
         return Err(LoadError::NoConfig(root.to_path_buf()));
@@ -99,17 +117,19 @@ fn load_from(root: &Path, overlay: &Overlay, cache_dir: Option<&Path>) -> Result
     let mut diagnostics = Vec::new();
     let config = parse_config(&bytes, &mut diagnostics);
 
-    let (jobs, folders, walk_diags) = walk(root);
+    let (jobs, folders, walk_diags, met) = walk(root);
     diagnostics.extend(walk_diags);
     let files = jobs.len();
     let read = |job: &Job| read_record(job, overlay);
-    let results = match cache_dir {
+    let (results, stamps) = match cache_dir {
         // A staged file's record is not the disk's: the cache is the disk's only.
         Some(dir) if overlay.is_empty() => cache::read_through(dir, &jobs, &read),
-        _ => jobs.par_iter().map(read).collect(),
+        _ => (jobs.par_iter().map(read).collect(), vec![None; jobs.len()]),
     };
+    let mut walked = Walked { files: Vec::with_capacity(jobs.len() + met.files.len()), ..met };
+    walked.files.extend(jobs.iter().map(|j| j.rel.clone()).zip(stamps));
     let (people, sources, supervision) = assemble(&jobs, results, folders, &mut diagnostics);
-    Ok(Repository {
+    let repo = Repository {
         root: root.to_path_buf(),
         config,
         people: people.into_values().collect(),
@@ -117,7 +137,8 @@ fn load_from(root: &Path, overlay: &Overlay, cache_dir: Option<&Path>) -> Result
         sources,
         diagnostics,
         files,
-    })
+    };
+    Ok((repo, walked))
 }
 
 /// Reads `waymark.yaml`'s bytes, reporting what is wrong in it; a file that cannot be read gives the defaults.
@@ -157,7 +178,7 @@ pub fn load_person(root: &Path, name: &str) -> PersonLoad {
     if gone || name.is_empty() || name == "." || name == ".." || name.contains(['/', '\\']) {
         return PersonLoad::default();
     }
-    let (jobs, folders, mut diagnostics) = walk_from(root, &entry, 0);
+    let (jobs, folders, mut diagnostics, _) = walk_from(root, &entry, 0);
     let files = jobs.len();
     let (people, sources, _) = assemble(&jobs, read_all(&jobs), folders, &mut diagnostics);
     PersonLoad { person: people.into_values().next(), sources, diagnostics, files }
@@ -347,6 +368,8 @@ struct Walker {
     jobs: Vec<Job>,
     folders: Vec<String>,
     diags: Vec<Diagnostic>,
+    /// Files met but not read, and whether a folder's contents went unmet.
+    met: Walked,
 }
 
 impl Walker {
@@ -386,27 +409,42 @@ impl Walker {
             Layout::Folder => false,
             Layout::Bad(message, help, skip) => {
                 self.bad(&rel, message, help, is_dir && parts.len() == 1);
+                self.unread(rel, is_dir && skip);
                 skip
             }
         }
     }
 
-    fn finish(self) -> (Vec<Job>, Vec<String>, Vec<Diagnostic>) {
-        (self.jobs, self.folders, self.diags)
+    /// Notes an entry met but not read: a file, or a folder whose contents are left unmet.
+    fn unread(&mut self, rel: String, skipped_folder: bool) {
+        match skipped_folder {
+            true => self.met.folders_skipped = true,
+            false => self.met.files.push((rel, None)),
+        }
+    }
+
+    fn finish(self) -> Walk {
+        (self.jobs, self.folders, self.diags, self.met)
     }
 }
 
+/// What a walk gives: the files to read, the young people's folders, layout problems, and
+/// what else it met.
+type Walk = (Vec<Job>, Vec<String>, Vec<Diagnostic>, Walked);
+
 /// Walks `records/` without following symlinks, sorting files into jobs and
 /// reporting anything that breaks the layout.
-fn walk(root: &Path) -> (Vec<Job>, Vec<String>, Vec<Diagnostic>) {
-    let mut out = (Vec::new(), Vec::new(), Vec::new());
+fn walk(root: &Path) -> Walk {
+    let mut out: Walk = Default::default();
     for top in ["records", "staff"] {
         let dir = root.join(top);
         if dir.is_dir() {
-            for (jobs, folders, diags) in walk_entries(root, &dir) {
+            for (jobs, folders, diags, met) in walk_entries(root, &dir) {
                 out.0.extend(jobs);
                 out.1.extend(folders);
                 out.2.extend(diags);
+                out.3.files.extend(met.files);
+                out.3.folders_skipped |= met.folders_skipped;
             }
         }
     }
@@ -416,7 +454,7 @@ fn walk(root: &Path) -> (Vec<Job>, Vec<String>, Vec<Diagnostic>) {
 /// What walking each entry of `dir` gives, in the order of their names: each entry on its own,
 /// in parallel (a thousand young people's folders take one thread a quarter of a second), or
 /// the folder as a whole when it cannot be listed, which reports why.
-fn walk_entries(root: &Path, dir: &Path) -> Vec<(Vec<Job>, Vec<String>, Vec<Diagnostic>)> {
+fn walk_entries(root: &Path, dir: &Path) -> Vec<Walk> {
     let listed: std::io::Result<Vec<PathBuf>> =
         std::fs::read_dir(dir).and_then(|it| it.map(|e| e.map(|e| e.path())).collect());
     match listed {
@@ -430,7 +468,7 @@ fn walk_entries(root: &Path, dir: &Path) -> Vec<(Vec<Job>, Vec<String>, Vec<Diag
 }
 
 /// Walks from `start` (`records/` at `min_depth` 1, or one entry of it at depth 0) as [`walk`] does.
-fn walk_from(root: &Path, start: &Path, min_depth: usize) -> (Vec<Job>, Vec<String>, Vec<Diagnostic>) {
+fn walk_from(root: &Path, start: &Path, min_depth: usize) -> Walk {
     let mut w = Walker::default();
     let records = root.join("records");
     let top_dir = |rel: &str| {
@@ -450,6 +488,7 @@ fn walk_from(root: &Path, start: &Path, min_depth: usize) -> (Vec<Job>, Vec<Stri
                 let rel = e.path().map(|p| relative(root, p)).unwrap_or_else(|| "records".into());
                 let top = top_dir(&rel);
                 w.bad(&rel, format!("could not be read: {e}"), "check the file's permissions", top);
+                w.unread(rel, true);
                 continue;
             }
         };
@@ -460,6 +499,7 @@ fn walk_from(root: &Path, start: &Path, min_depth: usize) -> (Vec<Job>, Vec<Stri
             if is_dir {
                 it.skip_current_dir();
             }
+            w.unread(rel, is_dir);
             continue;
         }
         if entry.path_is_symlink() {
@@ -470,6 +510,8 @@ fn walk_from(root: &Path, start: &Path, min_depth: usize) -> (Vec<Job>, Vec<Stri
                 "replace the link with the real file or folder",
                 top,
             );
+            // git keeps a link as a file, whatever it points to.
+            w.unread(rel, false);
             continue;
         }
         if entry.path().to_str().is_none() {
@@ -483,6 +525,7 @@ fn walk_from(root: &Path, start: &Path, min_depth: usize) -> (Vec<Job>, Vec<Stri
             if is_dir {
                 it.skip_current_dir();
             }
+            w.unread(rel, is_dir);
             continue;
         }
         let path = entry.path();
@@ -531,7 +574,7 @@ pub fn load_at(root: &Path, git: &git2::Repository, prefix: &str, commit: git2::
             walk_tree(git, &tree, top, &mut w);
         }
     }
-    let (jobs, folders, walk_diags) = w.finish();
+    let (jobs, folders, walk_diags, _) = w.finish();
     diagnostics.extend(walk_diags);
     let files = jobs.len();
     let (people, sources, supervision) = assemble(&jobs, read_all(&jobs), folders, &mut diagnostics);

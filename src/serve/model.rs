@@ -256,10 +256,11 @@ impl Model {
     /// started ([`Loaded::search_job`], on another thread, so that pages are served meanwhile)
     /// while [`Loaded::finish`] makes the pages.
     pub fn load(root: &Path, today: Date) -> Result<Loaded, String> {
-        // As `waymark build` does: git status before the records are in memory.
-        let git = GitState::open(root);
+        // As `waymark build` does.
         let cache = crate::history::cache_dir(root);
-        let repo = load::load_cached(root, cache.as_deref()).map_err(|e| e.to_string())?;
+        let (git, repo) = GitState::load_with(root, cache.as_deref());
+        let git = git.ok_or("reading the git history stopped unexpectedly")?;
+        let repo = repo.map_err(|e| e.to_string())?;
         Ok(Loaded { root: root.to_path_buf(), cache, today, git, repo: Arc::new(repo) })
     }
 

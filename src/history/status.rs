@@ -1,0 +1,183 @@
+//! Which record files differ from the last commit or are not in git: git status, asked only
+//! about the files git's index cannot already vouch for.
+//!
+//! libgit2's status lists every folder and stats every file of the records again, after the
+//! records have been walked and stamped to be read: at 100,000 notes that was 13% of a build's
+//! work. So a build takes a snapshot of the index ([`IndexStat`]) while it reads the records,
+//! and then compares each file's stamp from that walk with the stat git recorded when it last
+//! looked at the file. A file whose size, times and inode are those the index holds, and that
+//! was last changed before the index was written, is what git last hashed: git itself calls it
+//! unchanged without reading it. Only the other files are asked about one by one; with many
+//! of them, something staged, or folders the walk did not enter, the whole status is taken as
+//! before.
+
+use super::{FileState, GitHistory};
+use crate::load::cache::Stamp;
+use crate::load::Walked;
+use git2::{Repository, Status, StatusOptions};
+use rustc_hash::FxHashMap;
+
+/// Files the walk could not vouch for, past which asking git about each is slower than one
+/// status of everything.
+const ASK_EACH: usize = 256;
+
+/// What git's index recorded about each file under the records, and when it was written.
+pub struct IndexStat {
+    /// Each file's size, times and inode as the index keeps them, by path from the root.
+    files: FxHashMap<String, Recorded>,
+    /// When the index file was last written, in nanoseconds since 1970: a file changed in
+    /// the same instant or later may match its stat and still differ ("racy git").
+    written: i64,
+    /// Whether the index holds exactly HEAD's tree, so that nothing is staged.
+    unstaged: bool,
+}
+
+impl IndexStat {
+    /// Whether nothing is staged: the index holds exactly HEAD's tree.
+    pub fn unstaged(&self) -> bool {
+        self.unstaged
+    }
+}
+
+/// One file's stat as git's index records it (sizes and inodes cut to 32 bits, as git does).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Recorded {
+    size: u32,
+    mtime: i64,
+    ctime: i64,
+    ino: u32,
+}
+
+impl Recorded {
+    /// A file's stamp as the index would record it.
+    fn of(stamp: &Stamp) -> Recorded {
+        Recorded { size: stamp.size as u32, mtime: stamp.mtime, ctime: stamp.ctime, ino: stamp.ino as u32 }
+    }
+}
+
+/// Nanoseconds since 1970 of an index time.
+fn nanos(t: git2::IndexTime) -> i64 {
+    i64::from(t.seconds()) * 1_000_000_000 + i64::from(t.nanoseconds())
+}
+
+/// Reads git's index for the files under `records_prefix`; `None` when it cannot be read.
+pub(super) fn index_stat(g: &GitHistory, records_prefix: &str) -> Option<IndexStat> {
+    let repo = Repository::open(&g.workdir).ok()?;
+    let unstaged = nothing_staged(&repo);
+    let written = std::fs::metadata(repo.path().join("index")).ok()?.modified().ok()?;
+    let written = i64::try_from(written.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos()).ok()?;
+    let index = repo.index().ok()?;
+    let files = index
+        .iter()
+        .filter_map(|e| {
+            let path = std::str::from_utf8(&e.path).ok()?.strip_prefix(&g.prefix)?;
+            path.starts_with(records_prefix).then(|| {
+                let recorded = Recorded { size: e.file_size, mtime: nanos(e.mtime), ctime: nanos(e.ctime), ino: e.ino };
+                (path.to_string(), recorded)
+            })
+        })
+        .collect();
+    Some(IndexStat { files, written, unstaged })
+}
+
+/// Files under `records_prefix` that differ from HEAD or are not in git, as [`status`] gives
+/// them, asking git only about the files of `walked` the index does not vouch for.
+pub(super) fn status_walked(
+    g: &GitHistory,
+    records_prefix: &str,
+    index: &IndexStat,
+    walked: &Walked,
+) -> Result<Vec<(String, FileState)>, String> {
+    if walked.folders_skipped || !index.unstaged {
+        return status(g, records_prefix);
+    }
+    let unsure: Vec<&str> = walked
+        .files
+        .iter()
+        .filter(|(path, _)| path.starts_with(records_prefix))
+        .filter(|(path, stamp)| {
+            let vouched = stamp
+                .as_ref()
+                .zip(index.files.get(path.as_str()))
+                .is_some_and(|(stamp, recorded)| Recorded::of(stamp) == *recorded && stamp.mtime < index.written);
+            !vouched
+        })
+        .map(|(path, _)| path.as_str())
+        .collect();
+    if unsure.is_empty() {
+        return Ok(Vec::new());
+    }
+    if unsure.len() > ASK_EACH {
+        return status(g, records_prefix);
+    }
+    let repo = Repository::open(&g.workdir).map_err(|e| e.message().to_string())?;
+    let mut out = Vec::new();
+    for path in unsure {
+        let full = format!("{}{path}", g.prefix);
+        match repo.status_file(std::path::Path::new(&full)) {
+            Ok(s) => out.extend(state_of(s).map(|state| (path.to_string(), state))),
+            // Gone since the walk: git would list it no more.
+            Err(e) if e.code() == git2::ErrorCode::NotFound => {}
+            Err(_) => return status(g, records_prefix),
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+/// What a file's git status makes of it: untracked, modified (staged or not), or nothing to
+/// report (unchanged, ignored, or deleted from the work tree).
+fn state_of(s: Status) -> Option<FileState> {
+    if s.contains(Status::WT_NEW) {
+        Some(FileState::Untracked)
+    } else if s.intersects(
+        Status::WT_MODIFIED
+            | Status::WT_RENAMED
+            | Status::WT_TYPECHANGE
+            | Status::INDEX_NEW
+            | Status::INDEX_MODIFIED
+            | Status::INDEX_RENAMED
+            | Status::INDEX_TYPECHANGE,
+    ) && !s.contains(Status::WT_DELETED)
+    {
+        Some(FileState::Modified)
+    } else {
+        None
+    }
+}
+
+/// Whether the index holds exactly HEAD's tree, known without reading any tree when the index
+/// keeps the trees it was written with (as `git commit` leaves it). Trees the index lacks are
+/// made in memory, so that nothing is written to the repository; any doubt says no.
+fn nothing_staged(repo: &Repository) -> bool {
+    let Ok(head) = repo.head().and_then(|h| h.peel_to_tree()) else { return false };
+    let Ok(odb) = repo.odb() else { return false };
+    if odb.add_new_mempack_backend(i32::MAX).is_err() {
+        return false;
+    }
+    repo.index().and_then(|mut index| index.write_tree()).is_ok_and(|tree| tree == head.id())
+}
+
+/// Files under `records_prefix` that differ from HEAD or are not in git, from git status.
+pub(super) fn status(g: &GitHistory, records_prefix: &str) -> Result<Vec<(String, FileState)>, String> {
+    let repo = Repository::open(&g.workdir).map_err(|e| e.message().to_string())?;
+    let mut opts = StatusOptions::new();
+    let spec = format!("{}{}", g.prefix, records_prefix.trim_end_matches('/'));
+    opts.include_untracked(true).recurse_untracked_dirs(true).include_ignored(false).pathspec(spec);
+    if nothing_staged(&repo) {
+        // Comparing HEAD's tree with the index reads every tree of the records (a third of
+        // status at 100,000 notes); with nothing staged it finds nothing.
+        opts.show(git2::StatusShow::Workdir);
+    }
+    let statuses = repo.statuses(Some(&mut opts)).map_err(|e| e.message().to_string())?;
+    let mut out = Vec::new();
+    for entry in statuses.iter() {
+        let Some(state) = state_of(entry.status()) else { continue };
+        let path = String::from_utf8_lossy(entry.path_bytes()).into_owned();
+        if let Some(rel) = path.strip_prefix(&g.prefix) {
+            out.push((rel.to_string(), state));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
