@@ -26,6 +26,29 @@ pub fn display_date(d: Date) -> String {
     d.format("%-d %b %Y").to_string()
 }
 
+/// English month names, January first.
+const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// Appends a date written out in full, `14 March 2026` (what chrono's `%-d %B %Y` gives,
+/// without parsing that pattern for each of a hundred thousand records).
+pub fn push_long_date(out: &mut String, d: Date) {
+    use std::fmt::Write;
+    let _ = write!(out, "{} {} {}", d.day(), MONTH_NAMES[d.month0() as usize], d.year());
+}
+
 /// The date someone born on `dob` reaches age `years`.
 ///
 /// Someone born on 29 February reaches an age on 1 March in a common year.
@@ -60,6 +83,17 @@ pub fn add_days(d: Date, days: i64) -> Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_dates_are_written_as_chrono_writes_them() {
+        let mut d = NaiveDate::from_ymd_opt(2023, 12, 25).expect("date");
+        while d.year() < 2026 {
+            let mut out = String::from("x ");
+            push_long_date(&mut out, d);
+            assert_eq!(out, d.format("x %-d %B %Y").to_string());
+            d = add_days(d, 1);
+        }
+    }
 
     fn d(s: &str) -> Date {
         parse_date(s).expect("valid test date")

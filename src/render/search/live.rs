@@ -302,7 +302,7 @@ impl LiveIndex {
     fn digest(&self, d: &Doc) -> u128 {
         use std::hash::Hash;
         let mut f = Fingerprint::default();
-        (self.lists.row_fields(d), d.key).hash(&mut f);
+        (self.lists.row_inputs(d), d.key).hash(&mut f);
         f.value()
     }
 

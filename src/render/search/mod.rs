@@ -173,7 +173,8 @@ fn supervision_docs(repo: &Repository, arrivals: &Arrivals) -> Vec<Doc> {
                 meta.push(' ');
                 meta.push_str(&staff(b));
             }
-            meta.push_str(&s.date.value.format(" %-d %B %Y").to_string());
+            meta.push(' ');
+            crate::model::date::push_long_date(&mut meta, s.date.value);
             let actions = s.actions.iter().filter_map(|a| a.what.as_ref().map(|w| w.value.clone()));
             let text = join(
                 std::iter::once(format!("{}.", staff(&s.staff))).chain(actions).chain([plain(&s.source)]).collect(),
@@ -337,7 +338,8 @@ pub fn person_docs_with(person: &Person, config: &Config, text: bool, arrivals: 
             meta.push_str(&staff(a));
         }
         if let Some(d) = date {
-            meta.push_str(&d.format(" %-d %B %Y").to_string());
+            meta.push(' ');
+            crate::model::date::push_long_date(&mut meta, d);
         }
         // What the text is made from: the record's file (settings are keyed by whoever keeps it).
         let mut f = Fingerprint::default();
@@ -756,6 +758,12 @@ impl Lists {
 
     /// Everything in a document's row but its text: type, person, note kind, author, date, link.
     fn row_fields<'a>(&self, d: &'a Doc) -> (usize, usize, &'a str, i64, Option<Date>, String) {
+        let (kind, person, note_kind, author, date, href) = self.row_inputs(d);
+        (kind, person, note_kind, author, date, short_href(href, &d.person))
+    }
+
+    /// What [`Lists::row_fields`] are made from (the link whole), for fingerprints.
+    fn row_inputs<'a>(&self, d: &'a Doc) -> (usize, usize, &'a str, i64, Option<Date>, &'a str) {
         let author = d.author.as_ref().and_then(|a| self.staff.iter().position(|(id, _)| id == a));
         (
             d.kind,
@@ -763,7 +771,7 @@ impl Lists {
             d.note_kind.map(|k| k.as_str()).unwrap_or(""),
             author.map_or(-1, |i| i as i64),
             d.date,
-            short_href(&d.href, &d.person),
+            &d.href,
         )
     }
 }
@@ -818,7 +826,7 @@ fn made_files(
             f.write(shared.prefix());
             shared.dictionary_len().hash(f);
             for d in chunk {
-                (lists.row_fields(d), d.key, &d.text).hash(f);
+                (lists.row_inputs(d), d.key, &d.text).hash(f);
             }
         };
         let rows = || chunk.iter().map(|d| lists.row_with(d, &text(d))).collect::<Vec<_>>();
