@@ -191,22 +191,7 @@ pub fn merge<T>(a: Vec<T>, b: Vec<T>, before: impl Fn(&T, &T) -> bool) -> Vec<T>
 mod tests {
     use super::*;
 
-    fn doc(key: u128, text: &str) -> Doc {
-        Doc {
-            kind: 0,
-            person: "yp-a".into(),
-            name: "A".into(),
-            note_kind: None,
-            author: None,
-            date: None,
-            href: format!("#n{key}"),
-            meta: "Alex note".into(),
-            text: text.into(),
-            key,
-            deferred: None,
-            arrived: None,
-        }
-    }
+    use super::super::terms::test_doc as doc;
 
     fn own(d: &Doc) -> Cow<'_, str> {
         Cow::Borrowed(&d.text)

@@ -382,25 +382,31 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// A note of one young person with `text`, keyed `key`, for tests of counting and postings.
+#[cfg(test)]
+pub(super) fn test_doc(key: u128, text: &str) -> Doc {
+    Doc {
+        kind: 0,
+        person: "yp-a".into(),
+        name: "A".into(),
+        note_kind: None,
+        author: None,
+        date: None,
+        href: format!("#n{key}"),
+        meta: "Alex note".into(),
+        text: text.into(),
+        key,
+        deferred: None,
+        arrived: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn doc(key: u128, text: &str) -> Doc {
-        Doc {
-            kind: 0,
-            person: "yp-a".into(),
-            name: "A".into(),
-            note_kind: None,
-            author: None,
-            date: None,
-            href: format!("#n{key}"),
-            meta: "Alex note".into(),
-            text: text.into(),
-            key,
-            deferred: None,
-            arrived: None,
-        }
+        test_doc(key, text)
     }
 
     fn own(d: &Doc) -> Cow<'_, str> {
