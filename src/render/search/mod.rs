@@ -582,12 +582,25 @@ pub fn build_keeping(
         if let Some((dir, _)) = kept_in {
             s.spawn(|| postings.save(dir));
         }
-        let filters = filter_entries(&refs);
-        let entries = entries(&postings.words, &filters);
-        let lists = Lists::of(&refs, &repo.config);
-        let shared = Deflater::text(&dictionary(&refs, &postings.text_len, &|d| lists.row_with(d, &text(d))));
-        made_files(&refs, &entries, &lists, today, &shared, kept, text).0
+        index_files(&refs, &postings, &repo.config, today, kept, text)
     })
+}
+
+/// The index files of documents in order (oldest first) whose words' postings are `postings`,
+/// each as [`made_files`] makes it or `kept` gives it; `text` is each document's text.
+fn index_files(
+    docs: &[&Doc],
+    postings: &postings::Postings,
+    config: &Config,
+    today: Date,
+    kept: &(dyn Fn(&str, u128) -> Option<Made> + Sync),
+    text: &(dyn Fn(&Doc) -> std::borrow::Cow<str> + Sync),
+) -> Vec<IndexFile> {
+    let filters = filter_entries(docs);
+    let entries = entries(&postings.words, &filters);
+    let lists = Lists::of(docs, config);
+    let shared = Deflater::text(&dictionary(docs, &postings.text_len, &|d| lists.row_with(d, &text(d))));
+    made_files(docs, &entries, &lists, today, &shared, kept, text).0
 }
 
 /// Puts documents in index order: oldest first, undated records as `today` but before the
@@ -610,11 +623,7 @@ pub fn build_from(docs: Vec<Doc>, config: &Config, today: Date) -> SearchIndex {
     let counts = terms::TermCache::default().count(&docs, &|d| d.text.as_str().into());
     let refs: Vec<&Doc> = docs.iter().collect();
     let postings = postings::Postings::made(&refs, counts, 0);
-    let filters = filter_entries(&refs);
-    let entries = entries(&postings.words, &filters);
-    let lists = Lists::of(&refs, config);
-    let shared = Deflater::text(&dictionary(&refs, &postings.text_len, &|d| lists.row(d)));
-    let files = texts(made_files(&refs, &entries, &lists, today, &shared, &|_, _| None, &|d| d.text.as_str().into()).0);
+    let files = texts(index_files(&refs, &postings, config, today, &|_, _| None, &|d| d.text.as_str().into()));
     SearchIndex { files, docs: docs.len(), terms: postings.words.len() }
 }
 
