@@ -17,8 +17,8 @@ use crate::load::Walked;
 use git2::{Repository, Status, StatusOptions};
 use rustc_hash::FxHashMap;
 
-/// Files the walk could not vouch for, past which asking git about each is slower than one
-/// status of everything.
+/// Files the index does not vouch for past which git is asked once about everything rather
+/// than about each (each question is a small status of its own).
 const ASK_EACH: usize = 256;
 
 /// What git's index recorded about each file under the records, and when it was written.
