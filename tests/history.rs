@@ -423,6 +423,21 @@ fn uncommitted_asks_git_about_every_file_its_index_does_not_vouch_for() {
     repo.write("records/yp-0001/profile.md", PROFILE);
     assert!(uncommitted(&repo).is_empty(), "put back as committed");
 
+    // A young person's new folder, which git has never seen, and a new file beside old ones.
+    repo.write("records/yp-0009/profile.md", PROFILE);
+    repo.write("records/yp-0009/notes/2026-11-21-phone.md", note("sam-okafor", "2026-11-21"));
+    repo.write("records/yp-0001/notes/2026-11-22-phone.md", note("sam-okafor", "2026-11-22"));
+    assert_eq!(
+        uncommitted(&repo),
+        vec![
+            "records/yp-0001/notes/2026-11-22-phone.md",
+            "records/yp-0009/notes/2026-11-21-phone.md",
+            "records/yp-0009/profile.md"
+        ]
+    );
+    commit(&repo, SAM, "2026-01-02", "A new young person");
+    assert!(uncommitted(&repo).is_empty());
+
     // Files in folders the walk of the records does not enter are still found.
     repo.write("records/yp-0001/.drafts/2026-11-21-phone.md", note("sam-okafor", "2026-11-21"));
     repo.write("records/yp-0001/scans/letter.txt", "a folder Waymark does not know\n");
@@ -430,7 +445,7 @@ fn uncommitted_asks_git_about_every_file_its_index_does_not_vouch_for() {
         uncommitted(&repo),
         vec!["records/yp-0001/.drafts/2026-11-21-phone.md", "records/yp-0001/scans/letter.txt"]
     );
-    commit(&repo, SAM, "2026-01-02", "Drafts and scans");
+    commit(&repo, SAM, "2026-01-03", "Drafts and scans");
     assert!(uncommitted(&repo).is_empty());
 
     // More new files than are worth asking about one by one.
@@ -440,7 +455,7 @@ fn uncommitted_asks_git_about_every_file_its_index_does_not_vouch_for() {
     let found = uncommitted(&repo);
     assert_eq!(found.len(), 300);
     assert_eq!(found[0], "records/yp-0001/files/scan-000.txt");
-    commit(&repo, SAM, "2026-01-03", "Scans");
+    commit(&repo, SAM, "2026-01-04", "Scans");
     assert!(uncommitted(&repo).is_empty());
 }
 

@@ -17,8 +17,8 @@ use crate::load::Walked;
 use git2::{Repository, Status, StatusOptions};
 use rustc_hash::FxHashMap;
 
-/// Files the index does not vouch for past which git is asked once about everything rather
-/// than about each (each question is a small status of its own).
+/// Files the index does not vouch for past which git is asked about everything rather than
+/// about exactly those (whose paths it matches against every file it lists).
 const ASK_EACH: usize = 256;
 
 /// What git's index recorded about each file under the records, and when it was written.
@@ -110,19 +110,33 @@ pub(super) fn status_walked(
     if unsure.len() > ASK_EACH {
         return status(g, records_prefix);
     }
+    // One status of exactly these paths: libgit2 then lists only the folders that hold them.
     let repo = Repository::open(&g.workdir).map_err(|e| e.message().to_string())?;
+    let mut opts = StatusOptions::new();
+    opts.include_untracked(true)
+        .recurse_untracked_dirs(true)
+        .include_ignored(false)
+        .disable_pathspec_match(true)
+        .show(git2::StatusShow::Workdir);
+    for path in &unsure {
+        opts.pathspec(format!("{}{path}", g.prefix));
+    }
+    let statuses = repo.statuses(Some(&mut opts)).map_err(|e| e.message().to_string())?;
+    Ok(listed(g, &statuses))
+}
+
+/// What git status listed, by path from the records root, sorted.
+fn listed(g: &GitHistory, statuses: &git2::Statuses<'_>) -> Vec<(String, FileState)> {
     let mut out = Vec::new();
-    for path in unsure {
-        let full = format!("{}{path}", g.prefix);
-        match repo.status_file(std::path::Path::new(&full)) {
-            Ok(s) => out.extend(state_of(s).map(|state| (path.to_string(), state))),
-            // Gone since the walk: git would list it no more.
-            Err(e) if e.code() == git2::ErrorCode::NotFound => {}
-            Err(_) => return status(g, records_prefix),
+    for entry in statuses.iter() {
+        let Some(state) = state_of(entry.status()) else { continue };
+        let path = String::from_utf8_lossy(entry.path_bytes()).into_owned();
+        if let Some(rel) = path.strip_prefix(&g.prefix) {
+            out.push((rel.to_string(), state));
         }
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(out)
+    out
 }
 
 /// What a file's git status makes of it: untracked, modified (staged or not), or nothing to
@@ -170,14 +184,5 @@ pub(super) fn status(g: &GitHistory, records_prefix: &str) -> Result<Vec<(String
         opts.show(git2::StatusShow::Workdir);
     }
     let statuses = repo.statuses(Some(&mut opts)).map_err(|e| e.message().to_string())?;
-    let mut out = Vec::new();
-    for entry in statuses.iter() {
-        let Some(state) = state_of(entry.status()) else { continue };
-        let path = String::from_utf8_lossy(entry.path_bytes()).into_owned();
-        if let Some(rel) = path.strip_prefix(&g.prefix) {
-            out.push((rel.to_string(), state));
-        }
-    }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(out)
+    Ok(listed(g, &statuses))
 }
