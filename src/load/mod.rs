@@ -409,7 +409,10 @@ impl Walker {
             Layout::Folder => false,
             Layout::Bad(message, help, skip) => {
                 self.bad(&rel, message, help, is_dir && parts.len() == 1);
-                self.unread(rel, is_dir && skip);
+                // A folder walked into anyway is not itself a file git could list.
+                if !is_dir || skip {
+                    self.unread(rel, is_dir);
+                }
                 skip
             }
         }
