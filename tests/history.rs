@@ -423,18 +423,22 @@ fn uncommitted_asks_git_about_every_file_its_index_does_not_vouch_for() {
     repo.write("records/yp-0001/profile.md", PROFILE);
     assert!(uncommitted(&repo).is_empty(), "put back as committed");
 
-    // A young person's new folder, which git has never seen, and a new file beside old ones.
+    // A young person's new folder, which git has never seen, a new file beside old ones, and
+    // a stray file Waymark does not read.
     repo.write("records/yp-0009/profile.md", PROFILE);
     repo.write("records/yp-0009/notes/2026-11-21-phone.md", note("sam-okafor", "2026-11-21"));
     repo.write("records/yp-0001/notes/2026-11-22-phone.md", note("sam-okafor", "2026-11-22"));
+    repo.write("records/yp-0001/stray.txt", "not a record\n");
     assert_eq!(
         uncommitted(&repo),
         vec![
             "records/yp-0001/notes/2026-11-22-phone.md",
+            "records/yp-0001/stray.txt",
             "records/yp-0009/notes/2026-11-21-phone.md",
             "records/yp-0009/profile.md"
         ]
     );
+    std::fs::remove_file(repo.root().join("records/yp-0001/stray.txt")).expect("remove");
     commit(&repo, SAM, "2026-01-02", "A new young person");
     assert!(uncommitted(&repo).is_empty());
 

@@ -126,7 +126,7 @@ fn load_from(root: &Path, overlay: &Overlay, cache_dir: Option<&Path>) -> Result
         Some(dir) if overlay.is_empty() => cache::read_through(dir, &jobs, &read),
         _ => (jobs.par_iter().map(read).collect(), vec![None; jobs.len()]),
     };
-    let mut walked = Walked { files: Vec::with_capacity(jobs.len() + met.files.len()), ..met };
+    let mut walked = met;
     walked.files.extend(jobs.iter().map(|j| j.rel.clone()).zip(stamps));
     let (people, sources, supervision) = assemble(&jobs, results, folders, &mut diagnostics);
     let repo = Repository {
