@@ -5,6 +5,10 @@ use std::process::ExitCode;
 use waymark::cli::{Cli, Command};
 use waymark::commands;
 
+/// The allocator for every command: see Cargo.toml for why it is not glibc's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = cli.root.as_deref();
