@@ -116,6 +116,9 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &BuildArgs) -> Re
             count(warnings, "warning"),
         );
     }
+    // Freeing a hundred thousand records piece by piece takes a tenth of a second that the
+    // process's exit, which hands all its memory back at once, does not need.
+    std::mem::forget((repo, git, report, details));
     Ok(if args.strict && errors > 0 { 1 } else { 0 })
 }
 
