@@ -44,6 +44,54 @@ impl Timeline {
         Ok(Timeline { commits })
     }
 
+    /// [`Timeline::since`], walking only the commits made since the line kept in `dir` by the
+    /// last call: a line reaches the kept line's head, and from there it is the kept line.
+    /// Trends look back a year, thousands of commits, on every build that adds one.
+    pub fn since_kept(repo: &Repository, since: Date, dir: Option<&Path>) -> Result<Timeline, git2::Error> {
+        let Some(dir) = dir else { return Timeline::since(repo, since) };
+        let kept = Kept::read(dir).filter(|k| k.since <= since);
+        let mut walk = repo.revwalk()?;
+        match walk.push_head() {
+            Ok(()) => {}
+            Err(e) if matches!(e.code(), git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound) => {
+                return Ok(Timeline::default());
+            }
+            Err(e) => return Err(e),
+        }
+        walk.simplify_first_parent()?;
+        walk.set_sorting(Sort::NONE)?;
+        let mut commits = Vec::new();
+        let mut head = None;
+        for oid in walk {
+            let oid = oid?;
+            head.get_or_insert(oid);
+            if let Some(kept) = kept.as_ref().filter(|k| k.head == oid.as_bytes()) {
+                for (date, id) in &kept.commits {
+                    commits.push((*date, Oid::from_bytes(id)?));
+                    if *date < since {
+                        break;
+                    }
+                }
+                break;
+            }
+            let commit = repo.find_commit(oid)?;
+            let date = commit_date(&commit.committer().when());
+            commits.push((date, oid));
+            if date < since {
+                break;
+            }
+        }
+        if let Some(head) = head.filter(|h| kept.as_ref().is_none_or(|k| k.head != h.as_bytes() || k.since != since)) {
+            Kept {
+                head: head.as_bytes().to_vec(),
+                since,
+                commits: commits.iter().map(|(d, o)| (*d, o.as_bytes().to_vec())).collect(),
+            }
+            .write(dir);
+        }
+        Ok(Timeline { commits })
+    }
+
     /// The commit that held the records at the end of `day`: the newest on the line whose commit date
     /// is on or before it. None before the first commit (or before the walk's reach).
     pub fn at(&self, day: Date) -> Option<Oid> {
@@ -53,6 +101,39 @@ impl Timeline {
     /// True when HEAD has no commits: no day has records in git.
     pub fn is_empty(&self) -> bool {
         self.commits.is_empty()
+    }
+}
+
+/// The first-parent line as the last [`Timeline::since_kept`] walked it, kept in
+/// `.waymark/cache/`: a commit's parent and date never change, so a line from a head is the
+/// same line on every later day.
+#[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+struct Kept {
+    /// The commit the line was walked from.
+    head: Vec<u8>,
+    /// The day it was walked back to.
+    since: Date,
+    /// The line, as [`Timeline`] holds it.
+    commits: Vec<(Date, Vec<u8>)>,
+}
+
+impl Kept {
+    const KIND: crate::cachefile::Kind = crate::cachefile::Kind { magic: b"WMLINE\n\0", format: 1 };
+    const FILE: &'static str = "first-parent-line.bin";
+
+    /// The kept line; `None` when there is none this program can trust.
+    fn read(dir: &Path) -> Option<Kept> {
+        let stamp = crate::cachefile::stamp(Kept::KIND)?;
+        crate::cachefile::decode(Kept::KIND, &stamp, &std::fs::read(dir.join(Kept::FILE)).ok()?)
+    }
+
+    /// Keeps the line; one that cannot be written is only walked again next time.
+    fn write(&self, dir: &Path) {
+        let Some(stamp) = crate::cachefile::stamp(Kept::KIND) else { return };
+        if let Some(bytes) = crate::cachefile::encode(Kept::KIND, &stamp, self) {
+            let _ = std::fs::create_dir_all(dir)
+                .and_then(|()| crate::cachefile::write_whole(&dir.join(Kept::FILE), &bytes));
+        }
     }
 }
 
@@ -77,4 +158,62 @@ pub fn open_repository(root: &Path) -> Result<(Repository, String), git2::Error>
 fn commit_date(when: &git2::Time) -> Date {
     let local = when.seconds() + i64::from(when.offset_minutes()) * 60;
     chrono::DateTime::from_timestamp(local, 0).map(|t| t.date_naive()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Commits an empty tree dated noon of `day` with `parents`, moving HEAD when `head`.
+    fn commit(repo: &Repository, day: &str, parents: &[Oid], head: bool) -> Oid {
+        let time = crate::model::date::parse_date(day).expect("date").and_hms_opt(12, 0, 0).expect("noon");
+        let sig = git2::Signature::new("Sam Okafor", "sam@example.org", &git2::Time::new(time.and_utc().timestamp(), 0))
+            .expect("signature");
+        let tree = repo.find_tree(repo.treebuilder(None).expect("tree").write().expect("write")).expect("tree");
+        let parents: Vec<git2::Commit> = parents.iter().map(|p| repo.find_commit(*p).expect("parent")).collect();
+        let parents: Vec<&git2::Commit> = parents.iter().collect();
+        repo.commit(head.then_some("HEAD"), &sig, &sig, day, &tree, &parents).expect("commit")
+    }
+
+    #[test]
+    fn a_kept_line_is_the_walked_line_and_only_the_new_commits_are_walked() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let repo = Repository::init(dir.path()).expect("init");
+        let cache = dir.path().join("cache");
+        let day = |s: &str| crate::model::date::parse_date(s).expect("date");
+        let since = day("2026-01-01");
+        let walked = |since| Timeline::since(&repo, since).expect("walk");
+        let kept = |since| Timeline::since_kept(&repo, since, Some(&cache)).expect("walk");
+
+        let c1 = commit(&repo, "2025-12-20", &[], true);
+        let c2 = commit(&repo, "2026-01-15", &[c1], true);
+        let side = commit(&repo, "2026-02-01", &[c2], false);
+        let c3 = commit(&repo, "2026-02-10", &[c2], true);
+        commit(&repo, "2026-03-01", &[c3, side], true);
+        assert_eq!(kept(since), walked(since));
+        assert_eq!(walked(since).commits.len(), 4, "the merged branch's own commit is not on the line");
+        let c4 = commit(&repo, "2026-03-05", &[repo.head().expect("head").target().expect("oid")], true);
+        assert_eq!(kept(since), walked(since));
+
+        // A kept line that lies shows whether it is read: c2 is taken out of it.
+        let mut lie = Kept::read(&cache).expect("kept");
+        assert_eq!(lie.head, c4.as_bytes());
+        lie.commits.retain(|(_, id)| id != c2.as_bytes());
+        lie.write(&cache);
+        let c5 = commit(&repo, "2026-03-06", &[c4], true);
+        let mut told = walked(since);
+        told.commits.retain(|(_, id)| *id != c2);
+        assert_eq!(kept(since), told, "only c5 was walked; the rest came from the kept line");
+
+        // History rewritten under the kept head: the whole line is walked again.
+        let c6 = commit(&repo, "2026-03-07", &[c3], false);
+        repo.reference("refs/heads/master", c6, true, "rewrite").expect("ref");
+        repo.set_head("refs/heads/master").expect("head");
+        assert_eq!(kept(since), walked(since));
+        assert!(kept(since).at(day("2026-03-07")) == Some(c6));
+        // A later day cuts the kept line; an earlier one than it reaches walks the whole way.
+        assert_eq!(kept(day("2026-02-15")), walked(day("2026-02-15")));
+        assert_eq!(kept(day("2025-06-01")), walked(day("2025-06-01")));
+        assert_eq!(walked(day("2025-06-01")).commits.len(), 4);
+    }
 }

@@ -123,7 +123,8 @@ pub fn from_git(root: &Path, today: Date) -> Result<Vec<TrendRow>, String> {
     })?;
     let ends = month_ends(today, MONTHS);
     let Some(oldest) = ends.first().copied() else { return Ok(Vec::new()) };
-    let timeline = crate::history::Timeline::since(&git, oldest).map_err(why)?;
+    let timeline =
+        crate::history::Timeline::since_kept(&git, oldest, Some(&root.join(crate::history::CACHE_DIR))).map_err(why)?;
     if timeline.is_empty() {
         return Err("Trends come from the records' git history, and nothing has been committed yet.".into());
     }
