@@ -75,11 +75,19 @@ pub(crate) fn check(repo: &Repository, git: &GitState, out: &mut Vec<Diagnostic>
         return;
     }
     uncommitted(&git.uncommitted, out);
-    for person in &repo.people {
-        for note in &person.notes {
-            author_mismatch(repo, &git.history, note, out);
-        }
-    }
+    use rayon::prelude::*;
+    let mismatches: Vec<Diagnostic> = repo
+        .people
+        .par_iter()
+        .flat_map_iter(|person| {
+            let mut found = Vec::new();
+            for note in &person.notes {
+                author_mismatch(repo, &git.history, note, &mut found);
+            }
+            found
+        })
+        .collect();
+    out.extend(mismatches);
 }
 
 /// Runs the git rules on one entry of `records/` (a person's folder, or a stray file there).

@@ -81,66 +81,68 @@ pub fn render_to(
         true => repo.people.par_iter().map(|p| Reuse::records_of(p, &repo.root)).collect(),
         false => vec![0; repo.people.len()],
     };
-    let people: &[Person] = if reuse.no_people { &[] } else { &repo.people };
-    let memos = reuse.cache().filter(|_| !reuse.no_people);
-    if let Some(dir) = memos {
-        bodies::prune(dir, people.iter().map(|p| p.id.as_str()));
-    }
-    people
-        .par_iter()
-        .zip(&records)
-        // One git handle per worker, opened when first needed: libgit2 repositories are not
-        // shared between threads, and a build that keeps every page needs none.
-        .map_init(
-            || None,
-            |git: &mut Option<Option<git2::Repository>>, (person, &recs)| {
-                let unit = Reuse::person_unit(person);
-                let key = match reuse.active() {
-                    true => reuse.person_key(person, recs, diags_of(person), history),
-                    false => String::new(),
-                };
-                if let Some(files) = reuse.keep(unit.clone(), key.clone()) {
-                    for (path, from) in files {
-                        put(path, Content::Link(from))?;
-                    }
-                    done();
-                    return Ok(());
-                }
-                let memo = memos.and_then(|dir| bodies::Memo::open(dir, &person.id));
-                let ctx = PersonCtx {
-                    diags: diags_of(person),
-                    today,
-                    theme,
-                    site: &site_view,
-                    links: &links,
-                    memo: memo.as_ref(),
-                    history,
-                };
-                let git = git.get_or_insert_with(|| history.repository());
-                let mut made = Vec::new();
-                for (path, html) in
-                    person_pages(repo, person, &ctx)?.into_iter().chain(history_pages(person, &ctx, git.as_ref())?)
-                {
-                    made.push(path.clone());
-                    bytes(path, html)?;
-                }
-                for (path, from) in attachment_copies(repo, person) {
-                    made.push(path.clone());
-                    put(path, Content::Copy(from))?;
-                }
-                reuse.record(unit, key, made);
-                if let Some(memo) = memo {
-                    memo.save();
-                }
-                done();
-                Ok::<(), String>(())
-            },
-        )
-        .collect::<Result<(), String>>()?;
-
-    // The pages about everyone are made one after another, so the search index is made beside them.
+    // The search index needs nothing from the pages, so it is made beside them: the young
+    // people's pages, then the pages about everyone, on one side; the index on the other.
     let (pages, index) = rayon::join(
         || {
+            let people: &[Person] = if reuse.no_people { &[] } else { &repo.people };
+            let memos = reuse.cache().filter(|_| !reuse.no_people);
+            if let Some(dir) = memos {
+                bodies::prune(dir, people.iter().map(|p| p.id.as_str()));
+            }
+            people
+                .par_iter()
+                .zip(&records)
+                // One git handle per worker, opened when first needed: libgit2 repositories are not
+                // shared between threads, and a build that keeps every page needs none.
+                .map_init(
+                    || None,
+                    |git: &mut Option<Option<git2::Repository>>, (person, &recs)| {
+                        let unit = Reuse::person_unit(person);
+                        let key = match reuse.active() {
+                            true => reuse.person_key(person, recs, diags_of(person), history),
+                            false => String::new(),
+                        };
+                        if let Some(files) = reuse.keep(unit.clone(), key.clone()) {
+                            for (path, from) in files {
+                                put(path, Content::Link(from))?;
+                            }
+                            done();
+                            return Ok(());
+                        }
+                        let memo = memos.and_then(|dir| bodies::Memo::open(dir, &person.id));
+                        let ctx = PersonCtx {
+                            diags: diags_of(person),
+                            today,
+                            theme,
+                            site: &site_view,
+                            links: &links,
+                            memo: memo.as_ref(),
+                            history,
+                        };
+                        let git = git.get_or_insert_with(|| history.repository());
+                        let mut made = Vec::new();
+                        for (path, html) in person_pages(repo, person, &ctx)?.into_iter().chain(history_pages(
+                            person,
+                            &ctx,
+                            git.as_ref(),
+                        )?) {
+                            made.push(path.clone());
+                            bytes(path, html)?;
+                        }
+                        for (path, from) in attachment_copies(repo, person) {
+                            made.push(path.clone());
+                            put(path, Content::Copy(from))?;
+                        }
+                        reuse.record(unit, key, made);
+                        if let Some(memo) = memo {
+                            memo.save();
+                        }
+                        done();
+                        Ok::<(), String>(())
+                    },
+                )
+                .collect::<Result<(), String>>()?;
             for (path, text) in summary_pages(repo, audience, report, today, theme, &site_view, &diags_of)? {
                 bytes(path, text)?;
             }
