@@ -182,21 +182,26 @@ impl LiveIndex {
             }
             live.place(number, d, terms, &mut touched);
         }
-        drop(counted);
-        live.encode(&touched);
-        let entries: Vec<(&str, &str)> = live.entries.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let store = cache.and_then(super::store::Store::existing);
-        let base = super::store::key_base(&repo.config);
-        let stored = |_: &str, input: u128| {
-            let bytes = store.as_ref()?.read(&super::store::key(&base, input))?;
-            String::from_utf8(bytes).ok().map(super::Made::Text)
-        };
-        let (made, firsts, dates) = super::made_files(&refs, &entries, &live.lists, today, &live.shared, &stored, text);
-        let files = super::texts(made);
-        live.firsts = firsts;
-        live.dates = dates;
-        live.manifest = files.last().map(|(_, m)| m.clone()).unwrap_or_default();
-        (live, files)
+        // Counts kept by another program (a new version of Waymark) were counted again: kept
+        // now, on a thread of their own, or every start would count them all again.
+        std::thread::scope(|s| {
+            s.spawn(|| counted.save(&docs));
+            live.encode(&touched);
+            let entries: Vec<(&str, &str)> = live.entries.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let store = cache.and_then(super::store::Store::existing);
+            let base = super::store::key_base(&repo.config);
+            let stored = |_: &str, input: u128| {
+                let bytes = store.as_ref()?.read(&super::store::key(&base, input))?;
+                String::from_utf8(bytes).ok().map(super::Made::Text)
+            };
+            let (made, firsts, dates) =
+                super::made_files(&refs, &entries, &live.lists, today, &live.shared, &stored, text);
+            let files = super::texts(made);
+            live.firsts = firsts;
+            live.dates = dates;
+            live.manifest = files.last().map(|(_, m)| m.clone()).unwrap_or_default();
+            (live, files)
+        })
     }
 
     /// Replaces the records of the person `id` with those `repo` now holds (none if the
@@ -675,6 +680,26 @@ mod tests {
         let after = view(&files);
         assert!(after.docs.keys().all(|d| !d.contains("yp-0003")), "{:?}", after.docs.keys());
         assert_query_equivalent(&files, &build(&repo, today).files.into_iter().collect());
+    }
+
+    #[test]
+    fn counts_no_build_kept_are_kept_by_the_live_index() {
+        let notes: Vec<(String, String, String)> = (0..12)
+            .map(|i| (format!("yp-000{}", i % 3), format!("2026-0{}-10", 1 + i % 9), format!("Visit {i}")))
+            .collect();
+        let repo = repository(&notes);
+        let today = crate::model::date::parse_date("2026-11-24").expect("date");
+        let dir = tempfile_dir(1001);
+        let arrivals = super::super::arrival::Arrivals::none();
+        let (_, first) = LiveIndex::new_with(&repo, today, Some(&dir), &arrivals);
+        let context = super::super::terms::context(&repo.config).expect("the test program can be looked at");
+        let docs = super::super::documents_with(&repo, false, &arrivals);
+        let kept = super::super::terms::TermCache::open(&dir, context);
+        let (_, found) = kept.lookup(&docs);
+        assert!(found.iter().all(Option::is_some), "every record's counts are kept for the next start");
+        let (_, again) = LiveIndex::new_with(&repo, today, Some(&dir), &arrivals);
+        assert_eq!(again, first);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
