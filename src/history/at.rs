@@ -167,8 +167,9 @@ mod tests {
     /// Commits an empty tree dated noon of `day` with `parents`, moving HEAD when `head`.
     fn commit(repo: &Repository, day: &str, parents: &[Oid], head: bool) -> Oid {
         let time = crate::model::date::parse_date(day).expect("date").and_hms_opt(12, 0, 0).expect("noon");
-        let sig = git2::Signature::new("Sam Okafor", "sam@example.org", &git2::Time::new(time.and_utc().timestamp(), 0))
-            .expect("signature");
+        let sig =
+            git2::Signature::new("Sam Okafor", "sam@example.org", &git2::Time::new(time.and_utc().timestamp(), 0))
+                .expect("signature");
         let tree = repo.find_tree(repo.treebuilder(None).expect("tree").write().expect("write")).expect("tree");
         let parents: Vec<git2::Commit> = parents.iter().map(|p| repo.find_commit(*p).expect("parent")).collect();
         let parents: Vec<&git2::Commit> = parents.iter().collect();
@@ -204,6 +205,7 @@ mod tests {
         let mut told = walked(since);
         told.commits.retain(|(_, id)| *id != c2);
         assert_eq!(kept(since), told, "only c5 was walked; the rest came from the kept line");
+        assert_eq!(kept(since).at(day("2026-03-06")), Some(c5));
 
         // History rewritten under the kept head: the whole line is walked again.
         let c6 = commit(&repo, "2026-03-07", &[c3], false);
