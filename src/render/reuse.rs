@@ -60,6 +60,12 @@ impl Fingerprint {
     pub fn value(&self) -> u128 {
         self.0
     }
+
+    /// Adds a whole record's text, through XXH3's 128-bit hash first: this fingerprint's eight
+    /// bytes a step were 4% of a one-note build's CPU, hashing every record twice.
+    pub fn text(&mut self, text: &str) {
+        self.write_u128(xxhash_rust::xxh3::xxh3_128(text.as_bytes()));
+    }
 }
 
 impl Hasher for Fingerprint {
@@ -211,7 +217,7 @@ impl Reuse {
         (person.has_profile_file, person.has_plan_file, person.has_passport_file).hash(&mut f);
         for s in person.sources() {
             s.path.hash(&mut f);
-            s.text.hash(&mut f);
+            f.text(&s.text);
         }
         for a in &person.attachments {
             a.hash(&mut f);
