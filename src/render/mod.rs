@@ -71,7 +71,8 @@ pub fn render_to(
     let put = |path: String, content: Content| sink.put(path, content).map_err(|e| e.to_string());
     let bytes = |path: String, text: String| put(path, Content::Bytes(text.into_bytes()));
     let site_view = SiteView::new(&repo.config, today);
-    let links = Links::new(repo);
+    // Every record's path, which only a page made now needs: made then, off the way of the rest.
+    let links = std::sync::OnceLock::new();
     let by_person = diagnostics_by_person(report);
     let none = Vec::new();
     let diags_of = |p: &Person| by_person.get(p.id.as_str()).unwrap_or(&none);
@@ -116,7 +117,7 @@ pub fn render_to(
                             today,
                             theme,
                             site: &site_view,
-                            links: &links,
+                            links: links.get_or_init(|| Links::new(repo)),
                             memo: memo.as_ref(),
                             history,
                         };

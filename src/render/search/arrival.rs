@@ -15,8 +15,16 @@ use rustc_hash::FxHashMap;
 /// Where in the history (oldest first) each record file was added, by path.
 #[derive(Debug, Default)]
 pub struct Arrivals {
-    places: FxHashMap<String, i64>,
+    /// By folder ([`folder`]: a young person's, say), its files' places, sorted by path:
+    /// made a folder at a time in parallel, where one map of every path took one thread.
+    by_folder: FxHashMap<String, Vec<(String, i64)>>,
     key: u128,
+}
+
+/// The folder a record's path is filed under: its first two segments (`records/yp-0001`).
+fn folder(path: &str) -> &str {
+    let end = path.match_indices('/').nth(1).map_or(path.len(), |(i, _)| i);
+    &path[..end]
 }
 
 impl Arrivals {
@@ -26,39 +34,53 @@ impl Arrivals {
         Arrivals::default()
     }
 
-    /// The arrival of every record file of `repo`, as `history` tells it.
+    /// Looks up every record of `repo` in `history`.
     pub fn of(repo: &Repository, history: &History) -> Arrivals {
         use rayon::prelude::*;
-        use std::hash::Hash;
+        use std::hash::{Hash, Hasher};
         // The commit's place, not its time: commits made in the same second keep their order.
         let place = |path: &str| history.added_by(path).map(|(_, change)| change.commit as i64);
-        let mut looked: Vec<Vec<(&str, Option<i64>)>> = repo
-            .people
-            .par_iter()
-            .map(|p| {
-                super::super::history::person_record_paths(p).into_iter().map(|path| (path, place(path))).collect()
-            })
-            .collect();
+        let looked = |paths: Vec<&str>| {
+            let mut f = Fingerprint::default();
+            let mut found: Vec<(String, i64)> = Vec::with_capacity(paths.len());
+            for path in paths {
+                let at = place(path);
+                (path, at).hash(&mut f);
+                if let Some(at) = at {
+                    found.push((path.to_string(), at));
+                }
+            }
+            (f.value(), found)
+        };
+        let mut lists: Vec<(u128, Vec<(String, i64)>)> =
+            repo.people.par_iter().map(|p| looked(super::super::history::person_record_paths(p))).collect();
         // Supervision records are numbered only where they are searched.
         if crate::audience::supervision_searched(&repo.config) {
-            looked.push(repo.supervision.iter().map(|s| (s.source.path.as_str(), place(&s.source.path))).collect());
+            lists.push(looked(repo.supervision.iter().map(|s| s.source.path.as_str()).collect()));
         }
-        let mut places = FxHashMap::default();
+        let mut by_folder: FxHashMap<String, Vec<(String, i64)>> = FxHashMap::default();
         let mut f = Fingerprint::default();
-        for (path, place) in looked.into_iter().flatten() {
-            (path, place).hash(&mut f);
-            if let Some(p) = place {
-                places.insert(path.to_string(), p);
+        for (print, found) in lists {
+            f.write_u128(print);
+            for (path, at) in found {
+                match by_folder.get_mut(folder(&path)) {
+                    Some(list) => list.push((path, at)),
+                    None => {
+                        by_folder.insert(folder(&path).to_string(), vec![(path, at)]);
+                    }
+                }
             }
         }
-        Arrivals { places, key: f.value() }
+        by_folder.par_iter_mut().for_each(|(_, list)| list.sort_unstable());
+        Arrivals { by_folder, key: f.value() }
     }
 
     /// Where the commit that added the file at `path` is in the history, counting from the
     /// oldest; `None` for a file no commit has added (new, or older than a shallow clone's
     /// history).
     pub fn get(&self, path: &str) -> Option<i64> {
-        self.places.get(path).copied()
+        let list = self.by_folder.get(folder(path))?;
+        list.binary_search_by(|(p, _)| p.as_str().cmp(path)).ok().map(|i| list[i].1)
     }
 
     /// A fingerprint of every arrival: the same key, the same numbering (given the same records).
@@ -76,5 +98,12 @@ mod tests {
         let a = Arrivals::none();
         assert_eq!(a.get("records/yp-0001/profile.md"), None);
         assert_eq!(a.key(), Arrivals::none().key());
+    }
+
+    #[test]
+    fn a_path_is_filed_under_its_first_two_folders() {
+        assert_eq!(folder("records/yp-0001/notes/2026-01-02-visit.md"), "records/yp-0001");
+        assert_eq!(folder("records/yp-0001"), "records/yp-0001");
+        assert_eq!(folder("waymark.yaml"), "waymark.yaml");
     }
 }
