@@ -27,12 +27,16 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &BuildArgs) -> Re
     let git = git.ok_or_else(|| Fatal("reading the git history stopped unexpectedly".into()))?;
     let repo = repo?;
     progress.stage("checking", None);
-    let report = crate::check::check_with(&repo, today, Some(&git));
+    // The theme's templates are read and compiled while the rules run.
+    let (report, theme) = rayon::join(
+        || crate::check::check_with(&repo, today, Some(&git)),
+        || Theme::load(&repo.root, &repo.config.theme),
+    );
+    let theme = theme.map_err(Fatal)?;
     let details = match git.history.git() {
         Some(_) => DetailCache::open(&root.join(crate::history::CACHE_DIR)),
         None => DetailCache::in_memory(),
     };
-    let theme = Theme::load(&repo.root, &repo.config.theme).map_err(Fatal)?;
     let audience = match args.caseload.as_slice() {
         [] => Audience::everyone(),
         staff => Audience::caseload(&repo, staff).map_err(Fatal)?,
