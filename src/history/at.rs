@@ -21,35 +21,15 @@ impl Timeline {
     /// Walks HEAD's first-parent line back to the newest commit dated before `since` (kept, since it
     /// holds the records on `since`), or to the first commit. An unborn HEAD gives an empty timeline.
     pub fn since(repo: &Repository, since: Date) -> Result<Timeline, git2::Error> {
-        let mut walk = repo.revwalk()?;
-        match walk.push_head() {
-            Ok(()) => {}
-            Err(e) if matches!(e.code(), git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound) => {
-                return Ok(Timeline::default());
-            }
-            Err(e) => return Err(e),
-        }
-        walk.simplify_first_parent()?;
-        walk.set_sorting(Sort::NONE)?;
-        let mut commits = Vec::new();
-        for oid in walk {
-            let oid = oid?;
-            let commit = repo.find_commit(oid)?;
-            let date = commit_date(&commit.committer().when());
-            commits.push((date, oid));
-            if date < since {
-                break;
-            }
-        }
-        Ok(Timeline { commits })
+        Timeline::since_kept(repo, since, None)
     }
 
     /// [`Timeline::since`], walking only the commits made since the line kept in `dir` by the
-    /// last call: a line reaches the kept line's head, and from there it is the kept line.
-    /// Trends look back a year, thousands of commits, on every build that adds one.
+    /// last call (none without `dir`): a line reaches the kept line's head, and from there it
+    /// is the kept line. Trends look back a year, thousands of commits, on every build that
+    /// adds one.
     pub fn since_kept(repo: &Repository, since: Date, dir: Option<&Path>) -> Result<Timeline, git2::Error> {
-        let Some(dir) = dir else { return Timeline::since(repo, since) };
-        let kept = Kept::read(dir).filter(|k| k.since <= since);
+        let kept = dir.and_then(Kept::read).filter(|k| k.since <= since);
         let mut walk = repo.revwalk()?;
         match walk.push_head() {
             Ok(()) => {}
@@ -81,7 +61,8 @@ impl Timeline {
                 break;
             }
         }
-        if let Some(head) = head.filter(|h| kept.as_ref().is_none_or(|k| k.head != h.as_bytes() || k.since != since)) {
+        let changed = |h: &Oid| kept.as_ref().is_none_or(|k| k.head != h.as_bytes() || k.since != since);
+        if let Some((dir, head)) = dir.zip(head.filter(changed)) {
             Kept {
                 head: head.as_bytes().to_vec(),
                 since,

@@ -34,7 +34,7 @@ impl Arrivals {
         Arrivals::default()
     }
 
-    /// Looks up every record of `repo` in `history`.
+    /// The arrival of every record file of `repo`, as `history` tells it.
     pub fn of(repo: &Repository, history: &History) -> Arrivals {
         use rayon::prelude::*;
         use std::hash::{Hash, Hasher};
