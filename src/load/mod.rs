@@ -211,12 +211,14 @@ fn assemble(
 ) -> Assembled {
     let mut people: BTreeMap<String, Person> =
         folders.into_iter().map(|id| (id.clone(), Person { id, ..Person::default() })).collect();
-    let mut sources = BTreeMap::new();
+    // Gathered in walk order and built into the map at once: inserting 100,000 paths one at a
+    // time compared each with a dozen others on the way down.
+    let mut sources = Vec::with_capacity(jobs.len());
     let mut supervision = Vec::new();
     for (job, FileRead { record, source, diagnostics: diags }) in jobs.iter().zip(results) {
         diagnostics.extend(diags);
         if let Some(source) = source {
-            sources.insert(job.rel.clone(), source);
+            sources.push((job.rel.clone(), source));
         }
         // Supervision is about a member of staff, never filed with a young person.
         if job.kind == Some(Kind::Supervision) {
@@ -225,8 +227,10 @@ fn assemble(
             }
             continue;
         }
-        let person =
-            people.entry(job.person.clone()).or_insert_with(|| Person { id: job.person.clone(), ..Person::default() });
+        if !people.contains_key(&job.person) {
+            people.insert(job.person.clone(), Person { id: job.person.clone(), ..Person::default() });
+        }
+        let Some(person) = people.get_mut(&job.person) else { continue };
         match job.kind {
             Some(Kind::Profile) => person.has_profile_file = true,
             Some(Kind::Plan) => person.has_plan_file = true,
@@ -263,7 +267,7 @@ fn assemble(
         }
     }
     supervision.sort_by(|a: &Supervision, b: &Supervision| (&a.staff, a.date.value).cmp(&(&b.staff, b.date.value)));
-    (people, sources, supervision)
+    (people, sources.into_iter().collect(), supervision)
 }
 
 /// One file to read: where it is and what its path says it is.
