@@ -183,9 +183,14 @@ impl LiveIndex {
             live.place(number, d, terms, &mut touched);
         }
         // Counts kept by another program (a new version of Waymark) were counted again: kept
-        // now, on a thread of their own, or every start would count them all again.
+        // now, on a thread of their own, or every start would count them all again. The thread
+        // owns them, so they are freed as soon as they are kept (at once when nothing is new).
+        let docs_kept = &docs;
         std::thread::scope(|s| {
-            s.spawn(|| counted.save(&docs));
+            s.spawn(move || {
+                let mut counted = counted;
+                counted.save(docs_kept);
+            });
             live.encode(&touched);
             let entries: Vec<(&str, &str)> = live.entries.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             let store = cache.and_then(super::store::Store::existing);
