@@ -15,9 +15,15 @@ const NEW_INFIX: &str = ".waymark-new-";
 /// What names the old site's folder while it is being removed: `.<output>.waymark-old-<stamp>`.
 const OLD_INFIX: &str = ".waymark-old-";
 
-/// `.gitignore` patterns for the folders a build makes beside its output, which an interrupted
-/// build can leave behind (holding personal data) until the next build removes them.
-pub const LEFTOVER_GLOBS: &[&str] = &[".*.waymark-new-*", ".*.waymark-old-*"];
+/// What names the empty folders a build keeps beside its output for the next: `.<output>.waymark-frame`.
+const FRAME_INFIX: &str = ".waymark-frame";
+/// The one file a frame holds: the list of its folders, one `/`-separated path a line.
+const FRAME_LIST: &str = ".waymark-frame-folders";
+
+/// `.gitignore` patterns for the folders a build makes beside its output: those an interrupted
+/// build can leave behind (holding personal data) until the next build removes them, and the
+/// frame of empty folders a finished build keeps for the next.
+pub const LEFTOVER_GLOBS: &[&str] = &[".*.waymark-new-*", ".*.waymark-old-*", ".*.waymark-frame"];
 
 /// Whether `name` (a file name beside the output folder `output_name`) is one of a build's
 /// temporary folders for that output.
@@ -165,6 +171,10 @@ pub struct Staging {
     /// Folders already made in the new site: asking the file system again for each of its
     /// twelve thousand files at 100,000 notes took a tenth of a build's time.
     folders: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    /// Where the last build left its site's folders, emptied, and where this one leaves its own.
+    frame: PathBuf,
+    /// The folders the new folder already had, when it is the last build's frame.
+    framed: std::collections::HashSet<PathBuf>,
 }
 
 impl Staging {
@@ -189,7 +199,11 @@ impl Staging {
         remove_leftovers(parent, &name);
         let fresh = parent.join(format!(".{name}{NEW_INFIX}{stamp}"));
         let old = parent.join(format!(".{name}{OLD_INFIX}{stamp}"));
-        std::fs::create_dir(&fresh).map_err(|e| WriteError::Io(fresh.clone(), e))?;
+        let frame = parent.join(format!(".{name}{FRAME_INFIX}"));
+        let framed = take_frame(&frame, &fresh);
+        if framed.is_none() {
+            std::fs::create_dir(&fresh).map_err(|e| WriteError::Io(fresh.clone(), e))?;
+        }
         let lock = std::fs::File::open(&fresh).ok().filter(|f| f.try_lock().is_ok());
         Ok(Staging {
             output: output.to_path_buf(),
@@ -201,6 +215,8 @@ impl Staging {
             finished: false,
             previous: None,
             folders: Default::default(),
+            frame,
+            framed: framed.unwrap_or_default(),
         })
     }
 
@@ -218,8 +234,35 @@ impl Staging {
         self.pages.load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    /// Every folder the new site's files are in, and the folders above them up to its root (the
+    /// empty path), relative to the site.
+    fn used_folders(&self) -> std::collections::HashSet<PathBuf> {
+        let folders = self.folders.lock().unwrap_or_else(|e| e.into_inner());
+        let mut used = std::collections::HashSet::from([PathBuf::new()]);
+        for folder in folders.iter().filter_map(|f| f.strip_prefix(&self.fresh).ok()) {
+            for above in folder.ancestors() {
+                if !used.insert(above.to_path_buf()) {
+                    break;
+                }
+            }
+        }
+        used
+    }
+
     /// Writes the marker and swaps the new folder in; returns the files written (marker not counted).
     pub fn finish(mut self) -> Result<usize, WriteError> {
+        let used = self.used_folders();
+        // A folder of the frame that holds no file of this site (a young person no longer here)
+        // must not reach the site, even empty: its name alone says who was here.
+        for folder in &self.framed {
+            if folder.strip_prefix(&self.fresh).is_ok_and(|rel| used.contains(rel)) {
+                continue;
+            }
+            match std::fs::remove_dir_all(folder) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(WriteError::Io(folder.clone(), e)),
+                _ => {}
+            }
+        }
         let marker = self.fresh.join(MARKER);
         std::fs::write(&marker, "This folder was made by `waymark build` and is replaced whole by the next build.\n")
             .map_err(|e| WriteError::Io(marker, e))?;
@@ -232,7 +275,9 @@ impl Staging {
             None
         };
         self.finished = true;
-        if let Some(old) = old {
+        // The old site's folders, emptied of its files, are kept for the next build: making and
+        // removing two thousand folders each build was a third of a one-note build on ext4.
+        if let Some(old) = old.filter(|old| keep_frame(old, &used, &self.frame).is_err()) {
             match remove_tree(&old) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(WriteError::Io(old, e)),
                 _ => {}
@@ -248,32 +293,50 @@ impl Sink for Staging {
             return Err(WriteError::BadPath(path));
         }
         let dest = path.split('/').fold(self.fresh.clone(), |p, s| p.join(s));
-        if let Some(folder) = dest.parent() {
-            let made = |f: &Path| self.folders.lock().unwrap_or_else(|e| e.into_inner()).contains(f);
-            if !made(folder) {
-                // Several threads may make the same folder; create_dir_all accepts one that appears meanwhile.
-                std::fs::create_dir_all(folder).map_err(|e| WriteError::Io(folder.to_path_buf(), e))?;
-                self.folders.lock().unwrap_or_else(|e| e.into_inner()).insert(folder.to_path_buf());
+        let folder = dest.parent().unwrap_or(&self.fresh);
+        let made = |f: &Path| self.folders.lock().unwrap_or_else(|e| e.into_inner()).contains(f);
+        let make = || std::fs::create_dir_all(folder).map_err(|e| WriteError::Io(folder.to_path_buf(), e));
+        if !made(folder) {
+            // Several threads may make the same folder; create_dir_all accepts one that appears meanwhile.
+            if !self.framed.contains(folder) {
+                make()?;
             }
+            self.folders.lock().unwrap_or_else(|e| e.into_inner()).insert(folder.to_path_buf());
         }
         let previous = self.previous.as_ref().map(|p| path.split('/').fold(p.clone(), |p, s| p.join(s)));
-        match content {
-            Content::Bytes(b) if previous.as_ref().is_some_and(|old| link_if_same(old, &dest, &b)) => {}
-            Content::Bytes(b) => std::fs::write(&dest, b).map_err(|e| WriteError::Io(dest.clone(), e))?,
-            Content::Copy(from) => {
-                // Never follow a link out of the records: copy regular files only.
-                let meta = std::fs::symlink_metadata(&from).map_err(|e| WriteError::Io(from.clone(), e))?;
-                if meta.is_file() {
-                    std::fs::copy(&from, &dest).map_err(|e| WriteError::Io(dest.clone(), e))?;
-                }
+        match self.write_one(&dest, previous.as_deref(), &content) {
+            // The frame's list named a folder that is not there after all: make it, once.
+            Err(WriteError::Io(_, e)) if e.kind() == std::io::ErrorKind::NotFound && self.framed.contains(folder) => {
+                make()?;
+                self.write_one(&dest, previous.as_deref(), &content)?;
             }
-            Content::Link(from) => link_or_copy(&from, &dest)?,
+            written => written?,
         }
         self.files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if path.ends_with(".html") {
             self.pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
         Ok(())
+    }
+}
+
+impl Staging {
+    /// Writes one file of the new site at `dest`, linking the old site's file at `previous`
+    /// when it holds the same bytes.
+    fn write_one(&self, dest: &Path, previous: Option<&Path>, content: &Content) -> Result<(), WriteError> {
+        match content {
+            Content::Bytes(b) if previous.is_some_and(|old| link_if_same(old, dest, b)) => Ok(()),
+            Content::Bytes(b) => std::fs::write(dest, b).map_err(|e| WriteError::Io(dest.to_path_buf(), e)),
+            Content::Copy(from) => {
+                // Never follow a link out of the records: copy regular files only.
+                let meta = std::fs::symlink_metadata(from).map_err(|e| WriteError::Io(from.clone(), e))?;
+                if meta.is_file() {
+                    std::fs::copy(from, dest).map_err(|e| WriteError::Io(dest.to_path_buf(), e))?;
+                }
+                Ok(())
+            }
+            Content::Link(from) => link_or_copy(from, dest),
+        }
     }
 }
 
@@ -307,6 +370,76 @@ fn swap(fresh: &Path, output: &Path, aside: &Path) -> std::io::Result<Option<Pat
         return Err(e);
     }
     Ok(Some(aside.to_path_buf()))
+}
+
+/// Takes the frame the last build left at `frame` as the new folder `fresh`; returns its folders,
+/// or `None` when there is no frame to take (then `fresh` does not exist).
+fn take_frame(frame: &Path, fresh: &Path) -> Option<std::collections::HashSet<PathBuf>> {
+    // Only a real folder of ours, never a link to one elsewhere.
+    if !std::fs::symlink_metadata(frame).is_ok_and(|m| m.is_dir()) || std::fs::rename(frame, fresh).is_err() {
+        return None;
+    }
+    let list = fresh.join(FRAME_LIST);
+    let folders = std::fs::read_to_string(&list).ok().and_then(|text| {
+        let rel: Option<Vec<&str>> =
+            text.lines().map(|l| crate::render::paths::safe_relative(l).then_some(l)).collect();
+        Some(rel?.into_iter().map(|l| l.split('/').fold(fresh.to_path_buf(), |p, s| p.join(s))).collect())
+    });
+    match folders {
+        Some(folders) if std::fs::remove_file(&list).is_ok() => Some(folders),
+        // A frame without its list is of no use: start from nothing rather than trust it.
+        _ => {
+            let _ = remove_tree(fresh);
+            None
+        }
+    }
+}
+
+/// Empties the old site at `old` of every file and of the folders the new site does not have
+/// (`used`, relative), writes the list of the folders left and renames it to `frame`, for the
+/// next build to write into. A frame holds nothing but folder names the live site has.
+fn keep_frame(old: &Path, used: &std::collections::HashSet<PathBuf>, frame: &Path) -> std::io::Result<()> {
+    let kept = std::sync::Mutex::new(Vec::new());
+    strip(old, Path::new(""), used, &kept)?;
+    let mut kept: Vec<String> = kept
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .filter(|rel| !rel.as_os_str().is_empty())
+        .map(|rel| rel.to_str().map(|r| r.replace(std::path::MAIN_SEPARATOR, "/")))
+        .collect::<Option<_>>()
+        .ok_or_else(|| std::io::Error::other("a folder name that is not UTF-8"))?;
+    kept.sort_unstable();
+    std::fs::write(old.join(FRAME_LIST), kept.join("\n"))?;
+    std::fs::rename(old, frame)
+}
+
+/// Removes every file in `dir` (the folder `rel` of a site) and every folder in it that `keep`
+/// does not name, then does the same in the folders kept, in parallel; `kept` gathers them.
+fn strip(
+    dir: &Path,
+    rel: &Path,
+    keep: &std::collections::HashSet<PathBuf>,
+    kept: &std::sync::Mutex<Vec<PathBuf>>,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let mut inner = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        // Never follow a link: a link is removed as a file, and only real folders are entered.
+        if entry.file_type()?.is_dir() {
+            let name = rel.join(entry.file_name());
+            if keep.contains(&name) {
+                inner.push((entry.path(), name));
+            } else {
+                std::fs::remove_dir_all(entry.path())?;
+            }
+        } else {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    kept.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_path_buf());
+    inner.par_iter().try_for_each(|(dir, rel)| strip(dir, rel, keep, kept))
 }
 
 /// Removes the temporary folders that interrupted builds into `output_name` left in `parent`,
@@ -446,8 +579,7 @@ mod tests {
         write(&site("two"), &out).expect("second build");
         assert_eq!(std::fs::read_to_string(out.join("index.html")).expect("read"), "two");
         assert!(!out.join("stale.html").exists(), "the old site is replaced whole");
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).expect("list").collect();
-        assert_eq!(leftovers.len(), 1, "no temporary folders are left behind");
+        assert_eq!(names(dir.path()), [".public.waymark-frame", "public"], "no temporary folders are left behind");
 
         let theirs = dir.path().join("theirs");
         std::fs::create_dir(&theirs).expect("mkdir");
@@ -459,6 +591,89 @@ mod tests {
         let file = dir.path().join("file");
         std::fs::write(&file, "x").expect("write");
         assert!(matches!(write(&site("x"), &file), Err(WriteError::NotAFolder(_))));
+    }
+
+    /// The names in a folder, sorted.
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .expect("list")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// Every folder (ending in `/`) and file under `dir`, with the file's bytes.
+    fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+        walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| {
+                let e = e.expect("walk");
+                let rel = e.path().strip_prefix(dir).expect("inside").to_string_lossy().replace('\\', "/");
+                match e.file_type().is_dir() {
+                    true => (format!("{rel}/"), Vec::new()),
+                    false => (rel, std::fs::read(e.path()).expect("read")),
+                }
+            })
+            .collect()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_old_sites_folders_are_kept_empty_for_the_next_build_and_only_those_the_new_one_has() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (out, frame) = (dir.path().join("public"), dir.path().join(".public.waymark-frame"));
+        let mut first = site("one");
+        first.add("people/b/notes/1.html", "b's note");
+        write(&first, &out).expect("first build");
+        assert!(!frame.exists(), "a first build has no old site to keep folders of");
+        write(&site("two"), &out).expect("second build, without b");
+        let held = tree(&frame);
+        let only_folders: Vec<&String> = held.keys().filter(|k| !k.ends_with('/')).collect();
+        assert_eq!(only_folders, [FRAME_LIST], "the frame holds no page, only the list of its folders");
+        assert_eq!(held.keys().filter(|k| k.ends_with('/')).collect::<Vec<_>>(), ["people/", "people/a/"]);
+        assert_eq!(held[FRAME_LIST], b"people\npeople/a");
+
+        let folder = std::fs::metadata(frame.join("people")).expect("frame folder").ino();
+        // Without a: the frame's folder of a must not reach the new site.
+        let mut third = Site::default();
+        third.add("index.html", "three");
+        third.add("people/c/index.html", "c");
+        write(&third, &out).expect("third build");
+        assert_eq!(std::fs::metadata(out.join("people")).expect("folder").ino(), folder, "the frame's folder is used");
+        let elsewhere = dir.path().join("elsewhere");
+        write(&third, &elsewhere).expect("a build into a new folder");
+        assert_eq!(tree(&out), tree(&elsewhere), "the same folders and files as a site built from nothing");
+        assert_eq!(names(dir.path()), [".public.waymark-frame", "elsewhere", "public"]);
+        // The frame now has the folders both the old site and the new one have.
+        assert_eq!(tree(&frame).keys().filter(|k| k.ends_with('/')).collect::<Vec<_>>(), ["people/"]);
+    }
+
+    #[test]
+    fn a_frame_that_lost_its_list_or_lies_about_its_folders_still_gives_the_right_site() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (out, frame) = (dir.path().join("public"), dir.path().join(".public.waymark-frame"));
+        let mut two = site("two");
+        two.add("people/b/index.html", "b");
+        write(&site("one"), &out).expect("first build");
+        write(&site("one"), &out).expect("second build");
+        std::fs::remove_file(frame.join(FRAME_LIST)).expect("lose the list");
+        write(&two, &out).expect("a build with a frame without its list");
+        let reference = tree(&out);
+        // Folders named but not there (one the site needs, one it does not), and one the
+        // list names that holds a stray file.
+        assert!(!frame.join("people/b").exists());
+        std::fs::write(frame.join(FRAME_LIST), "people\npeople/a\npeople/b\npeople/q\nstray").expect("write");
+        std::fs::create_dir(frame.join("stray")).expect("mkdir");
+        std::fs::write(frame.join("stray/page.html"), "old").expect("write");
+        write(&two, &out).expect("a build with a frame that lies");
+        assert_eq!(tree(&out), reference);
+        std::fs::write(frame.join(FRAME_LIST), "../outside").expect("write");
+        write(&two, &out).expect("a build with a frame naming a path outside it");
+        assert_eq!(tree(&out), reference);
+        assert_eq!(names(dir.path()), [".public.waymark-frame", "public"]);
     }
 
     #[test]
@@ -496,7 +711,8 @@ mod tests {
             .map(|e| e.expect("entry").file_name().to_string_lossy().into())
             .collect();
         names.sort();
-        assert_eq!(names.len(), 5, "{names:?}");
+        assert_eq!(names.len(), 6, "{names:?}");
+        assert!(names.contains(&".public.waymark-frame".to_string()), "{names:?}");
         assert!(
             names.iter().any(|n| n.starts_with(".public.waymark-new-") && dir.path().join(n).is_dir()),
             "{names:?}"

@@ -12,16 +12,12 @@ use common::{Repo, NOTE, PROFILE, TODAY};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// Every file of a site by its path inside it, with its bytes.
+/// Every file of a site by its path inside it, with its bytes, and every folder (even an empty
+/// one, whose name alone can say who was here) by its path and a `/`.
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    site::files(dir)
-        .into_iter()
-        .map(|f| {
-            let rel = f.strip_prefix(dir).expect("inside").to_string_lossy().replace('\\', "/");
-            let bytes = std::fs::read(&f).expect("read");
-            (rel, bytes)
-        })
-        .collect()
+    let rel = |f: &Path| f.strip_prefix(dir).expect("inside").to_string_lossy().replace('\\', "/");
+    let files = site::files(dir).into_iter().map(|f| (rel(&f), std::fs::read(&f).expect("read")));
+    files.chain(site::folders(dir).into_iter().map(|f| (format!("{}/", rel(&f)), Vec::new()))).collect()
 }
 
 /// Builds into `out` (keeping what it can unless `full`); returns the summary line.

@@ -104,7 +104,7 @@ fn init_makes_a_committed_repository_that_checks_clean() {
         assert!(config.contains(setting), "waymark.yaml lacks {setting:?}:\n{config}");
     }
     let ignore = std::fs::read_to_string(desk.path("ours/.gitignore")).expect(".gitignore");
-    for line in ["/public/", "/.waymark/", ".*.waymark-new-*", ".*.waymark-old-*"] {
+    for line in ["/public/", "/.waymark/", ".*.waymark-new-*", ".*.waymark-old-*", ".*.waymark-frame"] {
         assert!(ignore.lines().any(|l| l == line), "{ignore}");
     }
     assert!(desk.path("ours/records").is_dir());

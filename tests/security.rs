@@ -181,6 +181,13 @@ fn builds_killed_at_any_moment_lose_nothing_and_leave_nothing() {
     let clean_time = started.elapsed();
     let reference = tree(&public);
     assert!(reference.len() > 300 * 5, "a whole site: {} files", reference.len());
+    // The second build keeps the first site's folders, emptied, as the frame of the next.
+    assert!(build().status().expect("second build").success());
+    let frame = repo.path(".public.waymark-frame");
+    let frame_files = || {
+        site::files(&frame).iter().map(|f| f.strip_prefix(&frame).expect("inside").to_path_buf()).collect::<Vec<_>>()
+    };
+    assert_eq!(frame_files(), [PathBuf::from(".waymark-frame-folders")], "the frame holds no page");
     let expected_names = site::names_in(repo.root());
     // Kill times spread over the whole build, most of them late, where the swap happens.
     let mut seed = 0x2545_f491_4f6c_dd1d_u64;
@@ -200,6 +207,7 @@ fn builds_killed_at_any_moment_lose_nothing_and_leave_nothing() {
         );
         assert!(build().status().expect("next build").success());
         assert_eq!(site::names_in(repo.root()), expected_names, "round {round}: the next build leaves no leftover");
+        assert_eq!(frame_files(), [PathBuf::from(".waymark-frame-folders")], "round {round}: the frame holds no page");
         assert!(tree(&public) == reference, "round {round}: the next build is the same");
     }
 }

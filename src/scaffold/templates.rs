@@ -88,7 +88,7 @@ search:
 /// The `.gitignore` of a new repository: the built site, Waymark's cache and a build's leftovers.
 pub fn gitignore(output: &str) -> String {
     format!(
-        "# The built site holds everyone's records in readable form: keep it out of git.\n/{output}/\n# Waymark's history cache and editor schemas.\n/.waymark/\n# Left behind if a build is interrupted.\n{}\n",
+        "# The built site holds everyone's records in readable form: keep it out of git.\n/{output}/\n# Waymark's history cache and editor schemas.\n/.waymark/\n# Left behind if a build is interrupted, and the site's empty folders kept for the next build.\n{}\n",
         crate::site::LEFTOVER_GLOBS.join("\n")
     )
 }

@@ -90,20 +90,32 @@ pub fn read(path: &Path) -> String {
 
 /// Every file under a folder.
 pub fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
+    walk(dir).0
+}
+
+/// Every folder under a folder (not the folder itself).
+pub fn folders(dir: &Path) -> Vec<PathBuf> {
+    walk(dir).1
+}
+
+/// Every file and every folder under a folder, each list sorted.
+fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let (mut files, mut folders) = (Vec::new(), Vec::new());
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         for entry in std::fs::read_dir(&d).expect("list") {
             let path = entry.expect("entry").path();
             if path.is_dir() {
-                stack.push(path);
+                stack.push(path.clone());
+                folders.push(path);
             } else {
-                out.push(path);
+                files.push(path);
             }
         }
     }
-    out.sort();
-    out
+    files.sort();
+    folders.sort();
+    (files, folders)
 }
 
 /// Checks every file of a built site: nothing refers to another host, every page carries the
