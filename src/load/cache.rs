@@ -77,6 +77,68 @@ impl Stamp {
     }
 }
 
+#[cfg(target_os = "linux")]
+impl Stamp {
+    /// The stamp of the file `name` in the folder open as `folder`, as [`Stamp::of`] gives it
+    /// from that file's metadata.
+    fn at(folder: &rustix::fd::OwnedFd, name: &std::ffi::OsStr) -> Option<Stamp> {
+        use rustix::fs::{AtFlags, FileType, StatxFlags};
+        let st = rustix::fs::statx(folder, name, AtFlags::SYMLINK_NOFOLLOW, StatxFlags::BASIC_STATS).ok()?;
+        if FileType::from_raw_mode(st.stx_mode.into()) != FileType::RegularFile {
+            return None;
+        }
+        Some(Stamp {
+            size: st.stx_size,
+            mtime: nanos(st.stx_mtime.tv_sec, st.stx_mtime.tv_nsec.into())?,
+            ctime: nanos(st.stx_ctime.tv_sec, st.stx_ctime.tv_nsec.into())?,
+            ino: st.stx_ino,
+            dev: rustix::fs::makedev(st.stx_dev_major, st.stx_dev_minor),
+        })
+    }
+}
+
+/// The stamp of each job's file on disk; `None` for a blob, or for what is not a regular file.
+fn stamps_of(jobs: &[Job]) -> Vec<Option<Stamp>> {
+    use rayon::prelude::*;
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{Mode, OFlags};
+        // Each file is looked up in its folder, opened once: looking up the whole path again
+        // for each of 100,000 files was a twentieth of a one-note build's CPU.
+        let mut folders: Vec<(&Path, Option<rustix::fd::OwnedFd>)> = Vec::new();
+        let mut at = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            let Src::Disk(file) = &job.src else {
+                at.push(None);
+                continue;
+            };
+            let parent = file.parent().unwrap_or(Path::new("."));
+            if folders.last().is_none_or(|(p, _)| *p != parent) {
+                let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+                folders.push((parent, rustix::fs::open(parent, flags, Mode::empty()).ok()));
+            }
+            at.push(Some(folders.len() - 1));
+        }
+        jobs.par_iter()
+            .zip(at)
+            .map(|(job, at)| {
+                let Src::Disk(file) = &job.src else { return None };
+                match (at.and_then(|i| folders[i].1.as_ref()), file.file_name()) {
+                    (Some(folder), Some(name)) => Stamp::at(folder, name),
+                    _ => std::fs::symlink_metadata(file).ok().as_ref().and_then(Stamp::of),
+                }
+            })
+            .collect()
+    }
+    #[cfg(not(target_os = "linux"))]
+    jobs.par_iter()
+        .map(|job| match &job.src {
+            Src::Disk(file) => std::fs::symlink_metadata(file).ok().as_ref().and_then(Stamp::of),
+            Src::Blob(_) => None,
+        })
+        .collect()
+}
+
 /// Seconds and nanoseconds as nanoseconds, if they fit (they do until the year 2262).
 fn nanos(secs: i64, nsec: i64) -> Option<i64> {
     secs.checked_mul(1_000_000_000)?.checked_add(nsec)
@@ -214,9 +276,11 @@ fn read_group(
     let found: Vec<(Option<Stamp>, FileRead, bool)> = jobs
         .par_iter()
         .zip(slots)
-        .map(|(job, slot)| {
-            let Src::Disk(file) = &job.src else { return (None, read(job), true) };
-            let stamp = std::fs::symlink_metadata(file).ok().as_ref().and_then(Stamp::of);
+        .zip(stamps_of(jobs))
+        .map(|((job, slot), stamp)| {
+            if !matches!(job.src, Src::Disk(_)) {
+                return (None, read(job), true);
+            }
             // An attachment is not read, only stamped for git (see `Walked`).
             if job.kind.is_none() {
                 return (stamp, read(job), true);
@@ -372,6 +436,28 @@ mod tests {
     fn two_notes() -> Fixture {
         let second = NOTE.replace("2026-11-02", "2026-11-05").replace("home", "college");
         Fixture::new(&[("2026-11-02-visit.md", NOTE), ("2026-11-05-visit.md", &second)])
+    }
+
+    #[test]
+    fn a_file_looked_up_in_its_folder_has_the_stamp_its_metadata_gives() {
+        let f = two_notes();
+        let folder = f.root.join("records/yp-0001/notes");
+        std::fs::create_dir(folder.join("inner")).expect("mkdir");
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(folder.join("2026-11-02-visit.md"), folder.join("link.md")).expect("link");
+        let mut jobs = f.jobs();
+        for name in ["inner", "link.md", "gone.md"] {
+            jobs.push(Job { src: Src::Disk(folder.join(name)), ..f.jobs().remove(0) });
+        }
+        jobs.push(Job { src: Src::Blob(NOTE.into()), ..f.jobs().remove(0) });
+        let of = |job: &Job| match &job.src {
+            Src::Disk(file) => std::fs::symlink_metadata(file).ok().as_ref().and_then(Stamp::of),
+            Src::Blob(_) => None,
+        };
+        let stamps = stamps_of(&jobs);
+        assert_eq!(stamps, jobs.iter().map(of).collect::<Vec<_>>());
+        assert!(stamps[0].is_some() && stamps[1].is_some(), "{stamps:?}");
+        assert!(stamps[2..].iter().all(Option::is_none), "a folder, a link, a missing file and a blob: {stamps:?}");
     }
 
     #[test]
