@@ -276,7 +276,7 @@ impl Staging {
         };
         self.finished = true;
         // The old site's folders, emptied of its files, are kept for the next build: making and
-        // removing two thousand folders each build was a third of a one-note build on ext4.
+        // removing every folder each build was a fifth to two thirds of a one-note build on ext4.
         if let Some(old) = old.filter(|old| keep_frame(old, &used, &self.frame).is_err()) {
             match remove_tree(&old) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(WriteError::Io(old, e)),
