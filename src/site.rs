@@ -171,8 +171,9 @@ pub struct Staging {
     /// Folders already made in the new site: asking the file system again for each of its
     /// twelve thousand files at 100,000 notes took a tenth of a build's time.
     folders: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
-    /// Where the last build left its site's folders, emptied, and where this one leaves its own.
-    frame: PathBuf,
+    /// Where the last build left its site's folders, emptied, and where this one leaves its own
+    /// (see [`Staging::framed`]).
+    frame: Option<PathBuf>,
     /// The folders the new folder already had, when it is the last build's frame.
     framed: std::collections::HashSet<PathBuf>,
 }
@@ -180,6 +181,17 @@ pub struct Staging {
 impl Staging {
     /// Checks that `output` may be replaced and makes the new folder beside it.
     pub fn new(output: &Path) -> Result<Staging, WriteError> {
+        Staging::open(output, false)
+    }
+
+    /// [`Staging::new`] for a site built into the same folder again and again: it starts from
+    /// the folders the last build left beside the output, emptied, and leaves its own there.
+    pub fn framed(output: &Path) -> Result<Staging, WriteError> {
+        Staging::open(output, true)
+    }
+
+    /// [`Staging::new`], or [`Staging::framed`] when `framed`.
+    fn open(output: &Path, framed: bool) -> Result<Staging, WriteError> {
         check_output(output)?;
         let name = output.file_name().ok_or_else(|| WriteError::NotAFolder(output.to_path_buf()))?;
         let parent = match output.parent() {
@@ -199,8 +211,8 @@ impl Staging {
         remove_leftovers(parent, &name);
         let fresh = parent.join(format!(".{name}{NEW_INFIX}{stamp}"));
         let old = parent.join(format!(".{name}{OLD_INFIX}{stamp}"));
-        let frame = parent.join(format!(".{name}{FRAME_INFIX}"));
-        let framed = take_frame(&frame, &fresh);
+        let frame = framed.then(|| parent.join(format!(".{name}{FRAME_INFIX}")));
+        let framed = frame.as_deref().and_then(|frame| take_frame(frame, &fresh));
         if framed.is_none() {
             std::fs::create_dir(&fresh).map_err(|e| WriteError::Io(fresh.clone(), e))?;
         }
@@ -277,7 +289,8 @@ impl Staging {
         self.finished = true;
         // The old site's folders, emptied of its files, are kept for the next build: making and
         // removing every folder each build was a fifth to two thirds of a one-note build on ext4.
-        if let Some(old) = old.filter(|old| keep_frame(old, &used, &self.frame).is_err()) {
+        let kept = |old: &PathBuf| self.frame.as_deref().is_some_and(|frame| keep_frame(old, &used, frame).is_ok());
+        if let Some(old) = old.filter(|old| !kept(old)) {
             match remove_tree(&old) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(WriteError::Io(old, e)),
                 _ => {}
@@ -579,7 +592,7 @@ mod tests {
         write(&site("two"), &out).expect("second build");
         assert_eq!(std::fs::read_to_string(out.join("index.html")).expect("read"), "two");
         assert!(!out.join("stale.html").exists(), "the old site is replaced whole");
-        assert_eq!(names(dir.path()), [".public.waymark-frame", "public"], "no temporary folders are left behind");
+        assert_eq!(names(dir.path()), ["public"], "no temporary folders are left behind, and no frame (not a build)");
 
         let theirs = dir.path().join("theirs");
         std::fs::create_dir(&theirs).expect("mkdir");
@@ -591,6 +604,16 @@ mod tests {
         let file = dir.path().join("file");
         std::fs::write(&file, "x").expect("write");
         assert!(matches!(write(&site("x"), &file), Err(WriteError::NotAFolder(_))));
+    }
+
+    /// Writes `site` into `output` as `waymark build` does, starting from the last build's frame
+    /// and leaving its own.
+    fn build(site: &Site, output: &Path) -> Result<usize, WriteError> {
+        let staging = Staging::framed(output)?;
+        for f in &site.files {
+            staging.put(f.path.clone(), f.content.clone())?;
+        }
+        staging.finish()
     }
 
     /// The names in a folder, sorted.
@@ -627,9 +650,9 @@ mod tests {
         let (out, frame) = (dir.path().join("public"), dir.path().join(".public.waymark-frame"));
         let mut first = site("one");
         first.add("people/b/notes/1.html", "b's note");
-        write(&first, &out).expect("first build");
+        build(&first, &out).expect("first build");
         assert!(!frame.exists(), "a first build has no old site to keep folders of");
-        write(&site("two"), &out).expect("second build, without b");
+        build(&site("two"), &out).expect("second build, without b");
         let held = tree(&frame);
         let only_folders: Vec<&String> = held.keys().filter(|k| !k.ends_with('/')).collect();
         assert_eq!(only_folders, [FRAME_LIST], "the frame holds no page, only the list of its folders");
@@ -641,10 +664,10 @@ mod tests {
         let mut third = Site::default();
         third.add("index.html", "three");
         third.add("people/c/index.html", "c");
-        write(&third, &out).expect("third build");
+        build(&third, &out).expect("third build");
         assert_eq!(std::fs::metadata(out.join("people")).expect("folder").ino(), folder, "the frame's folder is used");
         let elsewhere = dir.path().join("elsewhere");
-        write(&third, &elsewhere).expect("a build into a new folder");
+        build(&third, &elsewhere).expect("a build into a new folder");
         assert_eq!(tree(&out), tree(&elsewhere), "the same folders and files as a site built from nothing");
         assert_eq!(names(dir.path()), [".public.waymark-frame", "elsewhere", "public"]);
         // The frame now has the folders both the old site and the new one have.
@@ -657,10 +680,10 @@ mod tests {
         let (out, frame) = (dir.path().join("public"), dir.path().join(".public.waymark-frame"));
         let mut two = site("two");
         two.add("people/b/index.html", "b");
-        write(&site("one"), &out).expect("first build");
-        write(&site("one"), &out).expect("second build");
+        build(&site("one"), &out).expect("first build");
+        build(&site("one"), &out).expect("second build");
         std::fs::remove_file(frame.join(FRAME_LIST)).expect("lose the list");
-        write(&two, &out).expect("a build with a frame without its list");
+        build(&two, &out).expect("a build with a frame without its list");
         let reference = tree(&out);
         // Folders named but not there (one the site needs, one it does not), and one the
         // list names that holds a stray file.
@@ -668,10 +691,10 @@ mod tests {
         std::fs::write(frame.join(FRAME_LIST), "people\npeople/a\npeople/b\npeople/q\nstray").expect("write");
         std::fs::create_dir(frame.join("stray")).expect("mkdir");
         std::fs::write(frame.join("stray/page.html"), "old").expect("write");
-        write(&two, &out).expect("a build with a frame that lies");
+        build(&two, &out).expect("a build with a frame that lies");
         assert_eq!(tree(&out), reference);
         std::fs::write(frame.join(FRAME_LIST), "../outside").expect("write");
-        write(&two, &out).expect("a build with a frame naming a path outside it");
+        build(&two, &out).expect("a build with a frame naming a path outside it");
         assert_eq!(tree(&out), reference);
         assert_eq!(names(dir.path()), [".public.waymark-frame", "public"]);
     }
@@ -711,8 +734,7 @@ mod tests {
             .map(|e| e.expect("entry").file_name().to_string_lossy().into())
             .collect();
         names.sort();
-        assert_eq!(names.len(), 6, "{names:?}");
-        assert!(names.contains(&".public.waymark-frame".to_string()), "{names:?}");
+        assert_eq!(names.len(), 5, "{names:?}");
         assert!(
             names.iter().any(|n| n.starts_with(".public.waymark-new-") && dir.path().join(n).is_dir()),
             "{names:?}"

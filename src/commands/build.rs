@@ -74,7 +74,7 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &BuildArgs) -> Re
     let mut built = Vec::new();
     for target in &targets {
         progress.stage("rendering and writing pages", Some(repo.people.len() as u64));
-        let staging = crate::site::Staging::new(&target.output).map_err(|e| Fatal(e.to_string()))?;
+        let staging = crate::site::Staging::framed(&target.output).map_err(|e| Fatal(e.to_string()))?;
         // A sealed file differs from the last build's by its nonce, however little changed.
         let staging = if target.key.is_none() { staging.keeping_identical() } else { staging };
         // Only a plain site for everyone keeps pages from the last build: a sealed file is bound
