@@ -257,6 +257,12 @@ impl History {
         self.git().and_then(|g| g.paths.get(path)).unwrap_or(&[])
     }
 
+    /// The changes to the file now at `path`, newest first, if git's history knows that path
+    /// (what [`History::resolve_path`] gives it back unchanged for).
+    pub fn known(&self, path: &str) -> Option<&[Change]> {
+        self.git().and_then(|g| g.paths.get(path))
+    }
+
     /// The commit a change belongs to.
     pub fn commit(&self, change: &Change) -> Option<&CommitInfo> {
         self.git().and_then(|g| g.commits.get(change.commit))

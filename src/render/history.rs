@@ -26,8 +26,8 @@ pub struct SiteHistory<'a> {
     history: &'a History,
     config: &'a Config,
     /// Restricted notes, whose changes are shown only on their young person's own pages.
-    restricted: std::collections::HashSet<&'a str>,
-    uncommitted: HashMap<&'a str, FileState>,
+    restricted: rustc_hash::FxHashSet<&'a str>,
+    uncommitted: rustc_hash::FxHashMap<&'a str, FileState>,
     /// Changes to files in `records/<id>/` (at the time of the change, or moved out of it), by
     /// person id, so a person's timeline need not scan every path.
     by_person: HashMap<&'a str, Vec<&'a Change>>,
@@ -283,22 +283,36 @@ impl<'a> SiteHistory<'a> {
     /// settings, which every page depends on anyway.
     pub fn fingerprint_person(&self, person: &Person, f: &mut impl std::hash::Hasher) {
         use std::hash::Hash;
+        // Each path is looked up once and what the pages show of it (last change, own page,
+        // still there) read off its changes: four lookups and a copy of the path for every
+        // change on every build were most of this. What is hashed is as it was, so the
+        // fingerprints of pages kept by an earlier build still match.
+        let last = |changes: &[Change]| changes.first().and_then(|c| self.history.commit(c)).map(|c| c.id);
         for path in person_record_paths(person) {
+            let changes = self.history.changes(path);
             path.hash(f);
-            self.history.last_change(path).map(|(c, _)| c.id).hash(f);
+            last(changes).hash(f);
             self.uncommitted.get(path).map(|s| *s as u8).hash(f);
-            self.has_own_page(path).hash(f);
+            (changes.len() > 1).hash(f);
         }
         for e in self.person_entries(&person.id) {
             e.commit.id.hash(f);
             for ch in &e.changes {
                 (ch.kind as u8, &*ch.path, ch.from.as_deref(), ch.old_blob, ch.new_blob).hash(f);
-                let now = self.history.resolve_path(&ch.path).filter(|p| self.exists_now(p));
+                let moved;
+                let (now, changes) = match self.history.known(&ch.path) {
+                    Some(changes) => (Some(&*ch.path), changes),
+                    None => {
+                        moved = self.history.resolve_path(&ch.path);
+                        (moved.as_deref(), moved.as_deref().map_or(&[][..], |p| self.history.changes(p)))
+                    }
+                };
+                let now = now.filter(|_| changes.first().is_some_and(|c| c.kind != ChangeKind::Deleted));
                 now.hash(f);
-                if let Some(now) = now.as_deref() {
+                if let Some(now) = now {
                     self.restricted.contains(now).hash(f);
-                    self.has_own_page(now).hash(f);
-                    self.history.last_change(now).map(|(c, _)| c.id).hash(f);
+                    (changes.len() > 1).hash(f);
+                    last(changes).hash(f);
                 }
             }
         }
