@@ -48,7 +48,8 @@ impl Default for Fingerprint {
 }
 
 impl Fingerprint {
-    /// FNV-1a's 128-bit prime, applied to eight bytes at a time.
+    /// FNV-1a's 128-bit prime, applied to eight bytes at a time by [`Fingerprint::times_prime`].
+    #[cfg(test)]
     const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
 
     /// `x` times [`Fingerprint::PRIME`] (2^88 + 0x13b), as a shift and a multiplication by a
