@@ -190,8 +190,8 @@ impl Staging {
         Staging::open(output, true)
     }
 
-    /// [`Staging::new`], or [`Staging::framed`] when `framed`.
-    fn open(output: &Path, framed: bool) -> Result<Staging, WriteError> {
+    /// [`Staging::new`], or [`Staging::framed`] when `with_frame`.
+    fn open(output: &Path, with_frame: bool) -> Result<Staging, WriteError> {
         check_output(output)?;
         let name = output.file_name().ok_or_else(|| WriteError::NotAFolder(output.to_path_buf()))?;
         let parent = match output.parent() {
@@ -211,7 +211,7 @@ impl Staging {
         remove_leftovers(parent, &name);
         let fresh = parent.join(format!(".{name}{NEW_INFIX}{stamp}"));
         let old = parent.join(format!(".{name}{OLD_INFIX}{stamp}"));
-        let frame = framed.then(|| parent.join(format!(".{name}{FRAME_INFIX}")));
+        let frame = with_frame.then(|| parent.join(format!(".{name}{FRAME_INFIX}")));
         let framed = frame.as_deref().and_then(|frame| take_frame(frame, &fresh));
         if framed.is_none() {
             std::fs::create_dir(&fresh).map_err(|e| WriteError::Io(fresh.clone(), e))?;
