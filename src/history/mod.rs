@@ -254,7 +254,7 @@ impl History {
 
     /// Changes to the file now at `path` (relative to the records root), newest first.
     pub fn changes(&self, path: &str) -> &[Change] {
-        self.git().and_then(|g| g.paths.get(path)).unwrap_or(&[])
+        self.known(path).unwrap_or(&[])
     }
 
     /// The changes to the file now at `path`, newest first, if git's history knows that path
@@ -270,7 +270,12 @@ impl History {
 
     /// The commit that last changed the file at `path`.
     pub fn last_change(&self, path: &str) -> Option<(&CommitInfo, &Change)> {
-        let change = self.changes(path).first()?;
+        self.last_of(self.changes(path))
+    }
+
+    /// The newest of `changes` (a file's, newest first, as [`History::changes`] gives them) and its commit.
+    pub fn last_of<'c>(&self, changes: &'c [Change]) -> Option<(&CommitInfo, &'c Change)> {
+        let change = changes.first()?;
         Some((self.commit(change)?, change))
     }
 

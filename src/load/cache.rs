@@ -75,6 +75,11 @@ impl Stamp {
             None
         }
     }
+
+    /// The stamp of the file at `path`, never following a link (see [`Stamp::of`]).
+    fn at_path(path: &Path) -> Option<Stamp> {
+        std::fs::symlink_metadata(path).ok().as_ref().and_then(Stamp::of)
+    }
 }
 
 #[cfg(target_os = "linux")]
@@ -125,7 +130,7 @@ fn stamps_of(jobs: &[Job]) -> Vec<Option<Stamp>> {
                 let Src::Disk(file) = &job.src else { return None };
                 match (at.and_then(|i| folders[i].1.as_ref()), file.file_name()) {
                     (Some(folder), Some(name)) => Stamp::at(folder, name),
-                    _ => std::fs::symlink_metadata(file).ok().as_ref().and_then(Stamp::of),
+                    _ => Stamp::at_path(file),
                 }
             })
             .collect()
@@ -133,7 +138,7 @@ fn stamps_of(jobs: &[Job]) -> Vec<Option<Stamp>> {
     #[cfg(not(target_os = "linux"))]
     jobs.par_iter()
         .map(|job| match &job.src {
-            Src::Disk(file) => std::fs::symlink_metadata(file).ok().as_ref().and_then(Stamp::of),
+            Src::Disk(file) => Stamp::at_path(file),
             Src::Blob(_) => None,
         })
         .collect()
@@ -319,8 +324,7 @@ fn read_group(
 /// The entries of the cache file at `path`, and when the file was written; `None` when it is
 /// missing or cannot be trusted whole.
 fn open(path: &Path, program: &str) -> Option<(Vec<Entry>, i64)> {
-    let meta = std::fs::symlink_metadata(path).ok()?;
-    let written = Stamp::of(&meta)?.mtime;
+    let written = Stamp::at_path(path)?.mtime;
     let data = std::fs::read(path).ok()?;
     Some((decode(&data, program)?, written))
 }

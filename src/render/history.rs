@@ -253,7 +253,7 @@ impl<'a> SiteHistory<'a> {
     /// timeline instead, which says the same; at 100,000 notes those one-line pages would
     /// double the files a build writes.
     fn has_own_page(&self, path: &str) -> bool {
-        self.history.changes(path).len() > 1
+        own_page(self.history.changes(path))
     }
 
     /// Link from `here` to the history of the record now at `path`: its own page, or its one
@@ -287,13 +287,13 @@ impl<'a> SiteHistory<'a> {
         // still there) read off its changes: four lookups and a copy of the path for every
         // change on every build were most of this. What is hashed is as it was, so the
         // fingerprints of pages kept by an earlier build still match.
-        let last = |changes: &[Change]| changes.first().and_then(|c| self.history.commit(c)).map(|c| c.id);
+        let last = |changes: &[Change]| self.history.last_of(changes).map(|(c, _)| c.id);
         for path in person_record_paths(person) {
             let changes = self.history.changes(path);
             path.hash(f);
             last(changes).hash(f);
             self.uncommitted.get(path).map(|s| *s as u8).hash(f);
-            (changes.len() > 1).hash(f);
+            own_page(changes).hash(f);
         }
         for e in self.person_entries(&person.id) {
             e.commit.id.hash(f);
@@ -307,11 +307,11 @@ impl<'a> SiteHistory<'a> {
                         (moved.as_deref(), moved.as_deref().map_or(&[][..], |p| self.history.changes(p)))
                     }
                 };
-                let now = now.filter(|_| changes.first().is_some_and(|c| c.kind != ChangeKind::Deleted));
+                let now = now.filter(|_| still_there(changes));
                 now.hash(f);
                 if let Some(now) = now {
                     self.restricted.contains(now).hash(f);
-                    (changes.len() > 1).hash(f);
+                    own_page(changes).hash(f);
                     last(changes).hash(f);
                 }
             }
@@ -525,8 +525,19 @@ impl<'a> SiteHistory<'a> {
 
     /// Whether the file at this path is in HEAD (its newest change is not a deletion).
     fn exists_now(&self, path: &str) -> bool {
-        self.history.changes(path).first().is_some_and(|c| c.kind != ChangeKind::Deleted)
+        still_there(self.history.changes(path))
     }
+}
+
+/// Whether a file with these changes (newest first) has a history page of its own: it changed
+/// after it was added.
+fn own_page(changes: &[Change]) -> bool {
+    changes.len() > 1
+}
+
+/// Whether a file with these changes (newest first) is still there: its last change did not delete it.
+fn still_there(changes: &[Change]) -> bool {
+    changes.first().is_some_and(|c| c.kind != ChangeKind::Deleted)
 }
 
 /// Whether a site for `audience` may show this change: the file, where it was then and where

@@ -353,6 +353,8 @@ fn read_manifest(dir: &Path) -> Manifest {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn the_prime_is_multiplied_by_exactly() {
         let mut x = 0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c834_u128;
@@ -362,8 +364,6 @@ mod tests {
         }
         assert_eq!(Fingerprint::times_prime(u128::MAX), u128::MAX.wrapping_mul(Fingerprint::PRIME));
     }
-
-    use super::*;
 
     fn print(parts: &[&str]) -> u128 {
         let mut f = Fingerprint::default();
