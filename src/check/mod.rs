@@ -210,13 +210,7 @@ pub(crate) mod testing {
                 }
             };
             let split = split_front_matter(text).expect("test record has front matter");
-            let source = Arc::new(Source {
-                path: path.clone(),
-                text: text.to_string(),
-                body_start: split.body_start,
-                body_line: split.body_line,
-                scan: None,
-            });
+            let source = Arc::new(Source::new(path.clone(), text.to_string(), split.body_start, split.body_line, None));
             let node = yaml::parse(&text[split.yaml.clone()], 2).expect("test YAML parses");
             let ctx = Ctx::new(&path, Pos::new(1, 1));
             let record = records::read(kind, source.clone(), &node, &ctx);

@@ -157,13 +157,7 @@ mod tests {
         for (date, text) in records {
             let path = format!("staff/sam-okafor/supervision/{date}.md");
             let split = split_front_matter(text).expect("test record has front matter");
-            let source = Arc::new(Source {
-                path: path.clone(),
-                text: text.to_string(),
-                body_start: 0,
-                body_line: 1,
-                scan: None,
-            });
+            let source = Arc::new(Source::new(path.clone(), text.to_string(), 0, 1, None));
             let node = yaml::parse(&text[split.yaml], 2).expect("test YAML parses");
             let ctx = Ctx::new(&path, Pos::new(1, 1));
             if let Some(Record::Supervision(s)) = records::read(Kind::Supervision, source, &node, &ctx) {

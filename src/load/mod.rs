@@ -805,24 +805,18 @@ fn read_record(job: &Job, overlay: &Overlay) -> FileRead {
     };
     let conflicts = conflict::diagnostics(&job.rel, &text);
     if !conflicts.is_empty() {
-        let source = Arc::new(Source { path: job.rel.clone(), text, body_start: 0, body_line: 1, scan: None });
+        let source = Arc::new(Source::new(job.rel.clone(), text, 0, 1, None));
         return FileRead { record: None, source: Some(source), diagnostics: conflicts };
     }
     let split = match split_front_matter(&text) {
         Ok(split) => split,
         Err((pos, msg, help)) => {
-            let source = Arc::new(Source { path: job.rel.clone(), text, body_start: 0, body_line: 1, scan: None });
+            let source = Arc::new(Source::new(job.rel.clone(), text, 0, 1, None));
             return FileRead::failed(Some(source), syntax(pos, msg, help));
         }
     };
     let scan = Some(crate::check::links::scan(text.get(split.body_start..).unwrap_or("")));
-    let source = Arc::new(Source {
-        path: job.rel.clone(),
-        text,
-        body_start: split.body_start,
-        body_line: split.body_line,
-        scan,
-    });
+    let source = Arc::new(Source::new(job.rel.clone(), text, split.body_start, split.body_line, scan));
     let node = match yaml::parse(&source.text[split.yaml], 2) {
         Ok(n) => n,
         Err(e) => {

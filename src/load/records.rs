@@ -633,7 +633,7 @@ mod tests {
     fn refused(kind: Kind, yaml: &str, line: u32) -> bool {
         let node = crate::load::yaml::parse(yaml, 2).expect("test YAML parses");
         let text = format!("---\n{yaml}---\n");
-        let source = Arc::new(Source { path: "f.md".into(), body_start: text.len(), text, body_line: 99, scan: None });
+        let source = Arc::new(Source::new("f.md".into(), text.clone(), text.len(), 99, None));
         let ctx = Ctx::new("f.md", Pos::new(1, 1));
         let _ = read(kind, source, &node, &ctx);
         ctx.finish()

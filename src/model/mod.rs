@@ -73,7 +73,10 @@ impl<T: Copy> Field<T> {
 }
 
 /// The text of one record file, shared by the record and its diagnostics.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+///
+/// Made only by [`Source::new`], which fingerprints the text once; nothing changes the text
+/// of a source after that.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Source {
     /// Path relative to the repository root, `/`-separated.
     pub path: String,
@@ -85,6 +88,15 @@ pub struct Source {
     pub body_line: u32,
     /// The body's links and nesting, when found as the file was read (see [`BodyScan`]).
     pub scan: Option<BodyScan>,
+    /// XXH3's 128-bit hash of `text`, made once when the file is read and kept with it by the
+    /// records cache: pages and the search index fingerprint every record on every build.
+    hash: u128,
+}
+
+impl Default for Source {
+    fn default() -> Source {
+        Source::new(String::new(), String::new(), 0, 0, None)
+    }
 }
 
 /// What a record's body links to and how deep it nests: found in one pass of the Markdown
@@ -100,6 +112,18 @@ pub struct BodyScan {
 }
 
 impl Source {
+    /// The source of the file at `path` whose text is `text`, with its body's start (a byte
+    /// offset and a line) and scan.
+    pub fn new(path: String, text: String, body_start: usize, body_line: u32, scan: Option<BodyScan>) -> Source {
+        let hash = xxhash_rust::xxh3::xxh3_128(text.as_bytes());
+        Source { path, text, body_start, body_line, scan, hash }
+    }
+
+    /// A fingerprint of the text: the same text, the same hash.
+    pub fn text_hash(&self) -> u128 {
+        self.hash
+    }
+
     /// The Markdown body after the front matter.
     pub fn body(&self) -> &str {
         self.text.get(self.body_start..).unwrap_or("")
@@ -668,6 +692,16 @@ pub fn nhs_number_valid(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sources_hash_is_its_texts_whatever_its_path_or_body() {
+        let a = Source::new("records/yp-1/profile.md".into(), "---\nname: A\n---\nHi\n".into(), 16, 4, None);
+        let same = Source::new("records/yp-2/profile.md".into(), "---\nname: A\n---\nHi\n".into(), 0, 1, None);
+        let other = Source::new("records/yp-1/profile.md".into(), "---\nname: B\n---\nHi\n".into(), 16, 4, None);
+        assert_eq!(a.text_hash(), same.text_hash());
+        assert_ne!(a.text_hash(), other.text_hash());
+        assert_eq!(Source::default().text_hash(), Source::new(String::new(), String::new(), 5, 9, None).text_hash());
+    }
 
     #[test]
     fn nhs_numbers() {

@@ -300,13 +300,7 @@ mod tests {
     fn reading(date: &str, scores: &[(&str, f64)]) -> OutcomeReading {
         let d = crate::model::date::parse_date(date).expect("test date");
         OutcomeReading {
-            source: Arc::new(Source {
-                path: format!("records/yp-1/outcomes/{date}.md"),
-                text: String::new(),
-                body_start: 0,
-                body_line: 1,
-                scan: None,
-            }),
+            source: Arc::new(Source::new(format!("records/yp-1/outcomes/{date}.md"), String::new(), 0, 1, None)),
             date: Spanned::new(d, Pos::new(1, 1)),
             scale: Spanned::new("keep-on-caring".into(), Pos::new(1, 1)),
             by: None,

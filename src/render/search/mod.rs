@@ -348,7 +348,7 @@ pub fn person_docs_with(person: &Person, config: &Config, text: bool, arrivals: 
         let source = part_source(person, part);
         if let Some(source) = source {
             source.path.hash(&mut f);
-            f.text(&source.text);
+            f.text_of(source);
         }
         let (body, deferred) = if text { (part_text(person, config, part), None) } else { (String::new(), Some(part)) };
         Doc {
@@ -463,7 +463,7 @@ pub(crate) fn put_index(
         let mut f = Fingerprint::default();
         for s in &repo.supervision {
             s.source.path.hash(&mut f);
-            f.text(&s.source.text);
+            f.text_of(&s.source);
         }
         records.push(f.value());
     }
