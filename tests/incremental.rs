@@ -365,6 +365,31 @@ fn a_note_committed_today_is_numbered_after_the_days_other_records_and_moves_non
     }
 }
 
+#[test]
+fn new_notes_patch_the_postings_an_earlier_build_saved_and_give_a_full_builds_site() {
+    let repo = three_people();
+    let dir = tempfile::tempdir().expect("temp");
+    let out = dir.path().join("site");
+    build(&repo, TODAY, &out, false);
+    let postings = repo.root().join(".waymark/cache/search-postings.bin");
+    let saved = identity(&postings);
+    let note = |n: usize, words: &str| {
+        repo.write(
+            &format!("records/yp-000{n}/notes/{TODAY}-call.md"),
+            NOTE.replace("2026-11-20", TODAY).replace("Visited", words),
+        );
+        commit(&repo, SAM, TODAY, "A call today");
+    };
+    // One new note: its words are counted and patched in, and the saved postings stay as
+    // they were, for the next build to patch again.
+    note(2, "Called about the zebra crossing");
+    build(&repo, TODAY, &out, false);
+    assert_eq!(identity(&postings), saved, "the postings were written again for one new note");
+    // A second: both are counted again from the older postings, and the site is a full build's.
+    note(3, "Called about the quokka leaflet");
+    same_as_full(&repo, TODAY, &out);
+}
+
 /// The stored index file a site's index file is, by inode (the site links it from the store).
 #[cfg(unix)]
 fn stored_as(repo: &Repo, site_file: &Path) -> Option<std::path::PathBuf> {

@@ -579,7 +579,7 @@ pub fn build_keeping(
         if let Some(terms) = &mut counted {
             s.spawn(|| terms.save(&docs));
         }
-        if let Some((dir, _)) = kept_in {
+        if let Some((dir, _)) = kept_in.filter(|_| postings.worth_saving()) {
             s.spawn(|| postings.save(dir));
         }
         index_files(&refs, &postings, &repo.config, today, kept, text)
