@@ -218,15 +218,15 @@ pub(crate) mod testing {
             repo.sources.insert(path, source);
             match record.expect("test record reads") {
                 Record::Profile(p) => {
-                    person.profile = Some(p);
+                    person.profile = Some(*p);
                     person.has_profile_file = true;
                 }
                 Record::Plan(p) => {
-                    person.plan = Some(p);
+                    person.plan = Some(*p);
                     person.has_plan_file = true;
                 }
                 Record::Passport(p) => {
-                    person.passport = Some(p);
+                    person.passport = Some(*p);
                     person.has_passport_file = true;
                 }
                 Record::Note(n) => person.notes.push(n),

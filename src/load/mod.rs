@@ -239,9 +239,9 @@ fn assemble(
             None => person.attachments.push(job.rel.clone()),
         }
         match record {
-            Some(Record::Profile(p)) => person.profile = Some(p),
-            Some(Record::Plan(p)) => person.plan = Some(p),
-            Some(Record::Passport(p)) => person.passport = Some(p),
+            Some(Record::Profile(p)) => person.profile = Some(*p),
+            Some(Record::Plan(p)) => person.plan = Some(*p),
+            Some(Record::Passport(p)) => person.passport = Some(*p),
             Some(Record::Note(n)) => person.notes.push(n),
             Some(Record::Outcome(o)) => person.outcomes.push(o),
             Some(Record::Feedback(f)) => person.feedback.push(f),
@@ -607,7 +607,7 @@ pub fn read_profile(rel: &str, bytes: Vec<u8>) -> (Option<crate::model::Profile>
     let job = Job { src: Src::Blob(bytes), rel: rel.to_string(), person, kind: Some(Kind::Profile) };
     let read = read_record(&job, &Overlay::new());
     match read.record {
-        Some(Record::Profile(p)) => (Some(p), read.diagnostics),
+        Some(Record::Profile(p)) => (Some(*p), read.diagnostics),
         _ => (None, read.diagnostics),
     }
 }
