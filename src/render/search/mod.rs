@@ -321,10 +321,11 @@ pub fn person_docs_with(person: &Person, config: &Config, text: bool, arrivals: 
         name.push(' ');
         name.push_str(&pref.value);
     }
-    let staff = |id: &str| config.staff(id).map(|s| s.name.clone()).unwrap_or_else(|| id.to_string());
     let page = paths::person_page(&person.id);
+    // Every note, reading and view links to the person's page: its link is made once.
+    let page_href = paths::href(PAGE, &page);
     let link = |target: &str, anchor: Option<String>| {
-        let mut h = paths::href(PAGE, target);
+        let mut h = if target == page { page_href.clone() } else { paths::href(PAGE, target) };
         if let Some(a) = anchor {
             h.push('#');
             h.push_str(&paths::encode(&a));
@@ -332,10 +333,13 @@ pub fn person_docs_with(person: &Person, config: &Config, text: bool, arrivals: 
         h
     };
     let doc = |kind: usize, part: Part, date: Option<Date>, author: Option<String>, href: String, extra: &str| {
-        let mut meta = format!("{name} {} {extra}", TYPES[kind]);
+        let mut meta = String::with_capacity(name.len() + extra.len() + 48);
+        for piece in [name.as_str(), " ", TYPES[kind], " ", extra] {
+            meta.push_str(piece);
+        }
         if let Some(a) = &author {
             meta.push(' ');
-            meta.push_str(&staff(a));
+            meta.push_str(config.staff(a).map_or(a.as_str(), |s| s.name.as_str()));
         }
         if let Some(d) = date {
             meta.push(' ');
