@@ -226,16 +226,63 @@ impl Default for Config {
     }
 }
 
+/// An email as git users type it, made comparable: trimmed, ASCII letters in lower case.
+fn email_key(email: &str) -> std::borrow::Cow<'_, str> {
+    let email = email.trim();
+    match email.bytes().any(|b| b.is_ascii_uppercase()) {
+        true => email.to_ascii_lowercase().into(),
+        false => email.into(),
+    }
+}
+
+/// The staff by id and by email ([`Config::staff_lookup`]): the first listed wins, as in a
+/// search of the list.
+pub struct StaffLookup<'a> {
+    ids: rustc_hash::FxHashMap<&'a str, &'a Staff>,
+    emails: rustc_hash::FxHashMap<String, &'a Staff>,
+}
+
+impl<'a> StaffLookup<'a> {
+    /// As [`Config::staff`].
+    pub fn by_id(&self, id: &str) -> Option<&'a Staff> {
+        self.ids.get(id).copied()
+    }
+
+    /// As [`Config::staff_by_email`].
+    pub fn by_email(&self, email: &str) -> Option<&'a Staff> {
+        self.emails.get(email_key(email).as_ref()).copied()
+    }
+}
+
 impl Config {
     /// The staff member with this id.
     pub fn staff(&self, id: &str) -> Option<&Staff> {
         self.staff.iter().find(|s| s.id == id)
     }
 
+    /// A staff member's name as pages show it: the name `waymark.yaml` gives their id, or the
+    /// id itself when it lists no one with it.
+    pub fn staff_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.staff(id).map_or(id, |s| s.name.as_str())
+    }
+
     /// The staff member whose email this is (compared as git users type them: trimmed, any case).
     pub fn staff_by_email(&self, email: &str) -> Option<&Staff> {
-        let email = email.trim();
-        self.staff.iter().find(|s| s.email.as_deref().is_some_and(|e| e.trim().eq_ignore_ascii_case(email)))
+        let email = email_key(email);
+        self.staff.iter().find(|s| s.email.as_deref().is_some_and(|e| email_key(e) == email))
+    }
+
+    /// The staff by id and by email, looked up as [`Config::staff`] and
+    /// [`Config::staff_by_email`] look them up, for rules that look up every note's author.
+    pub fn staff_lookup(&self) -> StaffLookup<'_> {
+        let mut lookup = StaffLookup { ids: Default::default(), emails: Default::default() };
+        for s in &self.staff {
+            lookup.ids.entry(s.id.as_str()).or_insert(s);
+            if let Some(email) = &s.email {
+                lookup.emails.entry(email_key(email).into_owned()).or_insert(s);
+            }
+        }
+        lookup
     }
 
     /// The feedback question with this id.
@@ -562,6 +609,23 @@ fn read_scales(top: &Fields<'_, '_>, ctx: &Ctx<'_>, config: &mut Config) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_staff_lookup_finds_whom_the_list_finds_and_names_fall_back_to_ids() {
+        let text = "organisation: X\nstaff:\n  - id: sam-okafor\n    name: Sam Okafor\n    email: ' Sam.Okafor@Example.org '\n  - id: amira-hassan\n    name: Amira Hassan\n    email: sam.okafor@example.org\n  - id: sam-okafor\n    name: Sam Again\n";
+        let (c, _) = Config::parse(text);
+        let lookup = c.staff_lookup();
+        for email in ["sam.okafor@example.org", "SAM.OKAFOR@EXAMPLE.ORG ", "nobody@example.org", ""] {
+            let listed = c.staff_by_email(email).map(|s| &s.name);
+            assert_eq!(lookup.by_email(email).map(|s| &s.name), listed, "{email}");
+        }
+        assert_eq!(c.staff_by_email("sam.okafor@EXAMPLE.org").map(|s| s.id.as_str()), Some("sam-okafor"));
+        for id in ["sam-okafor", "amira-hassan", "nobody"] {
+            assert_eq!(lookup.by_id(id).map(|s| &s.name), c.staff(id).map(|s| &s.name), "{id}");
+        }
+        assert_eq!(c.staff_name("sam-okafor"), "Sam Okafor", "the first listed");
+        assert_eq!(c.staff_name("jo-bloggs"), "jo-bloggs");
+    }
 
     #[test]
     fn reads_the_format_example() {

@@ -76,7 +76,7 @@ pub(crate) fn check(repo: &Repository, git: &GitState, out: &mut Vec<Diagnostic>
     }
     uncommitted(&git.uncommitted, out);
     use rayon::prelude::*;
-    let staff = StaffLookup::new(&repo.config);
+    let staff = repo.config.staff_lookup();
     let mismatches: Vec<Diagnostic> = repo
         .people
         .par_iter()
@@ -100,7 +100,7 @@ pub(crate) fn check_entry(repo: &Repository, git: &GitState, name: &str, out: &m
     let inside = |path: &str| path == folder || path.strip_prefix(&folder).is_some_and(|rest| rest.starts_with('/'));
     let files: Vec<(String, FileState)> = git.uncommitted.iter().filter(|(p, _)| inside(p)).cloned().collect();
     uncommitted(&files, out);
-    let staff = StaffLookup::new(&repo.config);
+    let staff = repo.config.staff_lookup();
     for note in repo.person(name).into_iter().flat_map(|p| &p.notes) {
         author_mismatch(&staff, &git.history, note, out);
     }
@@ -122,46 +122,16 @@ fn uncommitted(files: &[(String, FileState)], out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The staff of `waymark.yaml` by id and by email, found as [`crate::config::Config::staff`]
-/// and [`crate::config::Config::staff_by_email`] find them (the first listed wins), for a rule
-/// that looks two of them up for each of 100,000 notes.
-struct StaffLookup<'a> {
-    ids: rustc_hash::FxHashMap<&'a str, &'a crate::config::Staff>,
-    emails: rustc_hash::FxHashMap<String, &'a crate::config::Staff>,
-}
-
-impl<'a> StaffLookup<'a> {
-    fn new(config: &'a crate::config::Config) -> Self {
-        let mut lookup = StaffLookup { ids: Default::default(), emails: Default::default() };
-        for s in &config.staff {
-            lookup.ids.entry(s.id.as_str()).or_insert(s);
-            if let Some(email) = &s.email {
-                lookup.emails.entry(email.trim().to_ascii_lowercase()).or_insert(s);
-            }
-        }
-        lookup
-    }
-
-    fn by_id(&self, id: &str) -> Option<&'a crate::config::Staff> {
-        self.ids.get(id).copied()
-    }
-
-    /// As git users type emails: trimmed, in any case.
-    fn by_email(&self, email: &str) -> Option<&'a crate::config::Staff> {
-        let email = email.trim();
-        match email.bytes().any(|b| b.is_ascii_uppercase()) {
-            true => self.emails.get(&email.to_ascii_lowercase()),
-            false => self.emails.get(email),
-        }
-        .copied()
-    }
-}
-
 /// `author-mismatch`: the note names one member of staff as its author, but the commit that added
 /// it came from another member of staff's email. A shared account or an email nobody in
 /// `waymark.yaml` has says nothing about who wrote the note, so it is no finding; nor is an
 /// author with no email to compare.
-fn author_mismatch(lookup: &StaffLookup, history: &History, note: &crate::model::Note, out: &mut Vec<Diagnostic>) {
+fn author_mismatch(
+    lookup: &crate::config::StaffLookup,
+    history: &History,
+    note: &crate::model::Note,
+    out: &mut Vec<Diagnostic>,
+) {
     let Some(staff) = lookup.by_id(&note.author.value) else { return };
     if staff.email.as_deref().is_none_or(|e| e.trim().is_empty()) {
         return;

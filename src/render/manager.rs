@@ -146,7 +146,7 @@ pub fn manager<'d>(
         .map(|(f, n)| {
             let page = paths::href(paths::MANAGER, &paths::person_page(&f.person.id));
             let href = format!("{page}#{}", paths::note_anchor(paths::stem(&n.source.path)));
-            let by = repo.config.staff(&n.author.value).map(|s| s.name.clone()).unwrap_or(n.author.value.clone());
+            let by = repo.config.staff_name(&n.author.value).to_string();
             let restricted = if n.restricted { " (restricted)" } else { "" };
             let detail = format!("{}, by {by}{restricted}", display_date(n.date.value));
             (n.date.value, Named { href, ..named(f, detail) })

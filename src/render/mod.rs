@@ -415,7 +415,7 @@ pub(crate) fn person_pages(
                 .profile
                 .as_ref()
                 .and_then(|p| p.personal_adviser.as_ref())
-                .map(|a| config.staff(&a.value).map(|s| s.name.clone()).unwrap_or_else(|| a.value.clone())),
+                .map(|a| config.staff_name(&a.value).to_string()),
             changed: person.plan.as_ref().and_then(|p| history.last_changed(&p.source.path, &at)),
         };
         out.push((at.clone(), page(theme, "plan.html", &at, site, view)?));

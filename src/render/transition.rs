@@ -100,10 +100,7 @@ pub fn of(repo: &Repository, person: &Person, today: Date) -> Option<Turning18> 
     };
     let last_review = person.plan.as_ref().and_then(|p| p.last_review()).and_then(|r| r.date.as_ref()).map(|d| d.value);
     let next_review = check::due::first(&due, &Deadline::PlanReview).map(|d| d.date);
-    let adviser = profile
-        .personal_adviser
-        .as_ref()
-        .map(|a| config.staff(&a.value).map(|s| s.name.clone()).unwrap_or_else(|| a.value.clone()));
+    let adviser = profile.personal_adviser.as_ref().map(|a| config.staff_name(&a.value).to_string());
     let dashboard = paths::DASHBOARD;
     let mut done = Vec::new();
     let step =

@@ -85,7 +85,7 @@ pub fn label(word: &str) -> String {
 
 /// A staff member's name from their id, or the id when not listed.
 fn staff_name(config: &Config, id: &str) -> String {
-    config.staff(id).map(|s| s.name.clone()).unwrap_or_else(|| id.to_string())
+    config.staff_name(id).to_string()
 }
 
 fn date(d: Option<Date>) -> Option<String> {

@@ -160,7 +160,7 @@ fn supervision_docs(repo: &Repository, arrivals: &Arrivals) -> Vec<Doc> {
     if !crate::audience::supervision_searched(config) {
         return Vec::new();
     }
-    let staff = |id: &str| config.staff(id).map(|s| s.name.clone()).unwrap_or_else(|| id.to_string());
+    let staff = |id: &str| config.staff_name(id).to_string();
     // `repo` is already filtered for its site, and a site that searches supervision makes its
     // pages, so every record here has the page the pages are made from.
     let pages = super::supervision::pages_made(repo, &crate::audience::Audience::everyone());
@@ -339,7 +339,7 @@ pub fn person_docs_with(person: &Person, config: &Config, text: bool, arrivals: 
         }
         if let Some(a) = &author {
             meta.push(' ');
-            meta.push_str(config.staff(a).map_or(a.as_str(), |s| s.name.as_str()));
+            meta.push_str(config.staff_name(a));
         }
         if let Some(d) = date {
             meta.push(' ');
