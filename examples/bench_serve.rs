@@ -11,6 +11,11 @@
 //! note `--edits` times (a new body line each time) and measures from just before each write
 //! to the reload event naming that person's page arriving. The note is put back as it was at
 //! the end. `WAYMARK_BIN` overrides the binary under test.
+//!
+//! Each corpus is built once first, by the binary under test, as a provider builds before
+//! serving: `serve` takes the search index's files and counts from what a build of the same
+//! Waymark kept, and caches another version made are no use to it. `--no-build` skips that, to
+//! time a start with whatever the corpus's caches hold (after an upgrade, say).
 
 #[path = "../tests/live/mod.rs"]
 mod live;
@@ -19,12 +24,13 @@ use std::error::Error;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-const USAGE: &str = "usage: bench_serve [--sizes 5000,100000] [--edits 20] [--gap-ms 500]";
+const USAGE: &str = "usage: bench_serve [--sizes 5000,100000] [--edits 20] [--gap-ms 500] [--no-build]";
 
 fn main() -> Result<(), Box<dyn Error>> {
     let mut sizes = vec![5000, 100_000];
     let mut edits = 20;
     let mut gap = Duration::from_millis(500);
+    let mut build_first = true;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or(USAGE);
@@ -34,6 +40,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             }
             "--edits" => edits = value()?.parse()?,
             "--gap-ms" => gap = Duration::from_millis(value()?.parse()?),
+            "--no-build" => build_first = false,
             _ => return Err(format!("unknown argument {arg}\n{USAGE}").into()),
         }
     }
@@ -54,6 +61,9 @@ fn main() -> Result<(), Box<dyn Error>> {
                 corpus.display()
             )
             .into());
+        }
+        if build_first {
+            build(&bin, &corpus)?;
         }
         rows.push((size, bench(&bin, &corpus, edits, gap)?));
     }
@@ -87,6 +97,18 @@ fn main() -> Result<(), Box<dyn Error>> {
     }
     println!("\nlatency: from just before the write to the reload event for the person's page (30 ms of it is the debounce).");
     println!("server ms: the server's own figure for the whole update: person, summary and history pages and the search index (git status is checked after).");
+    Ok(())
+}
+
+/// Builds `corpus` with `bin`, so that the caches `serve` starts from are this binary's.
+fn build(bin: &Path, corpus: &Path) -> Result<(), Box<dyn Error>> {
+    let started = Instant::now();
+    let out =
+        std::process::Command::new(bin).arg("--root").arg(corpus).args(["--today", "2026-11-24", "build"]).output()?;
+    if !out.status.success() {
+        return Err(format!("building {} failed: {}", corpus.display(), String::from_utf8_lossy(&out.stderr)).into());
+    }
+    println!("{}: built first in {:.1} s", corpus.display(), started.elapsed().as_secs_f64());
     Ok(())
 }
 
