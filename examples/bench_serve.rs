@@ -24,6 +24,9 @@ use std::error::Error;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+/// The day every run judges by, so that a build and the server it is timed beside agree.
+const TODAY: &str = "2026-11-24";
+
 const USAGE: &str = "usage: bench_serve [--sizes 5000,100000] [--edits 20] [--gap-ms 500] [--no-build]";
 
 fn main() -> Result<(), Box<dyn Error>> {
@@ -103,8 +106,7 @@ fn main() -> Result<(), Box<dyn Error>> {
 /// Builds `corpus` with `bin`, so that the caches `serve` starts from are this binary's.
 fn build(bin: &Path, corpus: &Path) -> Result<(), Box<dyn Error>> {
     let started = Instant::now();
-    let out =
-        std::process::Command::new(bin).arg("--root").arg(corpus).args(["--today", "2026-11-24", "build"]).output()?;
+    let out = std::process::Command::new(bin).arg("--root").arg(corpus).args(["--today", TODAY, "build"]).output()?;
     if !out.status.success() {
         return Err(format!("building {} failed: {}", corpus.display(), String::from_utf8_lossy(&out.stderr)).into());
     }
@@ -152,7 +154,7 @@ fn bench(bin: &Path, corpus: &Path, edits: usize, gap: Duration) -> Result<Timin
     println!("{}: editing {}", corpus.display(), note.display());
 
     let started = Instant::now();
-    let server = live::Server::start_with(bin, corpus, "2026-11-24", &[], &[], Duration::from_secs(600));
+    let server = live::Server::start_with(bin, corpus, TODAY, &[], &[], Duration::from_secs(600));
     let deadline = Instant::now() + Duration::from_secs(600);
     let printed = |start: &str, never: &str| -> Result<Duration, Box<dyn Error>> {
         while !server.stdout().iter().any(|l| l.starts_with(start)) {
