@@ -53,7 +53,8 @@ fn main() -> Result<(), Box<dyn Error>> {
     if edits == 0 {
         return Err("--edits must be at least 1".into());
     }
-    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
+    // Where `bench_check` makes the corpora, a `target-dir` set in cargo's configuration included.
+    let target = bench_util::target_dir();
     let bin = std::env::var_os("WAYMARK_BIN").map(PathBuf::from).unwrap_or_else(|| target.join("release/waymark"));
     if !bin.exists() {
         return Err(format!("{} does not exist; run `cargo build --release` first", bin.display()).into());
