@@ -146,11 +146,23 @@ pub fn documents(repo: &Repository) -> Vec<Doc> {
 /// Every searchable record as [`documents`] gives them, each with its record's arrival; with
 /// `text` false, the young people's records leave their text to [`text_of`].
 pub fn documents_with(repo: &Repository, text: bool, arrivals: &Arrivals) -> Vec<Doc> {
-    let config = &repo.config;
-    let mut docs: Vec<Doc> =
-        repo.people.par_iter().flat_map_iter(|p| person_docs_with(p, config, text, arrivals)).collect();
-    docs.extend(supervision_docs(repo, arrivals));
+    let groups = document_groups(repo, text, arrivals);
+    let mut docs = Vec::with_capacity(groups.iter().map(Vec::len).sum());
+    for group in groups {
+        docs.extend(group);
+    }
     docs
+}
+
+/// [`documents_with`], each young person's documents (and then the supervision records') in a
+/// list of their own: made in parallel without growing one list of 100,000 documents, which
+/// copied each of them several times over, and read in order through [`sort`]ed references.
+fn document_groups(repo: &Repository, text: bool, arrivals: &Arrivals) -> Vec<Vec<Doc>> {
+    let config = &repo.config;
+    let mut groups: Vec<Vec<Doc>> =
+        repo.people.par_iter().map(|p| person_docs_with(p, config, text, arrivals)).collect();
+    groups.push(supervision_docs(repo, arrivals));
+    groups
 }
 
 /// The supervision records of `repo` as search documents, when they are searched; each links
@@ -370,7 +382,7 @@ pub fn person_docs_with(person: &Person, config: &Config, text: bool, arrivals: 
             arrived: source.and_then(|s| arrivals.get(&s.path)),
         }
     };
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(3 + person.notes.len() + person.outcomes.len() + person.feedback.len());
     if person.profile.is_some() {
         out.push(doc(3, Part::Profile, None, None, link(&page, None), ""));
     }
@@ -555,10 +567,10 @@ pub fn build_keeping(
     cache: Option<&std::path::Path>,
     patch: bool,
 ) -> Vec<IndexFile> {
-    let mut docs = documents_with(repo, false, arrivals);
-    sort(&mut docs, today);
+    let groups = document_groups(repo, false, arrivals);
+    let mut refs: Vec<&Doc> = groups.iter().flatten().collect();
+    sort(&mut refs, today);
     let text: &(dyn Fn(&Doc) -> std::borrow::Cow<str> + Sync) = &|d| text_of(repo, d);
-    let refs: Vec<&Doc> = docs.iter().collect();
     let kept_in = cache.zip(terms::context(&repo.config));
     let patched = match kept_in {
         Some((dir, context)) if patch => {
@@ -573,7 +585,7 @@ pub fn build_keeping(
                 Some((dir, context)) => terms::TermCache::open(dir, context),
                 None => terms::TermCache::default(),
             };
-            let counts = terms.count(&docs, text);
+            let counts = terms.count(&refs, text);
             (postings::Postings::made(&refs, counts, kept_in.map_or(0, |k| k.1)), Some(terms))
         }
     };
@@ -581,7 +593,7 @@ pub fn build_keeping(
     // compress.
     std::thread::scope(|s| {
         if let Some(terms) = &mut counted {
-            s.spawn(|| terms.save(&docs));
+            s.spawn(|| terms.save(&refs));
         }
         if let Some((dir, _)) = kept_in.filter(|_| postings.worth_saving()) {
             s.spawn(|| postings.save(dir));

@@ -27,7 +27,7 @@ use crate::config::Config;
 use crate::render::reuse::Fingerprint;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use std::borrow::Cow;
+use std::borrow::{Borrow, Cow};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -127,10 +127,10 @@ impl TermCache {
 
     /// Counts every document, in order: from the cache when its key is there, otherwise from
     /// its text (which `text` makes) in parallel, remembering the result.
-    pub fn count(&mut self, docs: &[Doc], text: &(dyn Fn(&Doc) -> Cow<str> + Sync)) -> Counts {
+    pub fn count<D: Borrow<Doc> + Sync>(&mut self, docs: &[D], text: &(dyn Fn(&Doc) -> Cow<str> + Sync)) -> Counts {
         self.fill(docs, text);
         let found: Vec<(usize, &Counted)> =
-            docs.iter().enumerate().filter_map(|(i, d)| self.entries.get(&d.key).map(|c| (i, c))).collect();
+            docs.iter().enumerate().filter_map(|(i, d)| self.entries.get(&d.borrow().key).map(|c| (i, c))).collect();
         // Each list made at its full size: growing ten million postings a push at a time
         // copied most of them several times over.
         let mut sizes = vec![0usize; self.terms.len()];
@@ -159,9 +159,10 @@ impl TermCache {
     }
 
     /// Counts the documents the cache does not hold, from their text, in parallel.
-    pub fn fill(&mut self, docs: &[Doc], text: &(dyn Fn(&Doc) -> Cow<str> + Sync)) {
+    pub fn fill<D: Borrow<Doc> + Sync>(&mut self, docs: &[D], text: &(dyn Fn(&Doc) -> Cow<str> + Sync)) {
         let analyser = Analyser::default();
-        let missing: Vec<&Doc> = docs.iter().filter(|d| !self.entries.contains_key(&d.key)).collect();
+        let missing: Vec<&Doc> =
+            docs.iter().map(Borrow::borrow).filter(|d| !self.entries.contains_key(&d.key)).collect();
         // (key, counts, length in words, text length) of each record not in the cache.
         type Fresh = (u128, FxHashMap<Arc<str>, u32>, u32, u32);
         // A batch at a time, each then numbered, so that counting everything (a first build)
@@ -196,9 +197,9 @@ impl TermCache {
 
     /// Writes the entries `docs` used, and only those, when the file differs from them;
     /// a failure only costs the next build time, so it is reported to no one.
-    pub fn save(&mut self, docs: &[Doc]) {
+    pub fn save<D: Borrow<Doc>>(&mut self, docs: &[D]) {
         let Some(path) = self.path.clone() else { return };
-        let used: rustc_hash::FxHashSet<u128> = docs.iter().map(|d| d.key).collect();
+        let used: rustc_hash::FxHashSet<u128> = docs.iter().map(|d| d.borrow().key).collect();
         let unused = self.entries.keys().filter(|k| !used.contains(k)).count();
         if !self.stale && unused == 0 {
             return;
