@@ -464,6 +464,31 @@ fn uncommitted_asks_git_about_every_file_its_index_does_not_vouch_for() {
 }
 
 #[test]
+fn uncommitted_reads_every_form_of_git_index() {
+    // git can keep its index in version 4 (paths shortened against the one before), or without
+    // the trees it was written with; an edit is found, and nothing else, in each.
+    for (form, args) in [
+        ("version 4", &["update-index", "--index-version", "4"][..]),
+        // Adding a file as it was committed leaves the index's trees stale, nothing staged.
+        ("no trees kept", &["add", "--renormalize", "records"][..]),
+    ] {
+        let repo = Repo::clean();
+        repo.write(".gitignore", ".waymark/\n");
+        git(&repo, SAM, "2026-01-01", &["init", "-q"]);
+        commit(&repo, SAM, "2026-01-01", "First records");
+        git(&repo, SAM, "2026-01-01", args);
+        assert!(uncommitted(&repo).is_empty(), "{form}: all committed");
+        assert!(uncommitted(&repo).is_empty(), "{form}: all committed, from the records cache");
+        repo.write("records/yp-0001/profile.md", PROFILE.replace("Jordan is", "Jordan was"));
+        assert_eq!(uncommitted(&repo), vec!["records/yp-0001/profile.md"], "{form}");
+        repo.write("records/yp-0001/profile.md", PROFILE);
+        assert!(uncommitted(&repo).is_empty(), "{form}: put back as committed");
+        git(&repo, SAM, "2026-01-02", &["rm", "-q", "--cached", "records/yp-0001/profile.md"]);
+        assert_eq!(uncommitted(&repo), vec!["records/yp-0001/profile.md"], "{form}: removed from the index");
+    }
+}
+
+#[test]
 fn no_git_rules_outside_git() {
     let repo = Repo::clean();
     assert!(rules(&repo, "uncommitted").is_empty());

@@ -55,31 +55,51 @@ impl Recorded {
     }
 }
 
-/// Nanoseconds since 1970 of an index time.
-fn nanos(t: git2::IndexTime) -> i64 {
-    i64::from(t.seconds()) * 1_000_000_000 + i64::from(t.nanoseconds())
+/// Nanoseconds since 1970 of an index entry's time.
+fn nanos(t: gix_index::entry::stat::Time) -> i64 {
+    i64::from(t.secs) * 1_000_000_000 + i64::from(t.nsecs)
 }
 
 /// Reads git's index for the files under `records_prefix`; `None` when it cannot be read.
+///
+/// The index file is read by gix-index without checking its trailing hash (git writes it
+/// whole, beside, and renames it): what a damaged entry could do here is fail to match a
+/// file's stat, which only means git is asked about that file.
 pub(super) fn index_stat(g: &GitHistory, records_prefix: &str) -> Option<IndexStat> {
     let repo = Repository::open(&g.workdir).ok()?;
-    let unstaged = nothing_staged(&repo);
-    let written = std::fs::metadata(repo.path().join("index")).ok()?.modified().ok()?;
-    let written = i64::try_from(written.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos()).ok()?;
-    let index = repo.index().ok()?;
+    let options = gix_index::decode::Options { thread_limit: Some(1), ..Default::default() };
+    let index = gix_index::File::at(repo.path().join("index"), gix_index::hash::Kind::Sha1, true, options).ok()?;
+    let unstaged = match head_tree_is_kept(&repo, &index) {
+        Some(known) => known,
+        None => nothing_staged(&repo),
+    };
+    // The time of the very file read, not of one a later git command put in its place.
+    let stamp = index.timestamp();
+    let written = stamp.unix_seconds().checked_mul(1_000_000_000)?.checked_add(i64::from(stamp.nanoseconds()))?;
+    let prefix = [g.prefix.as_bytes(), records_prefix.as_bytes()].concat();
     let files = index
+        .entries()
         .iter()
         .filter_map(|e| {
-            let recorded = Recorded { size: e.file_size, mtime: nanos(e.mtime), ctime: nanos(e.ctime), ino: e.ino };
-            // The entry's own bytes become the key rather than a copy of them: 100,000 paths.
-            let mut path = String::from_utf8(e.path).ok()?;
-            path.strip_prefix(&g.prefix)?.starts_with(records_prefix).then(|| {
-                path.drain(..g.prefix.len());
-                (path, recorded)
-            })
+            let path: &[u8] = e.path(&index);
+            if !path.starts_with(&prefix) {
+                return None;
+            }
+            let path = std::str::from_utf8(&path[g.prefix.len()..]).ok()?.to_string();
+            let s = &e.stat;
+            Some((path, Recorded { size: s.size, mtime: nanos(s.mtime), ctime: nanos(s.ctime), ino: s.ino }))
         })
         .collect();
     Some(IndexStat { files, written, unstaged })
+}
+
+/// Whether the index holds HEAD's tree, told by the root of the trees the index keeps
+/// (its cache-tree, which `git commit` leaves whole and staging a change marks as stale);
+/// `None` when that root is missing or stale, for [`nothing_staged`] to work out.
+fn head_tree_is_kept(repo: &Repository, index: &gix_index::File) -> Option<bool> {
+    let root = index.tree().filter(|t| t.num_entries.is_some())?;
+    let head = repo.head().and_then(|h| h.peel_to_tree()).ok()?;
+    Some(root.id.as_slice() == head.id().as_bytes())
 }
 
 /// Files under `records_prefix` that differ from HEAD or are not in git, as [`status`] gives
