@@ -126,3 +126,34 @@ fn without_git_there_are_no_trends_and_the_page_says_why() {
     assert!(board.contains("No trends:"));
     assert!(board.contains("not in a git repository"), "{board}");
 }
+
+#[test]
+fn records_at_a_commit_leave_out_notes_and_count_the_same() {
+    // The sample service's records, committed: notes of every kind and contact agreed at
+    // different frequencies beside plans, passports and outcomes.
+    let repo = Repo::clean();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR"));
+    repo.write("waymark.yaml", std::fs::read(sample.join("waymark.yaml")).expect("sample settings"));
+    for top in ["records", "staff"] {
+        for entry in walkdir::WalkDir::new(sample.join(top)).into_iter().flatten().filter(|e| e.file_type().is_file()) {
+            let rel =
+                entry.path().strip_prefix(sample).expect("inside the sample").to_string_lossy().replace('\\', "/");
+            repo.write(&rel, std::fs::read(entry.path()).expect("sample record"));
+        }
+    }
+    repo.write(".gitignore", ".waymark/\npublic/\n");
+    git(&repo, SAM, "2026-11-24", &["init", "-q"]);
+    commit(&repo, SAM, "2026-11-24", "The sample records");
+
+    let (git_repo, prefix) = waymark::history::open_repository(repo.root()).expect("a git repository");
+    let head = git_repo.head().and_then(|h| h.peel_to_commit()).expect("a commit").id();
+    let at = waymark::load::load_at(repo.root(), &git_repo, &prefix, head).expect("records at HEAD");
+    let now = waymark::load::load(repo.root()).expect("records on disk");
+    assert!(now.people.iter().map(|p| p.notes.len()).sum::<usize>() > 20, "the sample has notes");
+    assert!(at.people.iter().all(|p| p.notes.is_empty()), "notes are not read at a commit");
+    assert_eq!(at.people.len(), now.people.len());
+    for day in ["2025-12-31", "2026-06-30", "2026-11-24", "2027-03-31", "2028-09-30"] {
+        let day = waymark::model::date::parse_date(day).expect("a date");
+        assert_eq!(waymark::render::trends::measures(&at, day), waymark::render::trends::measures(&now, day));
+    }
+}
