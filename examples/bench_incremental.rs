@@ -136,6 +136,8 @@ fn run() -> Result<(), Box<dyn Error>> {
                 "--destination".as_ref(),
                 public.as_os_str(),
             ];
+            // Hugo too starts with Waymark's writes on disk.
+            let _ = Command::new("sync").status();
             rows[1].1.push(run_once(hugo_bin, &a)?);
         }
         rows[2].1.push(build(&[])?);
