@@ -548,13 +548,34 @@ fn walk_from(root: &Path, start: &Path, min_depth: usize) -> Walk {
 
 /// Loads the repository as it stood in git at `commit`: `waymark.yaml` and `records/` from that
 /// commit's tree, read exactly as [`load`] reads them from disk. `prefix` is the records root's place
-/// in the work tree (from [`crate::history::open_repository`]). Attachments are listed, not read,
-/// and notes are left out: no figure that looks back counts them, and they are most of the files
-/// (reading and parsing 100,000 of them at each new month end took 3.5 s and 600 MB).
+/// in the work tree (from [`crate::history::open_repository`]). Attachments are listed, not read.
 ///
 /// Reports that look back (board trends, the DfE return at each birthday) judge these records as of
 /// the day asked about. A commit without `waymark.yaml` under the root is [`LoadError::NoConfig`].
 pub fn load_at(root: &Path, git: &git2::Repository, prefix: &str, commit: git2::Oid) -> Result<Repository, LoadError> {
+    load_at_with(root, git, prefix, commit, true)
+}
+
+/// [`load_at`] without the young people's notes, for figures that count none (the board's
+/// trends): notes are most of the files, and reading and parsing 100,000 of them at each new
+/// month end took 3.5 s and 600 MB.
+pub fn load_at_without_notes(
+    root: &Path,
+    git: &git2::Repository,
+    prefix: &str,
+    commit: git2::Oid,
+) -> Result<Repository, LoadError> {
+    load_at_with(root, git, prefix, commit, false)
+}
+
+/// [`load_at`], reading the notes or leaving them out.
+fn load_at_with(
+    root: &Path,
+    git: &git2::Repository,
+    prefix: &str,
+    commit: git2::Oid,
+    notes: bool,
+) -> Result<Repository, LoadError> {
     let unreadable = |what: &str, e: git2::Error| {
         LoadError::Unreadable(
             root.join(what),
@@ -583,7 +604,7 @@ pub fn load_at(root: &Path, git: &git2::Repository, prefix: &str, commit: git2::
     let mut w = Walker::default();
     for top in ["records", "staff"] {
         if let Some(tree) = scope.get_name(top).and_then(|e| e.to_object(git).ok()).and_then(|o| o.into_tree().ok()) {
-            walk_tree(git, &tree, top, &mut w);
+            walk_tree(git, &tree, top, &mut w, notes);
         }
     }
     let (jobs, folders, walk_diags, _) = w.finish();
@@ -615,7 +636,8 @@ pub fn read_profile(rel: &str, bytes: Vec<u8>) -> (Option<crate::model::Profile>
 }
 
 /// Walks a git tree as [`walk_from`] walks the disk (git sorts entries by name, as the disk walk does).
-fn walk_tree(git: &git2::Repository, tree: &git2::Tree, rel: &str, w: &mut Walker) {
+/// With `notes` false, a young person's `notes/` folder is left out as if it were not there.
+fn walk_tree(git: &git2::Repository, tree: &git2::Tree, rel: &str, w: &mut Walker, notes: bool) {
     for entry in tree.iter() {
         let Some(name) = entry.name() else {
             w.bad(
@@ -632,13 +654,13 @@ fn walk_tree(git: &git2::Repository, tree: &git2::Tree, rel: &str, w: &mut Walke
         let path = format!("{rel}/{name}");
         let top = rel == "records";
         match entry.kind() {
-            // A young person's notes: see [`load_at`].
+            // A young person's notes, for [`load_at_without_notes`].
             Some(git2::ObjectType::Tree)
-                if rel.strip_prefix("records/").is_some_and(|p| !p.contains('/')) && name == "notes" => {}
+                if !notes && rel.strip_prefix("records/").is_some_and(|p| !p.contains('/')) && name == "notes" => {}
             Some(git2::ObjectType::Tree) => {
                 if !w.entry(path.clone(), true, || Src::Blob(Vec::new())) {
                     if let Ok(sub) = entry.to_object(git).and_then(|o| o.peel_to_tree()) {
-                        walk_tree(git, &sub, &path, w);
+                        walk_tree(git, &sub, &path, w, notes);
                     }
                 }
             }

@@ -2,7 +2,7 @@
 //! as they stood in git at the end of that day, judged as of that day.
 //!
 //! Each month end's figures come from the board's own ([`crate::figures::Figures`]) over the records
-//! of the last commit on or before it ([`crate::history::Timeline`], [`crate::load::load_at`]).
+//! of the last commit on or before it ([`crate::history::Timeline`], [`crate::load::load_at_without_notes`]).
 //! Figures depend only on the commit, the day and this program, so they are cached under
 //! `.waymark/cache/` by commit id and day, in a file named for the program's version.
 
@@ -138,7 +138,9 @@ pub fn from_git(root: &Path, today: Date) -> Result<Vec<TrendRow>, String> {
             continue;
         }
         // A commit without waymark.yaml (or unreadable) held no records on that day.
-        let Ok(repo) = crate::load::load_at(root, &git, &prefix, commit) else { continue };
+        // No measure counts notes, most of the files, so they are not read (tests/trends.rs
+        // holds the counts to those of every record).
+        let Ok(repo) = crate::load::load_at_without_notes(root, &git, &prefix, commit) else { continue };
         let row = measures(&repo, day);
         cache.rows.insert(key, row.clone());
         cache.changed = true;
