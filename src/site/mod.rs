@@ -4,6 +4,9 @@
 //! file, [`MARKER`]; anything else is refused. Nothing is written outside the
 //! output folder and the temporary folders beside it.
 
+mod frame;
+
+use frame::{keep_frame, take_frame, Keep, Spares};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -15,10 +18,8 @@ const NEW_INFIX: &str = ".waymark-new-";
 /// What names the old site's folder while it is being removed: `.<output>.waymark-old-<stamp>`.
 const OLD_INFIX: &str = ".waymark-old-";
 
-/// What names the empty folders a build keeps beside its output for the next: `.<output>.waymark-frame`.
+/// What names the folder a build keeps beside its output for the next: `.<output>.waymark-frame`.
 const FRAME_INFIX: &str = ".waymark-frame";
-/// The one file a frame holds: the list of its folders, one `/`-separated path a line.
-const FRAME_LIST: &str = ".waymark-frame-folders";
 
 /// `.gitignore` patterns for the folders a build makes beside its output: those an interrupted
 /// build can leave behind (holding personal data) until the next build removes them, and the
@@ -176,6 +177,24 @@ pub struct Staging {
     frame: Option<PathBuf>,
     /// The folders the new folder already had, when it is the last build's frame.
     framed: std::collections::HashSet<PathBuf>,
+    /// The frame's spare files.
+    spares: Spares,
+    /// The files this build wrote as files of their own (not links to another), relative to
+    /// the site: when this site is replaced, its files at these paths become spares.
+    written: std::sync::Mutex<Vec<PathBuf>>,
+    /// What names this build's temporary folders, and the spares it adds.
+    stamp: String,
+}
+
+/// What putting one file into the new site did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Put {
+    /// Wrote a file of its own.
+    Own,
+    /// Linked a file that another folder holds too.
+    Shared,
+    /// Wrote nothing (an attachment that is not a regular file).
+    Nothing,
 }
 
 impl Staging {
@@ -185,7 +204,8 @@ impl Staging {
     }
 
     /// [`Staging::new`] for a site built into the same folder again and again: it starts from
-    /// the folders the last build left beside the output, emptied, and leaves its own there.
+    /// the folders the last build left beside the output, emptied, writes into the empty files
+    /// it kept rather than making new ones ([`Spares`]), and leaves its own frame there.
     pub fn framed(output: &Path) -> Result<Staging, WriteError> {
         Staging::open(output, true)
     }
@@ -212,10 +232,13 @@ impl Staging {
         let fresh = parent.join(format!(".{name}{NEW_INFIX}{stamp}"));
         let old = parent.join(format!(".{name}{OLD_INFIX}{stamp}"));
         let frame = with_frame.then(|| parent.join(format!(".{name}{FRAME_INFIX}")));
-        let framed = frame.as_deref().and_then(|frame| take_frame(frame, &fresh));
+        // Only a real folder of ours, never a link to one elsewhere.
+        let frame_is_ours = frame.as_deref().is_some_and(|f| std::fs::symlink_metadata(f).is_ok_and(|m| m.is_dir()));
+        let framed = frame.as_deref().filter(|_| frame_is_ours).and_then(|frame| take_frame(frame, &fresh));
         if framed.is_none() {
             std::fs::create_dir(&fresh).map_err(|e| WriteError::Io(fresh.clone(), e))?;
         }
+        let spares = frame.as_deref().filter(|_| frame_is_ours).map(Spares::of).unwrap_or_default();
         let lock = std::fs::File::open(&fresh).ok().filter(|f| f.try_lock().is_ok());
         Ok(Staging {
             output: output.to_path_buf(),
@@ -229,6 +252,9 @@ impl Staging {
             folders: Default::default(),
             frame,
             framed: framed.unwrap_or_default(),
+            spares,
+            written: Default::default(),
+            stamp,
         })
     }
 
@@ -289,7 +315,16 @@ impl Staging {
         self.finished = true;
         // The old site's folders, emptied of its files, are kept for the next build: making and
         // removing every folder each build was a fifth to two thirds of a one-note build on ext4.
-        let kept = |old: &PathBuf| self.frame.as_deref().is_some_and(|frame| keep_frame(old, &used, frame).is_ok());
+        // So are its files that this build wrote afresh, emptied, as spares.
+        let written: std::collections::HashSet<PathBuf> =
+            std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner())).into_iter().collect();
+        let files = self.files.load(std::sync::atomic::Ordering::Relaxed);
+        // Never more spares than the site has files: enough for a build that writes every one.
+        let room = if written.is_empty() { 0 } else { files.saturating_sub(self.spares.left()) };
+        let keep = Keep { folders: &used, files: &written };
+        let kept = |old: &PathBuf| {
+            self.frame.as_deref().is_some_and(|frame| keep_frame(old, &keep, room, &self.stamp, frame).is_ok())
+        };
         if let Some(old) = old.filter(|old| !kept(old)) {
             match remove_tree(&old) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(WriteError::Io(old, e)),
@@ -317,13 +352,16 @@ impl Sink for Staging {
             self.folders.lock().unwrap_or_else(|e| e.into_inner()).insert(folder.to_path_buf());
         }
         let previous = self.previous.as_ref().map(|p| path.split('/').fold(p.clone(), |p, s| p.join(s)));
-        match self.write_one(&dest, previous.as_deref(), &content) {
+        let put = match self.write_one(&dest, previous.as_deref(), &content) {
             // The frame's list named a folder that is not there after all: make it, once.
             Err(WriteError::Io(_, e)) if e.kind() == std::io::ErrorKind::NotFound && self.framed.contains(folder) => {
                 make()?;
-                self.write_one(&dest, previous.as_deref(), &content)?;
+                self.write_one(&dest, previous.as_deref(), &content)?
             }
-            written => written?,
+            put => put?,
+        };
+        if put == Put::Own && self.frame.is_some() {
+            self.written.lock().unwrap_or_else(|e| e.into_inner()).push(path.split('/').collect());
         }
         self.files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if path.ends_with(".html") {
@@ -334,22 +372,35 @@ impl Sink for Staging {
 }
 
 impl Staging {
-    /// Writes one file of the new site at `dest`, linking the old site's file at `previous`
-    /// when it holds the same bytes.
-    fn write_one(&self, dest: &Path, previous: Option<&Path>, content: &Content) -> Result<(), WriteError> {
+    /// Writes one file of the new site at `dest` (into a spare, when the frame has one),
+    /// linking the old site's file at `previous` instead when it holds the same bytes.
+    fn write_one(&self, dest: &Path, previous: Option<&Path>, content: &Content) -> Result<Put, WriteError> {
+        let io = |e| WriteError::Io(dest.to_path_buf(), e);
         match content {
-            Content::Bytes(b) if previous.is_some_and(|old| link_if_same(old, dest, b)) => Ok(()),
-            Content::Bytes(b) => std::fs::write(dest, b).map_err(|e| WriteError::Io(dest.to_path_buf(), e)),
+            Content::Bytes(b) if previous.is_some_and(|old| link_if_same(old, dest, b)) => return Ok(Put::Shared),
+            Content::Bytes(b) => match self.spares.take(dest) {
+                Some(mut file) => std::io::Write::write_all(&mut file, b).map_err(io)?,
+                None => std::fs::write(dest, b).map_err(io)?,
+            },
             Content::Copy(from) => {
                 // Never follow a link out of the records: copy regular files only.
                 let meta = std::fs::symlink_metadata(from).map_err(|e| WriteError::Io(from.clone(), e))?;
-                if meta.is_file() {
-                    std::fs::copy(from, dest).map_err(|e| WriteError::Io(dest.to_path_buf(), e))?;
+                if !meta.is_file() {
+                    return Ok(Put::Nothing);
                 }
-                Ok(())
+                match self.spares.take(dest) {
+                    Some(mut file) => {
+                        let mut source = std::fs::File::open(from).map_err(|e| WriteError::Io(from.clone(), e))?;
+                        std::io::copy(&mut source, &mut file).map_err(io)?;
+                    }
+                    None => {
+                        std::fs::copy(from, dest).map_err(io)?;
+                    }
+                }
             }
-            Content::Link(from) => link_or_copy(from, dest),
+            Content::Link(from) => return link_or_copy(from, dest),
         }
+        Ok(Put::Own)
     }
 }
 
@@ -385,76 +436,6 @@ fn swap(fresh: &Path, output: &Path, aside: &Path) -> std::io::Result<Option<Pat
     Ok(Some(aside.to_path_buf()))
 }
 
-/// Takes the frame the last build left at `frame` as the new folder `fresh`; returns its folders,
-/// or `None` when there is no frame to take (then `fresh` does not exist).
-fn take_frame(frame: &Path, fresh: &Path) -> Option<std::collections::HashSet<PathBuf>> {
-    // Only a real folder of ours, never a link to one elsewhere.
-    if !std::fs::symlink_metadata(frame).is_ok_and(|m| m.is_dir()) || std::fs::rename(frame, fresh).is_err() {
-        return None;
-    }
-    let list = fresh.join(FRAME_LIST);
-    let folders = std::fs::read_to_string(&list).ok().and_then(|text| {
-        let rel: Option<Vec<&str>> =
-            text.lines().map(|l| crate::render::paths::safe_relative(l).then_some(l)).collect();
-        Some(rel?.into_iter().map(|l| l.split('/').fold(fresh.to_path_buf(), |p, s| p.join(s))).collect())
-    });
-    match folders {
-        Some(folders) if std::fs::remove_file(&list).is_ok() => Some(folders),
-        // A frame without its list is of no use: start from nothing rather than trust it.
-        _ => {
-            let _ = remove_tree(fresh);
-            None
-        }
-    }
-}
-
-/// Empties the old site at `old` of every file and of the folders the new site does not have
-/// (`used`, relative), writes the list of the folders left and renames it to `frame`, for the
-/// next build to write into. A frame holds nothing but folder names the live site has.
-fn keep_frame(old: &Path, used: &std::collections::HashSet<PathBuf>, frame: &Path) -> std::io::Result<()> {
-    let kept = std::sync::Mutex::new(Vec::new());
-    strip(old, Path::new(""), used, &kept)?;
-    let mut kept: Vec<String> = kept
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-        .into_iter()
-        .filter(|rel| !rel.as_os_str().is_empty())
-        .map(|rel| rel.to_str().map(|r| r.replace(std::path::MAIN_SEPARATOR, "/")))
-        .collect::<Option<_>>()
-        .ok_or_else(|| std::io::Error::other("a folder name that is not UTF-8"))?;
-    kept.sort_unstable();
-    std::fs::write(old.join(FRAME_LIST), kept.join("\n"))?;
-    std::fs::rename(old, frame)
-}
-
-/// Removes every file in `dir` (the folder `rel` of a site) and every folder in it that `keep`
-/// does not name, then does the same in the folders kept, in parallel; `kept` gathers them.
-fn strip(
-    dir: &Path,
-    rel: &Path,
-    keep: &std::collections::HashSet<PathBuf>,
-    kept: &std::sync::Mutex<Vec<PathBuf>>,
-) -> std::io::Result<()> {
-    use rayon::prelude::*;
-    let mut inner = Vec::new();
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        // Never follow a link: a link is removed as a file, and only real folders are entered.
-        if entry.file_type()?.is_dir() {
-            let name = rel.join(entry.file_name());
-            if keep.contains(&name) {
-                inner.push((entry.path(), name));
-            } else {
-                std::fs::remove_dir_all(entry.path())?;
-            }
-        } else {
-            std::fs::remove_file(entry.path())?;
-        }
-    }
-    kept.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_path_buf());
-    inner.par_iter().try_for_each(|(dir, rel)| strip(dir, rel, keep, kept))
-}
-
 /// Removes the temporary folders that interrupted builds into `output_name` left in `parent`,
 /// except those a running build still holds locked. Best effort: one that cannot be removed now
 /// is tried again by the next build.
@@ -480,11 +461,11 @@ fn remove_leftovers(parent: &Path, output_name: &str) {
 
 /// Links an unchanged file of the old site into the new folder; copies it where the file system
 /// has no hard links. The old site is only ever removed whole, so the file stays as it is.
-fn link_or_copy(from: &Path, dest: &Path) -> Result<(), WriteError> {
+fn link_or_copy(from: &Path, dest: &Path) -> Result<Put, WriteError> {
     if std::fs::hard_link(from, dest).is_ok() {
-        return Ok(());
+        return Ok(Put::Shared);
     }
-    std::fs::copy(from, dest).map(|_| ()).map_err(|e| WriteError::Io(dest.to_path_buf(), e))
+    std::fs::copy(from, dest).map(|_| Put::Own).map_err(|e| WriteError::Io(dest.to_path_buf(), e))
 }
 
 /// Hard-links `old` (a file of the site being replaced) to `dest` when it holds exactly
@@ -573,6 +554,7 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use super::frame::{FRAME_LIST, FRAME_SITE, FRAME_SPARES};
     use super::*;
 
     fn site(text: &str) -> Site {
@@ -653,25 +635,40 @@ mod tests {
         build(&first, &out).expect("first build");
         assert!(!frame.exists(), "a first build has no old site to keep folders of");
         build(&site("two"), &out).expect("second build, without b");
-        let held = tree(&frame);
+        assert_eq!(names(&frame), [FRAME_SITE, FRAME_SPARES]);
+        let held = tree(&frame.join(FRAME_SITE));
         let only_folders: Vec<&String> = held.keys().filter(|k| !k.ends_with('/')).collect();
         assert_eq!(only_folders, [FRAME_LIST], "the frame holds no page, only the list of its folders");
         assert_eq!(held.keys().filter(|k| k.ends_with('/')).collect::<Vec<_>>(), ["people/", "people/a/"]);
         assert_eq!(held[FRAME_LIST], b"people\npeople/a");
+        // The old site's two files the new site wrote afresh are kept, emptied, to be written into.
+        let spares = tree(&frame.join(FRAME_SPARES));
+        assert_eq!(spares.len(), 2);
+        assert!(spares.values().all(|bytes| bytes.is_empty()), "no page's text");
+        let spare_inodes: std::collections::HashSet<u64> = spares
+            .keys()
+            .map(|name| std::fs::metadata(frame.join(FRAME_SPARES).join(name)).expect("spare").ino())
+            .collect();
 
-        let folder = std::fs::metadata(frame.join("people")).expect("frame folder").ino();
+        let folder = std::fs::metadata(frame.join(FRAME_SITE).join("people")).expect("frame folder").ino();
         // Without a: the frame's folder of a must not reach the new site.
         let mut third = Site::default();
         third.add("index.html", "three");
         third.add("people/c/index.html", "c");
         build(&third, &out).expect("third build");
         assert_eq!(std::fs::metadata(out.join("people")).expect("folder").ino(), folder, "the frame's folder is used");
+        for page in ["index.html", "people/c/index.html"] {
+            let ino = std::fs::metadata(out.join(page)).expect("page").ino();
+            assert!(spare_inodes.contains(&ino), "{page} is written into a spare, not a file made anew");
+        }
         let elsewhere = dir.path().join("elsewhere");
         build(&third, &elsewhere).expect("a build into a new folder");
         assert_eq!(tree(&out), tree(&elsewhere), "the same folders and files as a site built from nothing");
         assert_eq!(names(dir.path()), [".public.waymark-frame", "elsewhere", "public"]);
         // The frame now has the folders both the old site and the new one have.
-        assert_eq!(tree(&frame).keys().filter(|k| k.ends_with('/')).collect::<Vec<_>>(), ["people/"]);
+        let held = tree(&frame.join(FRAME_SITE));
+        assert_eq!(held.keys().filter(|k| k.ends_with('/')).collect::<Vec<_>>(), ["people/"]);
+        assert_eq!(names(&frame.join(FRAME_SPARES)).len(), 1, "the old index.html: the other spare was used");
     }
 
     #[test]
@@ -682,6 +679,7 @@ mod tests {
         two.add("people/b/index.html", "b");
         build(&site("one"), &out).expect("first build");
         build(&site("one"), &out).expect("second build");
+        let frame = frame.join(FRAME_SITE);
         std::fs::remove_file(frame.join(FRAME_LIST)).expect("lose the list");
         build(&two, &out).expect("a build with a frame without its list");
         let reference = tree(&out);
@@ -697,6 +695,116 @@ mod tests {
         build(&two, &out).expect("a build with a frame naming a path outside it");
         assert_eq!(tree(&out), reference);
         assert_eq!(names(dir.path()), [".public.waymark-frame", "public"]);
+        // A frame left by an earlier version (its list and folders at the top) is not used,
+        // and the next frame replaces it.
+        let frame = dir.path().join(".public.waymark-frame");
+        std::fs::remove_dir_all(&frame).expect("remove");
+        std::fs::create_dir_all(frame.join("people/a")).expect("mkdir");
+        std::fs::write(frame.join(FRAME_LIST), "people\npeople/a").expect("write");
+        build(&two, &out).expect("a build with an earlier version's frame");
+        assert_eq!(tree(&out), reference);
+        assert_eq!(names(&frame), [FRAME_SITE, FRAME_SPARES]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_spare_is_written_into_only_when_no_other_name_shares_it_and_never_through_a_link() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (out, frame) = (dir.path().join("public"), dir.path().join(".public.waymark-frame"));
+        let spares = frame.join(FRAME_SPARES);
+        let mut first = site("one");
+        first.add("people/a/plan.html", "plan");
+        build(&first, &out).expect("first build");
+        let mut second = site("two");
+        second.add("people/a/plan.html", "plan 2");
+        build(&second, &out).expect("second build");
+        assert_eq!(names(&spares).len(), 3);
+        // Spares that are not what they should be: the live site's page under another name, a
+        // link out of the frame, a folder.
+        for name in names(&spares) {
+            std::fs::remove_file(spares.join(name)).expect("remove");
+        }
+        std::fs::hard_link(out.join("index.html"), spares.join("shared")).expect("hard link");
+        let outside = dir.path().join("outside.html");
+        std::fs::write(&outside, "not the site's").expect("write");
+        std::os::unix::fs::symlink(&outside, spares.join("link")).expect("link");
+        std::fs::create_dir_all(spares.join("folder/inner")).expect("mkdir");
+        let live_plan = std::fs::metadata(out.join("people/a/plan.html")).expect("plan").ino();
+
+        let staging = Staging::framed(&out).expect("staging").keeping_identical();
+        for (page, text) in [("index.html", "three"), ("people/a/index.html", "a 3"), ("extra.html", "x")] {
+            staging.put(page.into(), Content::Bytes(text.as_bytes().to_vec())).expect("put");
+        }
+        staging.put("people/a/plan.html".into(), Content::Bytes(b"plan 2".to_vec())).expect("put");
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).expect("read"), "two", "the live page unchanged");
+        assert_eq!(std::fs::read_to_string(&outside).expect("read"), "not the site's");
+        staging.finish().expect("swap");
+        for (page, text) in [("index.html", "three"), ("people/a/index.html", "a 3"), ("extra.html", "x")] {
+            let meta = std::fs::symlink_metadata(out.join(page)).expect("page");
+            assert!(meta.is_file() && meta.nlink() == 1, "{page}: a file of its own");
+            assert_eq!(std::fs::read_to_string(out.join(page)).expect("read"), text);
+        }
+        assert_eq!(std::fs::metadata(out.join("people/a/plan.html")).expect("plan").ino(), live_plan, "linked");
+        assert_eq!(std::fs::read_to_string(&outside).expect("read"), "not the site's");
+        let mut reference = second.clone();
+        reference.files.retain(|f| f.path == "people/a/plan.html");
+        for (page, text) in [("index.html", "three"), ("people/a/index.html", "a 3"), ("extra.html", "x")] {
+            reference.add(page, text);
+        }
+        build(&reference, &dir.path().join("elsewhere")).expect("a build from nothing");
+        assert_eq!(tree(&out), tree(&dir.path().join("elsewhere")));
+        // What is kept now: the two old pages the new site wrote afresh (not the linked plan),
+        // emptied, and no spare that was not a file of its own.
+        let kept = names(&spares);
+        assert_eq!(kept.len(), 2, "{kept:?}");
+        for name in kept {
+            let meta = std::fs::symlink_metadata(spares.join(&name)).expect("spare");
+            assert!(meta.is_file() && meta.len() == 0 && meta.nlink() == 1, "{name}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_spares_folder_that_is_a_link_is_never_followed() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (out, frame) = (dir.path().join("public"), dir.path().join(".public.waymark-frame"));
+        build(&site("one"), &out).expect("first build");
+        build(&site("two"), &out).expect("second build");
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).expect("mkdir");
+        std::fs::write(elsewhere.join("letter.txt"), "not the site's").expect("write");
+        std::fs::remove_dir_all(frame.join(FRAME_SPARES)).expect("remove");
+        std::os::unix::fs::symlink(&elsewhere, frame.join(FRAME_SPARES)).expect("link");
+        build(&site("three"), &out).expect("third build");
+        assert_eq!(names(&elsewhere), ["letter.txt"], "nothing taken from or put into the folder linked to");
+        assert_eq!(std::fs::read_to_string(elsewhere.join("letter.txt")).expect("read"), "not the site's");
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).expect("read"), "three");
+        assert!(std::fs::symlink_metadata(frame.join(FRAME_SPARES)).expect("spares").is_dir(), "a real folder now");
+    }
+
+    #[test]
+    fn a_build_adds_spares_only_while_the_frame_holds_fewer_than_its_site_has_files() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (out, spares) = (dir.path().join("public"), dir.path().join(".public.waymark-frame").join(FRAME_SPARES));
+        let pages = |n: usize, text: &str| {
+            let mut site = Site::default();
+            for i in 0..n {
+                site.add(format!("page-{i}.html"), format!("{text} {i}"));
+            }
+            site
+        };
+        let held = || std::fs::read_dir(&spares).map(|d| d.count()).unwrap_or(0);
+        build(&pages(6, "one"), &out).expect("build");
+        assert_eq!(held(), 0, "a first build has no old site");
+        build(&pages(6, "two"), &out).expect("build");
+        assert_eq!(held(), 6, "every old page was written afresh");
+        // Two pages, both written into spares: four are left, as many as the site has files
+        // already, so the old site's two pages are removed, not kept.
+        build(&pages(2, "three"), &out).expect("build");
+        assert_eq!(held(), 4);
+        build(&pages(6, "four"), &out).expect("build");
+        assert_eq!(held(), 2, "four taken, two added: the old site's two pages");
     }
 
     #[test]
