@@ -46,7 +46,8 @@ pub fn human_listing(report: &Report, repo: &Repository, color: bool, each_uncom
     let mut out = String::new();
     let mut uncommitted: BTreeMap<&str, usize> = BTreeMap::new();
     for d in &report.diagnostics {
-        if d.rule == Rule::Uncommitted && !each_uncommitted {
+        // Files are counted by person; a finding about git itself (its status unreadable) is shown.
+        if d.rule == Rule::Uncommitted && !each_uncommitted && d.file.starts_with("records/") {
             *uncommitted.entry(d.person.as_deref().unwrap_or("records")).or_default() += 1;
         } else {
             render_one(&mut out, d, repo, &style);

@@ -489,6 +489,28 @@ fn uncommitted_reads_every_form_of_git_index() {
 }
 
 #[test]
+fn a_git_status_that_cannot_be_read_is_said_not_taken_for_all_committed() {
+    // A split index (core.splitIndex) is one libgit2 cannot read.
+    let repo = Repo::clean();
+    repo.write(".gitignore", ".waymark/\n");
+    git(&repo, SAM, "2026-01-01", &["init", "-q"]);
+    commit(&repo, SAM, "2026-01-01", "First records");
+    git(&repo, SAM, "2026-01-01", &["update-index", "--split-index"]);
+    repo.write("records/yp-0001/profile.md", PROFILE.replace("Jordan is", "Jordan was"));
+    let found = rules(&repo, "uncommitted");
+    let said: Vec<(&str, &str)> = found.iter().map(|d| (d.file.as_str(), d.message.as_str())).collect();
+    let told = found.iter().any(|d| d.file == "records" && d.message.contains("could not say which records"));
+    let listed = found.iter().any(|d| d.file == "records/yp-0001/profile.md");
+    assert!(told || listed, "the edit is listed, or the check says it could not tell: {said:?}");
+    if told {
+        // And the summary says so, rather than counting it as a file not yet committed.
+        let out = repo.cmd().args(["check"]).output().expect("check");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("could not say which records") && !text.contains("not yet committed\n"), "{text}");
+    }
+}
+
+#[test]
 fn no_git_rules_outside_git() {
     let repo = Repo::clean();
     assert!(rules(&repo, "uncommitted").is_empty());

@@ -11,6 +11,9 @@ pub struct GitState {
     pub history: History,
     /// Record files modified or not yet in git.
     pub uncommitted: Vec<(String, FileState)>,
+    /// Why git status could not be read, when it could not: then `uncommitted` is empty for
+    /// want of an answer, not because everything is committed.
+    pub status_failed: Option<String>,
 }
 
 impl GitState {
@@ -19,12 +22,19 @@ impl GitState {
     /// records are in memory it pushed `check` from 320 MB to 575 MB.
     pub fn open(root: &std::path::Path) -> GitState {
         let history = History::open_cached(root);
-        // A failing status (a locked or damaged index) is no finding about the records.
-        let uncommitted = match history.git() {
-            Some(_) => history.uncommitted("records/").unwrap_or_default(),
-            None => Vec::new(),
+        let status = match history.git() {
+            Some(_) => history.uncommitted("records/"),
+            None => Ok(Vec::new()),
         };
-        GitState { history, uncommitted }
+        GitState::with_status(history, status)
+    }
+
+    /// The git state from the history and the answer git status gave.
+    fn with_status(history: History, status: Result<Vec<(String, FileState)>, String>) -> GitState {
+        match status {
+            Ok(uncommitted) => GitState { history, uncommitted, status_failed: None },
+            Err(why) => GitState { history, uncommitted: Vec::new(), status_failed: Some(why) },
+        }
     }
 
     /// Reads the records (through the records cache in `cache_dir`) and git's state of them side
@@ -47,8 +57,7 @@ impl GitState {
                 let index = history.index_stat(RECORDS);
                 let before = match &index {
                     Some(index) if index.unstaged() => None,
-                    // A failing status (a locked or damaged index) is no finding about the records.
-                    _ => Some(history.uncommitted(RECORDS).unwrap_or_default()),
+                    _ => Some(history.uncommitted(RECORDS)),
                 };
                 (history, index, before)
             });
@@ -56,14 +65,12 @@ impl GitState {
             (git.join().ok(), loaded)
         });
         let git = git.map(|(history, index, before)| {
-            let uncommitted = match (before, index, &loaded) {
+            let status = match (before, index, &loaded) {
                 (Some(before), _, _) => before,
-                (None, Some(index), Ok((_, walked))) => {
-                    history.uncommitted_walked(RECORDS, &index, walked).unwrap_or_default()
-                }
-                (None, _, _) => history.uncommitted(RECORDS).unwrap_or_default(),
+                (None, Some(index), Ok((_, walked))) => history.uncommitted_walked(RECORDS, &index, walked),
+                (None, _, _) => history.uncommitted(RECORDS),
             };
-            GitState { history, uncommitted }
+            GitState::with_status(history, status)
         });
         (git, loaded.map(|(repo, _)| repo))
     }
@@ -73,6 +80,12 @@ impl GitState {
 pub(crate) fn check(repo: &Repository, git: &GitState, out: &mut Vec<Diagnostic>) {
     if git.history.git().is_none() {
         return;
+    }
+    if let Some(why) = &git.status_failed {
+        let message = format!("git could not say which records are not yet committed ({why}), so none are listed here");
+        let help = "run `git status records` to see them. If git's index is split (core.splitIndex), which Waymark \
+                    cannot read yet, join it: git update-index --no-split-index";
+        out.push(Diagnostic::new(Rule::Uncommitted, "records", Pos::new(1, 1), message).help(help));
     }
     uncommitted(&git.uncommitted, out);
     use rayon::prelude::*;
