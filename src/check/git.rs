@@ -66,6 +66,9 @@ impl GitState {
         });
         let git = git.map(|(history, index, before)| {
             let status = match (before, index, &loaded) {
+                // git status could not be taken (libgit2 cannot read a split index): the index
+                // as gix read it, with the records walked, may still tell.
+                (Some(Err(_)), Some(index), Ok((_, walked))) => history.uncommitted_walked(RECORDS, &index, walked),
                 (Some(before), _, _) => before,
                 (None, Some(index), Ok((_, walked))) => history.uncommitted_walked(RECORDS, &index, walked),
                 (None, _, _) => history.uncommitted(RECORDS),
@@ -83,8 +86,7 @@ pub(crate) fn check(repo: &Repository, git: &GitState, out: &mut Vec<Diagnostic>
     }
     if let Some(why) = &git.status_failed {
         let message = format!("git could not say which records are not yet committed ({why}), so none are listed here");
-        let help = "run `git status records` to see them. If git's index is split (core.splitIndex), which Waymark \
-                    cannot read yet, join it: git update-index --no-split-index";
+        let help = "run `git status records` to see them; if git reports a problem with its index, mend that first";
         out.push(Diagnostic::new(Rule::Uncommitted, "records", Pos::new(1, 1), message).help(help));
     }
     uncommitted(&git.uncommitted, out);

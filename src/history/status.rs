@@ -23,8 +23,9 @@ const ASK_EACH: usize = 256;
 
 /// What git's index recorded about each file under the records, and when it was written.
 pub struct IndexStat {
-    /// Each file's size, times and inode as the index keeps them, by path from the root.
-    files: FxHashMap<String, Recorded>,
+    /// Each file's size, times and inode as the index keeps them, and its blob id, by path
+    /// from the root.
+    files: FxHashMap<String, (Recorded, [u8; 20])>,
     /// When the index file was last written, in nanoseconds since 1970: a file changed in
     /// the same instant or later may match its stat and still differ ("racy git").
     written: i64,
@@ -36,6 +37,14 @@ impl IndexStat {
     /// Whether nothing is staged: the index holds exactly HEAD's tree.
     pub fn unstaged(&self) -> bool {
         self.unstaged
+    }
+
+    /// Whether the index shows the file at `path`, stamped `stamp` by the walk, unchanged since
+    /// git last hashed it.
+    fn vouches(&self, path: &str, stamp: Option<&Stamp>) -> bool {
+        stamp
+            .zip(self.files.get(path))
+            .is_some_and(|(stamp, (recorded, _))| Recorded::of(stamp) == *recorded && stamp.mtime < self.written)
     }
 }
 
@@ -87,7 +96,8 @@ pub(super) fn index_stat(g: &GitHistory, records_prefix: &str) -> Option<IndexSt
             }
             let path = std::str::from_utf8(&path[g.prefix.len()..]).ok()?.to_string();
             let s = &e.stat;
-            Some((path, Recorded { size: s.size, mtime: nanos(s.mtime), ctime: nanos(s.ctime), ino: s.ino }))
+            let recorded = Recorded { size: s.size, mtime: nanos(s.mtime), ctime: nanos(s.ctime), ino: s.ino };
+            Some((path, (recorded, e.id.as_slice().try_into().ok()?)))
         })
         .collect();
     Some(IndexStat { files, written, unstaged })
@@ -103,8 +113,20 @@ fn head_tree_is_kept(repo: &Repository, index: &gix_index::File) -> Option<bool>
 }
 
 /// Files under `records_prefix` that differ from HEAD or are not in git, as [`status`] gives
-/// them, asking git only about the files of `walked` the index does not vouch for.
+/// them, asking git only about the files of `walked` the index does not vouch for; worked out
+/// from the index alone ([`status_from_index`]) when git status cannot be taken.
 pub(super) fn status_walked(
+    g: &GitHistory,
+    records_prefix: &str,
+    index: &IndexStat,
+    walked: &Walked,
+) -> Result<Vec<(String, FileState)>, String> {
+    status_walked_by_git(g, records_prefix, index, walked)
+        .or_else(|why| status_from_index(g, records_prefix, index, walked).map_err(|_| why))
+}
+
+/// [`status_walked`], from git status only.
+fn status_walked_by_git(
     g: &GitHistory,
     records_prefix: &str,
     index: &IndexStat,
@@ -116,14 +138,7 @@ pub(super) fn status_walked(
     let unsure: Vec<&str> = walked
         .files
         .iter()
-        .filter(|(path, _)| path.starts_with(records_prefix))
-        .filter(|(path, stamp)| {
-            let vouched = stamp
-                .as_ref()
-                .zip(index.files.get(path.as_str()))
-                .is_some_and(|(stamp, recorded)| Recorded::of(stamp) == *recorded && stamp.mtime < index.written);
-            !vouched
-        })
+        .filter(|(path, stamp)| path.starts_with(records_prefix) && !index.vouches(path, stamp.as_ref()))
         .map(|(path, _)| path.as_str())
         .collect();
     if unsure.is_empty() {
@@ -145,6 +160,53 @@ pub(super) fn status_walked(
     }
     let statuses = repo.statuses(Some(&mut opts)).map_err(|e| e.message().to_string())?;
     Ok(listed(g, &statuses))
+}
+
+/// What [`status`] gives, worked out from the index as gix-index read it, for an index libgit2
+/// cannot read (a split one, `core.splitIndex`): a file the index vouches for is unchanged; any
+/// other file of `walked` is hashed as git hashes a blob and compared with the index; one not in
+/// the index is untracked unless git ignores it; and one staged differently from HEAD's tree is
+/// modified. git's filters (line endings) are not applied, so a file they would change and whose
+/// stat the index does not match is reported as modified.
+pub(super) fn status_from_index(
+    g: &GitHistory,
+    records_prefix: &str,
+    index: &IndexStat,
+    walked: &Walked,
+) -> Result<Vec<(String, FileState)>, String> {
+    if walked.folders_skipped {
+        return Err("some folders of the records were not read".to_string());
+    }
+    let repo = Repository::open(&g.workdir).map_err(|e| e.message().to_string())?;
+    let head = match index.unstaged {
+        true => None,
+        false => repo.head().and_then(|h| h.peel_to_tree()).ok(),
+    };
+    let mut out = Vec::new();
+    for (path, stamp) in walked.files.iter().filter(|(p, _)| p.starts_with(records_prefix)) {
+        let in_git = format!("{}{path}", g.prefix);
+        let state = match index.files.get(path).map(|(_, id)| id) {
+            None if repo.status_should_ignore(std::path::Path::new(&in_git)).unwrap_or(false) => None,
+            None => Some(FileState::Untracked),
+            Some(_) if index.vouches(path, stamp.as_ref()) => None,
+            Some(id) => {
+                let hashed = git2::Oid::hash_file(git2::ObjectType::Blob, g.workdir.join(&in_git))
+                    .map_err(|e| e.message().to_string())?;
+                (hashed.as_bytes() != id).then_some(FileState::Modified)
+            }
+        };
+        let staged = || {
+            let in_head = head.as_ref().and_then(|t| t.get_path(std::path::Path::new(&in_git)).ok()).map(|e| e.id());
+            index.files.get(path).is_some_and(|(_, id)| in_head.is_none_or(|h| h.as_bytes() != id))
+        };
+        match state {
+            Some(state) => out.push((path.clone(), state)),
+            None if head.is_some() && staged() => out.push((path.clone(), FileState::Modified)),
+            None => {}
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
 }
 
 /// What git status listed, by path from the records root, sorted.
