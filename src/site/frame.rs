@@ -133,21 +133,21 @@ pub(super) struct Keep<'a> {
 }
 
 /// Where [`strip`] puts the files it keeps as spares, and how many more it may.
-pub(super) struct Stow<'a> {
+struct Stow<'a> {
     /// The frame's spares folder.
-    pub(super) dir: PathBuf,
+    dir: PathBuf,
     /// How many more spares there is room for.
-    pub(super) room: std::sync::atomic::AtomicUsize,
+    room: std::sync::atomic::AtomicUsize,
     /// What the names of the spares begin with: this build's own.
-    pub(super) stamp: &'a str,
+    stamp: &'a str,
     /// How many spares this build has added, to number the next.
-    pub(super) made: std::sync::atomic::AtomicUsize,
+    made: std::sync::atomic::AtomicUsize,
 }
 
 impl Stow<'_> {
     /// Empties the file at `path` and moves it into the spares; says whether it did (if not,
     /// the file is where it was).
-    pub(super) fn put(&self, path: &Path) -> bool {
+    fn put(&self, path: &Path) -> bool {
         use std::sync::atomic::Ordering::Relaxed;
         let room = self.room.fetch_update(Relaxed, Relaxed, |n| n.checked_sub(1)).is_ok();
         let name = || format!("{}-{}", self.stamp, self.made.fetch_add(1, Relaxed));
@@ -158,7 +158,7 @@ impl Stow<'_> {
 /// Removes every file in `dir` (the folder `rel` of a site) and every folder in it that `keep`
 /// does not name, making spares of the files it names, then does the same in the folders kept,
 /// in parallel; `kept` gathers the folders kept.
-pub(super) fn strip(
+fn strip(
     dir: &Path,
     rel: &Path,
     keep: &Keep<'_>,
@@ -189,7 +189,7 @@ pub(super) fn strip(
 /// it is a regular file that no other name shares, so that nothing written into it can reach
 /// another folder, the live site least of all. A link at `path` is never followed.
 #[cfg(unix)]
-pub(super) fn emptied(path: &Path) -> Option<std::fs::File> {
+fn emptied(path: &Path) -> Option<std::fs::File> {
     use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
     let nofollow = rustix::fs::OFlags::NOFOLLOW.bits() as i32;
     let file = std::fs::OpenOptions::new().write(true).custom_flags(nofollow).open(path).ok()?;
@@ -199,12 +199,12 @@ pub(super) fn emptied(path: &Path) -> Option<std::fs::File> {
 
 /// Elsewhere no file is kept to be written again.
 #[cfg(not(unix))]
-pub(super) fn emptied(_path: &Path) -> Option<std::fs::File> {
+fn emptied(_path: &Path) -> Option<std::fs::File> {
     None
 }
 
 /// Removes whatever is at `path` (a file, a link, or a folder and all in it); nothing there is fine.
-pub(super) fn clear(path: &Path) -> std::io::Result<()> {
+fn clear(path: &Path) -> std::io::Result<()> {
     let removed = match std::fs::symlink_metadata(path) {
         Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(path),
         Ok(_) => std::fs::remove_file(path),
