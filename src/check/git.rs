@@ -68,7 +68,9 @@ impl GitState {
             let status = match (before, index, &loaded) {
                 // git status could not be taken (libgit2 cannot read a split index): the index
                 // as gix read it, with the records walked, may still tell.
-                (Some(Err(_)), Some(index), Ok((_, walked))) => history.uncommitted_walked(RECORDS, &index, walked),
+                (Some(Err(why)), Some(index), Ok((_, walked))) => {
+                    history.uncommitted_from_index(RECORDS, &index, walked).map_err(|_| why)
+                }
                 (Some(before), _, _) => before,
                 (None, Some(index), Ok((_, walked))) => history.uncommitted_walked(RECORDS, &index, walked),
                 (None, _, _) => history.uncommitted(RECORDS),

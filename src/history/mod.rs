@@ -372,6 +372,19 @@ impl History {
         let Some(g) = self.git() else { return Ok(Vec::new()) };
         status::status_walked(g, records_prefix, index, walked)
     }
+
+    /// What [`History::uncommitted`] gives, worked out from `index` and the records `walked`
+    /// alone, without git status: for when git status has already failed (libgit2 cannot read
+    /// a split index).
+    pub fn uncommitted_from_index(
+        &self,
+        records_prefix: &str,
+        index: &IndexStat,
+        walked: &crate::load::Walked,
+    ) -> Result<Vec<(String, FileState)>, String> {
+        let Some(g) = self.git() else { return Ok(Vec::new()) };
+        status::status_from_index(g, records_prefix, index, walked)
+    }
 }
 
 /// Entries newest first, each commit's changes sorted by path.

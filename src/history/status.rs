@@ -185,7 +185,8 @@ pub(super) fn status_from_index(
     let mut out = Vec::new();
     for (path, stamp) in walked.files.iter().filter(|(p, _)| p.starts_with(records_prefix)) {
         let in_git = format!("{}{path}", g.prefix);
-        let state = match index.files.get(path).map(|(_, id)| id) {
+        let indexed = index.files.get(path).map(|(_, id)| id);
+        let state = match indexed {
             None if repo.status_should_ignore(std::path::Path::new(&in_git)).unwrap_or(false) => None,
             None => Some(FileState::Untracked),
             Some(_) if index.vouches(path, stamp.as_ref()) => None,
@@ -197,7 +198,7 @@ pub(super) fn status_from_index(
         };
         let staged = || {
             let in_head = head.as_ref().and_then(|t| t.get_path(std::path::Path::new(&in_git)).ok()).map(|e| e.id());
-            index.files.get(path).is_some_and(|(_, id)| in_head.is_none_or(|h| h.as_bytes() != id))
+            indexed.is_some_and(|id| in_head.is_none_or(|h| h.as_bytes() != id))
         };
         match state {
             Some(state) => out.push((path.clone(), state)),

@@ -190,9 +190,8 @@ fn strip(
 /// another folder, the live site least of all. A link at `path` is never followed.
 #[cfg(unix)]
 fn emptied(path: &Path) -> Option<std::fs::File> {
-    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
-    let nofollow = rustix::fs::OFlags::NOFOLLOW.bits() as i32;
-    let file = std::fs::OpenOptions::new().write(true).custom_flags(nofollow).open(path).ok()?;
+    use std::os::unix::fs::MetadataExt;
+    let file = super::no_link(std::fs::OpenOptions::new().write(true)).open(path).ok()?;
     let alone = file.metadata().is_ok_and(|m| m.is_file() && m.nlink() == 1);
     (alone && file.set_len(0).is_ok()).then_some(file)
 }

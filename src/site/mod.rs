@@ -186,17 +186,6 @@ pub struct Staging {
     stamp: String,
 }
 
-/// What putting one file into the new site did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Put {
-    /// Wrote a file of its own.
-    Own,
-    /// Linked a file that another folder holds too.
-    Shared,
-    /// Wrote nothing (an attachment that is not a regular file).
-    Nothing,
-}
-
 impl Staging {
     /// Checks that `output` may be replaced and makes the new folder beside it.
     pub fn new(output: &Path) -> Result<Staging, WriteError> {
@@ -352,15 +341,15 @@ impl Sink for Staging {
             self.folders.lock().unwrap_or_else(|e| e.into_inner()).insert(folder.to_path_buf());
         }
         let previous = self.previous.as_ref().map(|p| path.split('/').fold(p.clone(), |p, s| p.join(s)));
-        let put = match self.write_one(&dest, previous.as_deref(), &content) {
+        let own = match self.write_one(&dest, previous.as_deref(), &content) {
             // The frame's list named a folder that is not there after all: make it, once.
             Err(WriteError::Io(_, e)) if e.kind() == std::io::ErrorKind::NotFound && self.framed.contains(folder) => {
                 make()?;
                 self.write_one(&dest, previous.as_deref(), &content)?
             }
-            put => put?,
+            own => own?,
         };
-        if put == Put::Own && self.frame.is_some() {
+        if own && self.frame.is_some() {
             self.written.lock().unwrap_or_else(|e| e.into_inner()).push(path.split('/').collect());
         }
         self.files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -373,11 +362,12 @@ impl Sink for Staging {
 
 impl Staging {
     /// Writes one file of the new site at `dest` (into a spare, when the frame has one),
-    /// linking the old site's file at `previous` instead when it holds the same bytes.
-    fn write_one(&self, dest: &Path, previous: Option<&Path>, content: &Content) -> Result<Put, WriteError> {
+    /// linking the old site's file at `previous` instead when it holds the same bytes; says
+    /// whether it wrote a file of its own, which no other folder shares.
+    fn write_one(&self, dest: &Path, previous: Option<&Path>, content: &Content) -> Result<bool, WriteError> {
         let io = |e| WriteError::Io(dest.to_path_buf(), e);
         match content {
-            Content::Bytes(b) if previous.is_some_and(|old| link_if_same(old, dest, b)) => return Ok(Put::Shared),
+            Content::Bytes(b) if previous.is_some_and(|old| link_if_same(old, dest, b)) => return Ok(false),
             Content::Bytes(b) => match self.spares.take(dest) {
                 Some(mut file) => std::io::Write::write_all(&mut file, b).map_err(io)?,
                 None => std::fs::write(dest, b).map_err(io)?,
@@ -386,7 +376,7 @@ impl Staging {
                 // Never follow a link out of the records: copy regular files only.
                 let meta = std::fs::symlink_metadata(from).map_err(|e| WriteError::Io(from.clone(), e))?;
                 if !meta.is_file() {
-                    return Ok(Put::Nothing);
+                    return Ok(false);
                 }
                 match self.spares.take(dest) {
                     Some(mut file) => {
@@ -400,7 +390,7 @@ impl Staging {
             }
             Content::Link(from) => return link_or_copy(from, dest),
         }
-        Ok(Put::Own)
+        Ok(true)
     }
 }
 
@@ -460,12 +450,13 @@ fn remove_leftovers(parent: &Path, output_name: &str) {
 }
 
 /// Links an unchanged file of the old site into the new folder; copies it where the file system
-/// has no hard links. The old site is only ever removed whole, so the file stays as it is.
-fn link_or_copy(from: &Path, dest: &Path) -> Result<Put, WriteError> {
+/// has no hard links; says whether it copied. The old site is only ever removed whole, so the
+/// file stays as it is.
+fn link_or_copy(from: &Path, dest: &Path) -> Result<bool, WriteError> {
     if std::fs::hard_link(from, dest).is_ok() {
-        return Ok(Put::Shared);
+        return Ok(false);
     }
-    std::fs::copy(from, dest).map(|_| Put::Own).map_err(|e| WriteError::Io(dest.to_path_buf(), e))
+    std::fs::copy(from, dest).map(|_| true).map_err(|e| WriteError::Io(dest.to_path_buf(), e))
 }
 
 /// Hard-links `old` (a file of the site being replaced) to `dest` when it holds exactly
@@ -473,9 +464,8 @@ fn link_or_copy(from: &Path, dest: &Path) -> Result<Put, WriteError> {
 /// the very file compared (the old folder could have been swapped meanwhile).
 #[cfg(unix)]
 fn link_if_same(old: &Path, dest: &Path, bytes: &[u8]) -> bool {
-    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
-    let nofollow = rustix::fs::OFlags::NOFOLLOW.bits() as i32;
-    let Ok(mut file) = std::fs::OpenOptions::new().read(true).custom_flags(nofollow).open(old) else { return false };
+    use std::os::unix::fs::MetadataExt;
+    let Ok(mut file) = no_link(std::fs::OpenOptions::new().read(true)).open(old) else { return false };
     let Ok(meta) = file.metadata() else { return false };
     if !meta.is_file() || meta.len() != bytes.len() as u64 || !holds(&mut file, bytes) {
         return false;
@@ -490,6 +480,13 @@ fn link_if_same(old: &Path, dest: &Path, bytes: &[u8]) -> bool {
             false
         }
     }
+}
+
+/// `options` set never to follow a link at the path opened (which then fails to open).
+#[cfg(unix)]
+fn no_link(options: &mut std::fs::OpenOptions) -> &mut std::fs::OpenOptions {
+    use std::os::unix::fs::OpenOptionsExt;
+    options.custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
 }
 
 /// Whether `file` holds exactly `bytes`, read a piece at a time: a young person's page made on
