@@ -165,6 +165,19 @@ fn many_people(people: usize) -> Repo {
     repo
 }
 
+/// Whether two files are the same file (one file under two names).
+#[cfg(unix)]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    (a.dev(), a.ino()) == (b.dev(), b.ino())
+}
+
+/// Elsewhere no file is kept under two names.
+#[cfg(not(unix))]
+fn same_file(_a: &std::fs::Metadata, _b: &std::fs::Metadata) -> bool {
+    false
+}
+
 #[test]
 fn builds_killed_at_any_moment_lose_nothing_and_leave_nothing() {
     let repo = many_people(300);
@@ -181,20 +194,28 @@ fn builds_killed_at_any_moment_lose_nothing_and_leave_nothing() {
     let clean_time = started.elapsed();
     let reference = tree(&public);
     assert!(reference.len() > 300 * 5, "a whole site: {} files", reference.len());
-    // The second build keeps the first site's folders, and its files emptied, as the frame of the next.
+    // The second build keeps the first site's folders as the frame of the next, with the files
+    // the new site shares with it, and its other files emptied.
     assert!(build().status().expect("second build").success());
     let frame = repo.path(".public.waymark-frame");
-    let list = PathBuf::from("site/.waymark-frame-folders");
-    // Every file the frame holds but its list, with its size: none holds any text.
-    let frame_files = || {
+    let lists = [PathBuf::from("kept/.waymark-frame-folders"), PathBuf::from("kept/.waymark-frame-files")];
+    // Every file the frame holds but its lists that holds any text and is not the live site's
+    // own file at the same path (under a second name).
+    let frame_pages = || {
         site::files(&frame)
             .iter()
-            .map(|f| (f.strip_prefix(&frame).expect("inside").to_path_buf(), f.metadata().expect("size").len()))
-            .filter(|(f, _)| *f != list)
+            .map(|f| f.strip_prefix(&frame).expect("inside").to_path_buf())
+            .filter(|f| !lists.contains(f))
+            .filter(|f| {
+                let meta = frame.join(f).metadata().expect("metadata");
+                let live = f.strip_prefix("kept").ok().and_then(|f| public.join(f).metadata().ok());
+                meta.len() > 0 && !live.is_some_and(|live| same_file(&meta, &live))
+            })
             .collect::<Vec<_>>()
     };
-    assert!(repo.path(".public.waymark-frame").join(&list).is_file());
-    assert!(frame_files().iter().all(|(_, size)| *size == 0), "the frame holds no page");
+    assert!(lists.iter().all(|l| frame.join(l).is_file()));
+    assert!(site::files(&frame.join("kept")).len() > 300, "the pages it linked are kept under second names");
+    assert_eq!(frame_pages(), Vec::<PathBuf>::new(), "the frame holds no page the site does not");
     let expected_names = site::names_in(repo.root());
     // Kill times spread over the whole build, most of them late, where the swap happens.
     let mut seed = 0x2545_f491_4f6c_dd1d_u64;
@@ -214,8 +235,7 @@ fn builds_killed_at_any_moment_lose_nothing_and_leave_nothing() {
         );
         assert!(build().status().expect("next build").success());
         assert_eq!(site::names_in(repo.root()), expected_names, "round {round}: the next build leaves no leftover");
-        let held = frame_files();
-        assert!(held.iter().all(|(_, size)| *size == 0), "round {round}: the frame holds no page: {held:?}");
+        assert_eq!(frame_pages(), Vec::<PathBuf>::new(), "round {round}: the frame holds no page the site does not");
         assert!(tree(&public) == reference, "round {round}: the next build is the same");
     }
 }

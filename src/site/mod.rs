@@ -6,7 +6,7 @@
 
 mod frame;
 
-use frame::{keep_frame, take_frame, Keep, Spares};
+use frame::{clear, keep_frame, take_frame, Keep, Spares, Taken};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -172,16 +172,20 @@ pub struct Staging {
     /// Folders already made in the new site: asking the file system again for each of its
     /// twelve thousand files at 100,000 notes took a tenth of a build's time.
     folders: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
-    /// Where the last build left its site's folders, emptied, and where this one leaves its own
-    /// (see [`Staging::framed`]).
+    /// Where the last build left its site's folders, and where this one leaves its own (see
+    /// [`Staging::framed`]).
     frame: Option<PathBuf>,
-    /// The folders the new folder already had, when it is the last build's frame.
-    framed: std::collections::HashSet<PathBuf>,
+    /// The folders and files the new folder already had, when it is the last build's frame.
+    framed: Taken,
     /// The frame's spare files.
     spares: Spares,
     /// The files this build wrote as files of their own (not links to another), relative to
     /// the site: when this site is replaced, its files at these paths become spares.
     written: std::sync::Mutex<Vec<PathBuf>>,
+    /// The files this build linked (another file under a second name), relative to the site,
+    /// with their inode numbers: when this site is replaced, its files that are still these
+    /// very files stay in the frame, so that the next build need not link them again.
+    linked: std::sync::Mutex<Vec<(PathBuf, u64)>>,
     /// What names this build's temporary folders, and the spares it adds.
     stamp: String,
 }
@@ -193,8 +197,9 @@ impl Staging {
     }
 
     /// [`Staging::new`] for a site built into the same folder again and again: it starts from
-    /// the folders the last build left beside the output, emptied, writes into the empty files
-    /// it kept rather than making new ones ([`Spares`]), and leaves its own frame there.
+    /// the folders the last build left beside the output, with the files the live site shares
+    /// with them, writes into the empty files it kept rather than making new ones ([`Spares`]),
+    /// and leaves its own frame there.
     pub fn framed(output: &Path) -> Result<Staging, WriteError> {
         Staging::open(output, true)
     }
@@ -243,6 +248,7 @@ impl Staging {
             framed: framed.unwrap_or_default(),
             spares,
             written: Default::default(),
+            linked: Default::default(),
             stamp,
         })
     }
@@ -281,13 +287,17 @@ impl Staging {
         let used = self.used_folders();
         // A folder of the frame that holds no file of this site (a young person no longer here)
         // must not reach the site, even empty: its name alone says who was here.
-        for folder in &self.framed {
+        for folder in &self.framed.folders {
             if folder.strip_prefix(&self.fresh).is_ok_and(|rel| used.contains(rel)) {
                 continue;
             }
-            match std::fs::remove_dir_all(folder) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(WriteError::Io(folder.clone(), e)),
-                _ => {}
+            clear(folder).map_err(|e| WriteError::Io(folder.clone(), e))?;
+        }
+        // Nor may a page the frame kept that this site does not have (a note removed).
+        for (path, claimed) in &self.framed.files {
+            if !claimed.load(std::sync::atomic::Ordering::Relaxed) {
+                let file = path.split('/').fold(self.fresh.clone(), |p, s| p.join(s));
+                clear(&file).map_err(|e| WriteError::Io(file, e))?;
             }
         }
         let marker = self.fresh.join(MARKER);
@@ -310,7 +320,9 @@ impl Staging {
         let files = self.files.load(std::sync::atomic::Ordering::Relaxed);
         // Never more spares than the site has files: enough for a build that writes every one.
         let room = if written.is_empty() { 0 } else { files.saturating_sub(self.spares.left()) };
-        let keep = Keep { folders: &used, files: &written };
+        let linked: std::collections::HashMap<PathBuf, u64> =
+            std::mem::take(&mut *self.linked.lock().unwrap_or_else(|e| e.into_inner())).into_iter().collect();
+        let keep = Keep { folders: &used, files: &written, linked: &linked };
         let kept = |old: &PathBuf| {
             self.frame.as_deref().is_some_and(|frame| keep_frame(old, &keep, room, &self.stamp, frame).is_ok())
         };
@@ -335,22 +347,31 @@ impl Sink for Staging {
         let make = || std::fs::create_dir_all(folder).map_err(|e| WriteError::Io(folder.to_path_buf(), e));
         if !made(folder) {
             // Several threads may make the same folder; create_dir_all accepts one that appears meanwhile.
-            if !self.framed.contains(folder) {
+            if !self.framed.folders.contains(folder) {
                 make()?;
             }
             self.folders.lock().unwrap_or_else(|e| e.into_inner()).insert(folder.to_path_buf());
         }
         let previous = self.previous.as_ref().map(|p| path.split('/').fold(p.clone(), |p, s| p.join(s)));
-        let own = match self.write_one(&dest, previous.as_deref(), &content) {
+        let held = self.framed.files.get(&path).inspect(|claimed| claimed.store(true, std::sync::atomic::Ordering::Relaxed));
+        let placed = match self.write_one(&dest, previous.as_deref(), &content, held.is_some()) {
             // The frame's list named a folder that is not there after all: make it, once.
-            Err(WriteError::Io(_, e)) if e.kind() == std::io::ErrorKind::NotFound && self.framed.contains(folder) => {
+            Err(WriteError::Io(_, e))
+                if e.kind() == std::io::ErrorKind::NotFound && self.framed.folders.contains(folder) =>
+            {
                 make()?;
-                self.write_one(&dest, previous.as_deref(), &content)?
+                self.write_one(&dest, previous.as_deref(), &content, false)?
             }
-            own => own?,
+            placed => placed?,
         };
-        if own && self.frame.is_some() {
-            self.written.lock().unwrap_or_else(|e| e.into_inner()).push(path.split('/').collect());
+        if self.frame.is_some() {
+            match placed {
+                Placed::Own => self.written.lock().unwrap_or_else(|e| e.into_inner()).push(path.split('/').collect()),
+                Placed::Linked(ino) => {
+                    self.linked.lock().unwrap_or_else(|e| e.into_inner()).push((path.split('/').collect(), ino))
+                }
+                Placed::Nothing => {}
+            }
         }
         self.files.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if path.ends_with(".html") {
@@ -360,37 +381,69 @@ impl Sink for Staging {
     }
 }
 
+/// What [`Staging::write_one`] put in the new site.
+enum Placed {
+    /// A file of its own, which no other folder shares.
+    Own,
+    /// Another file under a second name: the file of this inode number.
+    Linked(u64),
+    /// Nothing (an attachment that is not a regular file).
+    Nothing,
+}
+
 impl Staging {
-    /// Writes one file of the new site at `dest` (into a spare, when the frame has one),
-    /// linking the old site's file at `previous` instead when it holds the same bytes; says
-    /// whether it wrote a file of its own, which no other folder shares.
-    fn write_one(&self, dest: &Path, previous: Option<&Path>, content: &Content) -> Result<bool, WriteError> {
+    /// Writes one file of the new site at `dest` (into a spare, when the frame has one), linking
+    /// the old site's file at `previous` instead when it holds the same bytes; when the frame
+    /// `held` a file at `dest`, keeps it if it is the very file to link, and otherwise replaces it.
+    fn write_one(&self, dest: &Path, previous: Option<&Path>, content: &Content, held: bool) -> Result<Placed, WriteError> {
         let io = |e| WriteError::Io(dest.to_path_buf(), e);
-        match content {
-            Content::Bytes(b) if previous.is_some_and(|old| link_if_same(old, dest, b)) => return Ok(false),
-            Content::Bytes(b) => match self.spares.take(dest) {
-                Some(mut file) => std::io::Write::write_all(&mut file, b).map_err(io)?,
-                None => std::fs::write(dest, b).map_err(io)?,
-            },
+        // The file to link, with its device and inode number.
+        let same = match content {
+            Content::Link(from) => Some((from.as_path(), identity(from))),
+            Content::Bytes(b) => previous.and_then(|old| identical(old, b).map(|id| (old, Some(id)))),
+            Content::Copy(_) => None,
+        };
+        if held {
+            // The very file already there: nothing to do. Both are looked at, the frame's file
+            // too, so that a file put there in place of the one the frame kept is never kept.
+            if let Some((_, Some(id))) = same.filter(|(_, id)| id.is_some() && identity(dest) == *id) {
+                return Ok(Placed::Linked(id.1));
+            }
+            // The frame's file here may be the live site's own: never written into, only replaced.
+            clear(dest).map_err(io)?;
+        }
+        if let Some((from, Some(id))) = same {
+            if let Some(ino) = link_checked(from, dest, id) {
+                return Ok(Placed::Linked(ino));
+            }
+        }
+        let source = match content {
+            Content::Bytes(_) => None,
             Content::Copy(from) => {
                 // Never follow a link out of the records: copy regular files only.
                 let meta = std::fs::symlink_metadata(from).map_err(|e| WriteError::Io(from.clone(), e))?;
                 if !meta.is_file() {
-                    return Ok(false);
+                    return Ok(Placed::Nothing);
                 }
-                match self.spares.take(dest) {
-                    Some(mut file) => {
-                        let mut source = std::fs::File::open(from).map_err(|e| WriteError::Io(from.clone(), e))?;
-                        std::io::copy(&mut source, &mut file).map_err(io)?;
-                    }
-                    None => {
-                        std::fs::copy(from, dest).map_err(io)?;
-                    }
-                }
+                Some(from)
             }
-            Content::Link(from) => return link_or_copy(from, dest),
+            // A file system without hard links: a copy.
+            Content::Link(from) => Some(from),
+        };
+        // Into a spare, or a file made anew: never into a file already there.
+        let mut file = match self.spares.take(dest) {
+            Some(file) => file,
+            None => std::fs::OpenOptions::new().write(true).create_new(true).open(dest).map_err(io)?,
+        };
+        match (source, content) {
+            (Some(from), _) => {
+                let mut source = std::fs::File::open(from).map_err(|e| WriteError::Io(from.clone(), e))?;
+                std::io::copy(&mut source, &mut file).map_err(io)?;
+            }
+            (None, Content::Bytes(b)) => std::io::Write::write_all(&mut file, b).map_err(io)?,
+            (None, _) => {}
         }
-        Ok(true)
+        Ok(Placed::Own)
     }
 }
 
@@ -449,37 +502,39 @@ fn remove_leftovers(parent: &Path, output_name: &str) {
     }
 }
 
-/// Links an unchanged file of the old site into the new folder; copies it where the file system
-/// has no hard links; says whether it copied. The old site is only ever removed whole, so the
-/// file stays as it is.
-fn link_or_copy(from: &Path, dest: &Path) -> Result<bool, WriteError> {
-    if std::fs::hard_link(from, dest).is_ok() {
-        return Ok(false);
-    }
-    std::fs::copy(from, dest).map(|_| true).map_err(|e| WriteError::Io(dest.to_path_buf(), e))
+/// The device and inode number of the regular file at `path` (never followed if a link).
+#[cfg(unix)]
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::symlink_metadata(path).ok().filter(|m| m.is_file()).map(|m| (m.dev(), m.ino()))
 }
 
-/// Hard-links `old` (a file of the site being replaced) to `dest` when it holds exactly
-/// `bytes`; says whether it did. Never follows a link, and keeps the new link only when it is
-/// the very file compared (the old folder could have been swapped meanwhile).
+/// Elsewhere files are not told apart: nothing is kept, everything linked or written again.
+#[cfg(not(unix))]
+fn identity(_path: &Path) -> Option<(u64, u64)> {
+    None
+}
+
+/// Hard-links `from` to `dest` when `from` is the file `id` (device and inode); gives its inode
+/// number when `dest` is then that very file (`from` could have been replaced meanwhile), and
+/// otherwise leaves nothing at `dest`.
+fn link_checked(from: &Path, dest: &Path, id: (u64, u64)) -> Option<u64> {
+    std::fs::hard_link(from, dest).ok()?;
+    if identity(dest) == Some(id) {
+        return Some(id.1);
+    }
+    let _ = std::fs::remove_file(dest);
+    None
+}
+
+/// The device and inode number of `old` (a file of the site being replaced) when it holds
+/// exactly `bytes`. Never follows a link.
 #[cfg(unix)]
-fn link_if_same(old: &Path, dest: &Path, bytes: &[u8]) -> bool {
+fn identical(old: &Path, bytes: &[u8]) -> Option<(u64, u64)> {
     use std::os::unix::fs::MetadataExt;
-    let Ok(mut file) = no_link(std::fs::OpenOptions::new().read(true)).open(old) else { return false };
-    let Ok(meta) = file.metadata() else { return false };
-    if !meta.is_file() || meta.len() != bytes.len() as u64 || !holds(&mut file, bytes) {
-        return false;
-    }
-    if std::fs::hard_link(old, dest).is_err() {
-        return false;
-    }
-    match std::fs::symlink_metadata(dest) {
-        Ok(m) if (m.dev(), m.ino()) == (meta.dev(), meta.ino()) => true,
-        _ => {
-            let _ = std::fs::remove_file(dest);
-            false
-        }
-    }
+    let mut file = no_link(std::fs::OpenOptions::new().read(true)).open(old).ok()?;
+    let meta = file.metadata().ok()?;
+    (meta.is_file() && meta.len() == bytes.len() as u64 && holds(&mut file, bytes)).then(|| (meta.dev(), meta.ino()))
 }
 
 /// `options` set never to follow a link at the path opened (which then fails to open).
@@ -509,8 +564,8 @@ fn holds(file: &mut std::fs::File, bytes: &[u8]) -> bool {
 
 /// Elsewhere every file is written.
 #[cfg(not(unix))]
-fn link_if_same(_old: &Path, _dest: &Path, _bytes: &[u8]) -> bool {
-    false
+fn identical(_old: &Path, _bytes: &[u8]) -> Option<(u64, u64)> {
+    None
 }
 
 /// Removes a folder and everything in it, two levels of subfolders at a time in parallel:
@@ -564,7 +619,7 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::frame::{FRAME_LIST, FRAME_SITE, FRAME_SPARES};
+    use super::frame::{FRAME_FILES, FRAME_LIST, FRAME_SITE, FRAME_SPARES};
     use super::*;
 
     fn site(text: &str) -> Site {
@@ -648,9 +703,10 @@ mod tests {
         assert_eq!(names(&frame), [FRAME_SITE, FRAME_SPARES]);
         let held = tree(&frame.join(FRAME_SITE));
         let only_folders: Vec<&String> = held.keys().filter(|k| !k.ends_with('/')).collect();
-        assert_eq!(only_folders, [FRAME_LIST], "the frame holds no page, only the list of its folders");
+        assert_eq!(only_folders, [FRAME_FILES, FRAME_LIST], "the frame holds no page, only its lists");
         assert_eq!(held.keys().filter(|k| k.ends_with('/')).collect::<Vec<_>>(), ["people/", "people/a/"]);
         assert_eq!(held[FRAME_LIST], b"people\npeople/a");
+        assert_eq!(held[FRAME_FILES], b"", "no page was linked: none is kept in place");
         // The old site's two files the new site wrote afresh are kept, emptied, to be written into.
         let spares = tree(&frame.join(FRAME_SPARES));
         assert_eq!(spares.len(), 2);
@@ -714,6 +770,73 @@ mod tests {
         build(&two, &out).expect("a build with an earlier version's frame");
         assert_eq!(tree(&out), reference);
         assert_eq!(names(&frame), [FRAME_SITE, FRAME_SPARES]);
+        // Nor is the layout before this one (its site folder under another name, its list of
+        // folders only), nor a frame whose list of files has lost its way.
+        std::fs::rename(frame.join(FRAME_SITE), frame.join("site")).expect("rename");
+        std::fs::write(frame.join("site").join("people/a/index.html"), "stale").expect("write");
+        build(&two, &out).expect("a build with the layout before");
+        assert_eq!(tree(&out), reference);
+        assert_eq!(names(&frame), [FRAME_SITE, FRAME_SPARES]);
+        std::fs::write(frame.join(FRAME_SITE).join(FRAME_FILES), "people/a/index.html\n../x").expect("write");
+        build(&two, &out).expect("a build with a list of files naming a path outside it");
+        assert_eq!(tree(&out), reference);
+    }
+
+    /// Writes `site` into `output` as [`build`] does, linking what the live site holds byte for byte.
+    fn build_keeping(site: &Site, output: &Path) -> Result<Staging, WriteError> {
+        let staging = Staging::framed(output)?.keeping_identical();
+        for f in &site.files {
+            staging.put(f.path.clone(), f.content.clone())?;
+        }
+        Ok(staging)
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_the_live_site_shares_stay_in_the_frame_and_are_never_written_through() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (out, frame) = (dir.path().join("public"), dir.path().join(".public.waymark-frame"));
+        let kept = frame.join(FRAME_SITE);
+        let mut first = site("one");
+        first.add("people/b/index.html", "b's page");
+        first.add("people/b/notes/1.html", "b's note");
+        build(&first, &out).expect("first build");
+        build_keeping(&first, &out).and_then(|s| s.finish()).expect("second build, the same");
+        let ino = |p: &Path| std::fs::symlink_metadata(p).expect("metadata").ino();
+        // Every page is linked from the site it replaced, so each stays in the frame as the
+        // live page's second name, and the list names them.
+        for f in &first.files {
+            assert_eq!(ino(&kept.join(&f.path)), ino(&out.join(&f.path)), "{}", f.path);
+        }
+        let listed = std::fs::read_to_string(kept.join(FRAME_FILES)).expect("list");
+        assert_eq!(listed, "index.html\npeople/a/index.html\npeople/b/index.html\npeople/b/notes/1.html");
+        let unchanged = ino(&out.join("people/a/index.html"));
+
+        // The next site: the index changed, b's note gone, c new, a as it was.
+        let mut next = site("two");
+        next.add("people/b/index.html", "b's page");
+        next.add("people/c/index.html", "c");
+        let staging = build_keeping(&next, &out).expect("third build");
+        for (page, text) in [("index.html", "one"), ("people/b/notes/1.html", "b's note")] {
+            let live = std::fs::read_to_string(out.join(page)).expect("read");
+            assert_eq!(live, text, "{page}: the live page is never written through the frame");
+        }
+        staging.finish().expect("swap");
+        assert_eq!(ino(&out.join("people/a/index.html")), unchanged, "the frame's file is kept, the same file");
+        build(&next, &dir.path().join("elsewhere")).expect("a build from nothing");
+        assert_eq!(tree(&out), tree(&dir.path().join("elsewhere")), "b's old note is not in the site");
+        assert!(!kept.join("people/b/notes").exists(), "nor in the frame");
+
+        // A file put in the frame in place of the one it kept is never taken for the live page.
+        std::fs::remove_file(kept.join("people/a/index.html")).expect("remove");
+        std::fs::write(kept.join("people/a/index.html"), "stale").expect("write");
+        build_keeping(&next, &out).and_then(|s| s.finish()).expect("fourth build");
+        assert_eq!(tree(&out), tree(&dir.path().join("elsewhere")));
+        // What the frame holds is empty or the live site's own file at the same path.
+        for (path, bytes) in tree(&kept).into_iter().filter(|(p, _)| !p.ends_with('/') && !p.starts_with(".waymark")) {
+            assert_eq!(ino(&kept.join(&path)), ino(&out.join(&path)), "{path}: {bytes:?}");
+        }
     }
 
     #[cfg(unix)]
