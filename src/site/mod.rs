@@ -353,7 +353,8 @@ impl Sink for Staging {
             self.folders.lock().unwrap_or_else(|e| e.into_inner()).insert(folder.to_path_buf());
         }
         let previous = self.previous.as_ref().map(|p| path.split('/').fold(p.clone(), |p, s| p.join(s)));
-        let held = self.framed.files.get(&path).inspect(|claimed| claimed.store(true, std::sync::atomic::Ordering::Relaxed));
+        let held =
+            self.framed.files.get(&path).inspect(|claimed| claimed.store(true, std::sync::atomic::Ordering::Relaxed));
         let placed = match self.write_one(&dest, previous.as_deref(), &content, held.is_some()) {
             // The frame's list named a folder that is not there after all: make it, once.
             Err(WriteError::Io(_, e))
@@ -395,7 +396,13 @@ impl Staging {
     /// Writes one file of the new site at `dest` (into a spare, when the frame has one), linking
     /// the old site's file at `previous` instead when it holds the same bytes; when the frame
     /// `held` a file at `dest`, keeps it if it is the very file to link, and otherwise replaces it.
-    fn write_one(&self, dest: &Path, previous: Option<&Path>, content: &Content, held: bool) -> Result<Placed, WriteError> {
+    fn write_one(
+        &self,
+        dest: &Path,
+        previous: Option<&Path>,
+        content: &Content,
+        held: bool,
+    ) -> Result<Placed, WriteError> {
         let io = |e| WriteError::Io(dest.to_path_buf(), e);
         // The file to link, with its device and inode number.
         let same = match content {
