@@ -146,31 +146,23 @@ pub(super) fn keep_frame(old: &Path, keep: &Keep<'_>, room: usize, stamp: &str, 
     let stow = Stow { dir: spares, room: room.into(), stamp, made: 0.into() };
     let kept = Kept::default();
     strip(old, Path::new(""), keep, &stow, &kept)?;
-    let slashed = |rel: &Path| {
-        rel.to_str()
-            .map(|r| r.replace(std::path::MAIN_SEPARATOR, "/"))
-            .ok_or_else(|| std::io::Error::other("a name that is not UTF-8"))
-    };
-    let mut folders: Vec<String> = kept
-        .folders
+    std::fs::write(old.join(FRAME_LIST), listed(kept.folders)?)?;
+    std::fs::write(old.join(FRAME_FILES), listed(kept.files)?)?;
+    std::fs::rename(old, frame.join(FRAME_SITE))
+}
+
+/// The paths gathered in `paths` (but the site's own folder), `/`-separated, sorted, one a line.
+fn listed(paths: std::sync::Mutex<Vec<PathBuf>>) -> std::io::Result<String> {
+    let mut lines: Vec<String> = paths
         .into_inner()
         .unwrap_or_else(|e| e.into_inner())
         .iter()
         .filter(|rel| !rel.as_os_str().is_empty())
-        .map(|rel| slashed(rel))
-        .collect::<Result<_, _>>()?;
-    folders.sort_unstable();
-    let mut files: Vec<String> = kept
-        .files
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-        .iter()
-        .map(|rel| slashed(rel))
-        .collect::<Result<_, _>>()?;
-    files.sort_unstable();
-    std::fs::write(old.join(FRAME_LIST), folders.join("\n"))?;
-    std::fs::write(old.join(FRAME_FILES), files.join("\n"))?;
-    std::fs::rename(old, frame.join(FRAME_SITE))
+        .map(|rel| rel.to_str().map(|r| r.replace(std::path::MAIN_SEPARATOR, "/")))
+        .collect::<Option<_>>()
+        .ok_or_else(|| std::io::Error::other("a name that is not UTF-8"))?;
+    lines.sort_unstable();
+    Ok(lines.join("\n"))
 }
 
 /// What [`strip`] keeps of a site, by path relative to it.
