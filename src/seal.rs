@@ -323,7 +323,7 @@ impl Sink for Sealer<'_> {
         let fail = |why: String| WriteError::Io(path.clone().into(), std::io::Error::other(why));
         let bytes = match content {
             Content::Bytes(b) => b,
-            Content::Copy(from) | Content::Link(from) => {
+            Content::Copy(from) | Content::Link(from, _) => {
                 // Never follow a link out of the records: regular files only, as the plain build.
                 let meta = std::fs::symlink_metadata(&from).map_err(|e| WriteError::Io(from.clone(), e))?;
                 if !meta.is_file() {

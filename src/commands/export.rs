@@ -52,7 +52,7 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &ExportArgs) -> R
     let mut site = site.into_inner().unwrap_or_else(|e| e.into_inner());
     // Never follow a link out of the records: regular files only, as a build copies.
     site.files.retain(|f| match &f.content {
-        Content::Copy(from) | Content::Link(from) => std::fs::symlink_metadata(from).is_ok_and(|m| m.is_file()),
+        Content::Copy(from) | Content::Link(from, _) => std::fs::symlink_metadata(from).is_ok_and(|m| m.is_file()),
         Content::Bytes(_) => true,
     });
     let manifest = manifest(&site)?;
@@ -103,7 +103,7 @@ fn refuse_non_empty(out: &Path) -> Result<(), Fatal> {
 fn bytes_of(content: &Content) -> Result<std::borrow::Cow<'_, [u8]>, Fatal> {
     match content {
         Content::Bytes(b) => Ok(std::borrow::Cow::Borrowed(b)),
-        Content::Copy(from) | Content::Link(from) => std::fs::read(from)
+        Content::Copy(from) | Content::Link(from, _) => std::fs::read(from)
             .map(std::borrow::Cow::Owned)
             .map_err(|e| Fatal(format!("cannot read {}: {e}", from.display()))),
     }

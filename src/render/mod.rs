@@ -105,8 +105,8 @@ pub fn render_to(
                             false => String::new(),
                         };
                         if let Some(files) = reuse.keep(unit.clone(), key.clone()) {
-                            for (path, from) in files {
-                                put(path, Content::Link(from))?;
+                            for (path, from, id) in files {
+                                put(path, Content::Link(from, id))?;
                             }
                             done();
                             return Ok(());

@@ -23,6 +23,7 @@ use super::history::SiteHistory;
 use crate::diag::Diagnostic;
 use crate::model::date::Date;
 use crate::model::{Person, Repository};
+use crate::site::FileId;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
@@ -255,10 +256,10 @@ impl Reuse {
         f.hex()
     }
 
-    /// The files of `unit` in the old site, as (site path, file in the old site), when the last
-    /// build made them from the same inputs and every one of them is still there; they are
-    /// recorded as this build's.
-    pub fn keep(&self, unit: String, key: String) -> Option<Vec<(String, PathBuf)>> {
+    /// The files of `unit` in the old site, as (site path, file in the old site, which file it
+    /// is), when the last build made them from the same inputs and every one of them is still
+    /// there; they are recorded as this build's.
+    pub fn keep(&self, unit: String, key: String) -> Option<Vec<(String, PathBuf, FileId)>> {
         let dir = self.old_site.as_ref()?;
         let old = self.old.units.get(&unit).filter(|u| u.key == key)?;
         let mut out = Vec::with_capacity(old.files.len());
@@ -268,10 +269,8 @@ impl Reuse {
                 return None;
             }
             let file = path.split('/').fold(dir.clone(), |p, s| p.join(s));
-            if !std::fs::symlink_metadata(&file).is_ok_and(|m| m.is_file()) {
-                return None;
-            }
-            out.push((path.clone(), file));
+            let id = FileId::of_file(&file)?;
+            out.push((path.clone(), file, id));
         }
         if unit != SEARCH {
             self.kept.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -280,16 +279,17 @@ impl Reuse {
         Some(out)
     }
 
-    /// Whether the last build's copy of the search index file `path`, made from `input`, is
-    /// still there to keep; when it is, it is recorded as this build's (see [`Reuse::old_file`]).
-    pub fn keep_file(&self, path: &str, input: u128) -> bool {
+    /// The last build's copy of the search index file `path`, made from `input`, and which file
+    /// it is, when it is still there to keep; it is then recorded as this build's.
+    pub fn keep_file(&self, path: &str, input: u128) -> Option<(PathBuf, FileId)> {
         let key = self.file_key(input);
-        let same = self.old.inputs.get(path).is_some_and(|k| *k == key);
-        if !same || !self.old_file(path).is_some_and(|f| std::fs::symlink_metadata(f).is_ok_and(|m| m.is_file())) {
-            return false;
+        if self.old.inputs.get(path).is_none_or(|k| *k != key) {
+            return None;
         }
+        let file = self.old_file(path)?;
+        let id = FileId::of_file(&file)?;
         self.record_file(path, input);
-        true
+        Some((file, id))
     }
 
     /// Records that this build made the search index file `path` from `input`.
@@ -309,7 +309,7 @@ impl Reuse {
     }
 
     /// Where `path` is in the old site, when there is one and the path is safe to follow.
-    pub fn old_file(&self, path: &str) -> Option<PathBuf> {
+    fn old_file(&self, path: &str) -> Option<PathBuf> {
         let dir = self.old_site.as_ref()?;
         super::paths::safe_relative(path).then(|| path.split('/').fold(dir.clone(), |p, s| p.join(s)))
     }

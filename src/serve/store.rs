@@ -51,7 +51,7 @@ pub fn files_of(site: Site) -> Files {
         .map(|f| {
             let served = match f.content {
                 Content::Bytes(b) => Served::Bytes(Arc::new(b)),
-                Content::Copy(from) | Content::Link(from) => Served::File(from),
+                Content::Copy(from) | Content::Link(from, _) => Served::File(from),
             };
             (f.path, served)
         })

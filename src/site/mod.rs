@@ -42,8 +42,46 @@ pub enum Content {
     /// A copy of this file (an attachment).
     Copy(PathBuf),
     /// This file of the old site, unchanged: hard-linked into the new folder (copied where
-    /// links cannot be made), so an incremental build need not write it again.
-    Link(PathBuf),
+    /// links cannot be made), so an incremental build need not write it again; with which file
+    /// it was when it was looked at.
+    Link(PathBuf, FileId),
+}
+
+/// Which file a file is (its device and inode number), whatever its name: tells the file a
+/// build would link from another at the same path. Unknown where the platform does not say,
+/// and an unknown file is never the same as any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileId(Option<(u64, u64)>);
+
+impl FileId {
+    /// The regular file at `path` (a link there is never followed), or `None` when there is none.
+    pub fn of_file(path: &Path) -> Option<FileId> {
+        let meta = std::fs::symlink_metadata(path).ok().filter(|m| m.is_file())?;
+        Some(FileId::of(&meta))
+    }
+
+    /// The file `meta` describes.
+    #[cfg(unix)]
+    fn of(meta: &std::fs::Metadata) -> FileId {
+        use std::os::unix::fs::MetadataExt;
+        FileId(Some((meta.dev(), meta.ino())))
+    }
+
+    /// Elsewhere, unknown.
+    #[cfg(not(unix))]
+    fn of(_meta: &std::fs::Metadata) -> FileId {
+        FileId(None)
+    }
+
+    /// Whether both are known and the same file.
+    fn same(self, other: FileId) -> bool {
+        self.0.is_some() && self == other
+    }
+
+    /// Its inode number, when known.
+    fn ino(self) -> Option<u64> {
+        self.0.map(|(_, ino)| ino)
+    }
 }
 
 /// One file of the site.
@@ -82,7 +120,7 @@ impl Site {
     pub fn get(&self, path: &str) -> Option<&[u8]> {
         self.files.iter().find(|f| f.path == path).and_then(|f| match &f.content {
             Content::Bytes(b) => Some(b.as_slice()),
-            Content::Copy(_) | Content::Link(_) => None,
+            Content::Copy(_) | Content::Link(..) => None,
         })
     }
 }
@@ -404,25 +442,24 @@ impl Staging {
         held: bool,
     ) -> Result<Placed, WriteError> {
         let io = |e| WriteError::Io(dest.to_path_buf(), e);
-        // The file to link, with its device and inode number.
+        // The file to link, and which file it is.
         let same = match content {
-            Content::Link(from) => Some((from.as_path(), identity(from))),
-            Content::Bytes(b) => previous.and_then(|old| identical(old, b).map(|id| (old, Some(id)))),
+            Content::Link(from, id) => Some((from.as_path(), *id)),
+            Content::Bytes(b) => previous.and_then(|old| identical(old, b).map(|id| (old, id))),
             Content::Copy(_) => None,
         };
         if held {
-            // The very file already there: nothing to do. Both are looked at, the frame's file
-            // too, so that a file put there in place of the one the frame kept is never kept.
-            if let Some((_, Some(id))) = same.filter(|(_, id)| id.is_some() && identity(dest) == *id) {
-                return Ok(Placed::Linked(id.1));
+            // The very file already there: nothing to do. The frame's file is looked at too, so
+            // that a file put there in place of the one the frame kept is never kept.
+            let there = FileId::of_file(dest);
+            if let Some(ino) = same.filter(|(_, id)| there.is_some_and(|t| t.same(*id))).and_then(|(_, id)| id.ino()) {
+                return Ok(Placed::Linked(ino));
             }
             // The frame's file here may be the live site's own: never written into, only replaced.
             clear(dest).map_err(io)?;
         }
-        if let Some((from, Some(id))) = same {
-            if let Some(ino) = link_checked(from, dest, id) {
-                return Ok(Placed::Linked(ino));
-            }
+        if let Some(ino) = same.and_then(|(from, id)| link_checked(from, dest, id)) {
+            return Ok(Placed::Linked(ino));
         }
         let source = match content {
             Content::Bytes(_) => None,
@@ -435,7 +472,7 @@ impl Staging {
                 Some(from)
             }
             // A file system without hard links: a copy.
-            Content::Link(from) => Some(from),
+            Content::Link(from, _) => Some(from),
         };
         // Into a spare, or a file made anew: never into a file already there.
         let mut file = match self.spares.take(dest) {
@@ -509,39 +546,25 @@ fn remove_leftovers(parent: &Path, output_name: &str) {
     }
 }
 
-/// The device and inode number of the regular file at `path` (never followed if a link).
-#[cfg(unix)]
-fn identity(path: &Path) -> Option<(u64, u64)> {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::symlink_metadata(path).ok().filter(|m| m.is_file()).map(|m| (m.dev(), m.ino()))
-}
-
-/// Elsewhere files are not told apart: nothing is kept, everything linked or written again.
-#[cfg(not(unix))]
-fn identity(_path: &Path) -> Option<(u64, u64)> {
-    None
-}
-
-/// Hard-links `from` to `dest` when `from` is the file `id` (device and inode); gives its inode
-/// number when `dest` is then that very file (`from` could have been replaced meanwhile), and
-/// otherwise leaves nothing at `dest`.
-fn link_checked(from: &Path, dest: &Path, id: (u64, u64)) -> Option<u64> {
+/// Hard-links `from` to `dest` when `from` is the file `id`; gives its inode number when `dest`
+/// is then that very file (`from` could have been replaced meanwhile), and otherwise leaves
+/// nothing at `dest`.
+fn link_checked(from: &Path, dest: &Path, id: FileId) -> Option<u64> {
     std::fs::hard_link(from, dest).ok()?;
-    if identity(dest) == Some(id) {
-        return Some(id.1);
+    if FileId::of_file(dest).is_some_and(|d| d.same(id)) {
+        return id.ino();
     }
     let _ = std::fs::remove_file(dest);
     None
 }
 
-/// The device and inode number of `old` (a file of the site being replaced) when it holds
-/// exactly `bytes`. Never follows a link.
+/// Which file `old` (a file of the site being replaced) is, when it holds exactly `bytes`.
+/// Never follows a link.
 #[cfg(unix)]
-fn identical(old: &Path, bytes: &[u8]) -> Option<(u64, u64)> {
-    use std::os::unix::fs::MetadataExt;
+fn identical(old: &Path, bytes: &[u8]) -> Option<FileId> {
     let mut file = no_link(std::fs::OpenOptions::new().read(true)).open(old).ok()?;
     let meta = file.metadata().ok()?;
-    (meta.is_file() && meta.len() == bytes.len() as u64 && holds(&mut file, bytes)).then(|| (meta.dev(), meta.ino()))
+    (meta.is_file() && meta.len() == bytes.len() as u64 && holds(&mut file, bytes)).then(|| FileId::of(&meta))
 }
 
 /// `options` set never to follow a link at the path opened (which then fails to open).
@@ -571,7 +594,7 @@ fn holds(file: &mut std::fs::File, bytes: &[u8]) -> bool {
 
 /// Elsewhere every file is written.
 #[cfg(not(unix))]
-fn identical(_old: &Path, _bytes: &[u8]) -> Option<(u64, u64)> {
+fn identical(_old: &Path, _bytes: &[u8]) -> Option<FileId> {
     None
 }
 

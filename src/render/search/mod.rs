@@ -43,7 +43,7 @@ use crate::model::date::Date;
 use crate::model::vocab::NoteKind;
 use crate::model::vocab::Vocab;
 use crate::model::{Person, Repository, Source};
-use crate::site::Content;
+use crate::site::{Content, FileId};
 use arrival::Arrivals;
 use encode::Deflater;
 use rayon::prelude::*;
@@ -487,7 +487,7 @@ pub(crate) fn put_index(
     let key = reuse.search_key(&records);
     // Several thousand files are linked or written, each waiting on the file system: in parallel.
     if let Some(files) = reuse.keep(super::reuse::SEARCH.into(), key.clone()) {
-        files.into_par_iter().try_for_each(|(path, from)| put(path, Content::Link(from)))?;
+        files.into_par_iter().try_for_each(|(path, from, id)| put(path, Content::Link(from, id)))?;
         reuse.keep_inputs();
         return Ok(());
     }
@@ -500,15 +500,16 @@ pub(crate) fn put_index(
             return None;
         }
         let key = reuse.file_key(input);
-        if let Some(old) = reuse.keep_file(path, input).then(|| reuse.old_file(path)).flatten() {
+        if let Some((old, id)) = reuse.keep_file(path, input) {
             if let Some(store) = &store {
                 store.keep(&key);
             }
-            return Some(Made::Kept(old));
+            return Some(Made::Kept(old, id));
         }
         let from = store.as_ref()?.get(&key)?;
+        let id = FileId::of_file(&from)?;
         reuse.record_file(path, input);
-        Some(Made::Kept(from))
+        Some(Made::Kept(from, id))
     };
     let files = build_keeping(repo, today, &arrivals, &kept, cache, reuse.incremental());
     reuse.record(super::reuse::SEARCH.into(), key, files.iter().map(|f| f.path.clone()).collect());
@@ -516,12 +517,13 @@ pub(crate) fn put_index(
         Made::Text(text) => {
             reuse.record_file(&f.path, f.input);
             // Written once, into the store, and linked into the site from there.
-            match store.as_ref().and_then(|s| s.put(&reuse.file_key(f.input), text.as_bytes())) {
-                Some(stored) => put(f.path, Content::Link(stored)),
+            let stored = store.as_ref().and_then(|s| s.put(&reuse.file_key(f.input), text.as_bytes()));
+            match stored.and_then(|stored| Some((FileId::of_file(&stored)?, stored))) {
+                Some((id, stored)) => put(f.path, Content::Link(stored, id)),
                 None => put(f.path, Content::Bytes(text.into_bytes())),
             }
         }
-        Made::Kept(from) => put(f.path, Content::Link(from)),
+        Made::Kept(from, id) => put(f.path, Content::Link(from, id)),
     })?;
     if let Some(store) = &store {
         store.prune();
@@ -533,8 +535,8 @@ pub(crate) fn put_index(
 pub enum Made {
     /// Its text, made now.
     Text(String),
-    /// A file made from the same inputs before, to be linked into the site.
-    Kept(std::path::PathBuf),
+    /// A file made from the same inputs before, to be linked into the site, and which file it is.
+    Kept(std::path::PathBuf, FileId),
 }
 
 /// One file of an index built by [`build_keeping`].
@@ -821,7 +823,7 @@ fn texts(made: Vec<IndexFile>) -> Vec<(String, String)> {
     made.into_iter()
         .filter_map(|f| match f.made {
             Made::Text(text) => Some((f.path, text)),
-            Made::Kept(_) => None,
+            Made::Kept(..) => None,
         })
         .collect()
 }
