@@ -270,7 +270,8 @@ fn emptied(_path: &Path) -> Option<std::fs::File> {
     None
 }
 
-/// Removes whatever is at `path` (a file, a link, or a folder and all in it); nothing there is fine.
+/// Removes whatever is at `path` (a file, a link, or a folder and all in it); nothing there
+/// (nor a file where a folder above it should be) is fine.
 pub(super) fn clear(path: &Path) -> std::io::Result<()> {
     let removed = match std::fs::symlink_metadata(path) {
         Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(path),
@@ -278,7 +279,7 @@ pub(super) fn clear(path: &Path) -> std::io::Result<()> {
         Err(e) => Err(e),
     };
     match removed {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) => Ok(()),
         done => done,
     }
 }

@@ -326,10 +326,11 @@ impl Staging {
         // A folder of the frame that holds no file of this site (a young person no longer here)
         // must not reach the site, even empty: its name alone says who was here.
         for folder in &self.framed.folders {
-            if folder.strip_prefix(&self.fresh).is_ok_and(|rel| used.contains(rel)) {
-                continue;
+            let unused = !folder.strip_prefix(&self.fresh).is_ok_and(|rel| used.contains(rel));
+            // Not a folder any more: gone, or a file this build put in its place.
+            if unused && std::fs::symlink_metadata(folder).is_ok_and(|m| m.is_dir()) {
+                std::fs::remove_dir_all(folder).map_err(|e| WriteError::Io(folder.clone(), e))?;
             }
-            clear(folder).map_err(|e| WriteError::Io(folder.clone(), e))?;
         }
         // Nor may a page the frame kept that this site does not have (a note removed).
         for (path, claimed) in &self.framed.files {
@@ -382,7 +383,16 @@ impl Sink for Staging {
         let dest = path.split('/').fold(self.fresh.clone(), |p, s| p.join(s));
         let folder = dest.parent().unwrap_or(&self.fresh);
         let made = |f: &Path| self.folders.lock().unwrap_or_else(|e| e.into_inner()).contains(f);
-        let make = || std::fs::create_dir_all(folder).map_err(|e| WriteError::Io(folder.to_path_buf(), e));
+        let make = || {
+            std::fs::create_dir_all(folder)
+                .or_else(|_| {
+                    // A page the frame kept where this site has a folder (the site's shape
+                    // changed): it goes.
+                    self.clear_kept_above(folder);
+                    std::fs::create_dir_all(folder)
+                })
+                .map_err(|e| WriteError::Io(folder.to_path_buf(), e))
+        };
         if !made(folder) {
             // Several threads may make the same folder; create_dir_all accepts one that appears meanwhile.
             if !self.framed.folders.contains(folder) {
@@ -401,6 +411,12 @@ impl Sink for Staging {
                 make()?;
                 self.write_one(&dest, previous.as_deref(), &content, false)?
             }
+            // A folder the frame kept where this site has a file (the site's shape changed): it
+            // goes, once.
+            Err(_) if self.framed.folders.contains(&dest) && dest.is_dir() => {
+                clear(&dest).map_err(|e| WriteError::Io(dest.clone(), e))?;
+                self.write_one(&dest, previous.as_deref(), &content, false)?
+            }
             placed => placed?,
         };
         if self.frame.is_some() {
@@ -417,6 +433,18 @@ impl Sink for Staging {
             self.pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
         Ok(())
+    }
+}
+
+impl Staging {
+    /// Removes each file the frame kept at `folder` or a folder above it, inside the new site.
+    fn clear_kept_above(&self, folder: &Path) {
+        for above in folder.ancestors().take_while(|a| *a != self.fresh) {
+            let rel = above.strip_prefix(&self.fresh).ok().and_then(|r| r.to_str());
+            if rel.is_some_and(|r| self.framed.files.contains_key(&r.replace(std::path::MAIN_SEPARATOR, "/"))) {
+                let _ = clear(above);
+            }
+        }
     }
 }
 
@@ -857,6 +885,17 @@ mod tests {
         build(&next, &dir.path().join("elsewhere")).expect("a build from nothing");
         assert_eq!(tree(&out), tree(&dir.path().join("elsewhere")), "b's old note is not in the site");
         assert!(!kept.join("people/b/notes").exists(), "nor in the frame");
+
+        // A site whose shape changed: a folder where the frame kept a page, and a page where
+        // it kept a folder.
+        let mut reshaped = Site::default();
+        reshaped.add("index.html/inner.html", "a folder now");
+        reshaped.add("people/b", "a file now");
+        reshaped.add("people/a/index.html", "a");
+        build_keeping(&reshaped, &out).and_then(|s| s.finish()).expect("a build of another shape");
+        build(&reshaped, &dir.path().join("reshaped")).expect("a build from nothing");
+        assert_eq!(tree(&out), tree(&dir.path().join("reshaped")));
+        build_keeping(&next, &out).and_then(|s| s.finish()).expect("and back");
 
         // A file put in the frame in place of the one it kept is never taken for the live page.
         std::fs::remove_file(kept.join("people/a/index.html")).expect("remove");
