@@ -351,9 +351,10 @@ impl Staging {
             None
         };
         self.finished = true;
-        // The old site's folders, emptied of its files, are kept for the next build: making and
-        // removing every folder each build was a fifth to two thirds of a one-note build on ext4.
-        // So are its files that this build wrote afresh, emptied, as spares.
+        // The old site's folders are kept for the next build: making and removing every folder
+        // each build was a fifth to two thirds of a one-note build on ext4. So are its files that
+        // are this site's own (linked), in place, which the next build need not link again, and
+        // its files that this build wrote afresh, emptied, as spares.
         let written: std::collections::HashSet<PathBuf> =
             std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner())).into_iter().collect();
         let files = self.files.load(std::sync::atomic::Ordering::Relaxed);
@@ -436,18 +437,6 @@ impl Sink for Staging {
     }
 }
 
-impl Staging {
-    /// Removes each file the frame kept at `folder` or a folder above it, inside the new site.
-    fn clear_kept_above(&self, folder: &Path) {
-        for above in folder.ancestors().take_while(|a| *a != self.fresh) {
-            let rel = above.strip_prefix(&self.fresh).ok().and_then(|r| r.to_str());
-            if rel.is_some_and(|r| self.framed.files.contains_key(&r.replace(std::path::MAIN_SEPARATOR, "/"))) {
-                let _ = clear(above);
-            }
-        }
-    }
-}
-
 /// What [`Staging::write_one`] put in the new site.
 enum Placed {
     /// A file of its own, which no other folder shares.
@@ -459,6 +448,16 @@ enum Placed {
 }
 
 impl Staging {
+    /// Removes each file the frame kept at `folder` or a folder above it, inside the new site.
+    fn clear_kept_above(&self, folder: &Path) {
+        for above in folder.ancestors().take_while(|a| *a != self.fresh) {
+            let rel = above.strip_prefix(&self.fresh).ok().and_then(|r| r.to_str());
+            if rel.is_some_and(|r| self.framed.files.contains_key(&r.replace(std::path::MAIN_SEPARATOR, "/"))) {
+                let _ = clear(above);
+            }
+        }
+    }
+
     /// Writes one file of the new site at `dest` (into a spare, when the frame has one), linking
     /// the old site's file at `previous` instead when it holds the same bytes; when the frame
     /// `held` a file at `dest`, keeps it if it is the very file to link, and otherwise replaces it.
