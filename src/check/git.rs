@@ -65,15 +65,18 @@ impl GitState {
             (git.join().ok(), loaded)
         });
         let git = git.map(|(history, index, before)| {
-            let status = match (before, index, &loaded) {
+            let status = match (before, &index, &loaded) {
+                (Some(before), _, _) => before,
+                (None, Some(index), Ok((_, walked))) => history.uncommitted_walked(RECORDS, index, walked),
+                (None, _, _) => history.uncommitted(RECORDS),
+            };
+            let status = match (status, &index, &loaded) {
                 // git status could not be taken (libgit2 cannot read a split index): the index
                 // as gix read it, with the records walked, may still tell.
-                (Some(Err(why)), Some(index), Ok((_, walked))) => {
-                    history.uncommitted_from_index(RECORDS, &index, walked).map_err(|_| why)
+                (Err(why), Some(index), Ok((_, walked))) => {
+                    history.uncommitted_from_index(RECORDS, index, walked).map_err(|_| why)
                 }
-                (Some(before), _, _) => before,
-                (None, Some(index), Ok((_, walked))) => history.uncommitted_walked(RECORDS, &index, walked),
-                (None, _, _) => history.uncommitted(RECORDS),
+                (status, _, _) => status,
             };
             GitState::with_status(history, status)
         });

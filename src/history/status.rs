@@ -113,20 +113,8 @@ fn head_tree_is_kept(repo: &Repository, index: &gix_index::File) -> Option<bool>
 }
 
 /// Files under `records_prefix` that differ from HEAD or are not in git, as [`status`] gives
-/// them, asking git only about the files of `walked` the index does not vouch for; worked out
-/// from the index alone ([`status_from_index`]) when git status cannot be taken.
+/// them, asking git only about the files of `walked` the index does not vouch for.
 pub(super) fn status_walked(
-    g: &GitHistory,
-    records_prefix: &str,
-    index: &IndexStat,
-    walked: &Walked,
-) -> Result<Vec<(String, FileState)>, String> {
-    status_walked_by_git(g, records_prefix, index, walked)
-        .or_else(|why| status_from_index(g, records_prefix, index, walked).map_err(|_| why))
-}
-
-/// [`status_walked`], from git status only.
-fn status_walked_by_git(
     g: &GitHistory,
     records_prefix: &str,
     index: &IndexStat,

@@ -106,18 +106,17 @@ fn read_lists(fresh: &Path) -> Option<Taken> {
     let (folders, files) = (std::fs::read_to_string(&folder_list).ok()?, std::fs::read_to_string(&file_list).ok()?);
     let folders: HashSet<PathBuf> = folders
         .lines()
-        .map(|l| safe(l).then(|| l.split('/').fold(fresh.to_path_buf(), |p, s| p.join(s))))
+        .map(|l| {
+            crate::render::paths::safe_relative(l).then(|| l.split('/').fold(fresh.to_path_buf(), |p, s| p.join(s)))
+        })
         .collect::<Option<_>>()?;
-    let files: HashMap<String, std::sync::atomic::AtomicBool> =
-        files.lines().map(|l| safe(l).then(|| (l.to_string(), false.into()))).collect::<Option<_>>()?;
+    let files: HashMap<String, std::sync::atomic::AtomicBool> = files
+        .lines()
+        .map(|l| crate::render::paths::safe_relative(l).then(|| (l.to_string(), false.into())))
+        .collect::<Option<_>>()?;
     std::fs::remove_file(&folder_list).ok()?;
     std::fs::remove_file(&file_list).ok()?;
     Some(Taken { folders, files })
-}
-
-/// Whether a path from a list is one to follow: inside the folder.
-fn safe(path: &str) -> bool {
-    crate::render::paths::safe_relative(path)
 }
 
 /// Makes the old site at `old` the next build's frame at `frame`: its folders that the new site
