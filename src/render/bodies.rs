@@ -29,7 +29,7 @@ const KIND: Kind = Kind { magic: b"WMBODY\r\n", format: 1 };
 #[derive(Clone, Copy)]
 pub struct Bodies<'a> {
     /// The repository paths a body may link to.
-    pub links: &'a Links,
+    pub links: &'a Links<'a>,
     /// What earlier builds rendered for this person, when the build keeps it.
     pub memo: Option<&'a Memo>,
 }
@@ -147,7 +147,7 @@ mod tests {
     const PLACE: Place<'static> =
         Place { source: "records/yp-1/notes/2026-01-02-visit.md", page: "people/yp-1/index.html", anchor: "note-1" };
 
-    fn links() -> Links {
+    fn links() -> Links<'static> {
         Links::from_paths(["records/yp-1/pathway-plan.md".to_string()])
     }
 

@@ -22,37 +22,69 @@ pub const OPTIONS: Options = Options::ENABLE_TABLES
     .union(Options::ENABLE_TASKLISTS);
 
 /// The repository paths a body may link to: record files and attachments.
-#[derive(Debug, Clone, Default)]
-pub struct Links {
-    known: HashSet<String>,
+#[derive(Debug, Clone)]
+pub enum Links<'a> {
+    /// Those of a repository, looked up where it keeps them: copying its 100,000 paths into
+    /// a set of their own was a fiftieth of a one-note build's CPU.
+    Of(&'a crate::model::Repository),
+    /// These paths: for tests and tools, and for `waymark serve`, which keeps its own copy
+    /// up to date one person at a time.
+    Paths(HashSet<String>),
 }
 
-impl Links {
-    /// Collects every record file and attachment of a repository.
-    pub fn new(repo: &crate::model::Repository) -> Links {
+/// No paths at all: every link to a repository path is shown as missing.
+impl Default for Links<'_> {
+    fn default() -> Self {
+        Links::Paths(HashSet::new())
+    }
+}
+
+impl<'a> Links<'a> {
+    /// Every record file and attachment of a repository.
+    pub fn new(repo: &'a crate::model::Repository) -> Links<'a> {
+        Links::Of(repo)
+    }
+
+    /// The paths [`Links::new`] finds in `repo`, as a set of their own.
+    pub fn paths_of(repo: &crate::model::Repository) -> Links<'static> {
         let mut known: HashSet<String> = repo.sources.keys().cloned().collect();
         known.extend(repo.people.iter().flat_map(|p| p.attachments.iter().cloned()));
-        Links { known }
+        Links::Paths(known)
     }
 
     /// A set of links from explicit paths (for tests and tools).
-    pub fn from_paths<I: IntoIterator<Item = String>>(paths: I) -> Links {
-        Links { known: paths.into_iter().collect() }
+    pub fn from_paths<I: IntoIterator<Item = String>>(paths: I) -> Links<'static> {
+        Links::Paths(paths.into_iter().collect())
     }
 
     /// Whether the repository holds this path.
     pub fn contains(&self, repo_path: &str) -> bool {
-        self.known.contains(repo_path)
+        match self {
+            Links::Of(repo) => {
+                // An attachment is filed with the young person whose folder it is in.
+                let attachment = || {
+                    let id = repo_path.strip_prefix("records/").and_then(|rest| rest.split('/').next());
+                    id.and_then(|id| repo.person(id)).is_some_and(|p| p.attachments.iter().any(|a| a == repo_path))
+                };
+                repo.sources.contains_key(repo_path) || attachment()
+            }
+            Links::Paths(known) => known.contains(repo_path),
+        }
     }
 
-    /// Adds a path the repository now holds.
+    /// Adds a path the repository now holds (to a set of [`Links::Paths`]; a repository's own
+    /// links follow the repository).
     pub fn insert(&mut self, repo_path: String) {
-        self.known.insert(repo_path);
+        if let Links::Paths(known) = self {
+            known.insert(repo_path);
+        }
     }
 
-    /// Forgets a path the repository no longer holds.
+    /// Forgets a path the repository no longer holds (as [`Links::insert`] adds one).
     pub fn remove(&mut self, repo_path: &str) {
-        self.known.remove(repo_path);
+        if let Links::Paths(known) = self {
+            known.remove(repo_path);
+        }
     }
 }
 
@@ -172,7 +204,7 @@ impl std::fmt::Write for Marked<'_> {
 /// Ammonia's hook for relative URLs.
 struct Rewrite<'a> {
     place: Place<'a>,
-    links: &'a Links,
+    links: &'a Links<'a>,
     asked: &'a Mutex<Vec<(String, bool)>>,
 }
 
@@ -221,7 +253,7 @@ mod tests {
     const SOURCE: &str = "records/yp-1/notes/2026-01-02-visit.md";
     const PAGE: &str = "people/yp-1/index.html";
 
-    fn links() -> Links {
+    fn links() -> Links<'static> {
         Links::from_paths(
             [
                 "records/yp-1/profile.md",
@@ -233,6 +265,34 @@ mod tests {
             ]
             .map(String::from),
         )
+    }
+
+    #[test]
+    fn a_repository_links_to_its_records_and_attachments_and_nothing_else() {
+        use crate::model::{Person, Repository, Source};
+        let mut repo = Repository::default();
+        for path in ["records/yp-1/profile.md", "records/yp-2/notes/2026-01-04-call.md"] {
+            repo.sources.insert(path.into(), std::sync::Arc::new(Source::default()));
+        }
+        let mut yp1 = Person { id: "yp-1".into(), ..Person::default() };
+        yp1.attachments.push("records/yp-1/files/letter one.pdf".into());
+        repo.people = vec![yp1, Person { id: "yp-2".into(), ..Person::default() }];
+        let (view, copy) = (Links::new(&repo), Links::paths_of(&repo));
+        for (path, there) in [
+            ("records/yp-1/profile.md", true),
+            ("records/yp-2/notes/2026-01-04-call.md", true),
+            ("records/yp-1/files/letter one.pdf", true),
+            // Another person's attachment path, a missing file, a folder, a person who is not there.
+            ("records/yp-2/files/letter one.pdf", false),
+            ("records/yp-1/pathway-plan.md", false),
+            ("records/yp-1", false),
+            ("records/yp-3/files/letter one.pdf", false),
+            ("records/", false),
+            ("", false),
+        ] {
+            assert_eq!(view.contains(path), there, "{path}");
+            assert_eq!(copy.contains(path), there, "{path}");
+        }
     }
 
     fn md(body: &str) -> String {

@@ -71,8 +71,7 @@ pub fn render_to(
     let put = |path: String, content: Content| sink.put(path, content).map_err(|e| e.to_string());
     let bytes = |path: String, text: String| put(path, Content::Bytes(text.into_bytes()));
     let site_view = SiteView::new(&repo.config, today);
-    // Every record's path, which only a page made now needs: made then, off the way of the rest.
-    let links = std::sync::OnceLock::new();
+    let links = Links::new(repo);
     let by_person = diagnostics_by_person(report);
     let none = Vec::new();
     let diags_of = |p: &Person| by_person.get(p.id.as_str()).unwrap_or(&none);
@@ -117,7 +116,7 @@ pub fn render_to(
                             today,
                             theme,
                             site: &site_view,
-                            links: links.get_or_init(|| Links::new(repo)),
+                            links: &links,
                             memo: memo.as_ref(),
                             history,
                         };
@@ -323,7 +322,7 @@ pub(crate) struct PersonCtx<'a> {
     pub(crate) today: Date,
     pub(crate) theme: &'a Theme,
     pub(crate) site: &'a SiteView,
-    pub(crate) links: &'a Links,
+    pub(crate) links: &'a Links<'a>,
     /// The person's kept bodies, when the build keeps them.
     pub(crate) memo: Option<&'a bodies::Memo>,
     pub(crate) history: &'a SiteHistory<'a>,

@@ -129,7 +129,7 @@ pub struct Model {
     /// The history and git status the site shows (status kept up to date for changed folders).
     git: GitState,
     theme: Theme,
-    links: Links,
+    links: Links<'static>,
     indexed: bool,
     /// Files counted under each entry of `records/`, to keep the report's file count right.
     files_by: BTreeMap<String, usize>,
@@ -200,7 +200,7 @@ impl Loaded {
         let summary = crate::render::reuse::Reuse::summary_only();
         render::render_to(&pages, &repo, &Audience::everyone(), &report, today, &theme, &history, &summary, &|| {})?;
         let site = pages.into_inner().unwrap_or_else(|e| e.into_inner());
-        let links = Links::new(&repo);
+        let links = Links::paths_of(&repo);
         let model = Model {
             root,
             today,
