@@ -134,9 +134,9 @@ impl LiveIndex {
         counted.fill(&docs, text);
         let (names, found) = counted.lookup(&docs);
         let refs: Vec<&Doc> = docs.iter().collect();
-        let lists = Lists::of(&refs, &repo.config);
+        let (lists, places) = Lists::placed(&refs, &repo.config);
         let text_len: Vec<u32> = found.iter().map(|f| f.map_or(0, |f| f.text_len)).collect();
-        let shared = Deflater::text(&dictionary(&refs, &text_len, &|d| lists.row_with(d, &text(d))));
+        let shared = Deflater::text(&dictionary(&refs, &text_len, &|i, d| lists.row_at(d, places[i], &text(d))));
         let mut live = LiveIndex {
             config: repo.config.clone(),
             today,
@@ -199,8 +199,8 @@ impl LiveIndex {
                 let bytes = store.as_ref()?.read(&super::store::key(&base, input))?;
                 String::from_utf8(bytes).ok().map(super::Made::Text)
             };
-            let (made, firsts, dates) =
-                super::made_files(&refs, &entries, &live.lists, today, &live.shared, &stored, text);
+            let listed = super::Listed { lists: &live.lists, places: &places };
+            let (made, firsts, dates) = super::made_files(&refs, &entries, listed, today, &live.shared, &stored, text);
             let files = super::texts(made);
             live.firsts = firsts;
             live.dates = dates;

@@ -614,11 +614,12 @@ fn index_files(
     kept: &(dyn Fn(&str, u128) -> Option<Made> + Sync),
     text: &(dyn Fn(&Doc) -> std::borrow::Cow<str> + Sync),
 ) -> Vec<IndexFile> {
-    let filters = filter_entries(docs);
+    let (lists, places) = Lists::placed(docs, config);
+    let filters = filter_entries(docs, &places, &lists);
     let entries = entries(&postings.words, &filters);
-    let lists = Lists::of(docs, config);
-    let shared = Deflater::text(&dictionary(docs, &postings.text_len, &|d| lists.row_with(d, &text(d))));
-    made_files(docs, &entries, &lists, today, &shared, kept, text).0
+    let row = |i: usize, d: &Doc| lists.row_at(d, places[i], &text(d));
+    let shared = Deflater::text(&dictionary(docs, &postings.text_len, &row));
+    made_files(docs, &entries, Listed { lists: &lists, places: &places }, today, &shared, kept, text).0
 }
 
 /// Puts documents in index order: oldest first, undated records as `today` but before the
@@ -691,29 +692,40 @@ fn entries<'a>(words: &'a [postings::Word], filters: &'a [(String, String)]) -> 
     postings::merge(words, filters, |a, b| a.0 < b.0)
 }
 
-/// Each filter key (`#t:`, `#p:`, `#k:`, `#a:`) with its postings, sorted by key.
-fn filter_entries(docs: &[&Doc]) -> Vec<(String, String)> {
+/// Each filter key (`#t:`, `#p:`, `#k:`, `#a:`) with its postings, sorted by key; `places`
+/// are the documents' people and authors in `lists`.
+fn filter_entries(docs: &[&Doc], places: &[Place], lists: &Lists) -> Vec<(String, String)> {
     let n = docs.len() as u32;
-    // Gathered by kind of filter and value, so that each key is written once, not once for
-    // every document (formatting 300,000 keys was a tenth of the index's time on one thread).
-    let mut filters: FxHashMap<(&str, &str), Vec<u32>> = FxHashMap::default();
-    for (i, d) in docs.iter().enumerate() {
-        let mut add = |prefix: &'static str, value| filters.entry((prefix, value)).or_default().push(i as u32);
-        add("#t:", TYPES[d.kind]);
-        add("#p:", d.person.as_str());
+    // Gathered by kind of filter and by number, so that each key is written once, not once for
+    // every document, and no document's id is hashed again (formatting 300,000 keys was a
+    // tenth of the index's time on one thread, and hashing them most of the rest).
+    let mut types: Vec<Vec<u32>> = vec![Vec::new(); TYPES.len()];
+    let mut people: Vec<Vec<u32>> = vec![Vec::new(); lists.people.len()];
+    let mut authors: Vec<Vec<u32>> = vec![Vec::new(); lists.staff.len()];
+    let mut kinds: Vec<(&str, Vec<u32>)> = Vec::new();
+    for (i, (d, place)) in docs.iter().zip(places).enumerate() {
+        let i = i as u32;
+        types[d.kind].push(i);
+        people[place.person].push(i);
         if let Some(k) = d.note_kind {
-            add("#k:", k.as_str());
+            let k = k.as_str();
+            match kinds.iter_mut().find(|(name, _)| *name == k) {
+                Some((_, list)) => list.push(i),
+                None => kinds.push((k, vec![i])),
+            }
         }
-        if let Some(a) = &d.author {
-            add("#a:", a.as_str());
+        if let Ok(a) = usize::try_from(place.author) {
+            authors[a].push(i);
         }
     }
+    let named = |prefix: &str, value: &str| format!("{prefix}{value}");
+    let encoded = |prefix: &str, value: &str| format!("{prefix}{}", paths::encode(value));
+    let keys = (types.into_iter().enumerate().map(|(i, list)| (named("#t:", TYPES[i]), list)))
+        .chain(people.into_iter().enumerate().map(|(i, list)| (encoded("#p:", &lists.people[i].0), list)))
+        .chain(kinds.into_iter().map(|(k, list)| (named("#k:", k), list)))
+        .chain(authors.into_iter().enumerate().map(|(i, list)| (encoded("#a:", &lists.staff[i].0), list)));
     let mut keyed: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-    for ((prefix, value), list) in filters {
-        let key = match prefix {
-            "#p:" | "#a:" => format!("{prefix}{}", paths::encode(value)),
-            _ => format!("{prefix}{value}"),
-        };
+    for (key, list) in keys.filter(|(_, list)| !list.is_empty()) {
         // Two values written the same way are one filter, as the page sees them.
         let merged = keyed.entry(key).or_default();
         let before = merged.len();
@@ -755,66 +767,96 @@ struct Lists {
     staff_index: FxHashMap<String, usize>,
 }
 
+/// The [`Lists`] of documents in index order, with each one's [`Place`] in them.
+#[derive(Clone, Copy)]
+struct Listed<'a> {
+    lists: &'a Lists,
+    places: &'a [Place],
+}
+
+/// Where a document's person and author are in [`Lists`]: the numbers its row names them by
+/// (`author` is -1 for none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Place {
+    person: usize,
+    author: i64,
+}
+
 impl Lists {
-    fn of(docs: &[&Doc], config: &Config) -> Self {
+    /// The people and staff of documents in order, with each document's [`Place`] in them:
+    /// looked up once, where rows, fingerprints and filters each looked up every document's
+    /// person and author again.
+    fn placed(docs: &[&Doc], config: &Config) -> (Self, Vec<Place>) {
         let staff: Vec<(String, String)> = config.staff.iter().map(|s| (s.id.clone(), s.name.clone())).collect();
         let mut staff_index = FxHashMap::default();
         for (i, (id, _)) in staff.iter().enumerate() {
             staff_index.entry(id.clone()).or_insert(i);
         }
         let mut lists = Lists { people: Vec::new(), person_index: FxHashMap::default(), staff, staff_index };
-        for d in docs {
-            lists.add(d);
-        }
-        lists
+        let places = docs.iter().map(|d| lists.add(d)).collect();
+        (lists, places)
     }
 
-    /// Lists the document's person and author if they are new; a known person's name is updated.
-    fn add(&mut self, d: &Doc) {
-        match self.person_index.get(d.person.as_str()) {
-            Some(&i) => self.people[i].1.clone_from(&d.name),
+    /// Lists the document's person and author if they are new (a known person's name is
+    /// updated), and gives its place.
+    fn add(&mut self, d: &Doc) -> Place {
+        let person = match self.person_index.get(d.person.as_str()) {
+            Some(&i) => {
+                if self.people[i].1 != d.name {
+                    self.people[i].1.clone_from(&d.name);
+                }
+                i
+            }
             None => {
                 self.person_index.insert(d.person.clone(), self.people.len());
                 self.people.push((d.person.clone(), d.name.clone(), paths::encode(&d.person)));
+                self.people.len() - 1
             }
-        }
-        if let Some(a) = &d.author {
-            if !self.staff_index.contains_key(a) {
-                self.staff_index.insert(a.clone(), self.staff.len());
-                self.staff.push((a.clone(), a.clone()));
-            }
+        };
+        let author = match &d.author {
+            Some(a) => match self.staff_index.get(a) {
+                Some(&i) => i as i64,
+                None => {
+                    self.staff_index.insert(a.clone(), self.staff.len());
+                    self.staff.push((a.clone(), a.clone()));
+                    (self.staff.len() - 1) as i64
+                }
+            },
+            None => -1,
+        };
+        Place { person, author }
+    }
+
+    /// The place of a document already listed.
+    fn place(&self, d: &Doc) -> Place {
+        let author = d.author.as_ref().and_then(|a| self.staff_index.get(a).copied());
+        Place {
+            person: self.person_index.get(d.person.as_str()).copied().unwrap_or(0),
+            author: author.map_or(-1, |i| i as i64),
         }
     }
 
     /// A document as its chunk holds it: type, person, note kind, author, date, link, text.
     fn row(&self, d: &Doc) -> String {
-        self.row_with(d, &d.text)
+        self.row_at(d, self.place(d), &d.text)
     }
 
-    /// [`Lists::row`] with `text` as the document's text.
-    fn row_with(&self, d: &Doc, text: &str) -> String {
-        let (kind, person, note_kind, author, date, href) = self.row_fields(d);
+    /// [`Lists::row`] of a document at `place`, with `text` as its text.
+    fn row_at(&self, d: &Doc, place: Place, text: &str) -> String {
+        let (kind, person, note_kind, author, date, href) = self.row_inputs_at(d, place);
+        let href = short_href(href, &d.person);
         json!([kind, person, note_kind, author, date.map(|d| d.to_string()).unwrap_or_default(), href, text])
             .to_string()
     }
 
-    /// Everything in a document's row but its text: type, person, note kind, author, date, link.
-    fn row_fields<'a>(&self, d: &'a Doc) -> (usize, usize, &'a str, i64, Option<Date>, String) {
-        let (kind, person, note_kind, author, date, href) = self.row_inputs(d);
-        (kind, person, note_kind, author, date, short_href(href, &d.person))
+    /// What a document's row is made from but its text (the link whole), for fingerprints.
+    fn row_inputs<'a>(&self, d: &'a Doc) -> (usize, usize, &'a str, i64, Option<Date>, &'a str) {
+        self.row_inputs_at(d, self.place(d))
     }
 
-    /// What [`Lists::row_fields`] are made from (the link whole), for fingerprints.
-    fn row_inputs<'a>(&self, d: &'a Doc) -> (usize, usize, &'a str, i64, Option<Date>, &'a str) {
-        let author = d.author.as_ref().and_then(|a| self.staff_index.get(a).copied());
-        (
-            d.kind,
-            self.person_index.get(d.person.as_str()).copied().unwrap_or(0),
-            d.note_kind.map(|k| k.as_str()).unwrap_or(""),
-            author.map_or(-1, |i| i as i64),
-            d.date,
-            &d.href,
-        )
+    /// [`Lists::row_inputs`] of a document at `place`.
+    fn row_inputs_at<'a>(&self, d: &'a Doc, place: Place) -> (usize, usize, &'a str, i64, Option<Date>, &'a str) {
+        (d.kind, place.person, d.note_kind.map(|k| k.as_str()).unwrap_or(""), place.author, d.date, &d.href)
     }
 }
 
@@ -835,13 +877,14 @@ fn texts(made: Vec<IndexFile>) -> Vec<(String, String)> {
 fn made_files(
     docs: &[&Doc],
     entries: &[(&str, &str)],
-    lists: &Lists,
+    listed: Listed,
     today: Date,
     shared: &Deflater,
     kept: &(dyn Fn(&str, u128) -> Option<Made> + Sync),
     text: &(dyn Fn(&Doc) -> std::borrow::Cow<str> + Sync),
 ) -> (Vec<IndexFile>, Vec<String>, serde_json::Value) {
     use std::hash::{Hash, Hasher};
+    let Listed { lists, places } = listed;
     let make = |path: String, input: &dyn Fn(&mut Fingerprint), text: &dyn Fn() -> String| {
         let mut f = Fingerprint::default();
         path.hash(&mut f);
@@ -861,19 +904,21 @@ fn made_files(
             make(term_path(i), &|f| f.write(coded.as_bytes()), &|| term_file(i, &coded).1)
         })
         .collect();
-    files.par_extend(docs.par_chunks(DOC_CHUNK).enumerate().map(|(i, chunk)| {
-        // A row's text is made from its record only when the chunk is written again; until then
-        // the record's key stands for it.
-        let input = |f: &mut Fingerprint| {
-            f.write(shared.prefix());
-            shared.dictionary_len().hash(f);
-            for d in chunk {
-                (lists.row_inputs(d), d.key, &d.text).hash(f);
-            }
-        };
-        let rows = || chunk.iter().map(|d| lists.row_with(d, &text(d))).collect::<Vec<_>>();
-        make(doc_path(i), &input, &|| doc_file(i, &rows(), shared).1)
-    }));
+    files.par_extend(docs.par_chunks(DOC_CHUNK).zip(places.par_chunks(DOC_CHUNK)).enumerate().map(
+        |(i, (chunk, at))| {
+            // A row's text is made from its record only when the chunk is written again; until then
+            // the record's key stands for it.
+            let input = |f: &mut Fingerprint| {
+                f.write(shared.prefix());
+                shared.dictionary_len().hash(f);
+                for (d, place) in chunk.iter().zip(at) {
+                    (lists.row_inputs_at(d, *place), d.key, &d.text).hash(f);
+                }
+            };
+            let rows = || chunk.iter().zip(at).map(|(d, place)| lists.row_at(d, *place, &text(d))).collect::<Vec<_>>();
+            make(doc_path(i), &input, &|| doc_file(i, &rows(), shared).1)
+        },
+    ));
     let dates = date_runs(docs, today);
     let (path, text) = manifest(docs.len(), lists, &firsts, dates.clone(), today, shared, None);
     let mut f = Fingerprint::default();
@@ -979,7 +1024,7 @@ fn packed(method: &str, i: usize, deflater: &Deflater, data: &[u8]) -> String {
 /// the years, so it holds the phrasing, names and places records share. It is at most a
 /// 32nd of all the text (a small repository gains less from it than it costs), and at
 /// most deflate's window.
-fn dictionary(docs: &[&Doc], text_len: &[u32], row: &dyn Fn(&Doc) -> String) -> Vec<u8> {
+fn dictionary(docs: &[&Doc], text_len: &[u32], row: &dyn Fn(usize, &Doc) -> String) -> Vec<u8> {
     let text: usize = text_len.iter().map(|l| *l as usize).sum();
     let cap = (text / 32).min(encode::WINDOW);
     let mean = text / docs.len().max(1) + 1;
@@ -987,8 +1032,8 @@ fn dictionary(docs: &[&Doc], text_len: &[u32], row: &dyn Fn(&Doc) -> String) -> 
     // every document chunk.
     let step = prev_power_of_two((docs.len() * mean / cap.max(1)).max(1));
     let mut out = Vec::with_capacity(cap);
-    for d in docs.iter().step_by(step) {
-        let r = row(d);
+    for (i, d) in docs.iter().enumerate().step_by(step) {
+        let r = row(i, d);
         if out.len() + r.len() <= cap {
             out.extend_from_slice(r.as_bytes());
         }
