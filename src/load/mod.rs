@@ -964,6 +964,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_second_run_of_a_persons_files_joins_the_first_as_if_read_after_it() {
+        let mut known = Person { id: "yp-1".into(), has_profile_file: true, ..Person::default() };
+        known.attachments.push("records/yp-1/files/a.pdf".into());
+        let mut later = Person { id: "yp-1".into(), has_plan_file: true, ..Person::default() };
+        later.attachments.push("records/yp-1/files/b.pdf".into());
+        absorb(&mut known, later);
+        assert!(known.has_profile_file && known.has_plan_file && !known.has_passport_file);
+        assert_eq!(known.attachments, ["records/yp-1/files/a.pdf", "records/yp-1/files/b.pdf"]);
+        // Into a folder known only by name, a run's files move whole.
+        let mut empty = Person { id: "yp-1".into(), ..Person::default() };
+        absorb(&mut empty, known.clone());
+        assert_eq!(empty, known);
+    }
+
+    #[test]
     fn note_names() {
         assert_eq!(note_name_date("2026-11-02-home-visit.md"), Some("2026-11-02"));
         assert_eq!(note_name_date("2026-11-02.md"), None);
