@@ -50,6 +50,8 @@ impl Arrivals {
                     found.push((path.to_string(), at));
                 }
             }
+            // By path, so each folder's records are together (a folder is a prefix of its paths).
+            found.sort_unstable();
             (f.value(), found)
         };
         let mut lists: Vec<(u128, Vec<(String, i64)>)> =
@@ -60,18 +62,26 @@ impl Arrivals {
         }
         let mut by_folder: FxHashMap<String, Vec<(String, i64)>> = FxHashMap::default();
         let mut f = Fingerprint::default();
-        for (print, found) in lists {
+        for (print, mut found) in lists {
             f.write_u128(print);
-            for (path, at) in found {
-                match by_folder.get_mut(folder(&path)) {
-                    Some(list) => list.push((path, at)),
+            // A folder's list is moved in whole: looking each path's folder up on one thread
+            // was half of this.
+            while !found.is_empty() {
+                let name = folder(&found[0].0).to_string();
+                let n = found.iter().take_while(|(path, _)| folder(path) == name).count();
+                let rest = found.split_off(n);
+                match by_folder.get_mut(&name) {
+                    Some(list) => {
+                        list.extend(found);
+                        list.sort_unstable();
+                    }
                     None => {
-                        by_folder.insert(folder(&path).to_string(), vec![(path, at)]);
+                        by_folder.insert(name, found);
                     }
                 }
+                found = rest;
             }
         }
-        by_folder.par_iter_mut().for_each(|(_, list)| list.sort_unstable());
         Arrivals { by_folder, key: f.value() }
     }
 
