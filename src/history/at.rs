@@ -7,6 +7,7 @@
 //! commits never held the branch's records on their dates.
 
 use crate::model::date::Date;
+use chrono::Datelike;
 use git2::{Oid, Repository, Sort};
 use std::path::Path;
 
@@ -46,9 +47,11 @@ impl Timeline {
             let oid = oid?;
             head.get_or_insert(oid);
             if let Some(kept) = kept.as_ref().filter(|k| k.head == oid.as_bytes()) {
-                for (date, id) in &kept.commits {
-                    commits.push((*date, Oid::from_bytes(id)?));
-                    if *date < since {
+                for (day, id) in &kept.commits {
+                    // Kept::read let in only days that are dates.
+                    let date = Date::from_num_days_from_ce_opt(*day).unwrap_or_default();
+                    commits.push((date, Oid::from_bytes(id)?));
+                    if date < since {
                         break;
                     }
                 }
@@ -63,12 +66,12 @@ impl Timeline {
         }
         let changed = |h: &Oid| kept.as_ref().is_none_or(|k| k.head != h.as_bytes() || k.since != since);
         if let Some((dir, head)) = dir.zip(head.filter(changed)) {
-            Kept {
-                head: head.as_bytes().to_vec(),
-                since,
-                commits: commits.iter().map(|(d, o)| (*d, o.as_bytes().to_vec())).collect(),
+            let ids: Option<Vec<(i32, [u8; 20])>> =
+                commits.iter().map(|(d, o)| Some((d.num_days_from_ce(), o.as_bytes().try_into().ok()?))).collect();
+            // Ids of another length (a SHA-256 repository) are not kept: the line is walked.
+            if let Some(commits) = ids {
+                Kept { head: head.as_bytes().to_vec(), since, commits }.write(dir);
             }
-            .write(dir);
         }
         Ok(Timeline { commits })
     }
@@ -94,18 +97,22 @@ struct Kept {
     head: Vec<u8>,
     /// The day it was walked back to.
     since: Date,
-    /// The line, as [`Timeline`] holds it.
-    commits: Vec<(Date, Vec<u8>)>,
+    /// The line, as [`Timeline`] holds it: each commit's day (as chrono counts days from the
+    /// common era) and id. Numbers and arrays, not dates written out and vectors: writing and
+    /// reading a year of commits the other way was a fiftieth of a one-note build.
+    commits: Vec<(i32, [u8; 20])>,
 }
 
 impl Kept {
-    const KIND: crate::cachefile::Kind = crate::cachefile::Kind { magic: b"WMLINE\n\0", format: 1 };
+    /// Format 2: days as numbers and ids as arrays (format 1 wrote dates as text).
+    const KIND: crate::cachefile::Kind = crate::cachefile::Kind { magic: b"WMLINE\n\0", format: 2 };
     const FILE: &'static str = "first-parent-line.bin";
 
     /// The kept line; `None` when there is none this program can trust.
     fn read(dir: &Path) -> Option<Kept> {
         let stamp = crate::cachefile::stamp(Kept::KIND)?;
-        crate::cachefile::decode(Kept::KIND, &stamp, &std::fs::read(dir.join(Kept::FILE)).ok()?)
+        let kept: Kept = crate::cachefile::decode(Kept::KIND, &stamp, &std::fs::read(dir.join(Kept::FILE)).ok()?)?;
+        kept.commits.iter().all(|(day, _)| Date::from_num_days_from_ce_opt(*day).is_some()).then_some(kept)
     }
 
     /// Keeps the line; one that cannot be written is only walked again next time.
@@ -187,6 +194,13 @@ mod tests {
         told.commits.retain(|(_, id)| *id != c2);
         assert_eq!(kept(since), told, "only c5 was walked; the rest came from the kept line");
         assert_eq!(kept(since).at(day("2026-03-06")), Some(c5));
+
+        // A day that is no date makes the kept line untrusted: it is walked again.
+        let mut bad = Kept::read(&cache).expect("kept");
+        bad.commits[0].0 = i32::MAX;
+        bad.write(&cache);
+        assert!(Kept::read(&cache).is_none());
+        assert_eq!(kept(since), walked(since));
 
         // History rewritten under the kept head: the whole line is walked again.
         let c6 = commit(&repo, "2026-03-07", &[c3], false);
