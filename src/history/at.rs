@@ -99,7 +99,7 @@ struct Kept {
     since: Date,
     /// The line, as [`Timeline`] holds it: each commit's day (as chrono counts days from the
     /// common era) and id. Numbers and arrays, not dates written out and vectors: writing and
-    /// reading a year of commits the other way was a fiftieth of a one-note build.
+    /// reading a year of commits the other way was about a hundredth of a one-note build's CPU.
     commits: Vec<(i32, [u8; 20])>,
 }
 

@@ -212,8 +212,8 @@ fn assemble(
     let mut people: BTreeMap<String, Person> =
         folders.into_iter().map(|id| (id.clone(), Person { id, ..Person::default() })).collect();
     // A folder's files are together in walk order: each run of them is filed on its own, in
-    // parallel (filing 100,000 records on one thread was a twentieth of a one-note build), and
-    // the runs are joined in order.
+    // parallel (filing 100,000 records on one thread took a twentieth of a one-note build's
+    // time), and the runs are joined in order.
     let mut runs = Vec::new();
     let mut rest = results.as_mut_slice();
     for run in jobs.chunk_by(|a, b| a.person == b.person) {

@@ -64,8 +64,8 @@ impl Arrivals {
         let mut f = Fingerprint::default();
         for (print, mut found) in lists {
             f.write_u128(print);
-            // A folder's list is moved in whole: looking each path's folder up on one thread
-            // was half of this.
+            // A folder's list is moved in whole, not looked up again for each of its paths
+            // on this one thread.
             while !found.is_empty() {
                 let name = folder(&found[0].0).to_string();
                 let n = found.iter().take_while(|(path, _)| folder(path) == name).count();

@@ -698,7 +698,7 @@ fn filter_entries(docs: &[&Doc], places: &[Place], lists: &Lists) -> Vec<(String
     let n = docs.len() as u32;
     // Gathered by kind of filter and by number, so that each key is written once, not once for
     // every document, and no document's id is hashed again (formatting 300,000 keys was a
-    // tenth of the index's time on one thread, and hashing them most of the rest).
+    // tenth of the index's time on one thread).
     let mut types: Vec<Vec<u32>> = vec![Vec::new(); TYPES.len()];
     let mut people: Vec<Vec<u32>> = vec![Vec::new(); lists.people.len()];
     let mut authors: Vec<Vec<u32>> = vec![Vec::new(); lists.staff.len()];
