@@ -720,6 +720,12 @@ mod tests {
         staging.finish()
     }
 
+    /// A site folder `public` in `dir` and the frame a framed build keeps beside it, by the
+    /// name users see.
+    fn public_and_frame(dir: &Path) -> (PathBuf, PathBuf) {
+        (dir.join("public"), dir.join(".public.waymark-frame"))
+    }
+
     /// The names in a folder, sorted.
     fn names(dir: &Path) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(dir)
@@ -751,7 +757,7 @@ mod tests {
     fn the_old_sites_folders_are_kept_empty_for_the_next_build_and_only_those_the_new_one_has() {
         use std::os::unix::fs::MetadataExt;
         let dir = tempfile::tempdir().expect("temp dir");
-        let (out, frame) = (dir.path().join("public"), dir.path().join(".public.waymark-frame"));
+        let (out, frame) = public_and_frame(dir.path());
         let mut first = site("one");
         first.add("people/b/notes/1.html", "b's note");
         build(&first, &out).expect("first build");
@@ -797,7 +803,7 @@ mod tests {
     #[test]
     fn a_frame_that_lost_its_list_or_lies_about_its_folders_still_gives_the_right_site() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let (out, frame) = (dir.path().join("public"), dir.path().join(".public.waymark-frame"));
+        let (out, frame) = public_and_frame(dir.path());
         let mut two = site("two");
         two.add("people/b/index.html", "b");
         build(&site("one"), &out).expect("first build");
@@ -853,7 +859,7 @@ mod tests {
     fn files_the_live_site_shares_stay_in_the_frame_and_are_never_written_through() {
         use std::os::unix::fs::MetadataExt;
         let dir = tempfile::tempdir().expect("temp dir");
-        let (out, frame) = (dir.path().join("public"), dir.path().join(".public.waymark-frame"));
+        let (out, frame) = public_and_frame(dir.path());
         let kept = frame.join(FRAME_SITE);
         let mut first = site("one");
         first.add("people/b/index.html", "b's page");
@@ -912,7 +918,7 @@ mod tests {
     fn a_spare_is_written_into_only_when_no_other_name_shares_it_and_never_through_a_link() {
         use std::os::unix::fs::MetadataExt;
         let dir = tempfile::tempdir().expect("temp dir");
-        let (out, frame) = (dir.path().join("public"), dir.path().join(".public.waymark-frame"));
+        let (out, frame) = public_and_frame(dir.path());
         let spares = frame.join(FRAME_SPARES);
         let mut first = site("one");
         first.add("people/a/plan.html", "plan");
@@ -969,7 +975,7 @@ mod tests {
     #[test]
     fn a_spares_folder_that_is_a_link_is_never_followed() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let (out, frame) = (dir.path().join("public"), dir.path().join(".public.waymark-frame"));
+        let (out, frame) = public_and_frame(dir.path());
         build(&site("one"), &out).expect("first build");
         build(&site("two"), &out).expect("second build");
         let elsewhere = dir.path().join("elsewhere");
@@ -987,7 +993,8 @@ mod tests {
     #[test]
     fn a_build_adds_spares_only_while_the_frame_holds_fewer_than_its_site_has_files() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let (out, spares) = (dir.path().join("public"), dir.path().join(".public.waymark-frame").join(FRAME_SPARES));
+        let (out, frame) = public_and_frame(dir.path());
+        let spares = frame.join(FRAME_SPARES);
         let pages = |n: usize, text: &str| {
             let mut site = Site::default();
             for i in 0..n {
