@@ -49,6 +49,12 @@ pub fn encode<T: Serialize + ?Sized>(kind: Kind, stamp: &str, value: &T) -> Opti
 /// The value in a cache file's bytes, if everything about them is as [`encode`] wrote them
 /// for `kind` and `stamp`.
 pub fn decode<T: DeserializeOwned>(kind: Kind, stamp: &str, data: &[u8]) -> Option<T> {
+    decode_head(kind, stamp, data).and_then(|(value, end)| (end == data.len()).then_some(value))
+}
+
+/// The value [`encode`] framed at the start of `data` for `kind` and `stamp`, and where its
+/// frame ends: a cache may keep more after it, for reading later.
+pub fn decode_head<T: DeserializeOwned>(kind: Kind, stamp: &str, data: &[u8]) -> Option<(T, usize)> {
     let rest = data.strip_prefix(kind.magic)?;
     let rest = rest.strip_prefix(&kind.format.to_le_bytes())?;
     let (len, rest) = rest.split_first_chunk::<4>()?;
@@ -57,12 +63,44 @@ pub fn decode<T: DeserializeOwned>(kind: Kind, stamp: &str, data: &[u8]) -> Opti
         return None;
     }
     let (len, rest) = rest.split_first_chunk::<8>()?;
-    let (sum, payload) = rest.split_first_chunk::<4>()?;
-    if u64::from_le_bytes(*len) != payload.len() as u64 || u32::from_le_bytes(*sum) != crc32fast::hash(payload) {
+    let (sum, rest) = rest.split_first_chunk::<4>()?;
+    let payload = rest.get(..usize::try_from(u64::from_le_bytes(*len)).ok()?)?;
+    if u32::from_le_bytes(*sum) != crc32fast::hash(payload) {
         return None;
     }
     // The limit keeps a length that passed the checksum by chance from asking for more than the file holds.
-    options().with_limit(payload.len() as u64).deserialize(payload).ok()
+    let value = options().with_limit(payload.len() as u64).deserialize(payload).ok()?;
+    Some((value, data.len() - rest.len() + payload.len()))
+}
+
+/// Reads from `file` (whose size is `size`) only the frame [`decode_head`] decodes, and gives
+/// its value and where it ends; what follows stays unread.
+pub fn read_head<T: DeserializeOwned>(
+    kind: Kind,
+    stamp: &str,
+    file: &mut impl std::io::Read,
+    size: u64,
+) -> Option<(T, usize)> {
+    let mut data = Vec::with_capacity(64 + stamp.len());
+    let mut more = |data: &mut Vec<u8>, n: usize| {
+        let at = data.len();
+        data.resize(at + n, 0);
+        file.read_exact(&mut data[at..]).ok()
+    };
+    more(&mut data, kind.magic.len() + 8)?;
+    let (_, stamp_len) = data.split_last_chunk::<4>()?;
+    // Another program's stamp is never this one: nothing more is read.
+    if u32::from_le_bytes(*stamp_len) as usize != stamp.len() {
+        return None;
+    }
+    more(&mut data, stamp.len() + 12)?;
+    let (_, len) = data.get(..data.len() - 4)?.split_last_chunk::<8>()?;
+    let len = u64::from_le_bytes(*len);
+    if len > size {
+        return None;
+    }
+    more(&mut data, usize::try_from(len).ok()?)?;
+    decode_head(kind, stamp, &data)
 }
 
 /// Writes `bytes` beside `path` and renames them there, so a reader sees the old file or the new one whole.
@@ -118,6 +156,30 @@ mod tests {
             let mut damaged = bytes.clone();
             damaged[at] ^= 0x20;
             assert_eq!(decode::<Vec<(String, u32)>>(KIND, "me", &damaged), None, "byte {at} flipped");
+        }
+    }
+
+    #[test]
+    fn a_head_is_read_without_what_follows_it() {
+        let value = vec![("a".to_string(), 1u32)];
+        let mut bytes = encode(KIND, "me", &value).unwrap_or_default();
+        let frame = bytes.len();
+        bytes.extend_from_slice(b"kept for later");
+        assert_eq!(decode::<Vec<(String, u32)>>(KIND, "me", &bytes), None, "a whole file is only its frame");
+        assert_eq!(decode_head(KIND, "me", &bytes), Some((value.clone(), frame)));
+        let mut file = std::io::Cursor::new(&bytes);
+        assert_eq!(read_head(KIND, "me", &mut file, bytes.len() as u64), Some((value.clone(), frame)));
+        assert_eq!(file.position(), frame as u64, "nothing after the frame is read");
+        let read = |bytes: &[u8], stamp: &str| {
+            read_head::<Vec<(String, u32)>>(KIND, stamp, &mut std::io::Cursor::new(bytes), bytes.len() as u64)
+        };
+        assert_eq!(read(&bytes, "you"), None, "another program's stamp, of the same length");
+        assert_eq!(read(&bytes, "another build"), None);
+        assert_eq!(read(&bytes[..frame - 1], "me"), None, "a frame cut short");
+        for at in 0..frame {
+            let mut damaged = bytes.clone();
+            damaged[at] ^= 0x20;
+            assert_eq!(read(&damaged, "me"), None, "byte {at} flipped");
         }
     }
 

@@ -253,7 +253,7 @@ fn token_len(line: &str, col: usize) -> usize {
 /// One line of a file the repository read, for quoting.
 fn source_line<'a>(repo: &'a Repository, file: &str, line: u32) -> Option<&'a str> {
     let source = repo.sources.get(file)?;
-    source.text.lines().nth(line.checked_sub(1)? as usize)
+    source.text().lines().nth(line.checked_sub(1)? as usize)
 }
 
 /// Renders the report as the JSON object of FORMAT.md §9.

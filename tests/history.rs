@@ -660,7 +660,7 @@ fn bench_history_extraction() {
 /// What a loaded repository holds, in a form two loads can be compared by.
 fn summary(r: &waymark::model::Repository) -> (Vec<String>, Vec<(String, String)>, Vec<String>) {
     let people = r.people.iter().map(|p| format!("{}:{}:{}", p.id, p.notes.len(), p.attachments.len())).collect();
-    let sources = r.sources.iter().map(|(k, v)| (k.clone(), v.text.clone())).collect();
+    let sources = r.sources.iter().map(|(k, v)| (k.clone(), v.text().to_string())).collect();
     let diags = r.diagnostics.iter().map(|d| format!("{:?} {} {:?}", d.rule, d.file, d.pos)).collect();
     (people, sources, diags)
 }
@@ -698,7 +698,7 @@ fn the_records_at_each_month_end_come_from_the_last_commit_on_or_before_it() {
     let march = line.at(day("2026-03-31")).expect("a commit on the day itself counts");
     let text = |oid| {
         let r = waymark::load::load_at(repo.root(), &g, &prefix, oid).expect("loads");
-        r.sources["records/yp-0001/profile.md"].text.clone()
+        r.sources["records/yp-0001/profile.md"].text().to_string()
     };
     assert!(text(git2::Oid::from_str(&feb).expect("oid")).contains("February: settling"));
     assert!(text(march).contains("March: settling"));

@@ -410,7 +410,7 @@ fn bench_index_size_and_query_downloads() {
     let started = std::time::Instant::now();
     let index = waymark::render::search::build(&repo, today);
     let took = started.elapsed();
-    let markdown: usize = repo.sources.values().map(|s| s.text.len()).sum();
+    let markdown: usize = repo.sources.values().map(|s| s.text().len()).sum();
     let size =
         |prefix: &str| index.files.iter().filter(|(p, _)| p.starts_with(prefix)).map(|(_, t)| t.len()).sum::<usize>();
     let (manifest, terms, docs) = (size("search/manifest"), size("search/t/"), size("search/d/"));

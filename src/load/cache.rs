@@ -14,24 +14,31 @@
 //! parser trusts it), then the entries' length, a CRC-32 of them, and the entries in `bincode`.
 //! A file that is missing, damaged, truncated or from another program is ignored and written
 //! again; reading or writing the cache never fails a command.
+//!
+//! The texts of a file's records follow its entries, and are read only when a record's text
+//! is first asked for ([`Texts`]): most builds need few of them. The file stays open until
+//! then, so that a build writing it again (whole, under a new name) never changes what this
+//! one reads. Texts that no longer match their CRC-32 are read again from the record files.
 
 use super::records::Record;
 use super::{FileRead, Job, Src};
 use crate::cachefile::{self, Kind};
 use crate::diag::Diagnostic;
-use crate::model::Source;
+use crate::model::{BodyScan, Source, TextStore};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
-use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// The records cache's folder inside the cache folder (`.waymark/cache/`).
 pub const DIR: &str = "records";
-/// Version 3: per-folder files of (path, stat, source with its body's scan and its text's
-/// hash, record, diagnostics) in bincode's varints (version 1 had no scan, 2 no hash).
-const KIND: Kind = Kind { magic: b"WMRECS\r\n", format: 3 };
+/// Version 4: per-folder files of the texts' length and CRC-32 and each file's (path, stat,
+/// source without its text, record, diagnostics) in bincode's varints, then the texts (version
+/// 1 had no scan, 2 no text hash, 3 kept each text in its entry).
+const KIND: Kind = Kind { magic: b"WMRECS\r\n", format: 4 };
 /// A file modified this close to (or after) its cache file's writing is read again.
 pub const RACY_NS: i64 = 2_000_000_000;
 /// The cache file of `staff/`.
@@ -150,18 +157,62 @@ fn nanos(secs: i64, nsec: i64) -> Option<i64> {
     secs.checked_mul(1_000_000_000)?.checked_add(nsec)
 }
 
+/// What a cache file starts with, as read back.
+#[derive(Deserialize)]
+struct Head {
+    /// Length and CRC-32 of the texts that follow the head.
+    texts: (u64, u32),
+    entries: Vec<Entry>,
+}
+
 /// One file's entry as read back.
 #[derive(Deserialize)]
 struct Entry {
     rel: String,
     stamp: Stamp,
-    source: Option<Source>,
+    source: Option<KeptSource>,
     record: Option<Record>,
     diagnostics: Vec<Diagnostic>,
 }
 
-/// One file's entry as written: [`Entry`]'s fields, borrowed from what reading the file gave.
+/// A source as its entry keeps it: all but its text, and where that is among the texts.
+#[derive(Deserialize)]
+struct KeptSource {
+    text: (u32, u32),
+    hash: u128,
+    body_start: usize,
+    body_line: u32,
+    scan: Option<BodyScan>,
+}
+
+/// [`Head`] as written, borrowing from what reading the files gave.
 #[derive(Serialize)]
+struct HeadRef<'a> {
+    texts: (u64, u32),
+    entries: Vec<EntryOut<'a>>,
+}
+
+/// [`Entry`] as written.
+#[derive(Serialize)]
+struct EntryOut<'a> {
+    rel: &'a str,
+    stamp: Stamp,
+    source: Option<KeptSourceRef<'a>>,
+    record: Option<&'a Record>,
+    diagnostics: &'a [Diagnostic],
+}
+
+/// [`KeptSource`] as written.
+#[derive(Serialize)]
+struct KeptSourceRef<'a> {
+    text: (u32, u32),
+    hash: u128,
+    body_start: usize,
+    body_line: u32,
+    scan: Option<&'a BodyScan>,
+}
+
+/// One file's entry to write: what reading it gave.
 struct EntryRef<'a> {
     rel: &'a str,
     stamp: Stamp,
@@ -171,12 +222,17 @@ struct EntryRef<'a> {
 }
 
 impl Entry {
-    /// What reading the file gave, if the entry holds together: the record shares its source again.
-    fn into_read(self) -> Option<FileRead> {
-        let source = self.source.map(Arc::new);
-        if source.as_ref().is_some_and(|s| s.path != self.rel) {
-            return None;
-        }
+    /// What reading the file gave, if the entry holds together: the source's text is among
+    /// `texts`, and the record shares its source again.
+    fn into_read(self, texts: &Arc<Texts>) -> Option<FileRead> {
+        let source = match self.source {
+            Some(k) if k.text.0 <= k.text.1 && u64::from(k.text.1) <= texts.len => {
+                let store: Arc<dyn TextStore> = texts.clone();
+                Some(Arc::new(Source::kept(self.rel, store, k.text, k.hash, k.body_start, k.body_line, k.scan)))
+            }
+            Some(_) => return None,
+            None => None,
+        };
         let record = match (self.record, &source) {
             (Some(mut record), Some(source)) => {
                 *source_of(&mut record) = source.clone();
@@ -187,6 +243,118 @@ impl Entry {
         };
         Some(FileRead { record, source, diagnostics: self.diagnostics })
     }
+}
+
+/// The texts of one cache file's records, read from it when one is first asked for.
+#[derive(Debug)]
+pub(super) struct Texts {
+    /// The cache file, for removing when its texts are found damaged.
+    path: PathBuf,
+    /// The repository's root, where [`TextStore::read_again`] finds record files.
+    root: PathBuf,
+    /// The cache file, open since its head was read, until its texts are.
+    file: Mutex<Option<std::fs::File>>,
+    /// Where the texts start in the file.
+    at: u64,
+    /// Their length.
+    len: u64,
+    /// Their CRC-32.
+    crc: u32,
+    /// The texts once read, or `None` if they could not be read whole.
+    text: OnceLock<Option<String>>,
+}
+
+/// How many cache files are held open for their texts.
+static HELD: AtomicUsize = AtomicUsize::new(0);
+
+impl Texts {
+    /// Reads the texts, closing the file; `None` (and the cache file removed, so that the next
+    /// command makes it again) when they are not as written.
+    fn load(&self) -> Option<String> {
+        let file = self.file.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if file.is_some() {
+            HELD.fetch_sub(1, Ordering::Relaxed);
+        }
+        let read = |mut file: std::fs::File| {
+            use std::io::{Read, Seek};
+            file.seek(std::io::SeekFrom::Start(self.at)).ok()?;
+            let mut bytes = vec![0; usize::try_from(self.len).ok()?];
+            file.read_exact(&mut bytes).ok()?;
+            (crc32fast::hash(&bytes) == self.crc).then_some(bytes)
+        };
+        let text = file.and_then(read).and_then(|bytes| String::from_utf8(bytes).ok());
+        if text.is_none() {
+            let _ = std::fs::remove_file(&self.path);
+        }
+        text
+    }
+
+    /// Reads the texts now rather than when first asked for.
+    fn read_now(&self) {
+        self.get(0, 0);
+    }
+}
+
+impl TextStore for Texts {
+    fn get(&self, start: u32, end: u32) -> Option<&str> {
+        self.text.get_or_init(|| self.load()).as_deref()?.get(start as usize..end as usize)
+    }
+
+    fn read_again(&self, path: &str, hash: u128) -> String {
+        let file = path.split('/').fold(self.root.clone(), |p, s| p.join(s));
+        match std::fs::read(&file).ok().and_then(|bytes| super::decode(&bytes).ok()) {
+            Some(text) if xxhash_rust::xxh3::xxh3_128(text.as_bytes()) == hash => text,
+            // What this command has shown of the record so far came from the text it had: going
+            // on with another could mix the two, and keep the mix in the caches.
+            _ => {
+                eprintln!(
+                    "error: {} changed while Waymark was reading it, and the records cache's copy of it \
+                     ({}) could not be read back.\n  = help: nothing was changed; run the command again",
+                    crate::term::visible(path),
+                    crate::term::visible(&self.path.display().to_string()),
+                );
+                std::process::exit(1)
+            }
+        }
+    }
+}
+
+impl Drop for Texts {
+    fn drop(&mut self) {
+        let held = match self.file.get_mut() {
+            Ok(file) => file.is_some(),
+            Err(poisoned) => poisoned.into_inner().is_some(),
+        };
+        if held {
+            HELD.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+}
+
+/// How many cache files may be held open for their texts: a quarter of the files this
+/// process may have open, so that writing the site never runs short.
+fn may_hold() -> usize {
+    static MAY: OnceLock<usize> = OnceLock::new();
+    *MAY.get_or_init(|| {
+        #[cfg(target_os = "linux")]
+        {
+            use rustix::process::{getrlimit, setrlimit, Resource};
+            // The soft limit is often 1,024 where the hard one is far higher: as much as
+            // allowed, as Go programs take, up to 65,536.
+            let mut limit = getrlimit(Resource::Nofile);
+            let want = limit.maximum.unwrap_or(65_536).min(65_536);
+            if limit.current.is_some_and(|now| now < want) {
+                limit.current = Some(want);
+                let _ = setrlimit(Resource::Nofile, limit);
+            }
+            let now = getrlimit(Resource::Nofile).current.unwrap_or(65_536);
+            usize::try_from(now / 4).unwrap_or(0)
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            128
+        }
+    })
 }
 
 /// The record's own source, which the cache keeps once beside it.
@@ -228,6 +396,7 @@ fn file_name(job: &Job) -> Option<String> {
 /// have given for every job, in order, with the stamp of each file on the disk (attachments
 /// too) where one could be taken, and rewrites the cache files that changed.
 pub(super) fn read_through(
+    root: &Path,
     dir: &Path,
     jobs: &[Job],
     read: &(dyn Fn(&Job) -> FileRead + Sync),
@@ -252,7 +421,7 @@ pub(super) fn read_through(
     }
     groups.par_iter().zip(parts).for_each(|(group, (part, part_stamps))| {
         let done = match group.first().and_then(file_name) {
-            Some(name) => read_group(&dir.join(name), program, group, read),
+            Some(name) => read_group(&dir.join(name), root, program, group, read),
             None => group.par_iter().map(|job| (None, read(job))).collect(),
         };
         for ((slot, stamp_slot), (stamp, done)) in part.iter_mut().zip(part_stamps.iter_mut()).zip(done) {
@@ -269,13 +438,14 @@ pub(super) fn read_through(
 /// that file again if anything in it was missing, untrusted or gone.
 fn read_group(
     path: &Path,
+    root: &Path,
     program: &str,
     jobs: &[Job],
     read: &(dyn Fn(&Job) -> FileRead + Sync),
 ) -> Vec<(Option<Stamp>, FileRead)> {
-    let (entries, written, mut stale) = match open(path, program) {
-        Some((entries, written)) => (entries, written, false),
-        None => (Vec::new(), i64::MIN, true),
+    let (entries, written, texts, mut stale) = match open(path, root, program) {
+        Some((entries, written, texts)) => (entries, written, Some(texts), false),
+        None => (Vec::new(), i64::MIN, None, true),
     };
     let at: FxHashMap<&str, usize> = entries.iter().enumerate().map(|(i, e)| (e.rel.as_str(), i)).collect();
     let places: Vec<Option<usize>> =
@@ -299,7 +469,9 @@ fn read_group(
                 return (stamp, read(job), true);
             }
             let hit = match (stamp, slot) {
-                (Some(now), Some(entry)) if usable(entry.stamp, now, written) => entry.into_read(),
+                (Some(now), Some(entry)) if usable(entry.stamp, now, written) => {
+                    texts.as_ref().and_then(|texts| entry.into_read(texts))
+                }
                 _ => None,
             };
             match hit {
@@ -329,23 +501,60 @@ fn read_group(
     found.into_iter().map(|(stamp, done, _)| (stamp, done)).collect()
 }
 
-/// The entries of the cache file at `path`, and when the file was written; `None` when it is
-/// missing or cannot be trusted whole.
-fn open(path: &Path, program: &str) -> Option<(Vec<Entry>, i64)> {
-    let written = Stamp::at_path(path)?.mtime;
-    let data = std::fs::read(path).ok()?;
-    Some((decode(&data, program)?, written))
+/// The entries of the cache file at `path`, when the file was written, and its texts (read
+/// when first asked for); `None` when the file is missing or its head cannot be trusted whole.
+fn open(path: &Path, root: &Path, program: &str) -> Option<(Vec<Entry>, i64, Arc<Texts>)> {
+    let mut file = std::fs::File::open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    let written = Stamp::of(&meta)?.mtime;
+    let (head, at): (Head, usize) = cachefile::read_head(KIND, program, &mut file, meta.len())?;
+    let at = at as u64;
+    if at.checked_add(head.texts.0) != Some(meta.len()) {
+        return None;
+    }
+    HELD.fetch_add(1, Ordering::Relaxed);
+    let texts = Arc::new(Texts {
+        path: path.to_path_buf(),
+        root: root.to_path_buf(),
+        file: Mutex::new(Some(file)),
+        at,
+        len: head.texts.0,
+        crc: head.texts.1,
+        text: OnceLock::new(),
+    });
+    if HELD.load(Ordering::Relaxed) > may_hold() {
+        texts.read_now();
+    }
+    Some((head.entries, written, texts))
 }
 
-/// The entries of a cache file's bytes, if everything about them is as written by `program`.
-fn decode(data: &[u8], program: &str) -> Option<Vec<Entry>> {
-    cachefile::decode(KIND, program, data)
+/// The bytes of a cache file holding `entries`: its head, then their texts.
+fn encode(program: &str, entries: &[EntryRef]) -> Option<Vec<u8>> {
+    let mut texts = String::new();
+    let mut out = Vec::with_capacity(entries.len());
+    for e in entries {
+        let source = match e.source {
+            Some(s) => {
+                let start = u32::try_from(texts.len()).ok()?;
+                texts.push_str(s.text());
+                let text = (start, u32::try_from(texts.len()).ok()?);
+                let (body_start, body_line, scan) = (s.body_start, s.body_line, s.scan.as_ref());
+                Some(KeptSourceRef { text, hash: s.text_hash(), body_start, body_line, scan })
+            }
+            None => None,
+        };
+        let (rel, stamp, record, diagnostics) = (e.rel, e.stamp, e.record, e.diagnostics);
+        out.push(EntryOut { rel, stamp, source, record, diagnostics });
+    }
+    let head = HeadRef { texts: (texts.len() as u64, crc32fast::hash(texts.as_bytes())), entries: out };
+    let mut bytes = cachefile::encode(KIND, program, &head)?;
+    bytes.extend_from_slice(texts.as_bytes());
+    Some(bytes)
 }
 
 /// Writes the cache file whole.
 fn write(path: &Path, program: &str, entries: &[EntryRef]) -> std::io::Result<()> {
-    let bytes = cachefile::encode(KIND, program, entries)
-        .ok_or_else(|| std::io::Error::other("the cache could not be encoded"))?;
+    let bytes = encode(program, entries).ok_or_else(|| std::io::Error::other("the cache could not be encoded"))?;
     cachefile::write_whole(path, &bytes)
 }
 
@@ -421,12 +630,17 @@ mod tests {
                 parsed.fetch_add(1, Ordering::Relaxed);
                 read_record(job, &Overlay::new())
             };
-            let (out, _) = read_through(&self.cache, &self.jobs(), &read);
+            let (out, _) = read_through(&self.root, &self.cache, &self.jobs(), &read);
             (out, parsed.into_inner())
         }
 
         fn cache_file(&self) -> PathBuf {
             self.cache.join(DIR).join("person-yp-0001.bin")
+        }
+
+        /// The entries of the cache file, if it is whole.
+        fn entries(&self) -> Option<Vec<Entry>> {
+            open(&self.cache_file(), &self.root, program()?).map(|(entries, _, _)| entries)
         }
 
         /// Moves the cache file's own time back, as if it had been written a minute ago.
@@ -505,14 +719,14 @@ mod tests {
             kind: None,
         });
         let read = |job: &Job| read_record(job, &Overlay::new());
-        let (_, stamps) = read_through(&f.cache, &jobs, &read);
+        let (_, stamps) = read_through(&f.root, &f.cache, &jobs, &read);
         let meta = std::fs::symlink_metadata(&scan).expect("stat");
         assert_eq!(stamps[2], Stamp::of(&meta), "the attachment is stamped for git's index");
         assert!(stamps.iter().all(Option::is_some));
         f.settle();
         let file = f.cache_file();
         let written = std::fs::metadata(&file).expect("cache written").modified().expect("mtime");
-        let (_, again) = read_through(&f.cache, &jobs, &read);
+        let (_, again) = read_through(&f.root, &f.cache, &jobs, &read);
         assert_eq!(again, stamps);
         let now = std::fs::metadata(&file).expect("cache").modified().expect("mtime");
         assert_eq!(now, written, "an attachment never makes the cache file be written again");
@@ -543,7 +757,7 @@ mod tests {
         std::fs::File::options().write(true).open(&path).and_then(|file| file.set_modified(mtime)).expect("mtime");
         let (read, parsed) = f.read();
         assert_eq!(parsed, 1, "only the changed note is parsed");
-        assert!(read[0].source.as_ref().is_some_and(|s| s.text.contains("HOME")));
+        assert!(read[0].source.as_ref().is_some_and(|s| s.text().contains("HOME")));
         // The entry just written is racy (its change time is now) until the cache is older than it.
         f.settle();
         let replaced = path.with_extension("new");
@@ -552,7 +766,7 @@ mod tests {
         std::fs::rename(&replaced, &path).expect("rename");
         let (read, parsed) = f.read();
         assert_eq!(parsed, 1);
-        assert!(read[0].source.as_ref().is_some_and(|s| s.text.contains("Home")));
+        assert!(read[0].source.as_ref().is_some_and(|s| s.text().contains("Home")));
     }
 
     #[test]
@@ -601,9 +815,7 @@ mod tests {
         f.rels.pop();
         let (_, parsed) = f.read();
         assert_eq!(parsed, 0);
-        let data = std::fs::read(f.cache_file()).expect("cache");
-        let entries = decode(&data, program().expect("program")).expect("valid");
-        assert_eq!(entries.len(), 1);
+        assert_eq!(f.entries().map(|e| e.len()), Some(1));
     }
 
     #[test]
@@ -612,8 +824,8 @@ mod tests {
         let (first, _) = f.read();
         let good = std::fs::read(f.cache_file()).expect("cache");
         let mut flipped = good.clone();
-        let last = flipped.len() - 1;
-        flipped[last] ^= 0x20;
+        let in_head = good.len() - NOTE.len() * 2 - 10;
+        flipped[in_head] ^= 0x20;
         let mut other_format = good.clone();
         other_format[8] ^= 1;
         let mut other_program = good.clone();
@@ -633,8 +845,7 @@ mod tests {
             let (read, parsed) = f.read();
             assert_eq!(parsed, 2, "{what}: every file read again");
             same(&first, &read);
-            let rebuilt = std::fs::read(f.cache_file()).expect("cache");
-            assert!(decode(&rebuilt, program().expect("program")).is_some(), "{what}: rewritten whole");
+            assert!(f.entries().is_some(), "{what}: rewritten whole");
         }
     }
 
@@ -655,11 +866,51 @@ mod tests {
                 diagnostics: &r.diagnostics,
             })
             .collect();
-        let bytes = cachefile::encode(KIND, "me", &refs).expect("encodes");
-        assert!(decode(&bytes, "someone else").is_none());
-        let back = decode(&bytes, "me").expect("decodes");
+        let path = f.cache.join("round-trip.bin");
+        std::fs::write(&path, encode("me", &refs).expect("encodes")).expect("write");
+        assert!(open(&path, &f.root, "someone else").is_none());
+        let (back, _, texts) = open(&path, &f.root, "me").expect("opens");
         assert_eq!(back.len(), 2);
-        let reads: Vec<FileRead> = back.into_iter().map(|e| e.into_read().expect("whole")).collect();
+        let reads: Vec<FileRead> = back.into_iter().map(|e| e.into_read(&texts).expect("whole")).collect();
         same(&first, &reads);
+    }
+
+    #[test]
+    fn texts_are_read_from_the_cache_file_as_it_was_when_opened() {
+        let f = two_notes();
+        let (first, _) = f.read();
+        f.settle();
+        let (second, parsed) = f.read();
+        assert_eq!(parsed, 0);
+        // Another command writes the cache file again (whole, under a new name) before this
+        // one asks for a text: this one still reads the file it opened.
+        let other = f.cache.join("other.bin");
+        std::fs::write(&other, b"not this cache any more").expect("write");
+        std::fs::rename(&other, f.cache_file()).expect("rename");
+        same(&first, &second);
+        assert_eq!(std::fs::read(f.cache_file()).expect("there"), b"not this cache any more");
+    }
+
+    #[test]
+    fn damaged_texts_are_read_again_from_the_records_and_the_cache_made_again() {
+        let f = two_notes();
+        let (first, _) = f.read();
+        f.settle();
+        // A byte of the texts, which follow the head, is changed in place.
+        let mut bytes = std::fs::read(f.cache_file()).expect("cache");
+        let last = bytes.len() - 3;
+        bytes[last] ^= 0x20;
+        let file = std::fs::File::options().write(true).open(f.cache_file()).expect("open");
+        std::io::Write::write_all(&mut &file, &bytes).expect("write");
+        drop(file);
+        f.settle();
+        let (read, parsed) = f.read();
+        assert_eq!(parsed, 0, "the head is whole, so the records come from the cache");
+        same(&first, &read);
+        assert!(!f.cache_file().exists(), "the damaged cache file is removed");
+        let (again, parsed) = f.read();
+        assert_eq!(parsed, 2, "and made again by the next command");
+        same(&first, &again);
+        assert!(f.entries().is_some());
     }
 }

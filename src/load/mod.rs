@@ -123,7 +123,7 @@ fn load_from(root: &Path, overlay: &Overlay, cache_dir: Option<&Path>) -> Result
     let read = |job: &Job| read_record(job, overlay);
     let (results, stamps) = match cache_dir {
         // A staged file's record is not the disk's: the cache is the disk's only.
-        Some(dir) if overlay.is_empty() => cache::read_through(dir, &jobs, &read),
+        Some(dir) if overlay.is_empty() => cache::read_through(root, dir, &jobs, &read),
         _ => (jobs.par_iter().map(read).collect(), vec![None; jobs.len()]),
     };
     let mut walked = met;
@@ -919,7 +919,7 @@ fn read_record(job: &Job, overlay: &Overlay) -> FileRead {
     };
     let scan = Some(crate::check::links::scan(text.get(split.body_start..).unwrap_or("")));
     let source = Arc::new(Source::new(job.rel.clone(), text, split.body_start, split.body_line, scan));
-    let node = match yaml::parse(&source.text[split.yaml], 2) {
+    let node = match yaml::parse(&source.text()[split.yaml], 2) {
         Ok(n) => n,
         Err(e) => {
             let d = syntax(

@@ -339,7 +339,7 @@ fn plan(source: Arc<Source>, f: &Fields<'_, '_>) -> PathwayPlan {
 /// the quotes are only visible in the source, so that is where we look.
 fn by_whom(g: &Fields<'_, '_>, source: &Source) -> Option<Spanned<ByWhom>> {
     let t = g.text("by_whom")?;
-    let quoted = char_at(&source.text, t.pos).is_some_and(|c| c == '"' || c == '\'');
+    let quoted = char_at(source.text(), t.pos).is_some_and(|c| c == '"' || c == '\'');
     let who = if t.value == "young-person" {
         ByWhom::YoungPerson
     } else if quoted || !valid_id(&t.value) {

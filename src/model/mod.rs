@@ -74,28 +74,59 @@ impl<T: Copy> Field<T> {
 
 /// The text of one record file, shared by the record and its diagnostics.
 ///
-/// Made only by [`Source::new`], which fingerprints the text once; nothing changes the text
-/// of a source after that.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// Made only by [`Source::new`], which fingerprints the text once, or by [`Source::kept`] for
+/// a text the records cache keeps; nothing changes the text of a source after that.
+#[derive(Debug, Clone)]
 pub struct Source {
     /// Path relative to the repository root, `/`-separated.
     pub path: String,
-    /// The whole file, without byte-order mark, with `\n` line endings.
-    pub text: String,
+    /// The whole file, without byte-order mark, with `\n` line endings: see [`Source::text`].
+    text: SourceText,
     /// Byte offset where the Markdown body starts.
     pub body_start: usize,
     /// Line number (1-based) of the body's first line.
     pub body_line: u32,
     /// The body's links and nesting, when found as the file was read (see [`BodyScan`]).
     pub scan: Option<BodyScan>,
-    /// XXH3's 128-bit hash of `text`, made once when the file is read and kept with it by the
+    /// XXH3's 128-bit hash of the text, made once when the file is read and kept with it by the
     /// records cache: pages and the search index fingerprint every record on every build.
     hash: u128,
+}
+
+/// Where a source's text is.
+#[derive(Debug, Clone)]
+enum SourceText {
+    /// Read with the source.
+    Own(String),
+    /// Bytes `start..end` of a text the records cache keeps, read when first asked for: a
+    /// build that changes one note needs the text of few of the other records, and reading
+    /// all of them was a tenth of its time.
+    Kept { store: Arc<dyn TextStore>, start: u32, end: u32, again: std::sync::OnceLock<String> },
+}
+
+/// Keeps the texts of sources made by [`Source::kept`] until they are asked for.
+pub trait TextStore: std::fmt::Debug + Send + Sync {
+    /// The kept text's bytes `start..end`, or `None` when it cannot be read back whole.
+    fn get(&self, start: u32, end: u32) -> Option<&str>;
+    /// The text of the record file at `path` read again from the disk, for when [`TextStore::get`]
+    /// cannot give it; it must hash to `hash`, as the kept text did.
+    fn read_again(&self, path: &str, hash: u128) -> String;
 }
 
 impl Default for Source {
     fn default() -> Source {
         Source::new(String::new(), String::new(), 0, 0, None)
+    }
+}
+
+impl PartialEq for Source {
+    fn eq(&self, other: &Source) -> bool {
+        self.path == other.path
+            && self.hash == other.hash
+            && self.body_start == other.body_start
+            && self.body_line == other.body_line
+            && self.scan == other.scan
+            && self.text() == other.text()
     }
 }
 
@@ -116,7 +147,34 @@ impl Source {
     /// offset and a line) and scan.
     pub fn new(path: String, text: String, body_start: usize, body_line: u32, scan: Option<BodyScan>) -> Source {
         let hash = xxhash_rust::xxh3::xxh3_128(text.as_bytes());
+        Source { path, text: SourceText::Own(text), body_start, body_line, scan, hash }
+    }
+
+    /// The source of the file at `path` whose text, hashing to `hash`, is bytes `start..end` of
+    /// what `store` keeps; the rest as [`Source::new`] takes it.
+    #[allow(clippy::too_many_arguments)] // each is one of the source's own fields
+    pub fn kept(
+        path: String,
+        store: Arc<dyn TextStore>,
+        (start, end): (u32, u32),
+        hash: u128,
+        body_start: usize,
+        body_line: u32,
+        scan: Option<BodyScan>,
+    ) -> Source {
+        let text = SourceText::Kept { store, start, end, again: std::sync::OnceLock::new() };
         Source { path, text, body_start, body_line, scan, hash }
+    }
+
+    /// The whole file, without byte-order mark, with `\n` line endings.
+    pub fn text(&self) -> &str {
+        match &self.text {
+            SourceText::Own(text) => text,
+            SourceText::Kept { store, start, end, again } => match store.get(*start, *end) {
+                Some(text) => text,
+                None => again.get_or_init(|| store.read_again(&self.path, self.hash)),
+            },
+        }
     }
 
     /// A fingerprint of the text: the same text, the same hash.
@@ -126,7 +184,7 @@ impl Source {
 
     /// The Markdown body after the front matter.
     pub fn body(&self) -> &str {
-        self.text.get(self.body_start..).unwrap_or("")
+        self.text().get(self.body_start..).unwrap_or("")
     }
 }
 

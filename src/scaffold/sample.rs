@@ -237,7 +237,7 @@ fn person_events(
         let mut files = vec![note.source.path.clone()];
         attachments.retain(|a| {
             let name = a.rsplit('/').next().unwrap_or(a);
-            let linked = note.source.text.contains(name);
+            let linked = note.source.text().contains(name);
             if linked {
                 files.push(a.clone());
             }

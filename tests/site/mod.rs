@@ -360,7 +360,7 @@ pub fn needles(root: &Path) -> Vec<Needle> {
         add(None, "staff name", &staff.name, &[]);
     }
     let text_of = |p: &waymark::model::Person| -> String {
-        p.sources().map(|s| s.text.to_lowercase()).collect::<Vec<_>>().join("\n")
+        p.sources().map(|s| s.text().to_lowercase()).collect::<Vec<_>>().join("\n")
     };
     let others: Vec<(String, String)> = repo.people.iter().map(|p| (p.id.clone(), text_of(p))).collect();
     // Words the site's own chrome holds (a "transition" link, a "completely" rating legend) describe nobody.
@@ -386,7 +386,7 @@ pub fn needles(root: &Path) -> Vec<Needle> {
             add(id, "NHS number", &nhs.value, &[]);
         }
         for note in &person.notes {
-            let body = &note.source.text[note.source.body_start..];
+            let body = &note.source.text()[note.source.body_start..];
             let word = body
                 .split(|c: char| !c.is_ascii_alphabetic())
                 .filter(|w| w.len() >= 8)
