@@ -248,6 +248,14 @@ impl<'a> StaffLookup<'a> {
         self.ids.get(id).copied()
     }
 
+    /// As [`Config::staff_name`].
+    pub fn name<'b>(&self, id: &'b str) -> &'b str
+    where
+        'a: 'b,
+    {
+        self.by_id(id).map_or(id, |s| s.name.as_str())
+    }
+
     /// As [`Config::staff_by_email`].
     pub fn by_email(&self, email: &str) -> Option<&'a Staff> {
         self.emails.get(email_key(email).as_ref()).copied()

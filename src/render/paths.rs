@@ -107,9 +107,16 @@ pub fn passport_page(id: &str) -> String {
     format!("people/{id}/passport.html")
 }
 
+/// What the anchor of a note on its person's page starts with, before the note's file stem.
+pub const NOTE_ANCHOR: &str = "note-";
+/// What the anchor of a feedback record starts with, before its file stem.
+pub const FEEDBACK_ANCHOR: &str = "feedback-";
+/// What the anchor of an outcome reading starts with, before its file stem.
+pub const OUTCOME_ANCHOR: &str = "outcome-";
+
 /// The anchor of a note on its person's page, from the note's file stem.
 pub fn note_anchor(stem: &str) -> String {
-    format!("note-{stem}")
+    format!("{NOTE_ANCHOR}{stem}")
 }
 
 /// A person's printable turning-18 page.
@@ -119,12 +126,12 @@ pub fn transition_page(id: &str) -> String {
 
 /// The anchor of a feedback record on its person's page.
 pub fn feedback_anchor(stem: &str) -> String {
-    format!("feedback-{stem}")
+    format!("{FEEDBACK_ANCHOR}{stem}")
 }
 
 /// The anchor of an outcome reading on its person's page.
 pub fn outcome_anchor(stem: &str) -> String {
-    format!("outcome-{stem}")
+    format!("{OUTCOME_ANCHOR}{stem}")
 }
 
 /// The file name of a path without its extension (`2026-11-02-visit` for `notes/2026-11-02-visit.md`).
@@ -213,19 +220,37 @@ pub fn root_of(page: &str) -> String {
 /// Percent-encodes everything in one path segment or fragment except unreserved characters.
 pub fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    push_encoded(&mut out, s);
+    out
+}
+
+/// Adds `s` to `out` as [`encode`] gives it.
+pub fn push_encoded(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
         }
     }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_is_encoded_byte_by_byte_keeping_only_unreserved_characters() {
+        assert_eq!(encode("2026-11-02_visit.v2~a"), "2026-11-02_visit.v2~a");
+        assert_eq!(encode("a b/ç#?"), "a%20b%2F%C3%A7%23%3F");
+        let mut out = String::from("page.html#");
+        push_encoded(&mut out, NOTE_ANCHOR);
+        push_encoded(&mut out, "2026 visit");
+        assert_eq!(out, format!("page.html#{}", encode(&note_anchor("2026 visit"))));
+    }
 
     #[test]
     fn records_map_to_pages() {

@@ -159,8 +159,9 @@ pub fn documents_with(repo: &Repository, text: bool, arrivals: &Arrivals) -> Vec
 /// copied each of them several times over, and read in order through [`sort`]ed references.
 fn document_groups(repo: &Repository, text: bool, arrivals: &Arrivals) -> Vec<Vec<Doc>> {
     let config = &repo.config;
+    let staff = config.staff_lookup();
     let mut groups: Vec<Vec<Doc>> =
-        repo.people.par_iter().map(|p| person_docs_with(p, config, text, arrivals)).collect();
+        repo.people.par_iter().map(|p| person_docs_with(p, config, &staff, text, arrivals)).collect();
     groups.push(supervision_docs(repo, arrivals));
     groups
 }
@@ -320,12 +321,18 @@ pub fn text_of<'a>(repo: &Repository, d: &'a Doc) -> std::borrow::Cow<'a, str> {
 }
 
 fn person_docs(person: &Person, config: &Config) -> Vec<Doc> {
-    person_docs_with(person, config, true, &Arrivals::none())
+    person_docs_with(person, config, &config.staff_lookup(), true, &Arrivals::none())
 }
 
-/// A young person's search documents; with `text` false, each one's text is left empty and
-/// [`text_of`] makes it when it is needed.
-pub fn person_docs_with(person: &Person, config: &Config, text: bool, arrivals: &Arrivals) -> Vec<Doc> {
+/// A young person's search documents, with staff names from `staff`; with `text` false, each
+/// one's text is left empty and [`text_of`] makes it when it is needed.
+pub fn person_docs_with(
+    person: &Person,
+    config: &Config,
+    staff: &crate::config::StaffLookup,
+    text: bool,
+    arrivals: &Arrivals,
+) -> Vec<Doc> {
     use std::hash::Hash;
     let shown = person.shown_full_name();
     let mut name = shown.clone();
@@ -336,12 +343,16 @@ pub fn person_docs_with(person: &Person, config: &Config, text: bool, arrivals: 
     let page = paths::person_page(&person.id);
     // Every note, reading and view links to the person's page: its link is made once.
     let page_href = paths::href(PAGE, &page);
-    let link = |target: &str, anchor: Option<String>| {
-        let mut h = if target == page { page_href.clone() } else { paths::href(PAGE, target) };
-        if let Some(a) = anchor {
-            h.push('#');
-            h.push_str(&paths::encode(&a));
-        }
+    let link = |target: &str| if target == page { page_href.clone() } else { paths::href(PAGE, target) };
+    // A record shown on the person's page, by its anchor there (`prefix` and the file's stem):
+    // made in one string, as every note and reading has one.
+    let anchored = |prefix: &str, path: &str| {
+        let stem = paths::stem(path);
+        let mut h = String::with_capacity(page_href.len() + 1 + prefix.len() + stem.len());
+        h.push_str(&page_href);
+        h.push('#');
+        paths::push_encoded(&mut h, prefix);
+        paths::push_encoded(&mut h, stem);
         h
     };
     let doc = |kind: usize, part: Part, date: Option<Date>, author: Option<String>, href: String, extra: &str| {
@@ -351,7 +362,7 @@ pub fn person_docs_with(person: &Person, config: &Config, text: bool, arrivals: 
         }
         if let Some(a) = &author {
             meta.push(' ');
-            meta.push_str(config.staff_name(a));
+            meta.push_str(staff.name(a));
         }
         if let Some(d) = date {
             meta.push(' ');
@@ -384,50 +395,54 @@ pub fn person_docs_with(person: &Person, config: &Config, text: bool, arrivals: 
     };
     let mut out = Vec::with_capacity(3 + person.notes.len() + person.outcomes.len() + person.feedback.len());
     if person.profile.is_some() {
-        out.push(doc(3, Part::Profile, None, None, link(&page, None), ""));
+        out.push(doc(3, Part::Profile, None, None, link(&page), ""));
     }
     if let Some(plan) = &person.plan {
         let last = plan.last_review();
         let date = last.and_then(|r| r.date.as_ref().map(|d| d.value)).or(plan.started.as_ref().map(|d| d.value));
         let by = last.and_then(|r| r.by.as_ref().map(|b| b.value.clone()));
         let target = if has_plan_page(person) { paths::plan_page(&person.id) } else { page.clone() };
-        out.push(doc(1, Part::Plan, date, by, link(&target, None), "pathway"));
+        out.push(doc(1, Part::Plan, date, by, link(&target), "pathway"));
     }
     if let Some(pp) = &person.passport {
         let date = pp.last_health_assessment.as_ref().map(|d| d.value);
         let target = if has_passport_page(person) { paths::passport_page(&person.id) } else { page.clone() };
-        out.push(doc(2, Part::Passport, date, None, link(&target, None), "health"));
+        out.push(doc(2, Part::Passport, date, None, link(&target), "health"));
     }
+    // Each kind's label, made once for all of the person's notes of that kind.
+    let mut labels: Vec<(NoteKind, String)> = Vec::new();
     for (i, n) in person.notes.iter().enumerate() {
         if n.restricted && !config.search.include_restricted {
             continue;
         }
         let kind = n.kind.as_ref().map(|k| k.value);
-        let anchor = paths::note_anchor(paths::stem(&n.source.path));
-        let extra = kind.map(|k| label(k.as_str())).unwrap_or_default();
-        let mut d =
-            doc(0, Part::Note(i), Some(n.date.value), Some(n.author.value.clone()), link(&page, Some(anchor)), &extra);
+        let extra = match kind {
+            Some(k) => match labels.iter().position(|(l, _)| *l == k) {
+                Some(at) => at,
+                None => {
+                    labels.push((k, label(k.as_str())));
+                    labels.len() - 1
+                }
+            },
+            None => usize::MAX,
+        };
+        let extra = labels.get(extra).map_or("", |(_, l)| l.as_str());
+        let href = anchored(paths::NOTE_ANCHOR, &n.source.path);
+        let mut d = doc(0, Part::Note(i), Some(n.date.value), Some(n.author.value.clone()), href, extra);
         d.note_kind = kind;
         out.push(d);
     }
     for (i, o) in person.outcomes.iter().enumerate() {
-        let anchor = paths::outcome_anchor(paths::stem(&o.source.path));
         let by = o.by.as_ref().map(|b| b.value.clone());
-        out.push(doc(4, Part::Outcome(i), Some(o.date.value), by, link(&page, Some(anchor)), "reading"));
+        let href = anchored(paths::OUTCOME_ANCHOR, &o.source.path);
+        out.push(doc(4, Part::Outcome(i), Some(o.date.value), by, href, "reading"));
     }
     // Restricted feedback is never indexed, whatever `search.include_restricted` says (FORMAT.md 1.1).
     for (i, f) in person.feedback.iter().enumerate().filter(|(_, f)| !f.restricted) {
-        let anchor = paths::feedback_anchor(paths::stem(&f.source.path));
         let kind = f.kind.as_ref().map(|k| label(k.value.as_str())).unwrap_or_default();
         let by = f.taken_by.as_ref().map(|b| b.value.clone());
-        out.push(doc(
-            5,
-            Part::Feedback(i),
-            Some(f.date.value),
-            by,
-            link(&page, Some(anchor)),
-            &format!("views {kind}"),
-        ));
+        let href = anchored(paths::FEEDBACK_ANCHOR, &f.source.path);
+        out.push(doc(5, Part::Feedback(i), Some(f.date.value), by, href, &format!("views {kind}")));
     }
     out
 }
