@@ -124,7 +124,7 @@ impl Rule {
 }
 
 /// One finding: a rule broken at a place in a file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Hash, Serialize, Deserialize)]
 pub struct Diagnostic {
     /// Which rule.
     pub rule: Rule,

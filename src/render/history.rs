@@ -288,8 +288,13 @@ impl<'a> SiteHistory<'a> {
         // change on every build were most of this. What is hashed is as it was, so the
         // fingerprints of pages kept by an earlier build still match.
         let last = |changes: &[Change]| self.history.last_of(changes).map(|(c, _)| c.id);
-        for path in person_record_paths(person) {
-            let changes = self.history.changes(path);
+        // The changes of each record, which its commits below look up again.
+        let paths = person_record_paths(person);
+        let mut known: rustc_hash::FxHashMap<&str, Option<&[Change]>> =
+            rustc_hash::FxHashMap::with_capacity_and_hasher(paths.len(), Default::default());
+        for path in paths {
+            let changes = *known.entry(path).or_insert_with(|| self.history.known(path));
+            let changes = changes.unwrap_or(&[]);
             path.hash(f);
             last(changes).hash(f);
             self.uncommitted.get(path).map(|s| *s as u8).hash(f);
@@ -300,7 +305,8 @@ impl<'a> SiteHistory<'a> {
             for ch in &e.changes {
                 (ch.kind as u8, &*ch.path, ch.from.as_deref(), ch.old_blob, ch.new_blob).hash(f);
                 let moved;
-                let (now, changes) = match self.history.known(&ch.path) {
+                let here = known.get(&*ch.path).copied().unwrap_or_else(|| self.history.known(&ch.path));
+                let (now, changes) = match here {
                     Some(changes) => (Some(&*ch.path), changes),
                     None => {
                         moved = self.history.resolve_path(&ch.path);

@@ -242,9 +242,7 @@ impl Reuse {
     pub fn person_key(&self, person: &Person, records: u128, diags: &[&Diagnostic], history: &SiteHistory) -> String {
         let mut f = self.common.clone();
         records.hash(&mut f);
-        for d in diags {
-            format!("{d:?}").hash(&mut f);
-        }
+        diags.hash(&mut f);
         history.fingerprint_person(person, &mut f);
         f.hex()
     }
