@@ -15,7 +15,7 @@ use super::{FileState, GitHistory};
 use crate::load::cache::Stamp;
 use crate::load::Walked;
 use git2::{Repository, Status, StatusOptions};
-use rustc_hash::FxHashMap;
+use std::hash::BuildHasher;
 
 /// Files the index does not vouch for past which git is asked about everything rather than
 /// about exactly those (whose paths it matches against every file it lists).
@@ -23,9 +23,14 @@ const ASK_EACH: usize = 256;
 
 /// What git's index recorded about each file under the records, and when it was written.
 pub struct IndexStat {
-    /// Each file's size, times and inode as the index keeps them, and its blob id, by path
-    /// from the root.
-    files: FxHashMap<String, (Recorded, [u8; 20])>,
+    /// The index as read, whose entries give each file's path, stat and blob id.
+    index: gix_index::File,
+    /// The entries under the records, by their path from the root (hashed by [`path_hash`]):
+    /// numbers into the index's entries, whose paths it keeps in one buffer, where a map of
+    /// paths made a string for each of 100,000 files.
+    records: hashbrown::HashTable<u32>,
+    /// How long the records root's place in the work tree is, before each path from the root.
+    prefix: usize,
     /// When the index file was last written, in nanoseconds since 1970: a file changed in
     /// the same instant or later may match its stat and still differ ("racy git").
     written: i64,
@@ -43,9 +48,27 @@ impl IndexStat {
     /// git last hashed it.
     fn vouches(&self, path: &str, stamp: Option<&Stamp>) -> bool {
         stamp
-            .zip(self.files.get(path))
-            .is_some_and(|(stamp, (recorded, _))| Recorded::of(stamp) == *recorded && stamp.mtime < self.written)
+            .zip(self.entry(path))
+            .is_some_and(|(stamp, e)| Recorded::of(stamp) == Recorded::from(&e.stat) && stamp.mtime < self.written)
     }
+
+    /// The index's entry for the file at `path` (from the root), if it has one.
+    fn entry(&self, path: &str) -> Option<&gix_index::Entry> {
+        let entries = self.index.entries();
+        let path_of = |i: u32| entries.get(i as usize).and_then(|e| e.path(&self.index).get(self.prefix..));
+        let found = self.records.find(path_hash(path.as_bytes()), |&i| path_of(i) == Some(path.as_bytes()))?;
+        entries.get(*found as usize)
+    }
+
+    /// The blob id the index has for the file at `path` (from the root), if it has one.
+    fn id(&self, path: &str) -> Option<&[u8]> {
+        self.entry(path).map(|e| e.id.as_slice())
+    }
+}
+
+/// The hash of a path from the root, as [`IndexStat`] files its entries.
+fn path_hash(path: &[u8]) -> u64 {
+    rustc_hash::FxBuildHasher.hash_one(path)
 }
 
 /// One file's stat as git's index records it (sizes and inodes cut to 32 bits, as git does).
@@ -55,6 +78,12 @@ struct Recorded {
     mtime: i64,
     ctime: i64,
     ino: u32,
+}
+
+impl From<&gix_index::entry::Stat> for Recorded {
+    fn from(s: &gix_index::entry::Stat) -> Recorded {
+        Recorded { size: s.size, mtime: nanos(s.mtime), ctime: nanos(s.ctime), ino: s.ino }
+    }
 }
 
 impl Recorded {
@@ -85,20 +114,26 @@ pub(super) fn index_stat(g: &GitHistory, records_prefix: &str) -> Option<IndexSt
     // The time of the very file read, not of one a later git command put in its place.
     let stamp = index.timestamp();
     let written = stamp.unix_seconds().checked_mul(1_000_000_000)?.checked_add(i64::from(stamp.nanoseconds()))?;
-    let prefix = [g.prefix.as_bytes(), records_prefix.as_bytes()].concat();
-    // Sized for every entry at once: growing to 100,000 paths moved them all several times.
-    let mut files = FxHashMap::with_capacity_and_hasher(index.entries().len(), Default::default());
-    files.extend(index.entries().iter().filter_map(|e| {
+    let records = [g.prefix.as_bytes(), records_prefix.as_bytes()].concat();
+    let from_root = |e: &gix_index::Entry| {
         let path: &[u8] = e.path(&index);
-        if !path.starts_with(&prefix) {
-            return None;
+        path.starts_with(&records).then(|| path.get(g.prefix.len()..)).flatten()
+    };
+    // Sized for every entry at once: growing to 100,000 paths moved them all several times.
+    let mut table = hashbrown::HashTable::with_capacity(index.entries().len());
+    let path_at = |j: u32| index.entries().get(j as usize).and_then(from_root);
+    for (i, e) in index.entries().iter().enumerate() {
+        let (Some(path), Ok(i)) = (from_root(e), u32::try_from(i)) else { continue };
+        let hash = path_hash(path);
+        match table.find_mut(hash, |&j| path_at(j) == Some(path)) {
+            // A path at several stages (a merge in progress): its last, as a map of paths kept it.
+            Some(j) => *j = i,
+            None => {
+                table.insert_unique(hash, i, |&j| path_at(j).map_or(0, path_hash));
+            }
         }
-        let path = std::str::from_utf8(&path[g.prefix.len()..]).ok()?.to_string();
-        let s = &e.stat;
-        let recorded = Recorded { size: s.size, mtime: nanos(s.mtime), ctime: nanos(s.ctime), ino: s.ino };
-        Some((path, (recorded, e.id.as_slice().try_into().ok()?)))
-    }));
-    Some(IndexStat { files, written, unstaged })
+    }
+    Some(IndexStat { index, records: table, prefix: g.prefix.len(), written, unstaged })
 }
 
 /// Whether the index holds HEAD's tree, told by the root of the trees the index keeps
@@ -171,7 +206,7 @@ pub(super) fn status_from_index(
     let mut out = Vec::new();
     for (path, stamp) in walked.files.iter().filter(|(p, _)| p.starts_with(records_prefix)) {
         let in_git = format!("{}{path}", g.prefix);
-        let indexed = index.files.get(path).map(|(_, id)| id);
+        let indexed = index.id(path);
         let state = match indexed {
             None if repo.status_should_ignore(std::path::Path::new(&in_git)).unwrap_or(false) => None,
             None => Some(FileState::Untracked),
@@ -256,4 +291,57 @@ pub(super) fn status(g: &GitHistory, records_prefix: &str) -> Result<Vec<(String
     }
     let statuses = repo.statuses(Some(&mut opts)).map_err(|e| e.message().to_string())?;
     Ok(listed(g, &statuses))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn git(dir: &std::path::Path, args: &[&str]) {
+        let ok = std::process::Command::new("git")
+            .args(["-c", "user.name=Test", "-c", "user.email=test@example.org"])
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .is_ok_and(|o| o.status.success());
+        assert!(ok, "git {args:?}");
+    }
+
+    #[test]
+    fn the_index_vouches_for_each_record_it_holds_as_it_was_stamped() {
+        let dir = tempfile::tempdir().expect("temp");
+        let root = dir.path();
+        for (path, text) in
+            [("records/yp-0001/profile.md", "a\n"), ("records/yp-0002/notes/n.md", "b\n"), ("README.md", "c\n")]
+        {
+            let file = root.join(path);
+            std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&file, text).expect("write");
+        }
+        git(root, &["init", "-q"]);
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-qm", "records"]);
+        let history = super::super::History::open(root);
+        let index = history.index_stat("records/").expect("the index reads");
+        assert!(index.unstaged());
+        let id = |path: &str| index.id(path).map(|id| git2::Oid::from_bytes(id).expect("an id").to_string());
+        let blob =
+            |text: &str| git2::Oid::hash_object(git2::ObjectType::Blob, text.as_bytes()).expect("hash").to_string();
+        assert_eq!(id("records/yp-0001/profile.md"), Some(blob("a\n")));
+        assert_eq!(id("records/yp-0002/notes/n.md"), Some(blob("b\n")));
+        assert_eq!(id("README.md"), None, "only the records are kept");
+        assert_eq!(id("records/yp-0002/notes/other.md"), None);
+        // Stamped by a walk now, a file the index recorded long enough ago is vouched for.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let stamp = |path: &str| std::fs::symlink_metadata(root.join(path)).ok().as_ref().and_then(Stamp::of);
+        let profile = stamp("records/yp-0001/profile.md");
+        assert_eq!(
+            index.vouches("records/yp-0001/profile.md", profile.as_ref()),
+            profile.is_some_and(|s| s.mtime < index.written)
+        );
+        assert!(!index.vouches("records/yp-0001/profile.md", None));
+        let changed = profile.map(|s| Stamp { size: s.size + 1, ..s });
+        assert!(!index.vouches("records/yp-0001/profile.md", changed.as_ref()));
+        assert!(!index.vouches("README.md", stamp("README.md").as_ref()));
+    }
 }
