@@ -518,6 +518,13 @@ fn uncommitted_reads_a_split_index_which_libgit2_cannot() {
     assert_eq!(uncommitted(&repo), expected, "again, from the records cache");
     repo.write("records/yp-0001/profile.md", PROFILE);
     assert_eq!(uncommitted(&repo), expected[..2], "the profile put back as committed");
+    // `new` checks the file it wrote as `check` does: git's answer is known, so the new note
+    // is said to be not yet committed, and nothing says git could not tell.
+    let out =
+        repo.cmd().args(["new", "note", "yp-0001", "--kind", "visit", "--author", "sam-okafor"]).output().expect("new");
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("uncommitted") && !said.contains("could not say"), "{said}");
 }
 
 #[test]

@@ -17,18 +17,6 @@ pub struct GitState {
 }
 
 impl GitState {
-    /// Opens the history and takes git status. Call it before loading the records: libgit2's
-    /// status peaks near 350 MB on 100,000 files and gives it back when done, so taken while the
-    /// records are in memory it pushed `check` from 320 MB to 575 MB.
-    pub fn open(root: &std::path::Path) -> GitState {
-        let history = History::open_cached(root);
-        let status = match history.git() {
-            Some(_) => history.uncommitted("records/"),
-            None => Ok(Vec::new()),
-        };
-        GitState::with_status(history, status)
-    }
-
     /// The git state from the history and the answer git status gave.
     fn with_status(history: History, status: Result<Vec<(String, FileState)>, String>) -> GitState {
         match status {
@@ -43,9 +31,11 @@ impl GitState {
     /// the files the index does not vouch for ([`History::uncommitted_walked`]). `None` for
     /// the git state if reading it stopped unexpectedly.
     ///
-    /// With something staged, git status is taken before the records are in memory, as
-    /// [`GitState::open`] takes it; it is taken after them only when the walk met a folder it
-    /// did not enter or hundreds of files the index does not vouch for.
+    /// With something staged, git status is taken before the records are in memory: libgit2's
+    /// status peaks near 350 MB on 100,000 files and gives it back when done, so taken while the
+    /// records were in memory it pushed `check` from 320 MB to 575 MB. It is taken after them
+    /// only when the walk met a folder it did not enter or hundreds of files the index does not
+    /// vouch for.
     pub fn load_with(
         root: &std::path::Path,
         cache_dir: Option<&std::path::Path>,

@@ -23,9 +23,7 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &BuildArgs) -> Re
     let progress = Progress::start();
     progress.stage("reading history and records", None);
     let cache_dir = crate::history::cache_dir(&root);
-    let (git, repo) = crate::check::GitState::load_with(&root, cache_dir.as_deref());
-    let git = git.ok_or_else(|| Fatal("reading the git history stopped unexpectedly".into()))?;
-    let repo = repo?;
+    let (repo, git) = super::records_and_git(&root)?;
     progress.stage("checking", None);
     // The theme's templates are read and compiled while the rules run.
     let (report, theme) = rayon::join(

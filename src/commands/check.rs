@@ -20,9 +20,7 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &CheckArgs) -> Re
         (repo, report, Some(staged.into_keys().collect()))
     } else {
         // The records cache is read and refreshed as the history cache is.
-        let (git, repo) = crate::check::GitState::load_with(&root, crate::history::cache_dir(&root).as_deref());
-        let git = git.ok_or_else(|| Fatal("reading the git history stopped unexpectedly".into()))?;
-        let repo = repo?;
+        let (repo, git) = super::records_and_git(&root)?;
         let report = crate::check::check_with(&repo, today, Some(&git));
         (repo, report, None)
     };

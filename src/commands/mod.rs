@@ -34,6 +34,16 @@ pub fn open(root: Option<&Path>) -> Result<Repository, Fatal> {
     Ok(load::load(&find(root)?)?)
 }
 
+/// The records at `root` and git's state of them, read as every command that checks them reads
+/// them: through the records cache, with git's index read by gix where libgit2 cannot read it
+/// (a split index), and git status taken before the records are in memory when something is
+/// staged ([`crate::check::GitState::load_with`]).
+pub fn records_and_git(root: &Path) -> Result<(Repository, crate::check::GitState), Fatal> {
+    let (git, repo) = crate::check::GitState::load_with(root, crate::history::cache_dir(root).as_deref());
+    let git = git.ok_or_else(|| Fatal("reading the git history stopped unexpectedly".into()))?;
+    Ok((repo?, git))
+}
+
 /// The repository root named by `--root`, or the one around the working directory.
 pub fn find(root: Option<&Path>) -> Result<std::path::PathBuf, Fatal> {
     Ok(match root {

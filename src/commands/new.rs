@@ -2,7 +2,7 @@
 //! terminal, then check it and print what the check says about it.
 
 use super::{find, today, Fatal};
-use crate::check::{GitState, Report};
+use crate::check::Report;
 use crate::cli::{NewArgs, NewKind};
 use crate::config::Config;
 use crate::load::fields::closest;
@@ -175,10 +175,9 @@ fn edit(path: &Path) {
 
 /// Checks the repository and prints (on stderr) what concerns the new file; 1 when it has errors.
 fn check_one(root: &Path, today: Date, rel: &str) -> u8 {
-    let git = GitState::open(root);
-    let repo = match crate::load::load(root) {
-        Ok(repo) => repo,
-        Err(e) => {
+    let (repo, git) = match super::records_and_git(root) {
+        Ok(both) => both,
+        Err(Fatal(e)) => {
             eprintln!("could not check it: {e}");
             return 1;
         }
