@@ -22,8 +22,7 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &BuildArgs) -> Re
     let key = if args.encrypt { Some(derive(&passphrase()?)?) } else { None };
     let progress = Progress::start();
     progress.stage("reading history and records", None);
-    let cache_dir = crate::history::cache_dir(&root);
-    let (repo, git) = super::records_and_git(&root)?;
+    let (repo, git, cache_dir) = super::records_and_git(&root)?;
     progress.stage("checking", None);
     // The theme's templates are read and compiled while the rules run.
     let (report, theme) = rayon::join(

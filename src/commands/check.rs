@@ -20,7 +20,7 @@ pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &CheckArgs) -> Re
         (repo, report, Some(staged.into_keys().collect()))
     } else {
         // The records cache is read and refreshed as the history cache is.
-        let (repo, git) = super::records_and_git(&root)?;
+        let (repo, git, _) = super::records_and_git(&root)?;
         let report = crate::check::check_with(&repo, today, Some(&git));
         (repo, report, None)
     };

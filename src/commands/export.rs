@@ -16,7 +16,7 @@ pub const MANIFEST: &str = "manifest.csv";
 pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &ExportArgs) -> Result<u8, Fatal> {
     let today = today(today_arg)?;
     let root = find(root)?;
-    let (mut repo, git) = super::records_and_git(&root)?;
+    let (mut repo, git, _) = super::records_and_git(&root)?;
     if repo.person(&args.person).is_none() {
         return Err(Fatal(format!(
             "there is no young person `{}` in records/.\n  Give the id of their folder, such as {}.",

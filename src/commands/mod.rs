@@ -17,7 +17,7 @@ pub mod serve;
 use crate::load::{self, LoadError};
 use crate::model::date::{parse_date, Date};
 use crate::model::Repository;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Why a command could not run at all (exit status 2).
 #[derive(Debug)]
@@ -37,11 +37,13 @@ pub fn open(root: Option<&Path>) -> Result<Repository, Fatal> {
 /// The records at `root` and git's state of them, read as every command that checks them reads
 /// them: through the records cache, with git's index read by gix where libgit2 cannot read it
 /// (a split index), and git status taken before the records are in memory when something is
-/// staged ([`crate::check::GitState::load_with`]).
-pub fn records_and_git(root: &Path) -> Result<(Repository, crate::check::GitState), Fatal> {
-    let (git, repo) = crate::check::GitState::load_with(root, crate::history::cache_dir(root).as_deref());
+/// staged ([`crate::check::GitState::load_with`]). Also gives the caches' folder, for a command
+/// that keeps more (finding it asks git where the repository is).
+pub fn records_and_git(root: &Path) -> Result<(Repository, crate::check::GitState, Option<PathBuf>), Fatal> {
+    let cache_dir = crate::history::cache_dir(root);
+    let (git, repo) = crate::check::GitState::load_with(root, cache_dir.as_deref());
     let git = git.ok_or_else(|| Fatal("reading the git history stopped unexpectedly".into()))?;
-    Ok((repo?, git))
+    Ok((repo?, git, cache_dir))
 }
 
 /// The repository root named by `--root`, or the one around the working directory.

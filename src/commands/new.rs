@@ -176,7 +176,7 @@ fn edit(path: &Path) {
 /// Checks the repository and prints (on stderr) what concerns the new file; 1 when it has errors.
 fn check_one(root: &Path, today: Date, rel: &str) -> u8 {
     let (repo, git) = match super::records_and_git(root) {
-        Ok(both) => both,
+        Ok((repo, git, _)) => (repo, git),
         Err(Fatal(e)) => {
             eprintln!("could not check it: {e}");
             return 1;

@@ -9,7 +9,7 @@ use std::path::Path;
 pub fn run(root: Option<&Path>, today_arg: Option<&str>, args: &PrintArgs) -> Result<u8, Fatal> {
     let today = today(today_arg)?;
     let root = find(root)?;
-    let (repo, git) = super::records_and_git(&root)?;
+    let (repo, git, _) = super::records_and_git(&root)?;
     let report = crate::check::check_with(&repo, today, Some(&git));
     let what = match args.page {
         PrintPage::Passport => Printable::Passport,

@@ -54,16 +54,22 @@ impl IndexStat {
 
     /// The index's entry for the file at `path` (from the root), if it has one.
     fn entry(&self, path: &str) -> Option<&gix_index::Entry> {
-        let entries = self.index.entries();
-        let path_of = |i: u32| entries.get(i as usize).and_then(|e| e.path(&self.index).get(self.prefix..));
-        let found = self.records.find(path_hash(path.as_bytes()), |&i| path_of(i) == Some(path.as_bytes()))?;
-        entries.get(*found as usize)
+        let same = |&i: &u32| entry_path(&self.index, self.prefix, i) == Some(path.as_bytes());
+        let found = self.records.find(path_hash(path.as_bytes()), same)?;
+        self.index.entries().get(*found as usize)
     }
 
     /// The blob id the index has for the file at `path` (from the root), if it has one.
     fn id(&self, path: &str) -> Option<&[u8]> {
         self.entry(path).map(|e| e.id.as_slice())
     }
+}
+
+/// The path from the records root of the index's entry `i`, whose paths start with the root's
+/// place in the work tree, `prefix` bytes long.
+fn entry_path(index: &gix_index::File, prefix: usize, i: u32) -> Option<&[u8]> {
+    let path: &[u8] = index.entries().get(i as usize)?.path(index);
+    path.get(prefix..)
 }
 
 /// The hash of a path from the root, as [`IndexStat`] files its entries.
@@ -115,15 +121,14 @@ pub(super) fn index_stat(g: &GitHistory, records_prefix: &str) -> Option<IndexSt
     let stamp = index.timestamp();
     let written = stamp.unix_seconds().checked_mul(1_000_000_000)?.checked_add(i64::from(stamp.nanoseconds()))?;
     let records = [g.prefix.as_bytes(), records_prefix.as_bytes()].concat();
-    let from_root = |e: &gix_index::Entry| {
-        let path: &[u8] = e.path(&index);
-        path.starts_with(&records).then(|| path.get(g.prefix.len()..)).flatten()
-    };
+    let prefix = g.prefix.len();
+    let path_at = |j: u32| entry_path(&index, prefix, j);
     // Sized for every entry at once: growing to 100,000 paths moved them all several times.
     let mut table = hashbrown::HashTable::with_capacity(index.entries().len());
-    let path_at = |j: u32| index.entries().get(j as usize).and_then(from_root);
     for (i, e) in index.entries().iter().enumerate() {
-        let (Some(path), Ok(i)) = (from_root(e), u32::try_from(i)) else { continue };
+        let Ok(i) = u32::try_from(i) else { continue };
+        let in_records = <&[u8]>::from(e.path(&index)).starts_with(&records);
+        let Some(path) = path_at(i).filter(|_| in_records) else { continue };
         let hash = path_hash(path);
         match table.find_mut(hash, |&j| path_at(j) == Some(path)) {
             // A path at several stages (a merge in progress): its last, as a map of paths kept it.
@@ -133,7 +138,7 @@ pub(super) fn index_stat(g: &GitHistory, records_prefix: &str) -> Option<IndexSt
             }
         }
     }
-    Some(IndexStat { index, records: table, prefix: g.prefix.len(), written, unstaged })
+    Some(IndexStat { index, records: table, prefix, written, unstaged })
 }
 
 /// Whether the index holds HEAD's tree, told by the root of the trees the index keeps

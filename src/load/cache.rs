@@ -512,7 +512,7 @@ fn open(path: &Path, root: &Path, program: &str) -> Option<(Vec<Entry>, i64, Arc
     if at.checked_add(head.texts.0) != Some(meta.len()) {
         return None;
     }
-    HELD.fetch_add(1, Ordering::Relaxed);
+    let held = HELD.fetch_add(1, Ordering::Relaxed) + 1;
     let texts = Arc::new(Texts {
         path: path.to_path_buf(),
         root: root.to_path_buf(),
@@ -522,7 +522,7 @@ fn open(path: &Path, root: &Path, program: &str) -> Option<(Vec<Entry>, i64, Arc
         crc: head.texts.1,
         text: OnceLock::new(),
     });
-    if HELD.load(Ordering::Relaxed) > may_hold() {
+    if held > may_hold() {
         texts.read_now();
     }
     Some((head.entries, written, texts))
